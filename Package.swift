@@ -1,0 +1,103 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "signet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "signet", targets: ["signet"]),
+        .library(name: "SignetCore", targets: ["SignetCore"]),
+        .library(name: "SignetLog", targets: ["SignetLog"]),
+        .library(name: "SignetVault", targets: ["SignetVault"]),
+        .library(name: "SignetStore", targets: ["SignetStore"]),
+        .library(name: "SignetServer", targets: ["SignetServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+    ],
+    targets: [
+        // Shared value types: canonical encoding, errors, hex/base64 helpers. No I/O.
+        .target(
+            name: "SignetCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // RFC 9162 Merkle tree, C2SP tiles, signed-note checkpoints, proofs, sequencer.
+        .target(
+            name: "SignetLog",
+            dependencies: ["SignetCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Protected biometric templates (IronMask) and matching metrics.
+        .target(
+            name: "SignetVault",
+            dependencies: [
+                "SignetCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite (embedded default) and PostgreSQL implementations of the domain storage protocols.
+        .target(
+            name: "SignetStore",
+            dependencies: [
+                "SignetCore", "SignetLog",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: tile serving, API routes, error mapping.
+        .target(
+            name: "SignetServer",
+            dependencies: [
+                "SignetCore", "SignetLog", "SignetStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "signet",
+            dependencies: [
+                "SignetCore", "SignetLog", "SignetVault", "SignetStore", "SignetServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SignetCoreTests", dependencies: ["SignetCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SignetLogTests",
+            dependencies: ["SignetLog"],
+            resources: [.copy("Vectors")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SignetVaultTests", dependencies: ["SignetVault"], swiftSettings: swiftSettings),
+        .testTarget(name: "SignetStoreTests", dependencies: ["SignetStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SignetServerTests",
+            dependencies: [
+                "SignetServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the built `signet` binary as a child process (crash safety, CLI behaviour, interop).
+        .testTarget(name: "signetTests", dependencies: ["signet", "SignetLog", "SignetStore", "SignetServer"], swiftSettings: swiftSettings),
+    ]
+)
