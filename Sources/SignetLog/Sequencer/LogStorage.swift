@@ -15,6 +15,8 @@ public protocol LogStorage: Sendable {
     func tile(level: Int, index: UInt64) async throws -> [UInt8]?
     /// Entries `[start, start + count)`; fewer when the log is shorter.
     func entries(from start: UInt64, count: Int) async throws -> [[UInt8]]
+    /// Releases connections; the storage must not be used afterwards.
+    func close() async
 }
 
 /// The writer's view of storage inside one transaction.

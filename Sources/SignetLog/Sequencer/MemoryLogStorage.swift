@@ -23,6 +23,8 @@ public actor MemoryLogStorage: LogStorage {
         return result
     }
 
+    public func close() {}
+
     public func latestCheckpoint() -> String? { checkpoint?.note }
 
     public func tile(level: Int, index: UInt64) -> [UInt8]? { tiles[TileKey(level: level, index: index)] }

@@ -1,0 +1,155 @@
+import Logging
+import NIOCore
+import PostgresKit
+import PostgresNIO
+import SignetLog
+
+/// The scale-out store: the log in PostgreSQL, shared by any number of server instances.
+///
+/// Deliberate: every writer transaction first takes a transaction-scoped advisory lock, so
+/// instances take turns as the one logical sequencer, and each re-reads the committed tree
+/// size under that lock before appending (see ``Sequencer``). The log can therefore never fork,
+/// whatever the instances cache.
+public final class PostgresLogStorage: LogStorage {
+    /// The advisory-lock key of the log's single writer ("signetlg" as an integer).
+    static let writerLockKey: Int64 = 0x7369_676E_6574_6C67
+
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// Connects to the database named by a `postgres://user:password@host:port/database` URL and
+    /// migrates the schema.
+    /// - Throws: ``StoreError`` when the URL is malformed or the database cannot be reached.
+    public static func connect(url: String, logger: Logger = Logger(label: "signet.store.postgres")) async throws -> PostgresLogStorage {
+        let parsed: SQLPostgresConfiguration
+        do {
+            parsed = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw StoreError(.invalidConfiguration, "SIGNET_DATABASE_URL is not a valid postgres:// URL")
+        }
+        let core = parsed.coreConfiguration
+        guard let host = core.host else {
+            throw StoreError(.invalidConfiguration, "the PostgreSQL URL must name a host")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: core.port ?? 5432, username: core.username, password: core.password,
+            database: core.database, tls: core.tls.isEnforced ? .require(.makeClientConfiguration()) : (core.tls.isAllowed ? .prefer(.makeClientConfiguration()) : .disable))
+        configuration.options.maximumConnections = 8
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let storage = PostgresLogStorage(client: client, runner: runner, logger: logger)
+        do {
+            try await PostgresSchema.migrate(client, logger: logger)
+        } catch let error as StoreError {
+            runner.cancel()
+            throw error
+        } catch {
+            runner.cancel()
+            throw StoreError(.unavailable, "cannot reach PostgreSQL at \(host): \(String(reflecting: error))")
+        }
+        return storage
+    }
+
+
+    /// Stops the connection pool.
+    public func close() async { runner.cancel() }
+
+    public func withWriter<T: Sendable>(_ body: @Sendable (any LogWriteTransaction) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            _ = try await connection.query("BEGIN", logger: logger)
+            do {
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.writerLockKey))", logger: logger)
+                let result = try await body(PostgresWriteTransaction(connection: connection, logger: logger))
+                _ = try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    public func latestCheckpoint() async throws -> String? {
+        let rows = try await client.query("SELECT note FROM log_checkpoint WHERE id = 1", logger: logger)
+        for try await note in rows.decode(String.self) { return note }
+        return nil
+    }
+
+    public func tile(level: Int, index: UInt64) async throws -> [UInt8]? {
+        let rows = try await client.query(
+            "SELECT data FROM log_tiles WHERE level = \(level) AND idx = \(Int64(index))", logger: logger)
+        for try await data in rows.decode(ByteBuffer.self) { return Array(data.readableBytesView) }
+        return nil
+    }
+
+    public func entries(from start: UInt64, count: Int) async throws -> [[UInt8]] {
+        let rows = try await client.query(
+            "SELECT data FROM log_entries WHERE idx >= \(Int64(start)) AND idx < \(Int64(start) + Int64(count)) ORDER BY idx",
+            logger: logger)
+        var out: [[UInt8]] = []
+        for try await data in rows.decode(ByteBuffer.self) { out.append(Array(data.readableBytesView)) }
+        return out
+    }
+
+    /// Test hook: empties every Signet table so each test starts from a new log.
+    public func testingOnlyReset() async throws {
+        _ = try await client.query("TRUNCATE log_entries, log_tiles, log_checkpoint", logger: logger)
+    }
+}
+
+/// Writes inside one connection's open transaction, under the advisory lock.
+struct PostgresWriteTransaction: LogWriteTransaction {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func treeSize() async throws -> UInt64 {
+        let rows = try await connection.query("SELECT size FROM log_checkpoint WHERE id = 1", logger: logger)
+        for try await size in rows.decode(Int64.self) { return UInt64(size) }
+        return 0
+    }
+
+    func tile(level: Int, index: UInt64) async throws -> [UInt8]? {
+        let rows = try await connection.query(
+            "SELECT data FROM log_tiles WHERE level = \(level) AND idx = \(Int64(index))", logger: logger)
+        for try await data in rows.decode(ByteBuffer.self) { return Array(data.readableBytesView) }
+        return nil
+    }
+
+    func appendEntries(startingAt start: UInt64, _ entries: [[UInt8]]) async throws {
+        let indexes = (0..<Int64(entries.count)).map { Int64(start) + $0 }
+        let data = entries.map { ByteBuffer(bytes: $0) }
+        _ = try await connection.query(
+            "INSERT INTO log_entries (idx, data) SELECT * FROM UNNEST(\(indexes)::bigint[], \(data)::bytea[])",
+            logger: logger)
+    }
+
+    func putTiles(_ tiles: [TreeEdge.TileUpdate]) async throws {
+        guard !tiles.isEmpty else { return }
+        let levels = tiles.map { Int64($0.level) }
+        let indexes = tiles.map { Int64($0.index) }
+        let data = tiles.map { ByteBuffer(bytes: MerkleHash.join($0.hashes)) }
+        _ = try await connection.query(
+            """
+            INSERT INTO log_tiles (level, idx, data)
+            SELECT * FROM UNNEST(\(levels)::bigint[], \(indexes)::bigint[], \(data)::bytea[])
+            ON CONFLICT (level, idx) DO UPDATE SET data = excluded.data
+            """,
+            logger: logger)
+    }
+
+    func putCheckpoint(size: UInt64, note: String) async throws {
+        _ = try await connection.query(
+            """
+            INSERT INTO log_checkpoint (id, size, note) VALUES (1, \(Int64(size)), \(note))
+            ON CONFLICT (id) DO UPDATE SET size = excluded.size, note = excluded.note
+            """,
+            logger: logger)
+    }
+}

@@ -1,0 +1,46 @@
+import Logging
+import PostgresNIO
+
+/// Versioned schema migrations for PostgreSQL, applied under an advisory lock so that
+/// instances starting together migrate once.
+enum PostgresSchema {
+    /// Migrations in order; the index + 1 is the schema version. Append, never edit.
+    static let migrations: [[String]] = [
+        [
+            "CREATE TABLE log_entries (idx BIGINT PRIMARY KEY, data BYTEA NOT NULL)",
+            "CREATE TABLE log_tiles (level BIGINT NOT NULL, idx BIGINT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (level, idx))",
+            "CREATE TABLE log_checkpoint (id INT PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, note TEXT NOT NULL)",
+        ],
+    ]
+
+    static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67
+
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withConnection { connection in
+            _ = try await connection.query("BEGIN", logger: logger)
+            do {
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
+                _ = try await connection.query("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL)", logger: logger)
+                var current = 0
+                for try await v in try await connection.query("SELECT coalesce(max(version), 0) FROM schema_version", logger: logger).decode(Int.self) {
+                    current = v
+                }
+                guard current <= migrations.count else {
+                    throw StoreError(.schemaTooNew, "database schema version \(current) is newer than this build (\(migrations.count))")
+                }
+                if current < migrations.count {
+                    for version in (current + 1)...migrations.count {
+                        for statement in migrations[version - 1] {
+                            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        _ = try await connection.query("INSERT INTO schema_version (version) VALUES (\(version))", logger: logger)
+                    }
+                }
+                _ = try await connection.query("COMMIT", logger: logger)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+}

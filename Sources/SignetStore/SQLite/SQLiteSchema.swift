@@ -1,0 +1,41 @@
+import SQLiteNIO
+
+/// Connection settings and versioned schema migrations for SQLite.
+enum SQLiteSchema {
+    /// Migrations in order; the index + 1 is the schema version. Never edit a shipped migration:
+    /// append a new one.
+    static let migrations: [[String]] = [
+        [
+            "CREATE TABLE log_entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)",
+            "CREATE TABLE log_tiles (level INTEGER NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID",
+            "CREATE TABLE log_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, note TEXT NOT NULL)",
+        ],
+    ]
+
+    /// WAL for concurrent readers; `synchronous = FULL` so a commit is on disk before it returns.
+    static func configure(_ connection: SQLiteConnection, busyTimeoutMilliseconds: Int) async throws {
+        _ = try await connection.query("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
+        _ = try await connection.query("PRAGMA journal_mode = WAL")
+        _ = try await connection.query("PRAGMA synchronous = FULL")
+    }
+
+    /// Brings the schema to the latest version in one transaction per migration.
+    static func migrate(_ connection: SQLiteConnection) async throws {
+        _ = try await connection.query("BEGIN IMMEDIATE")
+        do {
+            _ = try await connection.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            let current = try await connection.query("SELECT max(version) AS v FROM schema_version").first?.column("v")?.integer ?? 0
+            guard current <= migrations.count else {
+                throw StoreError(.schemaTooNew, "database schema version \(current) is newer than this build (\(migrations.count))")
+            }
+            for version in (current + 1)...max(current + 1, migrations.count) where version <= migrations.count {
+                for statement in migrations[version - 1] { _ = try await connection.query(statement) }
+                _ = try await connection.query("INSERT INTO schema_version (version) VALUES (?1)", [.integer(version)])
+            }
+            _ = try await connection.query("COMMIT")
+        } catch {
+            _ = try? await connection.query("ROLLBACK")
+            throw error
+        }
+    }
+}
