@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import SignetLog
+import SignetStore
+
+/// Signet's transparency log as a running component: key, storage, verified state, sequencer.
+///
+/// Everything in Signet that writes an event goes through ``append(_:)``; tile serving and
+/// proofs read through ``tiles``.
+public final class Ledger: Sendable {
+    /// The log key's verifier (origin + key), as auditors configure it.
+    public let verifier: NoteVerifier
+    /// Batching sequencer; the single writer of this process.
+    public let sequencer: Sequencer
+    /// Read access for tiles and proofs.
+    public let tiles: StoredTiles
+    let storage: any LogStorage
+
+    private init(verifier: NoteVerifier, sequencer: Sequencer, storage: any LogStorage) {
+        self.verifier = verifier
+        self.sequencer = sequencer
+        self.storage = storage
+        self.tiles = StoredTiles(storage: storage)
+    }
+
+    /// Opens the ledger: creates the data directory and key on first start, opens storage,
+    /// verifies the stored log against its signed checkpoint, and publishes a checkpoint if the
+    /// log has none yet.
+    /// - Throws: ``ServerError`` `.untrustedLog` when stored data and checkpoint disagree, or
+    ///   `.configuration` / ``StoreError`` when the data directory or database is unusable.
+    public static func open(_ configuration: LedgerConfiguration, logger: Logger) async throws -> Ledger {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ServerError(.configuration, "cannot create data directory \(configuration.dataDirectory)")
+        }
+        let (signer, created) = try LogKeyFile.loadOrCreate(
+            path: configuration.keyPath, origin: configuration.origin, defaultOrigin: LogKeyFile.defaultOrigin())
+        if created {
+            logger.notice("created log key", metadata: ["signet.log.key_file": "\(configuration.keyPath)"])
+        }
+        let storage: any LogStorage
+        if let url = configuration.databaseURL {
+            storage = try await PostgresLogStorage.connect(url: url, logger: logger)
+        } else {
+            storage = try await SQLiteLogStorage.open(path: configuration.sqlitePath)
+        }
+        let report: LogIntegrity.Report
+        do {
+            report = try await LogIntegrity.check(storage: storage, verifier: signer.verifier) { done, total in
+                if total > 65_536 {
+                    logger.info("verifying stored log", metadata: ["signet.log.checked": "\(done)", "signet.log.size": "\(total)"])
+                }
+            }
+        } catch let error as LogError {
+            await storage.close()
+            throw ServerError(.untrustedLog, "refusing to serve the log: \(error.reason)")
+        }
+        let sequencer = Sequencer(
+            storage: storage, signer: signer, edge: report.edge, checkpoint: report.checkpoint,
+            configuration: configuration.sequencer)
+        if report.checkpoint == nil {
+            _ = try await sequencer.publishInitialCheckpoint()
+        }
+        return Ledger(verifier: signer.verifier, sequencer: sequencer, storage: storage)
+    }
+
+    /// Appends an entry and returns its index once durable.
+    public func append(_ entry: [UInt8]) async throws -> UInt64 {
+        try await sequencer.append(entry)
+    }
+
+    /// The latest checkpoint note as stored (it may be newer than this process's own, when
+    /// another instance shares the database).
+    public func checkpointNote() async throws -> String {
+        guard let note = try await storage.latestCheckpoint() else {
+            throw LogError.missing("the log has no checkpoint yet")
+        }
+        return note
+    }
+
+    /// A C2SP tlog-proof for the entry at `index` in the latest checkpoint.
+    /// - Throws: ``LogError`` `.invalidArgument` when `index` is beyond the checkpoint.
+    public func proof(index: UInt64) async throws -> TlogProof {
+        let note = try await checkpointNote()
+        let checkpoint = try VerifiedCheckpoint(note: note, verifier: verifier)
+        let builder = ProofBuilder(reader: TiledSubtreeReader(treeSize: checkpoint.checkpoint.size, source: tiles))
+        let path = try await builder.inclusionProof(index: index, size: checkpoint.checkpoint.size)
+        return TlogProof(index: index, path: path, checkpointNote: note)
+    }
+
+    /// Waits for pending appends and closes storage.
+    public func close() async {
+        await sequencer.close()
+        await storage.close()
+    }
+}

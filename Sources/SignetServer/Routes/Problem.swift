@@ -1,0 +1,34 @@
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem response with a stable machine-readable `code`.
+///
+/// ```json
+/// {"type":"about:blank","title":"Bad Request","status":400,"code":"invalid_tile_path","detail":"..."}
+/// ```
+public struct Problem: HTTPResponseError, Sendable {
+    /// HTTP status.
+    public let status: HTTPResponse.Status
+    /// Stable code, e.g. `invalid_tile_path`.
+    public let code: String
+    /// One human sentence.
+    public let detail: String
+
+    /// Creates a problem.
+    public init(_ status: HTTPResponse.Status, code: String, detail: String) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body: [String: any Sendable] = [
+            "type": "about:blank", "title": status.reasonPhrase, "status": status.code, "code": code, "detail": detail,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        return Response(
+            status: status,
+            headers: [.contentType: "application/problem+json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

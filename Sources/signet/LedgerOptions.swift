@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import SignetLog
+import SignetServer
+
+/// Where the ledger lives; shared by `serve` and the `log` commands.
+struct LedgerOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Data directory for the SQLite database and the log key (env SIGNET_DATA_DIR, default ./signet-data).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("origin"), help: "Checkpoint origin of a new log (env SIGNET_LOG_ORIGIN, default <hostname>/log). Fixed once the key exists.")
+    var origin: String?
+
+    @Option(name: .customLong("max-batch-size"), help: "Most entries per sequenced batch (env SIGNET_LOG_MAX_BATCH, default 1024).")
+    var maxBatchSize: Int?
+
+    @Option(name: .customLong("max-batch-delay-ms"), help: "Longest wait in milliseconds for a batch to fill (env SIGNET_LOG_MAX_DELAY_MS, default 1).")
+    var maxDelayMilliseconds: Double?
+
+    func validate() throws {
+        if let maxBatchSize, maxBatchSize < 1 { throw ValidationError("--max-batch-size must be at least 1") }
+        if let maxDelayMilliseconds, !(0...10_000).contains(maxDelayMilliseconds) {
+            throw ValidationError("--max-batch-delay-ms must be between 0 and 10000")
+        }
+    }
+
+    /// The configuration from flags, then environment, then defaults. The database URL only
+    /// comes from the environment (SIGNET_DATABASE_URL) so that passwords never sit in `ps` output.
+    func configuration() throws -> LedgerConfiguration {
+        let env = ProcessInfo.processInfo.environment
+        var batch = SequencerConfiguration()
+        if let size = maxBatchSize ?? env["SIGNET_LOG_MAX_BATCH"].flatMap(Int.init) { batch.maxBatchSize = max(1, size) }
+        if let ms = maxDelayMilliseconds ?? env["SIGNET_LOG_MAX_DELAY_MS"].flatMap(Double.init) {
+            batch.maxDelay = .microseconds(Int64(ms * 1000))
+        }
+        let url = env["SIGNET_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        return LedgerConfiguration(
+            dataDirectory: dataDirectory ?? env["SIGNET_DATA_DIR"] ?? "signet-data",
+            databaseURL: url,
+            origin: origin ?? env["SIGNET_LOG_ORIGIN"],
+            sequencer: batch)
+    }
+}
+
+/// Prints one line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SignetLog
+import SignetServer
+
+/// `signet log …`: operator and auditor tools for the transparency log.
+struct LogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "Operate and audit the transparency log.",
+        subcommands: [LogKeyCommand.self, LogAppendCommand.self, LogProveCommand.self, LogVerifyCommand.self])
+}
+
+/// Opens the ledger for a one-shot command, turning start-up failures into one line.
+func openLedger(_ options: LedgerOptions) async throws -> Ledger {
+    var logger = Logger(label: "signet")
+    logger.logLevel = .warning
+    do {
+        return try await Ledger.open(try options.configuration(), logger: logger)
+    } catch {
+        printError("signet: \(error)")
+        throw ExitCode.failure
+    }
+}
+
+struct LogKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key", abstract: "Print the log's verifier key (creating the log key on first use).")
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    func run() async throws {
+        let ledger = try await openLedger(ledgerOptions)
+        print(ledger.verifier.vkey)
+        await ledger.close()
+    }
+}
+
+struct LogAppendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "append",
+        abstract: "Append one entry per input line (without its newline) and print each durable index.",
+        discussion: "Reads FILE, or standard input when FILE is omitted or '-'. Empty lines are refused.")
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Argument(help: "Input file, one entry per line.")
+    var file: String?
+
+    @Option(help: "Appends in flight at once (default 256).")
+    var concurrency = 256
+
+    func validate() throws {
+        guard (1...10_000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 10000") }
+    }
+
+    func run() async throws {
+        var reader: LineReader
+        if let file, file != "-" {
+            guard let opened = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
+            reader = LineReader(handle: opened)
+        } else {
+            reader = LineReader(handle: .standardInput)
+        }
+        let ledger = try await openLedger(ledgerOptions)
+        var lineNumber = 0
+        var failures = 0
+        let window = concurrency
+        try await withThrowingTaskGroup(of: (Int, Result<UInt64, any Error>).self) { group in
+            var inFlight = 0
+            func report(_ result: (Int, Result<UInt64, any Error>)) {
+                switch result.1 {
+                case .success(let index): emit("line \(result.0) index \(index)")
+                case .failure(let error):
+                    failures += 1
+                    printError("signet: line \(result.0): \(error)")
+                }
+            }
+            while let line = reader.next() {
+                lineNumber += 1
+                let number = lineNumber
+                let entry = line
+                group.addTask { (number, await Result { try await ledger.append(entry) }) }
+                inFlight += 1
+                if inFlight >= window, let done = try await group.next() {
+                    inFlight -= 1
+                    report(done)
+                }
+            }
+            for try await done in group { report(done) }
+        }
+        let size = await ledger.sequencer.checkpoint?.checkpoint.size ?? 0
+        await ledger.close()
+        printError("signet: appended \(lineNumber - failures) of \(lineNumber) entries; log size \(size)")
+        if failures > 0 { throw ExitCode.failure }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
+struct LogProveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prove", abstract: "Print an offline c2sp.org/tlog-proof@v1 proof for one entry.")
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Option(help: "Index of the entry.")
+    var index: UInt64
+
+    func run() async throws {
+        let ledger = try await openLedger(ledgerOptions)
+        defer { Task { await ledger.close() } }
+        do {
+            print(try await ledger.proof(index: index).text, terminator: "")
+        } catch let error as LogError {
+            printError("signet: \(error.reason)")
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SignetLog
+import SignetServer
+
+/// `signet serve`: the server (ledger tiles today; API and dashboard as they land).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the Signet server on the embedded SQLite store (or PostgreSQL with SIGNET_DATABASE_URL).")
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Option(help: "Interface to listen on (env SIGNET_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "TCP port (env SIGNET_PORT, default 8080; 0 picks a free port).")
+    var port: Int?
+
+    func validate() throws {
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        var logger = Logger(label: "signet")
+        logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        guard let portNumber = port ?? (env["SIGNET_PORT"].map { Int($0) ?? -1 } ?? 8080) as Int?, (0...65_535).contains(portNumber) else {
+            throw ValidationError("SIGNET_PORT must be a port number")
+        }
+        let server = ServerConfiguration(host: host ?? env["SIGNET_HOST"] ?? "127.0.0.1", port: portNumber)
+        let ledgerConfiguration = try ledgerOptions.configuration()
+        let ledger: Ledger
+        do {
+            ledger = try await Ledger.open(ledgerConfiguration, logger: logger)
+        } catch {
+            printError("signet: \(error)")
+            throw ExitCode.failure
+        }
+        let vkey = ledger.verifier.vkey
+        let store = ledgerConfiguration.databaseURL == nil ? "SQLite \(ledgerConfiguration.sqlitePath)" : "PostgreSQL"
+        let app = SignetApplication.make(ledger: ledger, configuration: server, logger: logger) { port in
+            emit("signet: serving log \(ledger.verifier.name) on http://\(server.host):\(port)/log/ (\(store))")
+            emit("signet: log verifier key \(vkey)")
+        }
+        do {
+            try await app.runService()
+        } catch {
+            await ledger.close()
+            throw error
+        }
+        await ledger.close()
+    }
+}

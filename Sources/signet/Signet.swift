@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `signet` command-line tool.
+@main
+struct Signet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signet",
+        abstract: "A self-hostable trust protocol for biometric identity.",
+        discussion: """
+            Run `signet serve` to start the server on the embedded SQLite store in ./signet-data.
+            Every option can also be set by the environment variable named in its help.
+            """,
+        subcommands: [ServeCommand.self, LogCommand.self, BenchCommand.self])
+}
