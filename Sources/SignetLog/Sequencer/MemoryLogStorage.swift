@@ -3,8 +3,10 @@ public actor MemoryLogStorage: LogStorage {
     private var entries: [[UInt8]] = []
     private var tiles: [TileKey: [UInt8]] = [:]
     private var checkpoint: (size: UInt64, note: String)?
+    private var writerBusy = false
+    private var waitingWriters: [CheckedContinuation<Void, Never>] = []
 
-    private struct TileKey: Hashable {
+    struct TileKey: Hashable {
         let level: Int
         let index: UInt64
     }
@@ -13,13 +15,20 @@ public actor MemoryLogStorage: LogStorage {
     public init() {}
 
     public func withWriter<T: Sendable>(_ body: @Sendable (any LogWriteTransaction) async throws -> T) async throws -> T {
-        // Transactions are staged in a copy and applied on success, so a throwing body leaves nothing behind.
-        let transaction = Transaction(entries: entries, tiles: tiles, checkpoint: checkpoint)
+        // Writes are staged and applied only when the body returns, so a throwing body leaves
+        // nothing behind. Writers queue so that only one runs at a time, as with a database lock.
+        while writerBusy { await withCheckedContinuation { waitingWriters.append($0) } }
+        writerBusy = true
+        defer {
+            writerBusy = false
+            if !waitingWriters.isEmpty { waitingWriters.removeFirst().resume() }
+        }
+        let transaction = Transaction(base: self, size: checkpoint?.size ?? 0, entryCount: entries.count)
         let result = try await body(transaction)
-        let staged = await transaction.snapshot()
-        entries = staged.entries
-        tiles = staged.tiles
-        checkpoint = staged.checkpoint
+        let staged = await transaction.staged()
+        entries.append(contentsOf: staged.entries)
+        tiles.merge(staged.tiles) { $1 }
+        if let newCheckpoint = staged.checkpoint { checkpoint = newCheckpoint }
         return result
     }
 
@@ -39,37 +48,43 @@ public actor MemoryLogStorage: LogStorage {
     public func testingOnlyCorruptEntry(at index: Int, with bytes: [UInt8]) { entries[index] = bytes }
 
     private actor Transaction: LogWriteTransaction {
-        var entries: [[UInt8]]
-        var tiles: [TileKey: [UInt8]]
-        var checkpoint: (size: UInt64, note: String)?
+        let base: MemoryLogStorage
+        let size: UInt64
+        let entryCount: Int
+        var newEntries: [[UInt8]] = []
+        var newTiles: [TileKey: [UInt8]] = [:]
+        var newCheckpoint: (size: UInt64, note: String)?
 
-        init(entries: [[UInt8]], tiles: [TileKey: [UInt8]], checkpoint: (size: UInt64, note: String)?) {
-            self.entries = entries
-            self.tiles = tiles
-            self.checkpoint = checkpoint
+        init(base: MemoryLogStorage, size: UInt64, entryCount: Int) {
+            self.base = base
+            self.size = size
+            self.entryCount = entryCount
         }
 
-        func snapshot() -> (entries: [[UInt8]], tiles: [TileKey: [UInt8]], checkpoint: (size: UInt64, note: String)?) {
-            (entries, tiles, checkpoint)
+        func staged() -> (entries: [[UInt8]], tiles: [TileKey: [UInt8]], checkpoint: (size: UInt64, note: String)?) {
+            (newEntries, newTiles, newCheckpoint)
         }
 
-        func treeSize() -> UInt64 { checkpoint?.size ?? 0 }
+        func treeSize() -> UInt64 { newCheckpoint?.size ?? size }
 
-        func tile(level: Int, index: UInt64) -> [UInt8]? { tiles[TileKey(level: level, index: index)] }
+        func tile(level: Int, index: UInt64) async -> [UInt8]? {
+            if let staged = newTiles[TileKey(level: level, index: index)] { return staged }
+            return await base.tile(level: level, index: index)
+        }
 
-        func appendEntries(startingAt start: UInt64, _ new: [[UInt8]]) throws {
-            guard start == UInt64(entries.count) else {
-                throw LogError.corrupted("entries must be appended at \(entries.count), not \(start)")
+        func appendEntries(startingAt start: UInt64, _ entries: [[UInt8]]) throws {
+            guard start == UInt64(entryCount + newEntries.count) else {
+                throw LogError.corrupted("entries must be appended at \(entryCount + newEntries.count), not \(start)")
             }
-            entries.append(contentsOf: new)
+            newEntries.append(contentsOf: entries)
         }
 
         func putTiles(_ updates: [TreeEdge.TileUpdate]) {
             for update in updates {
-                tiles[TileKey(level: update.level, index: update.index)] = MerkleHash.join(update.hashes)
+                newTiles[TileKey(level: update.level, index: update.index)] = MerkleHash.join(update.hashes)
             }
         }
 
-        func putCheckpoint(size: UInt64, note: String) { checkpoint = (size, note) }
+        func putCheckpoint(size: UInt64, note: String) { newCheckpoint = (size, note) }
     }
 }

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import SQLiteNIO
+import SignetLog
+import SignetServer
+import Testing
+
+struct LedgerStartupTests {
+    func directory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("signet-ledger-\(UUID().uuidString)").path
+    }
+
+    @Test func createsPrivateKeyOnFirstStartAndKeepsIt() async throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "start.test/log"), logger: Logger(label: "t"))
+        let vkey = first.verifier.vkey
+        await first.close()
+        let mode = try FileManager.default.attributesOfItem(atPath: dir + "/log.key")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // A restart without --origin keeps the stored origin and key.
+        let second = try await Ledger.open(LedgerConfiguration(dataDirectory: dir), logger: Logger(label: "t"))
+        #expect(second.verifier.vkey == vkey)
+        await second.close()
+    }
+
+    @Test func refusesAnotherOriginForAnExistingKey() async throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        await (try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "a.test/log"), logger: Logger(label: "t"))).close()
+        await #expect(throws: ServerError.self) {
+            try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "b.test/log"), logger: Logger(label: "t"))
+        }
+    }
+
+    @Test func refusesWorldReadableKey() async throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        await (try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "a.test/log"), logger: Logger(label: "t"))).close()
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: dir + "/log.key")
+        await #expect(throws: ServerError.self) {
+            try await Ledger.open(LedgerConfiguration(dataDirectory: dir), logger: Logger(label: "t"))
+        }
+    }
+
+    enum Corruption: String, CaseIterable, Sendable { case editedEntry, deletedEntry, editedTile, forgedCheckpoint, extraEntry }
+
+    @Test(arguments: Corruption.allCases)
+    func refusesToServeACorruptedLog(_ corruption: Corruption) async throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "c.test/log"), logger: Logger(label: "t"))
+        for i in 0..<600 { _ = try await ledger.append(Array("entry \(i)".utf8)) }
+        await ledger.close()
+        let db = try await SQLiteConnection.open(storage: .file(path: dir + "/signet.sqlite"))
+        switch corruption {
+        case .editedEntry: _ = try await db.query("UPDATE log_entries SET data = CAST('x' AS BLOB) WHERE idx = 10")
+        case .deletedEntry: _ = try await db.query("DELETE FROM log_entries WHERE idx = 599")
+        case .editedTile: _ = try await db.query("UPDATE log_tiles SET data = zeroblob(8192) WHERE level = 0 AND idx = 1")
+        case .forgedCheckpoint: _ = try await db.query("UPDATE log_checkpoint SET note = replace(note, '600', '601')")
+        case .extraEntry: _ = try await db.query("INSERT INTO log_entries (idx, data) VALUES (600, CAST('sneaky' AS BLOB))")
+        }
+        try await db.close()
+        let error = await #expect(throws: ServerError.self) {
+            try await Ledger.open(LedgerConfiguration(dataDirectory: dir), logger: Logger(label: "t"))
+        }
+        #expect(error?.code == .untrustedLog)
+    }
+}
