@@ -20,19 +20,27 @@ public enum SignetApplication {
     /// The router with every Signet route.
     public static func router(ledger: Ledger) -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("/healthz") { _, _ in "ok\n" }
-        LogRoutes(ledger: ledger).register(on: router)
+        registerRoutes(on: router, ledger: ledger)
         return router
     }
 
+    /// Adds every Signet route to an existing router (after any middleware the caller added).
+    public static func registerRoutes<Context: RequestContext>(on router: Router<Context>, ledger: Ledger) {
+        router.get("/healthz") { _, _ in "ok\n" }
+        LogRoutes(ledger: ledger).register(on: router)
+    }
+
     /// The application serving `ledger` on `configuration`'s address.
-    /// - Parameter onServerRunning: called with the bound port once listening.
+    /// - Parameters:
+    ///   - router: a router prepared by the caller (see ``registerRoutes(on:ledger:)``); default ``router(ledger:)``.
+    ///   - onServerRunning: called with the bound port once listening.
     public static func make(
         ledger: Ledger, configuration: ServerConfiguration, logger: Logger,
+        router: Router<BasicRequestContext>? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(ledger: ledger),
+            router: router ?? Self.router(ledger: ledger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "signet"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
