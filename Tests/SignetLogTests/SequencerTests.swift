@@ -92,3 +92,25 @@ struct SequencerTests {
         }
     }
 }
+
+struct StoredTilesCacheTests {
+    @Test func cachedReadsMatchStorageAndPartialTilesStayFresh() async throws {
+        let signer = try NoteSigner(generatingFor: "cache.test/log")
+        let storage = MemoryLogStorage()
+        let sequencer = Sequencer(storage: storage, signer: signer, configuration: .init(maxBatchSize: 50, maxDelay: .zero))
+        for i in 0..<300 { _ = try await sequencer.append(syntheticEntry(i)) }
+        let cached = StoredTiles(storage: storage, cacheBytes: 1 << 20)
+        let plain = StoredTiles(storage: storage)
+        let full = try TilePath(parsing: "0/000")
+        let bundle = try TilePath(parsing: "entries/000")
+        for path in [full, full, bundle, bundle] {
+            #expect(try await cached.tileBytes(path) == plain.tileBytes(path))
+        }
+        // The level-1 partial tile grows as the log grows; a cache must never pin an old width.
+        let before = try await cached.tileBytes(TilePath(parsing: "1/000.p/1"))
+        for i in 300..<600 { _ = try await sequencer.append(syntheticEntry(i)) }
+        let after = try await cached.tileBytes(TilePath(parsing: "1/000.p/2"))
+        #expect(Array(after.prefix(32)) == before)
+        #expect(after.count == 64)
+    }
+}

@@ -2,9 +2,14 @@
 public struct StoredTiles: TileSource {
     /// The storage read from.
     public let storage: any LogStorage
+    private let cache: ImmutableResourceCache?
 
     /// Creates a reader over `storage`.
-    public init(storage: any LogStorage) { self.storage = storage }
+    /// - Parameter cacheBytes: memory for caching full tiles and bundles (0 disables the cache).
+    public init(storage: any LogStorage, cacheBytes: Int = 0) {
+        self.storage = storage
+        self.cache = cacheBytes > 0 ? ImmutableResourceCache(capacityBytes: cacheBytes) : nil
+    }
 
     public func tileHashes(_ path: TilePath) async throws -> [MerkleHash] {
         try MerkleHash.split(tile: try await tileBytes(path))
@@ -15,6 +20,13 @@ public struct StoredTiles: TileSource {
     /// A partial tile of width W is the first W hashes of the stored tile, which never change once
     /// written, so any width up to what is stored is served (every checkpointed size included).
     public func tileBytes(_ path: TilePath) async throws -> [UInt8] {
+        if let cached = cache?.get(path) { return cached }
+        let bytes = try await readTileBytes(path)
+        cache?.put(path, bytes)
+        return bytes
+    }
+
+    private func readTileBytes(_ path: TilePath) async throws -> [UInt8] {
         switch path.kind {
         case .hashes(let level):
             guard let stored = try await storage.tile(level: level, index: path.index),

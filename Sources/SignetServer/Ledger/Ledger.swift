@@ -12,7 +12,7 @@ public final class Ledger: Sendable {
     public let verifier: NoteVerifier
     /// Batching sequencer; the single writer of this process.
     public let sequencer: Sequencer
-    /// Read access for tiles and proofs.
+    /// Read access for tiles and proofs (full tiles and bundles cached, 64 MiB).
     public let tiles: StoredTiles
     let storage: any LogStorage
 
@@ -20,7 +20,7 @@ public final class Ledger: Sendable {
         self.verifier = verifier
         self.sequencer = sequencer
         self.storage = storage
-        self.tiles = StoredTiles(storage: storage)
+        self.tiles = StoredTiles(storage: storage, cacheBytes: 64 << 20)
     }
 
     /// Opens the ledger: creates the data directory and key on first start, opens storage,
