@@ -16,6 +16,14 @@ public struct AuditState: Codable, Sendable, Equatable {
     public var root: String
     /// The signed checkpoint note, kept as evidence.
     public var checkpoint: String
+
+    /// Creates a state record.
+    public init(origin: String, size: UInt64, root: String, checkpoint: String) {
+        self.origin = origin
+        self.size = size
+        self.root = root
+        self.checkpoint = checkpoint
+    }
 }
 
 /// Verifies a whole tiled log without trusting the server: signature, every entry, every tile,
