@@ -13,7 +13,7 @@ public enum EmbeddingCSV {
         var samples: [String: [[Float]]] = [:]
         var width: Int?
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             let line = rawLine.last == "\r" ? rawLine.dropLast() : rawLine[...]
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
