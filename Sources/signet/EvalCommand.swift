@@ -126,7 +126,7 @@ struct EvalCommand: AsyncParsableCommand {
         "cosine: same centred embeddings and enrollments, scored by cosine; tar/far at the FMR <= 1e-3 threshold. cosine-raw: no centring.",
         "ironmask: accepted when the decoded codeword (or one of list_size candidates) equals the enrolled codeword, i.e. exactly when the scrypt-derived public key matches; no KDF runs in the sweep.",
         "false_accept_search_bits: -log2(FAR) (rule of three, 3/attempts, when no false accept was observed) minus log2(list_size); each online guess also costs one KDF evaluation (kdf_ms_per_guess).",
-        "d_sys: Gomez-Barrero et al. 2018, 100-bin histograms, max over linkage functions (max |M_ij| and sparse power iteration on M = P2*P1^T); mated pairs come from separate enrollments of one subject.",
+        "d_sys: Gomez-Barrero et al. 2018, sqrt(N) histogram bins (5...100), max over linkage functions (max |M_ij| and sparse power iteration on M = P2*P1^T); mated pairs come from separate enrollments of one subject; floor = D_sys between two halves of the non-mated scores (the estimator's value for no linkage).",
     ]
 
     static func json(_ report: EvaluationReport) throws -> String {
@@ -146,25 +146,25 @@ enum EvalTable {
             "preprocessing: \(report.preprocessing)",
             "",
             "Baseline (plain cosine matching)",
-            row(["scheme", "k", "genuine", "impostor", "EER", "TAR@1e-2", "TAR@1e-3", "FAR@op", "bytes", "D_sys"]),
+            row(["scheme", "k", "genuine", "impostor", "EER", "TAR@1e-2", "TAR@1e-3", "FAR@op", "bytes", "D_sys", "floor"]),
         ]
         for r in report.results where r.scheme.hasPrefix("cosine") {
             lines.append(row([
                 r.scheme, "\(r.enrollSamples)", "\(r.genuineAttempts)", "\(r.impostorAttempts)", pct(r.eer), pct(r.tarAtFar1e2),
-                pct(r.tarAtFar1e3), sci(r.far), "\(r.templateBytes ?? 0)", fix(r.dSys, 3),
+                pct(r.tarAtFar1e3), sci(r.far), "\(r.templateBytes ?? 0)", fix(r.dSys, 3), fix(r.dSysNoiseFloor, 3),
             ]))
         }
         lines += [
             "",
             "Protected (IronMask); accept = decoded codeword matches (the scrypt key check is exact-match)",
-            row(["alpha", "k", "L", "P", "genuine", "impostor", "TAR", "FA", "FAR", "nom.bits", "FA-bits", "bytes", "enroll ms", "verify us", "D_sys"]),
+            row(["alpha", "k", "L", "P", "genuine", "impostor", "TAR", "FA", "FAR", "nom.bits", "FA-bits", "bytes", "enroll ms", "verify us", "D_sys", "floor"]),
         ]
         for r in report.results where r.scheme == "ironmask" {
             lines.append(row([
                 "\(r.alpha ?? 0)", "\(r.enrollSamples)", "\(r.listSize ?? 1)", r.helperEncoding == "float16" ? "f16" : "f32",
                 "\(r.genuineAttempts)", "\(r.impostorAttempts)", pct(r.tar), "\(r.falseAccepts)", sci(r.far),
                 fix(r.nominalBits, 1), fix(r.falseAcceptSearchBits, 1), "\(r.templateBytes ?? 0)", fix(r.enrollMilliseconds, 2),
-                fix(r.verifyMicroseconds, 1), fix(r.dSys, 3),
+                fix(r.verifyMicroseconds, 1), fix(r.dSys, 3), fix(r.dSysNoiseFloor, 3),
             ]))
         }
         if let r = report.results.first(where: { $0.scheme == "ironmask" }), let kdf = r.kdf, let ms = r.kdfMillisecondsPerGuess {

@@ -49,6 +49,8 @@ public struct EvaluationResult: Sendable, Codable {
     public var verifyMicroseconds: Double?
     /// Unlinkability D_sys between templates of one person from separate enrollments (best linkage function).
     public var dSys: Double?
+    /// D_sys of two halves of the non-mated scores: the estimator's value for "no linkage" at this sample size.
+    public var dSysNoiseFloor: Double?
     /// D_sys per linkage function tried.
     public var dSysByLinkage: [String: Double]?
     /// Mated / non-mated template pairs used for D_sys.
@@ -73,6 +75,7 @@ public struct EvaluationResult: Sendable, Codable {
         case verifyMicroseconds = "verify_us"
         case dSys = "d_sys"
         case dSysByLinkage = "d_sys_by_linkage"
+        case dSysNoiseFloor = "d_sys_noise_floor"
         case linkagePairs = "linkage_pairs"
     }
 

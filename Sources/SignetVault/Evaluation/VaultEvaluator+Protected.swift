@@ -97,7 +97,9 @@ extension VaultEvaluator {
                 if same { scoresByLinkage[name]?.mated.append(score) } else { scoresByLinkage[name]?.nonMated.append(score) }
             }
         }
-        let dSysByLinkage = scoresByLinkage.mapValues { Unlinkability.dSys(mated: $0.mated, nonMated: $0.nonMated) }
+        let bins = Unlinkability.recommendedBins(mated: scoresByLinkage["max_entry"]?.mated.count ?? 0, nonMated: scoresByLinkage["max_entry"]?.nonMated.count ?? 0)
+        let dSysByLinkage = scoresByLinkage.mapValues { Unlinkability.dSys(mated: $0.mated, nonMated: $0.nonMated, bins: bins) }
+        let floor = scoresByLinkage.values.map { Unlinkability.noiseFloor(nonMated: $0.nonMated, bins: bins) }.max()
         let matedCount = scoresByLinkage["max_entry"]?.mated.count ?? 0
         let nonMatedCount = scoresByLinkage["max_entry"]?.nonMated.count ?? 0
         var results: [EvaluationResult] = []
@@ -118,6 +120,7 @@ extension VaultEvaluator {
                 r.verifyMicroseconds = verifyMicroseconds
                 r.dSys = dSysByLinkage.values.max()
                 r.dSysByLinkage = dSysByLinkage
+                r.dSysNoiseFloor = floor
                 r.linkagePairs = [matedCount, nonMatedCount]
                 results.append(r)
             }

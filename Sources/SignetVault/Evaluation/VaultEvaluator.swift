@@ -102,7 +102,9 @@ public struct VaultEvaluator: Sendable {
             let score = Double(zip(ra, rb).reduce(Float(0)) { $0 + $1.0 * $1.1 })
             if same { mated.append(score) } else { nonMated.append(score) }
         }
-        r.dSys = Unlinkability.dSys(mated: mated, nonMated: nonMated)
+        let bins = Unlinkability.recommendedBins(mated: mated.count, nonMated: nonMated.count)
+        r.dSys = Unlinkability.dSys(mated: mated, nonMated: nonMated, bins: bins)
+        r.dSysNoiseFloor = Unlinkability.noiseFloor(nonMated: nonMated, bins: bins)
         r.linkagePairs = [mated.count, nonMated.count]
         return r
     }
