@@ -139,3 +139,43 @@ struct AttackTests {
         #expect(abs(dot(t, s.t)) > 0.9999)
     }
 }
+
+/// Record multiplicity: two templates of one person from separate enrollments. M = P₂·P₁ᵀ sends
+/// the sparse c₁ close to the sparse c₂, and a sparse power iteration finds both when α is small
+/// for the dimension. This is why α has a floor per dimension (see docs/vault.md) and why renewal
+/// destroys the old template.
+struct CrossTemplateAttackTests {
+    static func twoEnrollments(n: Int, alpha: Int, seed: UInt64) throws -> (ProtectedTemplate, Codeword, ProtectedTemplate) {
+        var rng = DeterministicGenerator(seed: seed)
+        var synthetic = Synthetic(seed: seed + 1)
+        let scheme = try testScheme(dimension: n, alpha: alpha)
+        let person = synthetic.unit(n)
+        // Two samples of one person about 35° apart, as in the face data after centring.
+        let a = synthetic.near(person, noise: 0.45), b = synthetic.near(person, noise: 0.45)
+        let c1 = Codeword.random(dimension: n, alpha: alpha, using: &rng)
+        let c2 = Codeword.random(dimension: n, alpha: alpha, using: &rng)
+        let t1 = try scheme.enroll(samples: [a], codeword: c1, kdf: .insecureTesting, using: &rng)
+        let t2 = try scheme.enroll(samples: [b], codeword: c2, kdf: .insecureTesting, using: &rng)
+        return (t1, c1, t2)
+    }
+
+    static func recoveredKeyMatches(_ t1: ProtectedTemplate, _ t2: ProtectedTemplate) throws -> Bool {
+        let found = Linkage.sparsePowerSearch(t1.helper, t2.helper, n: t1.dimension, alpha: t1.alpha)
+        let guess = found.u.withUnsafeBufferPointer { Codeword.decode($0, alpha: t1.alpha) }
+        let flipped = Codeword(dimension: guess.dimension, indices: guess.indices, negative: guess.negative.map { !$0 })
+        // Two KDF calls settle the sign: the attacker needs no probe at all.
+        return try [guess, flipped].contains { try CodewordKey.publicKey(for: $0, salt: t1.salt, kdf: t1.kdf) == t1.publicKey }
+    }
+
+    @Test(arguments: [UInt64(1), 2])
+    func smallAlphaLeaksBothKeysFromTwoTemplates(seed: UInt64) throws {
+        let (t1, _, t2) = try Self.twoEnrollments(n: 128, alpha: 4, seed: seed)
+        #expect(try Self.recoveredKeyMatches(t1, t2))
+    }
+
+    @Test(arguments: [UInt64(1), 2])
+    func recommendedAlphaResistsTheSameSearch(seed: UInt64) throws {
+        let (t1, _, t2) = try Self.twoEnrollments(n: 128, alpha: 8, seed: seed)
+        #expect(try !Self.recoveredKeyMatches(t1, t2))
+    }
+}

@@ -24,6 +24,15 @@ enum Linkage {
     /// α largest entries of M·u and of Mᵀ·v; the score is the largest ⟨v, M·u⟩ over α-sparse unit
     /// u, v found. For a mated pair an exact hit scores about cos∠(t, t′); chance pairs score less.
     static func sparsePower(_ p1: [Float], _ p2: [Float], n: Int, alpha: Int, starts: Int = 16, iterations: Int = 12) -> Double {
+        sparsePowerSearch(p1, p2, n: n, alpha: alpha, starts: starts, iterations: iterations).score
+    }
+
+    /// The sparse power search itself: the best score and the α-sparse u (first template's side)
+    /// and v (second template's side) that reach it. When the search succeeds, u decodes to ±c₁
+    /// and v to ±c₂: two templates of one person then give away both codewords, hence both keys.
+    static func sparsePowerSearch(
+        _ p1: [Float], _ p2: [Float], n: Int, alpha: Int, starts: Int = 16, iterations: Int = 12
+    ) -> (score: Double, u: [Float], v: [Float]) {
         // M·u = P₂·(P₁ᵀ·u) and Mᵀ·v = P₁·(P₂ᵀ·v): four matrix–vector products per step, no n³ product.
         func multiplyTransposed(_ p: [Float], _ v: [Float]) -> [Float] {
             var out = [Float](repeating: 0, count: n)
@@ -59,18 +68,19 @@ enum Linkage {
             columnScores.append((j, top.reduce(0) { $0 + image[$1] * image[$1] }))
         }
         columnScores.sort { $0.1 > $1.1 }
-        var best = 0.0
+        var best = (score: 0.0, u: [Float](), v: [Float]())
         for (j, _) in columnScores.prefix(starts) {
             var u = [Float](repeating: 0, count: n)
             u[j] = 1
             var score = 0.0
+            var v = u
             for _ in 0..<iterations {
-                let v = truncate(multiply(p2, multiplyTransposed(p1, u)))
+                v = truncate(multiply(p2, multiplyTransposed(p1, u)))
                 u = truncate(multiply(p1, multiplyTransposed(p2, v)))
                 let mu = multiply(p2, multiplyTransposed(p1, u))
                 score = Double(abs(zip(v, mu).reduce(Float(0)) { $0 + $1.0 * $1.1 }))
             }
-            best = max(best, score)
+            if score > best.score { best = (score, u, v) }
         }
         return best
     }
