@@ -11,15 +11,10 @@ func zeroize<T: BinaryFloatingPoint>(_ buffer: inout [T]) {
 }
 
 @inline(never)
-func zeroize(_ buffer: inout [UInt8]) {
+func zeroize<T: FixedWidthInteger>(_ buffer: inout [T]) {
     buffer.withUnsafeMutableBytes { raw in
         for i in raw.indices { raw[i] = 0 }
     }
-}
-
-@inline(never)
-func zeroize(_ buffer: inout [Int]) {
-    for i in buffer.indices { buffer[i] = 0 }
 }
 
 @inline(never)

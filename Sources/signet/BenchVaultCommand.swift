@@ -50,10 +50,13 @@ struct BenchVaultCommand: AsyncParsableCommand {
         let results = try VaultBenchmark.run(
             .init(dimension: dimension, alpha: alpha, templates: templates, operations: operations, kdf: kdf),
             progress: { stderr.write(Data("signet bench vault: \($0)\n".utf8)) })
-        // Ratios pair each protected row with the cosine row measured just before it.
+        // Each protected row is compared with the cosine row of the same template pool.
         var ratios: [String] = []
-        for k in stride(from: 0, to: results.count - 1, by: 2) where results[k].name.hasPrefix("cosine") {
-            ratios.append(String(format: "%@: cosine/protected throughput = %.1f", String(results[k].name.dropFirst("cosine verify, ".count)), results[k].throughput / results[k + 1].throughput))
+        for cosine in results where cosine.name.hasPrefix("cosine verify, ") {
+            let pool = cosine.name.dropFirst("cosine verify, ".count)
+            for protected in results where protected.name.hasPrefix("protected") && protected.name.hasSuffix(", " + pool) {
+                ratios.append(String(format: "cosine/protected throughput ratio, %@: %.1f", String(protected.name.dropLast(pool.count + 2)) + ", " + String(pool), cosine.throughput / protected.throughput))
+            }
         }
         if json {
             let encoder = JSONEncoder()
@@ -62,9 +65,9 @@ struct BenchVaultCommand: AsyncParsableCommand {
             return
         }
         print("signet bench vault: n=\(dimension), alpha=\(alpha), one thread")
-        print("operation".padding(toLength: 58, withPad: " ", startingAt: 0) + "      ops/s     p50 us     p99 us")
+        print("operation".padding(toLength: 66, withPad: " ", startingAt: 0) + "      ops/s     p50 us     p99 us")
         for r in results {
-            print(r.name.padding(toLength: 58, withPad: " ", startingAt: 0)
+            print(r.name.padding(toLength: 66, withPad: " ", startingAt: 0)
                 + String(format: " %10.0f %10.2f %10.2f", r.throughput, r.p50Microseconds, r.p99Microseconds))
         }
         ratios.forEach { print($0) }

@@ -49,3 +49,36 @@ struct HaarOrthogonalTests {
         }
     }
 }
+
+struct HalfPrecisionTests {
+    /// Every finite binary16 value converts exactly as the standard library converts it.
+    @Test func simdWideningMatchesTheStandardLibraryForEveryFiniteHalf() {
+        var mismatches = 0
+        for base in stride(from: 0, to: 65_536, by: 8) {
+            let bits = SIMD8<UInt16>((0..<8).map { UInt16(base + $0) })
+            let wide = MatrixVector.widen(bits)
+            for k in 0..<8 {
+                let reference = Float(Float16(bitPattern: bits[k]))
+                if reference.isFinite, wide[k].bitPattern != reference.bitPattern { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test func halfMatrixVectorProductMatchesFloat32OfTheRoundedMatrix() {
+        var synthetic = Synthetic(seed: 12)
+        for (rows, cols) in [(4, 16), (7, 21), (128, 128)] {
+            let m = synthetic.vector(rows * cols).map { $0 / 4 }, x = synthetic.vector(cols)
+            let half = m.map { Float16($0).bitPattern }
+            let rounded = half.map { Float(Float16(bitPattern: $0)) }
+            var y = [Float](repeating: 0, count: rows), z = y
+            half.withUnsafeBufferPointer { h in x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { y in
+                MatrixVector.multiplyHalf(h, rows: rows, cols: cols, x, into: y)
+            } } }
+            rounded.withUnsafeBufferPointer { r in x.withUnsafeBufferPointer { x in z.withUnsafeMutableBufferPointer { z in
+                MatrixVector.multiply(r, rows: rows, cols: cols, x, into: z)
+            } } }
+            #expect(zip(y, z).allSatisfy { abs($0 - $1) < 1e-3 })
+        }
+    }
+}

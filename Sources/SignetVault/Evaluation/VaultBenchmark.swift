@@ -57,8 +57,8 @@ public enum VaultBenchmark {
     /// - Parameters:
     ///   - configuration: Settings.
     ///   - progress: Short progress lines.
-    /// - Returns: Measurements: cosine and protected verify on one cache-resident template and on
-    ///   the pool, and the KDF.
+    /// - Returns: Measurements: cosine, protected (Float32 P) and protected (Float16 P) verify on
+    ///   one cache-resident template and on the pool, then the KDF.
     /// - Throws: ``VaultError`` for bad settings.
     public static func run(_ configuration: Configuration, progress: @Sendable (String) -> Void = { _ in }) throws -> [Measurement] {
         let n = configuration.dimension
@@ -72,12 +72,17 @@ public enum VaultBenchmark {
         let scheme = try IronMask(parameters: IronMaskParameters(alpha: configuration.alpha, kdf: .insecureTesting), preprocessor: preprocessor)
         progress("enrolling \(configuration.templates) templates at n=\(n)")
         var templates: [ProtectedTemplate] = []
+        var halfTemplates: [ProtectedTemplate] = []
         var references: [[Float]] = []
         for _ in 0..<configuration.templates {
             let v = randomVector()
             references.append(try preprocessor.prepare(v))
             let codeword = Codeword.random(dimension: n, alpha: configuration.alpha, using: &rng)
-            templates.append(try scheme.enroll(samples: [v], codeword: codeword, kdf: nil, using: &rng))
+            let t = try scheme.enroll(samples: [v], codeword: codeword, kdf: nil, using: &rng)
+            templates.append(t)
+            halfTemplates.append(ProtectedTemplate(
+                dimension: n, alpha: t.alpha, kdf: t.kdf, salt: t.salt, publicKey: t.publicKey,
+                preprocessorFingerprint: t.preprocessorFingerprint, helperEncoding: .float16, helper: t.helper32))
         }
         let probes = (0..<256).map { _ in randomVector() }
         var x = [Float](repeating: 0, count: n)
@@ -95,6 +100,11 @@ public enum VaultBenchmark {
             results.append(try measure("protected verify (no KDF), \(label)", operations: configuration.operations) { i in
                 try preprocessor.prepare(probes[i & 255], into: &x)
                 sink += Double(scheme.decode(prepared: x, template: templates[i % pool], into: &y, listSize: 1)[0].indices[0])
+            })
+            progress("protected float16, \(label)")
+            results.append(try measure("protected verify float16 P (no KDF), \(label)", operations: configuration.operations) { i in
+                try preprocessor.prepare(probes[i & 255], into: &x)
+                sink += Double(scheme.decode(prepared: x, template: halfTemplates[i % pool], into: &y, listSize: 1)[0].indices[0])
             })
         }
         progress("KDF \(configuration.kdf.summary)")

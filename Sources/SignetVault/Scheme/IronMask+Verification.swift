@@ -63,10 +63,13 @@ extension IronMask {
     /// y = P·x and its decoding, for an already prepared unit probe.
     func decode(prepared x: [Float], template: ProtectedTemplate, into y: inout [Float], listSize: Int) -> [Codeword] {
         let n = template.dimension
-        template.helper.withUnsafeBufferPointer { p in
-            x.withUnsafeBufferPointer { x in
-                y.withUnsafeMutableBufferPointer { y in
-                    MatrixVector.multiply(p, rows: n, cols: n, x, into: y)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                switch template.helperEncoding {
+                case .float32:
+                    template.helper32.withUnsafeBufferPointer { MatrixVector.multiply($0, rows: n, cols: n, x, into: y) }
+                case .float16:
+                    template.helper16.withUnsafeBufferPointer { MatrixVector.multiplyHalf($0, rows: n, cols: n, x, into: y) }
                 }
             }
         }

@@ -41,8 +41,8 @@ extension ProtectedTemplate {
         out += publicKey
         out += preprocessorFingerprint
         switch helperEncoding {
-        case .float32: for v in helper { appendLE(v.bitPattern, to: &out) }
-        case .float16: for v in helper { appendLE(Float16(v).bitPattern, to: &out) }
+        case .float32: for v in helper32 { appendLE(v.bitPattern, to: &out) }
+        case .float16: for h in helper16 { appendLE(h, to: &out) }
         }
         out += SHA256.hash(data: out)
         return out
@@ -86,24 +86,28 @@ extension ProtectedTemplate {
         } catch {
             throw VaultError(.corruptTemplate, "template KDF parameters out of range")
         }
-        var helper = [Float](repeating: 0, count: n * n)
-        var offset = Self.headerByteCount
-        for k in 0..<(n * n) {
-            let value: Float
-            if encoding == .float32 {
-                value = Float(bitPattern: readLE(UInt32.self, bytes, at: offset))
-            } else {
-                value = Float(Float16(bitPattern: readLE(UInt16.self, bytes, at: offset)))
-            }
-            // An orthogonal matrix has entries in [−1, 1]; anything else is corruption.
+        // An orthogonal matrix has entries in [−1, 1]; anything else is corruption.
+        func check(_ value: Float) throws {
             guard value.isFinite, abs(value) <= 1.001 else { throw VaultError(.corruptTemplate, "template helper data out of range") }
-            helper[k] = value
-            offset += width
+        }
+        let salt = Array(bytes[24..<56]), publicKey = Array(bytes[56..<88]), fingerprint = Array(bytes[88..<120])
+        if encoding == .float16 {
+            var half = [UInt16](repeating: 0, count: n * n)
+            for k in 0..<(n * n) {
+                half[k] = readLE(UInt16.self, bytes, at: Self.headerByteCount + 2 * k)
+                try check(Float(Float16(bitPattern: half[k])))
+            }
+            self.init(dimension: n, alpha: alpha, kdf: kdf, salt: salt, publicKey: publicKey, preprocessorFingerprint: fingerprint, halfHelper: half)
+            return
+        }
+        var helper = [Float](repeating: 0, count: n * n)
+        for k in 0..<(n * n) {
+            helper[k] = Float(bitPattern: readLE(UInt32.self, bytes, at: Self.headerByteCount + 4 * k))
+            try check(helper[k])
         }
         self.init(
-            dimension: n, alpha: alpha, kdf: kdf,
-            salt: Array(bytes[24..<56]), publicKey: Array(bytes[56..<88]),
-            preprocessorFingerprint: Array(bytes[88..<120]), helperEncoding: encoding, helper: helper
+            dimension: n, alpha: alpha, kdf: kdf, salt: salt, publicKey: publicKey,
+            preprocessorFingerprint: fingerprint, helperEncoding: .float32, helper: helper
         )
     }
 

@@ -55,7 +55,8 @@ extension TemplateScheme {
 extension ProtectedTemplate {
     /// Overwrites the helper data, salt and public key in place (best effort; see `zeroize`).
     mutating func destroy() {
-        zeroize(&helper)
+        zeroize(&helper32)
+        zeroize(&helper16)
         zeroize(&salt)
         zeroize(&publicKey)
     }
