@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SignetVault
 
@@ -60,5 +61,25 @@ struct VaultEvaluatorTests {
         let protected = try #require(results.first { $0.scheme == "ironmask" })
         #expect((cosine.dSys ?? 0) > 0.9)
         #expect((protected.dSys ?? 1) < (cosine.dSys ?? 0))
+    }
+}
+
+struct EvaluationJSONTests {
+    @Test func everyResultCarriesTheRequiredKeysIncludingTheBaseline() throws {
+        let data = try VaultEvaluatorTests.dataset()
+        let (training, evaluation) = try data.split(trainingSubjects: 2)
+        let pre = try EmbeddingPreprocessor.learn(from: training.flatMap(\.samples), version: "t")
+        let config = EvaluationConfiguration(alphas: [4], kdf: .insecureTesting, linkagePairs: 10, seed: 1)
+        let results = try VaultEvaluator(configuration: config, preprocessor: pre).run(evaluation)
+        let report = EvaluationReport(dimension: 48, evaluationSubjects: 4, trainingSubjects: 2, preprocessing: "t", results: results, notes: [])
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
+        let rows = try #require(json?["results"] as? [[String: Any]])
+        #expect(rows.contains { $0["scheme"] as? String == "cosine" })
+        #expect(rows.contains { $0["scheme"] as? String == "ironmask" })
+        for row in rows {
+            for key in ["scheme", "alpha", "enroll_samples", "genuine_attempts", "impostor_attempts", "tar", "far", "nominal_bits"] {
+                #expect(row.keys.contains(key), "missing \(key)")
+            }
+        }
     }
 }

@@ -79,6 +79,39 @@ public struct EvaluationResult: Sendable, Codable {
         case linkagePairs = "linkage_pairs"
     }
 
+    /// Encodes every key; fields that do not apply to a row (α for the cosine baseline) are `null`,
+    /// so every entry of `results` has the same keys.
+    /// - Parameter encoder: The encoder.
+    /// - Throws: Encoding errors.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scheme, forKey: .scheme)
+        try c.encode(alpha, forKey: .alpha)
+        try c.encode(enrollSamples, forKey: .enrollSamples)
+        try c.encode(listSize, forKey: .listSize)
+        try c.encode(helperEncoding, forKey: .helperEncoding)
+        try c.encode(genuineAttempts, forKey: .genuineAttempts)
+        try c.encode(impostorAttempts, forKey: .impostorAttempts)
+        try c.encode(genuineAccepts, forKey: .genuineAccepts)
+        try c.encode(falseAccepts, forKey: .falseAccepts)
+        try c.encode(tar, forKey: .tar)
+        try c.encode(far, forKey: .far)
+        try c.encode(eer, forKey: .eer)
+        try c.encode(tarAtFar1e2, forKey: .tarAtFar1e2)
+        try c.encode(tarAtFar1e3, forKey: .tarAtFar1e3)
+        try c.encode(nominalBits, forKey: .nominalBits)
+        try c.encode(falseAcceptSearchBits, forKey: .falseAcceptSearchBits)
+        try c.encode(kdf, forKey: .kdf)
+        try c.encode(kdfMillisecondsPerGuess, forKey: .kdfMillisecondsPerGuess)
+        try c.encode(templateBytes, forKey: .templateBytes)
+        try c.encode(enrollMilliseconds, forKey: .enrollMilliseconds)
+        try c.encode(verifyMicroseconds, forKey: .verifyMicroseconds)
+        try c.encode(dSys, forKey: .dSys)
+        try c.encode(dSysNoiseFloor, forKey: .dSysNoiseFloor)
+        try c.encode(dSysByLinkage, forKey: .dSysByLinkage)
+        try c.encode(linkagePairs, forKey: .linkagePairs)
+    }
+
     init(scheme: String, enrollSamples: Int, genuineAttempts: Int, impostorAttempts: Int, genuineAccepts: Int, falseAccepts: Int) {
         self.scheme = scheme
         self.enrollSamples = enrollSamples
