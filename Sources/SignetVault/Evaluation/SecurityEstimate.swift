@@ -25,6 +25,6 @@ public enum SecurityEstimate {
     public static func falseAcceptBits(falseAccepts: Int, attempts: Int) -> Double {
         guard attempts > 0 else { return 0 }
         let far = falseAccepts == 0 ? 3 / Double(attempts) : Double(falseAccepts) / Double(attempts)
-        return -log2(far)
+        return -log2(far) + 0  // + 0 turns −0.0 (FAR = 1) into 0.0
     }
 }
