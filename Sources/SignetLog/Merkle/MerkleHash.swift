@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import SignetCore
 
 /// A SHA-256 Merkle tree hash (32 bytes), as defined by RFC 9162 §2.1.1.
@@ -36,21 +37,24 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
 public enum RFC6962 {
     // SPEC: https://www.rfc-editor.org/rfc/rfc9162#section-2.1.1
 
+    private static let leafPrefix: [UInt8] = [0x00]
+    private static let nodePrefix: [UInt8] = [0x01]
+
     /// The hash of the empty tree, `SHA-256()`.
     public static let emptyRoot = MerkleHash(SHA256.hash(data: [UInt8]()))
 
     /// `SHA-256(0x00 || entry)`.
-    public static func leafHash(_ entry: some Sequence<UInt8>) -> MerkleHash {
+    public static func leafHash(_ entry: some DataProtocol) -> MerkleHash {
         var hasher = SHA256()
-        hasher.update(data: [0x00])
-        hasher.update(data: Array(entry))
+        hasher.update(data: Self.leafPrefix)
+        hasher.update(data: entry)
         return MerkleHash(hasher.finalize())
     }
 
     /// `SHA-256(0x01 || left || right)`.
     public static func nodeHash(_ left: MerkleHash, _ right: MerkleHash) -> MerkleHash {
         var hasher = SHA256()
-        hasher.update(data: [0x01])
+        hasher.update(data: Self.nodePrefix)
         hasher.update(data: left.bytes)
         hasher.update(data: right.bytes)
         return MerkleHash(hasher.finalize())

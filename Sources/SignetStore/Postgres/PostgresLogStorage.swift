@@ -42,7 +42,11 @@ public final class PostgresLogStorage: LogStorage {
             host: host, port: core.port ?? 5432, username: core.username, password: core.password,
             database: core.database, tls: core.tls.isEnforced ? .require(.makeClientConfiguration()) : (core.tls.isAllowed ? .prefer(.makeClientConfiguration()) : .disable))
         configuration.options.maximumConnections = 8
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // Deliberate: the pool warns when it is used before `run()` has started, which is always
+        // the case for the first query here; that warning is noise, real failures still throw.
+        var backgroundLogger = logger
+        backgroundLogger.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
         let runner = Task { await client.run() }
         let storage = PostgresLogStorage(client: client, runner: runner, logger: logger)
         do {
