@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SignetCore", targets: ["SignetCore"]),
         .library(name: "SignetLog", targets: ["SignetLog"]),
         .library(name: "SignetVault", targets: ["SignetVault"]),
+        .library(name: "SignetMarket", targets: ["SignetMarket"]),
         .library(name: "SignetStore", targets: ["SignetStore"]),
         .library(name: "SignetServer", targets: ["SignetServer"]),
     ],
@@ -53,11 +54,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Holders, parties and (later) offers, grants and the trust protocol.
+        .target(
+            name: "SignetMarket",
+            dependencies: ["SignetCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // SQLite (embedded default) and PostgreSQL implementations of the domain storage protocols.
         .target(
             name: "SignetStore",
             dependencies: [
-                "SignetCore", "SignetLog",
+                "SignetCore", "SignetLog", "SignetMarket",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -71,7 +78,7 @@ let package = Package(
         .target(
             name: "SignetServer",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetStore",
+                "SignetCore", "SignetLog", "SignetMarket", "SignetStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -100,7 +107,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SignetVaultTests", dependencies: ["SignetVault"], swiftSettings: swiftSettings),
-        .testTarget(name: "SignetStoreTests", dependencies: ["SignetStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SignetMarketTests", dependencies: ["SignetMarket"], swiftSettings: swiftSettings),
+        .testTarget(name: "SignetStoreTests", dependencies: ["SignetStore", "SignetMarket"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SignetServerTests",
             dependencies: [

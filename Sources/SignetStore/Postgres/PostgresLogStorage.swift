@@ -14,56 +14,21 @@ public final class PostgresLogStorage: LogStorage {
     /// The advisory-lock key of the log's single writer ("signetlg" as an integer).
     static let writerLockKey: Int64 = 0x7369_676E_6574_6C67
 
-    private let client: PostgresClient
-    private let runner: Task<Void, Never>
-    private let logger: Logger
+    private let database: PostgresDatabase
+    private var client: PostgresClient { database.client }
+    private var logger: Logger { database.logger }
 
-    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
-        self.client = client
-        self.runner = runner
-        self.logger = logger
-    }
+    private init(database: PostgresDatabase) { self.database = database }
 
     /// Connects to the database named by a `postgres://user:password@host:port/database` URL and
     /// migrates the schema.
     /// - Throws: ``StoreError`` when the URL is malformed or the database cannot be reached.
     public static func connect(url: String, logger: Logger = Logger(label: "signet.store.postgres")) async throws -> PostgresLogStorage {
-        let parsed: SQLPostgresConfiguration
-        do {
-            parsed = try SQLPostgresConfiguration(url: url)
-        } catch {
-            throw StoreError(.invalidConfiguration, "SIGNET_DATABASE_URL is not a valid postgres:// URL")
-        }
-        let core = parsed.coreConfiguration
-        guard let host = core.host else {
-            throw StoreError(.invalidConfiguration, "the PostgreSQL URL must name a host")
-        }
-        var configuration = PostgresClient.Configuration(
-            host: host, port: core.port ?? 5432, username: core.username, password: core.password,
-            database: core.database, tls: core.tls.isEnforced ? .require(.makeClientConfiguration()) : (core.tls.isAllowed ? .prefer(.makeClientConfiguration()) : .disable))
-        configuration.options.maximumConnections = 8
-        // Deliberate: the pool warns when it is used before `run()` has started, which is always
-        // the case for the first query here; that warning is noise, real failures still throw.
-        var backgroundLogger = logger
-        backgroundLogger.logLevel = .error
-        let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
-        let runner = Task { await client.run() }
-        let storage = PostgresLogStorage(client: client, runner: runner, logger: logger)
-        do {
-            try await PostgresSchema.migrate(client, logger: logger)
-        } catch let error as StoreError {
-            runner.cancel()
-            throw error
-        } catch {
-            runner.cancel()
-            throw StoreError(.unavailable, "cannot reach PostgreSQL at \(host): \(String(reflecting: error))")
-        }
-        return storage
+        PostgresLogStorage(database: try await PostgresDatabase.connect(url: url, logger: logger))
     }
 
-
     /// Stops the connection pool.
-    public func close() async { runner.cancel() }
+    public func close() async { await database.close() }
 
     public func withWriter<T: Sendable>(_ body: @Sendable (any LogWriteTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in

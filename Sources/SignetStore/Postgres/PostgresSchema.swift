@@ -11,6 +11,12 @@ enum PostgresSchema {
             "CREATE TABLE log_tiles (level BIGINT NOT NULL, idx BIGINT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (level, idx))",
             "CREATE TABLE log_checkpoint (id INT PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, note TEXT NOT NULL)",
         ],
+        [
+            "CREATE TABLE holders (id TEXT PRIMARY KEY, public_key BYTEA NOT NULL UNIQUE, registered_at DOUBLE PRECISION NOT NULL)",
+            "CREATE TABLE parties (id TEXT PRIMARY KEY, name TEXT NOT NULL, contact TEXT NOT NULL, public_key BYTEA NOT NULL UNIQUE, status TEXT NOT NULL, registered_at DOUBLE PRECISION NOT NULL)",
+            "CREATE TABLE request_nonces (key_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (key_id, nonce))",
+            "CREATE INDEX request_nonces_expiry ON request_nonces (expires_at)",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

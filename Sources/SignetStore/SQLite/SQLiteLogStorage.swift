@@ -26,13 +26,26 @@ public final class SQLiteLogStorage: LogStorage {
     ///   - readerCount: reader connections for serving tiles.
     /// - Throws: ``StoreError`` when the file cannot be opened or its schema is too new.
     public static func open(path: String, busyTimeoutMilliseconds: Int = 10_000, readerCount: Int = 2) async throws -> SQLiteLogStorage {
+        try await open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, readerCount: readerCount, migrate: true)
+    }
+
+    /// Test hook: creates an empty database at an older schema `version`, as an earlier release did.
+    public static func testingOnlyCreateSchema(path: String, version: Int) async throws {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        try await SQLiteSchema.configure(connection, busyTimeoutMilliseconds: 1000)
+        try await SQLiteSchema.migrate(connection, to: version)
+        try await connection.close()
+    }
+
+    /// Opens without migrating when `migrate` is false (tests of old schemas only).
+    static func open(path: String, busyTimeoutMilliseconds: Int = 10_000, readerCount: Int = 2, migrate: Bool) async throws -> SQLiteLogStorage {
         let logger = Logger(label: "signet.store.sqlite")
         let memory = path == ":memory:"
         let storage: SQLiteConnection.Storage = memory ? .memory : .file(path: path)
         do {
             let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
             try await SQLiteSchema.configure(writer, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            try await SQLiteSchema.migrate(writer)
+            if migrate { try await SQLiteSchema.migrate(writer) }
             // A private in-memory database cannot be shared, so the writer also serves reads.
             var readers: [SQLiteConnection] = []
             if !memory {

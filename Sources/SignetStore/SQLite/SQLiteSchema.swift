@@ -10,6 +10,12 @@ enum SQLiteSchema {
             "CREATE TABLE log_tiles (level INTEGER NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID",
             "CREATE TABLE log_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, note TEXT NOT NULL)",
         ],
+        [
+            "CREATE TABLE holders (id TEXT PRIMARY KEY, public_key BLOB NOT NULL UNIQUE, registered_at REAL NOT NULL)",
+            "CREATE TABLE parties (id TEXT PRIMARY KEY, name TEXT NOT NULL, contact TEXT NOT NULL, public_key BLOB NOT NULL UNIQUE, status TEXT NOT NULL, registered_at REAL NOT NULL)",
+            "CREATE TABLE request_nonces (key_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at REAL NOT NULL, PRIMARY KEY (key_id, nonce)) WITHOUT ROWID",
+            "CREATE INDEX request_nonces_expiry ON request_nonces (expires_at)",
+        ],
     ]
 
     /// WAL for concurrent readers; `synchronous = FULL` so a commit is on disk before it returns.
@@ -19,8 +25,8 @@ enum SQLiteSchema {
         _ = try await connection.query("PRAGMA synchronous = FULL")
     }
 
-    /// Brings the schema to the latest version in one transaction per migration.
-    static func migrate(_ connection: SQLiteConnection) async throws {
+    /// Brings the schema to `target` (default: the latest version) in one transaction.
+    static func migrate(_ connection: SQLiteConnection, to target: Int = migrations.count) async throws {
         _ = try await connection.query("BEGIN IMMEDIATE")
         do {
             _ = try await connection.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
@@ -28,7 +34,7 @@ enum SQLiteSchema {
             guard current <= migrations.count else {
                 throw StoreError(.schemaTooNew, "database schema version \(current) is newer than this build (\(migrations.count))")
             }
-            for version in (current + 1)...max(current + 1, migrations.count) where version <= migrations.count {
+            for version in (current + 1)...max(current + 1, target) where version <= target {
                 for statement in migrations[version - 1] { _ = try await connection.query(statement) }
                 _ = try await connection.query("INSERT INTO schema_version (version) VALUES (?1)", [.integer(version)])
             }

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Persistence of holders and parties; SignetStore implements it for SQLite and PostgreSQL.
+///
+/// Implementations MUST refuse a second registration of the same public key with
+/// ``MarketError`` `.conflict`, so one key always names one principal.
+public protocol IdentityStorage: Sendable {
+    /// Stores a new holder.
+    func insert(_ holder: Holder) async throws
+    /// Stores a new party.
+    func insert(_ party: Party) async throws
+    /// The holder with `id`, or `nil`.
+    func holder(_ id: PrincipalID) async throws -> Holder?
+    /// The party with `id`, or `nil`.
+    func party(_ id: PrincipalID) async throws -> Party?
+    /// Changes a party's status; returns the updated party, or `nil` when unknown.
+    func setStatus(_ status: PartyStatus, of id: PrincipalID) async throws -> Party?
+    /// Parties, optionally only those with `status`, oldest first.
+    func parties(status: PartyStatus?) async throws -> [Party]
+}
+
+/// Remembers which request nonces were used, so a signed request cannot be replayed.
+///
+/// Implementations shared by several server instances (a database table) make one replay
+/// window for all of them.
+public protocol NonceStorage: Sendable {
+    /// Records `nonce` for `keyID` until `expiry`; returns `false` when it was already recorded.
+    func record(keyID: String, nonce: String, expiry: Date, now: Date) async throws -> Bool
+}

@@ -1,0 +1,115 @@
+import Crypto
+import Foundation
+import SignetCore
+
+/// Who signs a request: a holder (a person) or a party (an organisation).
+public enum PrincipalKind: String, Sendable, Codable {
+    case holder
+    case party
+}
+
+/// An opaque, unguessable identifier: a kind prefix and 16 random bytes in base64url
+/// (`h_…` for holders, `p_…` for parties). Deliberate: ids carry no personal data and cannot be
+/// enumerated.
+public struct PrincipalID: Hashable, Sendable, CustomStringConvertible {
+    /// The full identifier text.
+    public let rawValue: String
+    /// Holder or party.
+    public let kind: PrincipalKind
+
+    /// A new random identifier.
+    public static func random(_ kind: PrincipalKind) -> PrincipalID {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var generator = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = generator.next() }
+        return PrincipalID(rawValue: prefix(kind) + Base64.encodeURL(bytes), kind: kind)
+    }
+
+    /// Parses an identifier; `nil` unless it has the exact shape of one.
+    public init?(_ text: some StringProtocol) {
+        let text = String(text)
+        guard text.count == 24 else { return nil }
+        let kind: PrincipalKind
+        if text.hasPrefix(Self.prefix(.holder)) { kind = .holder } else if text.hasPrefix(Self.prefix(.party)) { kind = .party } else { return nil }
+        guard let bytes = Base64.decodeURL(text.dropFirst(2)), bytes.count == 16 else { return nil }
+        self.init(rawValue: text, kind: kind)
+    }
+
+    private init(rawValue: String, kind: PrincipalKind) {
+        self.rawValue = rawValue
+        self.kind = kind
+    }
+
+    static func prefix(_ kind: PrincipalKind) -> String { kind == .holder ? "h_" : "p_" }
+
+    public var description: String { rawValue }
+}
+
+/// A party's standing with the operator.
+public enum PartyStatus: String, Sendable, Codable, CaseIterable {
+    /// Registered, waiting for `signet admin party approve`.
+    case pending
+    /// May make offers and verifications.
+    case approved
+    /// Stopped by the operator or the trust protocol.
+    case suspended
+}
+
+/// A registered holder: only an id and a public key. Signet never stores a name for a holder.
+public struct Holder: Sendable, Equatable {
+    /// The holder's id.
+    public let id: PrincipalID
+    /// Raw 32-byte Ed25519 public key.
+    public let publicKey: [UInt8]
+    /// When the holder registered.
+    public let registeredAt: Date
+
+    /// Creates a holder record.
+    public init(id: PrincipalID, publicKey: [UInt8], registeredAt: Date) {
+        self.id = id
+        self.publicKey = publicKey
+        self.registeredAt = registeredAt
+    }
+}
+
+/// A registered party: public, accountable name and contact.
+public struct Party: Sendable, Equatable {
+    /// The party's id.
+    public let id: PrincipalID
+    /// Public name shown to holders, 1–200 characters.
+    public let name: String
+    /// Contact (e-mail or URL), 1–200 characters.
+    public let contact: String
+    /// Raw 32-byte Ed25519 public key.
+    public let publicKey: [UInt8]
+    /// Standing with the operator.
+    public var status: PartyStatus
+    /// When the party registered.
+    public let registeredAt: Date
+
+    /// Creates a party record, validating name and contact.
+    /// - Throws: ``MarketError`` `.invalidField` when name or contact is empty, too long or
+    ///   contains control characters.
+    public init(id: PrincipalID, name: String, contact: String, publicKey: [UInt8], status: PartyStatus, registeredAt: Date) throws {
+        for (field, value) in [("name", name), ("contact", contact)] {
+            guard (1...200).contains(value.count), !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw MarketError(.invalidField, "\(field) must be 1 to 200 printable characters")
+            }
+        }
+        self.id = id
+        self.name = name
+        self.contact = contact
+        self.publicKey = publicKey
+        self.status = status
+        self.registeredAt = registeredAt
+    }
+}
+
+/// Validates a raw Ed25519 public key.
+/// - Throws: ``MarketError`` `.invalidField` unless `bytes` is a 32-byte Ed25519 key.
+public func validatedPublicKey(_ bytes: [UInt8]) throws -> [UInt8] {
+    guard bytes.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: bytes)) != nil else {
+        throw MarketError(.invalidField, "public_key must be a raw 32-byte Ed25519 key in base64url")
+    }
+    return bytes
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import SignetMarket
+
+/// Holders, parties and request nonces in PostgreSQL, shared by every server instance (so one
+/// nonce can be used once across all of them).
+public final class PostgresIdentityStorage: IdentityStorage, NonceStorage {
+    private let database: PostgresDatabase
+    private let pruneCounter = ManagedCounter()
+
+    private init(database: PostgresDatabase) { self.database = database }
+
+    /// Connects to the database named by a `postgres://` URL and migrates the schema.
+    /// - Throws: ``StoreError`` when the URL is malformed or the database cannot be reached.
+    public static func connect(url: String, logger: Logger = Logger(label: "signet.store.postgres")) async throws -> PostgresIdentityStorage {
+        PostgresIdentityStorage(database: try await PostgresDatabase.connect(url: url, logger: logger))
+    }
+
+    /// Stops the connection pool.
+    public func close() async { await database.close() }
+
+    private var client: PostgresClient { database.client }
+    private var logger: Logger { database.logger }
+
+    public func insert(_ holder: Holder) async throws {
+        try await insertUnique {
+            _ = try await client.query(
+                "INSERT INTO holders (id, public_key, registered_at) VALUES (\(holder.id.rawValue), \(ByteBuffer(bytes: holder.publicKey)), \(holder.registeredAt.timeIntervalSince1970))",
+                logger: logger)
+        }
+    }
+
+    public func insert(_ party: Party) async throws {
+        try await insertUnique {
+            _ = try await client.query(
+                """
+                INSERT INTO parties (id, name, contact, public_key, status, registered_at)
+                VALUES (\(party.id.rawValue), \(party.name), \(party.contact), \(ByteBuffer(bytes: party.publicKey)), \(party.status.rawValue), \(party.registeredAt.timeIntervalSince1970))
+                """,
+                logger: logger)
+        }
+    }
+
+    /// Maps PostgreSQL's unique violation (SQLSTATE 23505) to ``MarketError`` `.conflict`.
+    private func insertUnique(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw MarketError(.conflict, "this public key is already registered")
+        }
+    }
+
+    public func holder(_ id: PrincipalID) async throws -> Holder? {
+        let rows = try await client.query("SELECT public_key, registered_at FROM holders WHERE id = \(id.rawValue)", logger: logger)
+        for try await (key, at) in rows.decode((ByteBuffer, Double).self) {
+            return Holder(id: id, publicKey: Array(key.readableBytesView), registeredAt: Date(timeIntervalSince1970: at))
+        }
+        return nil
+    }
+
+    public func party(_ id: PrincipalID) async throws -> Party? {
+        try await partyRows("SELECT id, name, contact, public_key, status, registered_at FROM parties WHERE id = \(id.rawValue)").first
+    }
+
+    public func setStatus(_ status: PartyStatus, of id: PrincipalID) async throws -> Party? {
+        _ = try await client.query("UPDATE parties SET status = \(status.rawValue) WHERE id = \(id.rawValue)", logger: logger)
+        return try await party(id)
+    }
+
+    public func parties(status: PartyStatus?) async throws -> [Party] {
+        if let status {
+            return try await partyRows(
+                "SELECT id, name, contact, public_key, status, registered_at FROM parties WHERE status = \(status.rawValue) ORDER BY registered_at, id")
+        }
+        return try await partyRows("SELECT id, name, contact, public_key, status, registered_at FROM parties ORDER BY registered_at, id")
+    }
+
+    private func partyRows(_ query: PostgresQuery) async throws -> [Party] {
+        var parties: [Party] = []
+        let rows = try await client.query(query, logger: logger)
+        for try await (idText, name, contact, key, statusText, at) in rows.decode((String, String, String, ByteBuffer, String, Double).self) {
+            guard let id = PrincipalID(idText), let status = PartyStatus(rawValue: statusText) else { continue }
+            parties.append(try Party(id: id, name: name, contact: contact, publicKey: Array(key.readableBytesView), status: status,
+                                     registeredAt: Date(timeIntervalSince1970: at)))
+        }
+        return parties
+    }
+
+    public func record(keyID: String, nonce: String, expiry: Date, now: Date) async throws -> Bool {
+        if pruneCounter.next() % 256 == 0 {
+            _ = try await client.query("DELETE FROM request_nonces WHERE expires_at < \(now.timeIntervalSince1970)", logger: logger)
+        }
+        let rows = try await client.query(
+            "INSERT INTO request_nonces (key_id, nonce, expires_at) VALUES (\(keyID), \(nonce), \(expiry.timeIntervalSince1970)) ON CONFLICT DO NOTHING RETURNING 1",
+            logger: logger)
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
+    }
+
+    /// Test hook: empties the identity tables.
+    public func testingOnlyReset() async throws {
+        _ = try await client.query("TRUNCATE holders, parties, request_nonces", logger: logger)
+    }
+}

@@ -1,0 +1,107 @@
+import Crypto
+import Foundation
+import SignetLog
+import SignetMarket
+@testable import SignetStore
+import Testing
+
+/// Opens a fresh identity store of `backend`.
+func withFreshIdentityStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any IdentityStorage & NonceStorage) async throws -> T) async throws -> T {
+    switch backend {
+    case .sqlite:
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-identity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try await SQLiteIdentityStorage.open(path: dir.appendingPathComponent("signet.sqlite").path)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    case .postgres:
+        return try await PostgresGate.shared.run {
+            let store = try await PostgresIdentityStorage.connect(url: Backend.postgresURL!)
+            try await store.testingOnlyReset()
+            do {
+                let result = try await body(store)
+                await store.close()
+                return result
+            } catch {
+                await store.close()
+                throw error
+            }
+        }
+    }
+}
+
+struct IdentityStorageConformanceTests {
+    static func key() -> [UInt8] { Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation) }
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    @Test(arguments: Backend.available)
+    func holdersRoundTripAndKeysAreUnique(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            let key = Self.key()
+            let holder = Holder(id: .random(.holder), publicKey: key, registeredAt: Self.now)
+            try await store.insert(holder)
+            #expect(try await store.holder(holder.id) == holder)
+            #expect(try await store.holder(.random(.holder)) == nil)
+            await #expect(throws: MarketError(.conflict, "")) {
+                try await store.insert(Holder(id: .random(.holder), publicKey: key, registeredAt: Self.now))
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func partiesStartPendingAndCanBeApproved(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            let party = try Party(id: .random(.party), name: "Corner Shop", contact: "ops@shop.example", publicKey: Self.key(), status: .pending, registeredAt: Self.now)
+            try await store.insert(party)
+            #expect(try await store.parties(status: .pending).map(\.id) == [party.id])
+            let approved = try #require(try await store.setStatus(.approved, of: party.id))
+            #expect(approved.status == .approved)
+            #expect(try await store.parties(status: .pending).isEmpty)
+            #expect(try await store.party(party.id)?.status == .approved)
+            #expect(try await store.setStatus(.approved, of: .random(.party)) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aNonceCanBeUsedOnce(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            let expiry = Self.now.addingTimeInterval(600)
+            let first = try await store.record(keyID: "h_a", nonce: "n1", expiry: expiry, now: Self.now)
+            let replay = try await store.record(keyID: "h_a", nonce: "n1", expiry: expiry, now: Self.now)
+            let otherKey = try await store.record(keyID: "h_b", nonce: "n1", expiry: expiry, now: Self.now)
+            #expect(first)
+            #expect(!replay)
+            #expect(otherKey)
+        }
+    }
+}
+
+struct SchemaMigrationTests {
+    @Test func sqliteMigratesFromTheFirstSchemaKeepingTheLog() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-migrate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("signet.sqlite").path
+        // A database as the previous release left it: schema 1, with log entries.
+        try await SQLiteLogStorage.testingOnlyCreateSchema(path: path, version: 1)
+        let signer = try NoteSigner(generatingFor: "migrate.test/log")
+        let old = try await SQLiteLogStorage.open(path: path, migrate: false)
+        let sequencer = Sequencer(storage: old, signer: signer)
+        for i in 0..<50 { _ = try await sequencer.append(Array("old \(i)".utf8)) }
+        await old.close()
+        // Opening with this build migrates to the latest schema; the log still verifies.
+        let identity = try await SQLiteIdentityStorage.open(path: path)
+        try await identity.insert(Holder(id: .random(.holder), publicKey: IdentityStorageConformanceTests.key(), registeredAt: Date()))
+        await identity.close()
+        let reopened = try await SQLiteLogStorage.open(path: path)
+        #expect(try await LogIntegrity.check(storage: reopened, verifier: signer.verifier).checkpoint?.checkpoint.size == 50)
+        await reopened.close()
+    }
+}
