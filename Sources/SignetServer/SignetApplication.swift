@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import SignetMarket
 
 /// Network settings of `signet serve`.
 public struct ServerConfiguration: Sendable {
@@ -15,19 +16,41 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
+/// What the `/v1` API needs besides the ledger.
+public struct APIServices: Sendable {
+    /// Holders and parties.
+    public var identities: any IdentityStorage
+    /// Used request nonces (replay protection shared by all instances on one database).
+    public var nonces: any NonceStorage
+    /// Public URL, limits, clock.
+    public var configuration: APIConfiguration
+
+    /// Creates the services.
+    public init(identities: any IdentityStorage, nonces: any NonceStorage, configuration: APIConfiguration) {
+        self.identities = identities
+        self.nonces = nonces
+        self.configuration = configuration
+    }
+}
+
 /// Builds the Signet HTTP application.
 public enum SignetApplication {
     /// The router with every Signet route.
-    public static func router(ledger: Ledger) -> Router<BasicRequestContext> {
+    public static func router(ledger: Ledger, api: APIServices? = nil) -> Router<BasicRequestContext> {
         let router = Router()
-        registerRoutes(on: router, ledger: ledger)
+        registerRoutes(on: router, ledger: ledger, api: api)
         return router
     }
 
     /// Adds every Signet route to an existing router (after any middleware the caller added).
-    public static func registerRoutes<Context: RequestContext>(on router: Router<Context>, ledger: Ledger) {
+    /// - Parameter api: holder and party storage for the `/v1` API; without it only the ledger is served.
+    public static func registerRoutes<Context: RequestContext>(on router: Router<Context>, ledger: Ledger, api: APIServices? = nil) {
         router.get("/healthz") { _, _ in "ok\n" }
         LogRoutes(ledger: ledger).register(on: router)
+        if let api {
+            let authenticator = RequestAuthenticator(identities: api.identities, nonces: api.nonces, configuration: api.configuration)
+            RegistrationRoutes(identities: api.identities, authenticator: authenticator, configuration: api.configuration).register(on: router)
+        }
     }
 
     /// The application serving `ledger` on `configuration`'s address.
@@ -36,11 +59,12 @@ public enum SignetApplication {
     ///   - onServerRunning: called with the bound port once listening.
     public static func make(
         ledger: Ledger, configuration: ServerConfiguration, logger: Logger,
+        api: APIServices? = nil,
         router: Router<BasicRequestContext>? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router ?? Self.router(ledger: ledger),
+            router: router ?? Self.router(ledger: ledger, api: api),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "signet"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

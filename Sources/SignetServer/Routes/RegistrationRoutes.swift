@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import SignetCore
+import SignetMarket
+
+/// `POST /v1/holders` and `POST /v1/parties`: registration with proof of possession.
+///
+/// The request is signed (RFC 9421) with the key being registered, its `keyid` being that key
+/// in base64url, so nobody can register a key they do not hold.
+struct RegistrationRoutes: Sendable {
+    let identities: any IdentityStorage
+    let authenticator: RequestAuthenticator
+    let configuration: APIConfiguration
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.post("/v1/holders") { request, _ in try await registerHolder(request) }
+        router.post("/v1/parties") { request, _ in try await registerParty(request) }
+    }
+
+    func registerHolder(_ request: Request) async throws -> Response {
+        let body = try await collect(request)
+        let json = try StrictJSONObject(body, allowed: ["public_key"])
+        let key = try publicKey(json)
+        _ = try await authenticator.authenticate(request, body: body, proofOfPossession: key)
+        let holder = Holder(id: .random(.holder), publicKey: key, registeredAt: configuration.now())
+        do {
+            try await identities.insert(holder)
+        } catch let error as MarketError {
+            throw ErrorMapping.problem(for: error)
+        }
+        return try created(["id": holder.id.rawValue])
+    }
+
+    func registerParty(_ request: Request) async throws -> Response {
+        let body = try await collect(request)
+        let json = try StrictJSONObject(body, allowed: ["public_key", "name", "contact"])
+        let key = try publicKey(json)
+        let party: Party
+        do {
+            party = try Party(id: .random(.party), name: try json.string("name"), contact: try json.string("contact"),
+                              publicKey: key, status: .pending, registeredAt: configuration.now())
+        } catch let error as MarketError {
+            throw ErrorMapping.problem(for: error)
+        }
+        _ = try await authenticator.authenticate(request, body: body, proofOfPossession: key)
+        do {
+            try await identities.insert(party)
+        } catch let error as MarketError {
+            throw ErrorMapping.problem(for: error)
+        }
+        return try created(["id": party.id.rawValue, "status": party.status.rawValue])
+    }
+
+    private func publicKey(_ json: StrictJSONObject) throws -> [UInt8] {
+        let text = try json.string("public_key")
+        guard let bytes = Base64.decodeURL(text) else {
+            throw Problem(.badRequest, code: "invalid_field", detail: "public_key must be base64url without padding")
+        }
+        do {
+            return try validatedPublicKey(bytes)
+        } catch let error as MarketError {
+            throw ErrorMapping.problem(for: error)
+        }
+    }
+
+    private func collect(_ request: Request) async throws -> [UInt8] {
+        guard request.headers[.contentType]?.hasPrefix("application/json") == true else {
+            throw Problem(.unsupportedMediaType, code: "unsupported_media_type", detail: "send the body as application/json")
+        }
+        do {
+            return Array(try await request.body.collect(upTo: configuration.maximumBodySize).readableBytesView)
+        } catch {
+            throw Problem(.contentTooLarge, code: "body_too_large", detail: "the body is larger than \(configuration.maximumBodySize) bytes")
+        }
+    }
+
+    private func created(_ object: [String: String]) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return Response(status: .created, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,86 @@
+import Crypto
+import Foundation
+import Hummingbird
+import SignetCore
+import SignetMarket
+
+/// Checks the RFC 9421 signature of an API request against registered keys and the shared
+/// nonce store.
+struct RequestAuthenticator: Sendable {
+    let identities: any IdentityStorage
+    let nonces: any NonceStorage
+    let configuration: APIConfiguration
+
+    /// Reads the body (bounded) and verifies the request's signature.
+    /// - Parameters:
+    ///   - proofOfPossession: on registration, the raw public key being registered; the
+    ///     signature's keyid MUST then be its base64url form and verify under it.
+    /// - Returns: the body and the verified signature.
+    /// - Throws: ``Problem`` for every failure (never a 500 for client mistakes).
+    func authenticate(_ request: Request, body: [UInt8], proofOfPossession: [UInt8]? = nil) async throws -> VerifiedRequestSignature {
+        var head = request.head
+        head.scheme = configuration.publicScheme
+        head.authority = configuration.publicAuthority
+        let identities = self.identities
+        let nonces = self.nonces
+        let skew = configuration.maximumClockSkew
+        let verifier = HTTPMessageVerifier(
+            configuration: HTTPMessageVerifierConfiguration(maximumClockSkew: skew),
+            keyLookup: { keyID in
+                if let proofOfPossession {
+                    guard keyID == Base64.encodeURL(proofOfPossession) else { return nil }
+                    return try? Curve25519.Signing.PublicKey(rawRepresentation: proofOfPossession)
+                }
+                guard let id = PrincipalID(keyID) else { return nil }
+                let raw: [UInt8]?
+                switch id.kind {
+                case .holder: raw = try await identities.holder(id)?.publicKey
+                case .party: raw = try await identities.party(id)?.publicKey
+                }
+                return raw.flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+            },
+            replayCheck: { keyID, nonce in
+                // Nonces are kept twice the skew window: a replay outside it fails the clock check.
+                let now = Date()
+                return (try? await nonces.record(keyID: keyID, nonce: nonce, expiry: now + 2 * skew.timeInterval, now: now)) ?? false
+            })
+        do {
+            return try await verifier.verify(head, body: body, now: configuration.now())
+        } catch let error as HTTPSignatureError {
+            throw ErrorMapping.problem(for: error)
+        }
+    }
+}
+
+/// Settings of the HTTP API.
+public struct APIConfiguration: Sendable {
+    /// The scheme clients use to reach the server (`@target-uri` is built from it).
+    public var publicScheme: String
+    /// The authority (host:port) clients use to reach the server.
+    public var publicAuthority: String
+    /// Largest accepted request body in bytes.
+    public var maximumBodySize: Int
+    /// Allowed difference between a signature's `created` and the server clock.
+    public var maximumClockSkew: Duration
+    /// The clock; injected by tests.
+    public var now: @Sendable () -> Date
+
+    /// Creates a configuration.
+    /// - Parameters:
+    ///   - publicURL: the base URL clients use, e.g. `https://signet.example`; default `http://127.0.0.1:8080`.
+    ///   - maximumBodySize: default 64 KiB.
+    ///   - maximumClockSkew: default 5 minutes.
+    public init(publicURL: URL = URL(string: "http://127.0.0.1:8080")!, maximumBodySize: Int = 64 * 1024,
+                maximumClockSkew: Duration = .seconds(300), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.publicScheme = publicURL.scheme ?? "http"
+        let host = publicURL.host ?? "127.0.0.1"
+        self.publicAuthority = publicURL.port.map { "\(host):\($0)" } ?? host
+        self.maximumBodySize = maximumBodySize
+        self.maximumClockSkew = maximumClockSkew
+        self.now = now
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

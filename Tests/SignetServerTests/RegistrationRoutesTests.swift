@@ -1,0 +1,158 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SignetCore
+import SignetMarket
+import SignetServer
+import SignetStore
+import Testing
+
+/// Signs API requests exactly as a standard RFC 9421 client would.
+struct TestClientSigner {
+    let key: Curve25519.Signing.PrivateKey
+    let keyID: String
+    var nonce = UUID().uuidString
+    var created = Date()
+
+    /// Headers for a signed request to `path` with `body`.
+    func headers(method: HTTPRequest.Method, path: String, body: [UInt8]?) throws -> HTTPFields {
+        var fields = HTTPFields()
+        var components: [SignatureComponent] = [.method, .targetURI]
+        if let body {
+            fields[.contentType] = "application/json"
+            fields[ContentDigest.field] = ContentDigest.fieldValue(for: body)
+            components.append(.contentDigest)
+        }
+        let request = HTTPRequest(method: method, scheme: "http", authority: "127.0.0.1:8080", path: path, headerFields: fields)
+        let signed = try HTTPMessageSigner(privateKey: key, keyID: keyID).sign(request, coveredComponents: components, created: created, nonce: nonce)
+        fields[HTTPField.Name("Signature-Input")!] = signed.signatureInput
+        fields[HTTPField.Name("Signature")!] = signed.signature
+        return fields
+    }
+}
+
+struct RegistrationRoutesTests {
+    static func withAPI(_ body: @Sendable (any TestClientProtocol, SQLiteIdentityStorage) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-api-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "api.test/log"), logger: Logger(label: "t"))
+        let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
+        let api = APIServices(identities: identities, nonces: identities, configuration: APIConfiguration())
+        let app = Application(router: SignetApplication.router(ledger: ledger, api: api))
+        do {
+            try await app.test(.router) { client in try await body(client, identities) }
+        } catch {
+            await identities.close()
+            await ledger.close()
+            throw error
+        }
+        await identities.close()
+        await ledger.close()
+    }
+
+    static func registration(_ key: Curve25519.Signing.PrivateKey, extra: [String: String] = [:]) -> [UInt8] {
+        var object = extra
+        object["public_key"] = Base64.encodeURL(key.publicKey.rawRepresentation)
+        return Array(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+    }
+
+    static func problemCode(_ response: TestResponse) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])?["code"] as? String
+    }
+
+    @Test func holderRegistersWithProofOfPossession() async throws {
+        try await Self.withAPI { client, identities in
+            let key = Curve25519.Signing.PrivateKey()
+            let body = Self.registration(key)
+            let signer = TestClientSigner(key: key, keyID: Base64.encodeURL(key.publicKey.rawRepresentation))
+            let headers = try signer.headers(method: .post, path: "/v1/holders", body: body)
+            let id = try await client.execute(uri: "/v1/holders", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response -> String in
+                #expect(response.status == .created)
+                let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: String]
+                return try #require(json?["id"])
+            }
+            let stored = try await identities.holder(try #require(PrincipalID(id)))
+            #expect(stored?.publicKey == Array(key.publicKey.rawRepresentation))
+            // The same signed request again is a replay.
+            try await client.execute(uri: "/v1/holders", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .unauthorized)
+                #expect(Self.problemCode(response) == "replayed_nonce")
+            }
+            // A fresh request for the same key is a conflict.
+            let again = try TestClientSigner(key: key, keyID: signer.keyID).headers(method: .post, path: "/v1/holders", body: body)
+            try await client.execute(uri: "/v1/holders", method: .post, headers: again, body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .conflict)
+            }
+        }
+    }
+
+    @Test func registeringSomeoneElsesKeyIsRefused() async throws {
+        try await Self.withAPI { client, _ in
+            let victim = Curve25519.Signing.PrivateKey()
+            let attacker = Curve25519.Signing.PrivateKey()
+            let body = Self.registration(victim)
+            for keyID in [Base64.encodeURL(victim.publicKey.rawRepresentation), Base64.encodeURL(attacker.publicKey.rawRepresentation)] {
+                let headers = try TestClientSigner(key: attacker, keyID: keyID).headers(method: .post, path: "/v1/holders", body: body)
+                try await client.execute(uri: "/v1/holders", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(["bad_signature", "unknown_key"].contains(Self.problemCode(response)))
+                }
+            }
+        }
+    }
+
+    @Test func partyRegistersPending() async throws {
+        try await Self.withAPI { client, identities in
+            let key = Curve25519.Signing.PrivateKey()
+            let body = Self.registration(key, extra: ["name": "Corner Shop", "contact": "ops@shop.example"])
+            let headers = try TestClientSigner(key: key, keyID: Base64.encodeURL(key.publicKey.rawRepresentation)).headers(method: .post, path: "/v1/parties", body: body)
+            try await client.execute(uri: "/v1/parties", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .created)
+            }
+            #expect(try await identities.parties(status: .pending).count == 1)
+        }
+    }
+
+    enum BadRequest: String, CaseIterable, Sendable {
+        case malformedJSON, unknownField, notAKey, noSignature, skewedClock, tamperedBody, wrongMediaType, oversizedBody, missingName
+    }
+
+    @Test(arguments: BadRequest.allCases)
+    func badRequestsGetAProblemAndWriteNothing(_ bad: BadRequest) async throws {
+        try await Self.withAPI { client, identities in
+            let key = Curve25519.Signing.PrivateKey()
+            let keyID = Base64.encodeURL(key.publicKey.rawRepresentation)
+            var path = "/v1/holders"
+            var body = Self.registration(key)
+            var signer = TestClientSigner(key: key, keyID: keyID)
+            var expected: (HTTPResponse.Status, String)
+            switch bad {
+            case .malformedJSON: body = Array("{\"public_key\":".utf8); expected = (.badRequest, "invalid_json")
+            case .unknownField: body = Self.registration(key, extra: ["admin": "yes"]); expected = (.badRequest, "unknown_field")
+            case .notAKey: body = Array("{\"public_key\":\"AAAA\"}".utf8); expected = (.badRequest, "invalid_field")
+            case .noSignature: expected = (.unauthorized, "missing_signature")
+            case .skewedClock: signer.created = Date().addingTimeInterval(-3600); expected = (.unauthorized, "clock_skew")
+            case .tamperedBody: expected = (.badRequest, "digest_mismatch")
+            case .wrongMediaType: expected = (.unsupportedMediaType, "unsupported_media_type")
+            case .oversizedBody: body = Self.registration(key, extra: ["pad": String(repeating: "x", count: 70_000)]); expected = (.contentTooLarge, "body_too_large")
+            case .missingName: path = "/v1/parties"; expected = (.badRequest, "invalid_field")
+            }
+            var headers = try signer.headers(method: .post, path: path, body: body)
+            if bad == .noSignature {
+                headers[HTTPField.Name("Signature")!] = nil
+                headers[HTTPField.Name("Signature-Input")!] = nil
+            }
+            if bad == .wrongMediaType { headers[.contentType] = "text/plain" }
+            if bad == .tamperedBody { body += Array(" ".utf8) }  // same JSON meaning, different bytes
+            try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == expected.0)
+                #expect(Self.problemCode(response) == expected.1)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            #expect(try await identities.parties(status: nil).isEmpty)
+        }
+    }
+}
