@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "signet",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetVault", "SignetStore", "SignetServer",
+                "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -125,8 +125,9 @@ let package = Package(
         .testTarget(
             name: "signetTests",
             dependencies: [
-                "signet", "SignetLog", "SignetStore", "SignetServer",
+                "signet", "SignetLog", "SignetMarket", "SignetStore", "SignetServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import SignetLog
 import SignetServer
+import SignetStore
 
 /// `signet serve`: the server (ledger tiles today; API and dashboard as they land).
 struct ServeCommand: AsyncParsableCommand {
@@ -17,6 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "TCP port (env SIGNET_PORT, default 8080; 0 picks a free port).")
     var port: Int?
+
+    @Option(name: .customLong("public-url"), help: "Base URL clients use to reach this server; request signatures cover it (env SIGNET_PUBLIC_URL, default http://HOST:PORT).")
+    var publicURL: String?
 
     func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
@@ -38,9 +42,21 @@ struct ServeCommand: AsyncParsableCommand {
             printError("signet: \(error)")
             throw ExitCode.failure
         }
+        let publicText = publicURL ?? env["SIGNET_PUBLIC_URL"] ?? "http://\(server.host):\(server.port)"
+        guard let publicBase = URL(string: publicText), ["http", "https"].contains(publicBase.scheme ?? ""), publicBase.host != nil else {
+            throw ValidationError("--public-url must be an http(s) URL")
+        }
+        let api: APIServices
+        do {
+            api = try await openAPIServices(ledgerConfiguration, publicURL: publicBase)
+        } catch {
+            await ledger.close()
+            printError("signet: \(error)")
+            throw ExitCode.failure
+        }
         let vkey = ledger.verifier.vkey
         let store = ledgerConfiguration.databaseURL == nil ? "SQLite \(ledgerConfiguration.sqlitePath)" : "PostgreSQL"
-        let app = SignetApplication.make(ledger: ledger, configuration: server, logger: logger) { port in
+        let app = SignetApplication.make(ledger: ledger, configuration: server, logger: logger, api: api) { port in
             emit("signet: serving log \(ledger.verifier.name) on http://\(server.host):\(port)/log/ (\(store))")
             emit("signet: log verifier key \(vkey)")
         }
@@ -52,4 +68,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         await ledger.close()
     }
+}
+
+/// Opens holder/party storage next to the ledger (same SQLite file or PostgreSQL database).
+func openAPIServices(_ configuration: LedgerConfiguration, publicURL: URL) async throws -> APIServices {
+    let apiConfiguration = APIConfiguration(publicURL: publicURL)
+    if let url = configuration.databaseURL {
+        let store = try await PostgresIdentityStorage.connect(url: url)
+        return APIServices(identities: store, nonces: store, configuration: apiConfiguration)
+    }
+    let store = try await SQLiteIdentityStorage.open(path: configuration.sqlitePath)
+    return APIServices(identities: store, nonces: store, configuration: apiConfiguration)
 }
