@@ -1,0 +1,71 @@
+import Crypto
+
+/// One event as written to the ledger: canonical JSON (RFC 8785) with no personal data.
+///
+/// ```json
+/// {"commitment":"<b64url 32>","holder":"<b64url 32>","party":"p_…","time":1790000000,"type":"use","v":1}
+/// ```
+/// `holder` is a per-event pseudonym only the holder can recompute (HMAC-SHA256 of a random
+/// event id under the holder's activity secret), so two events of one holder cannot be linked
+/// by anyone else. `commitment` is SHA-256 of a random salt followed by the canonical JSON of
+/// the event's details, so the holder can later prove what an event was about without the
+/// ledger ever showing it.
+public struct LedgerEvent: Sendable, Equatable {
+    /// What happened.
+    public enum Kind: String, Sendable, CaseIterable {
+        case enroll, renew, delete, use, offer, grant, decline, revoke, lockdown
+    }
+
+    /// Current format version, written as `v`.
+    public static let version = 1
+
+    /// What happened.
+    public let kind: Kind
+    /// When, in whole seconds since 1970 (UTC).
+    public let time: Int64
+    /// The party involved, by its public id; `nil` for holder-only events.
+    public let party: String?
+    /// The per-event holder pseudonym (32 bytes).
+    public let pseudonym: [UInt8]
+    /// The salted commitment to the details (32 bytes).
+    public let commitment: [UInt8]
+
+    /// Creates an event.
+    /// - Precondition: `pseudonym` and `commitment` are 32 bytes (as made by the functions below).
+    public init(kind: Kind, time: Int64, party: String?, pseudonym: [UInt8], commitment: [UInt8]) {
+        precondition(pseudonym.count == 32 && commitment.count == 32)
+        self.kind = kind
+        self.time = time
+        self.party = party
+        self.pseudonym = pseudonym
+        self.commitment = commitment
+    }
+
+    /// The ledger entry bytes.
+    public func entry() -> [UInt8] {
+        var object: [String: JSONValue] = [
+            "v": .number(Double(Self.version)),
+            "type": .string(kind.rawValue),
+            "time": .number(Double(time)),
+            "holder": .string(Base64.encodeURL(pseudonym)),
+            "commitment": .string(Base64.encodeURL(commitment)),
+        ]
+        if let party { object["party"] = .string(party) }
+        // Every member is a string or an integer below 2^53, so encoding cannot fail.
+        return (try? CanonicalJSON.encode(.object(object))) ?? []
+    }
+
+    /// The pseudonym of one event: `HMAC-SHA256(activitySecret, eventID)`.
+    public static func pseudonym(activitySecret: SymmetricKey, eventID: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: eventID, using: activitySecret))
+    }
+
+    /// The commitment to an event's details: `SHA-256(salt || JCS(details))`.
+    /// - Throws: ``CanonicalJSON/NonFiniteNumber`` when `details` holds NaN or an infinity.
+    public static func commitment(salt: [UInt8], details: JSONValue) throws -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: salt)
+        hasher.update(data: try CanonicalJSON.encode(details))
+        return Array(hasher.finalize())
+    }
+}

@@ -1,0 +1,33 @@
+import Crypto
+import Testing
+@testable import SignetCore
+
+struct LedgerEventTests {
+    let secret = SymmetricKey(data: [UInt8](repeating: 7, count: 32))
+
+    @Test func entryIsCanonicalJSONWithoutPersonalData() throws {
+        let pseudonym = LedgerEvent.pseudonym(activitySecret: secret, eventID: [1, 2, 3])
+        let commitment = try LedgerEvent.commitment(salt: [9], details: .object(["template": .string("t_x")]))
+        let event = LedgerEvent(kind: .use, time: 1_790_000_000, party: "p_shop", pseudonym: pseudonym, commitment: commitment)
+        let text = String(decoding: event.entry(), as: UTF8.self)
+        #expect(text == "{\"commitment\":\"\(Base64.encodeURL(commitment))\",\"holder\":\"\(Base64.encodeURL(pseudonym))\",\"party\":\"p_shop\",\"time\":1790000000,\"type\":\"use\",\"v\":1}")
+        #expect(!text.contains("t_x"))
+    }
+
+    @Test func pseudonymsOfOneHolderAreUnlinkableWithoutTheSecret() {
+        let a = LedgerEvent.pseudonym(activitySecret: secret, eventID: [1])
+        let b = LedgerEvent.pseudonym(activitySecret: secret, eventID: [2])
+        #expect(a != b)
+        // Recomputable by the holder, and only with the right secret.
+        #expect(a == LedgerEvent.pseudonym(activitySecret: secret, eventID: [1]))
+        #expect(a != LedgerEvent.pseudonym(activitySecret: SymmetricKey(data: [UInt8](repeating: 8, count: 32)), eventID: [1]))
+    }
+
+    @Test func commitmentBindsSaltAndDetails() throws {
+        let details = JSONValue.object(["b": .number(1), "a": .string("x")])
+        let reordered = JSONValue.object(["a": .string("x"), "b": .number(1)])
+        #expect(try LedgerEvent.commitment(salt: [1], details: details) == LedgerEvent.commitment(salt: [1], details: reordered))
+        #expect(try LedgerEvent.commitment(salt: [1], details: details) != LedgerEvent.commitment(salt: [2], details: details))
+        #expect(try LedgerEvent.commitment(salt: [1], details: details) != LedgerEvent.commitment(salt: [1], details: .object(["a": .string("y"), "b": .number(1)])))
+    }
+}
