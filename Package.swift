@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "SignetStore",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetMarket",
+                "SignetCore", "SignetLog", "SignetMarket", "SignetVault",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(name: "SignetVaultTests", dependencies: ["SignetVault"], swiftSettings: swiftSettings),
         .testTarget(name: "SignetMarketTests", dependencies: ["SignetMarket"], swiftSettings: swiftSettings),
-        .testTarget(name: "SignetStoreTests", dependencies: ["SignetStore", "SignetMarket"], swiftSettings: swiftSettings),
+        .testTarget(name: "SignetStoreTests", dependencies: ["SignetStore", "SignetMarket", "SignetVault"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SignetServerTests",
             dependencies: [

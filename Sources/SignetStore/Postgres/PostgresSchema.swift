@@ -17,6 +17,10 @@ enum PostgresSchema {
             "CREATE TABLE request_nonces (key_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (key_id, nonce))",
             "CREATE INDEX request_nonces_expiry ON request_nonces (expires_at)",
         ],
+        [
+            "CREATE TABLE templates (id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, data BYTEA NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
+            "CREATE INDEX templates_holder ON templates (holder_id, updated_at)",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

@@ -16,6 +16,10 @@ enum SQLiteSchema {
             "CREATE TABLE request_nonces (key_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at REAL NOT NULL, PRIMARY KEY (key_id, nonce)) WITHOUT ROWID",
             "CREATE INDEX request_nonces_expiry ON request_nonces (expires_at)",
         ],
+        [
+            "CREATE TABLE templates (id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, data BLOB NOT NULL, updated_at REAL NOT NULL)",
+            "CREATE INDEX templates_holder ON templates (holder_id, updated_at)",
+        ],
     ]
 
     /// WAL for concurrent readers; `synchronous = FULL` so a commit is on disk before it returns.

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import SignetVault
+
+/// Protected templates in PostgreSQL, shared by every server instance.
+public final class PostgresTemplateStorage: TemplateStorage {
+    private let database: PostgresDatabase
+    private var client: PostgresClient { database.client }
+    private var logger: Logger { database.logger }
+
+    private init(database: PostgresDatabase) { self.database = database }
+
+    /// Connects and migrates.
+    /// - Throws: ``StoreError`` when the URL is malformed or the database cannot be reached.
+    public static func connect(url: String, logger: Logger = Logger(label: "signet.store.postgres")) async throws -> PostgresTemplateStorage {
+        PostgresTemplateStorage(database: try await PostgresDatabase.connect(url: url, logger: logger))
+    }
+
+    /// Stops the connection pool.
+    public func close() async { await database.close() }
+
+    public func insert(_ template: StoredTemplate) async throws {
+        _ = try await client.query(
+            "INSERT INTO templates (id, holder_id, data, updated_at) VALUES (\(template.id), \(template.holderID), \(ByteBuffer(bytes: template.bytes)), \(template.updatedAt.timeIntervalSince1970))",
+            logger: logger)
+    }
+
+    public func template(id: String, holderID: String) async throws -> StoredTemplate? {
+        try await select("SELECT id, holder_id, data, updated_at FROM templates WHERE id = \(id) AND holder_id = \(holderID)").first
+    }
+
+    public func template(id: String) async throws -> StoredTemplate? {
+        try await select("SELECT id, holder_id, data, updated_at FROM templates WHERE id = \(id)").first
+    }
+
+    public func replace(id: String, holderID: String, bytes: [UInt8], at date: Date) async throws -> Bool {
+        try await changed("UPDATE templates SET data = \(ByteBuffer(bytes: bytes)), updated_at = \(date.timeIntervalSince1970) WHERE id = \(id) AND holder_id = \(holderID) RETURNING 1")
+    }
+
+    public func delete(id: String, holderID: String) async throws -> Bool {
+        try await changed("DELETE FROM templates WHERE id = \(id) AND holder_id = \(holderID) RETURNING 1")
+    }
+
+    public func templateIDs(holderID: String) async throws -> [String] {
+        try await select("SELECT id, holder_id, data, updated_at FROM templates WHERE holder_id = \(holderID) ORDER BY updated_at, id").map(\.id)
+    }
+
+    /// Test hook: empties the templates table.
+    public func testingOnlyReset() async throws {
+        _ = try await client.query("TRUNCATE templates", logger: logger)
+    }
+
+    private func changed(_ query: PostgresQuery) async throws -> Bool {
+        for try await _ in try await client.query(query, logger: logger).decode(Int.self) { return true }
+        return false
+    }
+
+    private func select(_ query: PostgresQuery) async throws -> [StoredTemplate] {
+        var out: [StoredTemplate] = []
+        for try await (id, holder, data, at) in try await client.query(query, logger: logger).decode((String, String, ByteBuffer, Double).self) {
+            out.append(StoredTemplate(id: id, holderID: holder, bytes: Array(data.readableBytesView), updatedAt: Date(timeIntervalSince1970: at)))
+        }
+        return out
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import NIOCore
+import SQLiteNIO
+import SignetVault
+
+/// Protected templates in the embedded SQLite database (own connection, like the identity store).
+public final class SQLiteTemplateStorage: TemplateStorage {
+    private let connection: SQLiteConnection
+
+    private init(connection: SQLiteConnection) { self.connection = connection }
+
+    /// Opens (creating and migrating if needed) the database at `path`.
+    /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
+    public static func open(path: String, busyTimeoutMilliseconds: Int = 10_000) async throws -> SQLiteTemplateStorage {
+        do {
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: Logger(label: "signet.store.sqlite"))
+            try await SQLiteSchema.configure(connection, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            try await SQLiteSchema.migrate(connection)
+            return SQLiteTemplateStorage(connection: connection)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "cannot open SQLite database at \(path): \(error)")
+        }
+    }
+
+    /// Closes the connection.
+    public func close() async { try? await connection.close() }
+
+    public func insert(_ template: StoredTemplate) async throws {
+        _ = try await connection.query(
+            "INSERT INTO templates (id, holder_id, data, updated_at) VALUES (?1, ?2, ?3, ?4)",
+            [.text(template.id), .text(template.holderID), .blob(ByteBuffer(bytes: template.bytes)), .float(template.updatedAt.timeIntervalSince1970)])
+    }
+
+    public func template(id: String, holderID: String) async throws -> StoredTemplate? {
+        try await select("SELECT id, holder_id, data, updated_at FROM templates WHERE id = ?1 AND holder_id = ?2", [.text(id), .text(holderID)]).first
+    }
+
+    public func template(id: String) async throws -> StoredTemplate? {
+        try await select("SELECT id, holder_id, data, updated_at FROM templates WHERE id = ?1", [.text(id)]).first
+    }
+
+    public func replace(id: String, holderID: String, bytes: [UInt8], at date: Date) async throws -> Bool {
+        let rows = try await connection.query(
+            "UPDATE templates SET data = ?1, updated_at = ?2 WHERE id = ?3 AND holder_id = ?4 RETURNING 1 AS changed",
+            [.blob(ByteBuffer(bytes: bytes)), .float(date.timeIntervalSince1970), .text(id), .text(holderID)])
+        return !rows.isEmpty
+    }
+
+    public func delete(id: String, holderID: String) async throws -> Bool {
+        let rows = try await connection.query(
+            "DELETE FROM templates WHERE id = ?1 AND holder_id = ?2 RETURNING 1 AS deleted", [.text(id), .text(holderID)])
+        return !rows.isEmpty
+    }
+
+    public func templateIDs(holderID: String) async throws -> [String] {
+        try await select("SELECT id, holder_id, data, updated_at FROM templates WHERE holder_id = ?1 ORDER BY updated_at, id", [.text(holderID)]).map(\.id)
+    }
+
+    private func select(_ sql: String, _ binds: [SQLiteData]) async throws -> [StoredTemplate] {
+        try await connection.query(sql, binds).compactMap { row in
+            guard let id = row.column("id")?.string, let holder = row.column("holder_id")?.string,
+                  let data = row.column("data")?.blob, let at = row.column("updated_at")?.double else { return nil }
+            return StoredTemplate(id: id, holderID: holder, bytes: Array(data.readableBytesView), updatedAt: Date(timeIntervalSince1970: at))
+        }
+    }
+}

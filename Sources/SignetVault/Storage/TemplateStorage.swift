@@ -1,0 +1,49 @@
+import Foundation
+
+/// A protected template as stored: serialized bytes owned by one holder.
+public struct StoredTemplate: Sendable, Equatable {
+    /// Opaque id (`t_` + 22 base64url characters).
+    public let id: String
+    /// The owning holder's id.
+    public let holderID: String
+    /// ``ProtectedTemplate/serializedBytes()``.
+    public let bytes: [UInt8]
+    /// When it was enrolled or last renewed.
+    public let updatedAt: Date
+
+    /// Creates a record.
+    public init(id: String, holderID: String, bytes: [UInt8], updatedAt: Date) {
+        self.id = id
+        self.holderID = holderID
+        self.bytes = bytes
+        self.updatedAt = updatedAt
+    }
+
+    /// A new random template id.
+    public static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "t_" + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// Persistence of protected templates; SignetStore implements it for SQLite and PostgreSQL.
+///
+/// Every holder-facing operation is scoped by holder id, so a holder can never read, renew or
+/// delete another holder's template by guessing its id: the answer is the same as for an id
+/// that does not exist.
+public protocol TemplateStorage: Sendable {
+    /// Stores a new template.
+    func insert(_ template: StoredTemplate) async throws
+    /// The template `id` if it belongs to `holderID`.
+    func template(id: String, holderID: String) async throws -> StoredTemplate?
+    /// The template `id`, whoever owns it (for verification under a holder's permission).
+    func template(id: String) async throws -> StoredTemplate?
+    /// Replaces the bytes of a holder's template (renewal); `false` when there is no such template.
+    func replace(id: String, holderID: String, bytes: [UInt8], at date: Date) async throws -> Bool
+    /// Deletes a holder's template; `false` when there is no such template.
+    func delete(id: String, holderID: String) async throws -> Bool
+    /// The ids of a holder's templates, oldest first.
+    func templateIDs(holderID: String) async throws -> [String]
+}

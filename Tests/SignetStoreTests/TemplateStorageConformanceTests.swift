@@ -1,0 +1,67 @@
+import Foundation
+import SignetStore
+import SignetVault
+import Testing
+
+func withFreshTemplateStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any TemplateStorage) async throws -> T) async throws -> T {
+    switch backend {
+    case .sqlite:
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try await SQLiteTemplateStorage.open(path: dir.appendingPathComponent("signet.sqlite").path)
+        let result = await Result { try await body(store) }
+        await store.close()
+        return try result.get()
+    case .postgres:
+        return try await PostgresGate.shared.run {
+            let store = try await PostgresTemplateStorage.connect(url: Backend.postgresURL!)
+            try await store.testingOnlyReset()
+            let result = await Result { try await body(store) }
+            await store.close()
+            return try result.get()
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
+struct TemplateStorageConformanceTests {
+    static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+
+    @Test(arguments: Backend.available)
+    func templatesAreScopedToTheirHolder(_ backend: Backend) async throws {
+        try await withFreshTemplateStore(backend) { store in
+            let mine = StoredTemplate(id: StoredTemplate.newID(), holderID: "h_alice", bytes: [1, 2, 3], updatedAt: Self.t0)
+            try await store.insert(mine)
+            #expect(try await store.template(id: mine.id, holderID: "h_alice") == mine)
+            #expect(try await store.template(id: mine.id) == mine)
+            // Another holder sees nothing and changes nothing: no IDOR.
+            #expect(try await store.template(id: mine.id, holderID: "h_mallory") == nil)
+            #expect(try await store.replace(id: mine.id, holderID: "h_mallory", bytes: [9], at: Self.t0) == false)
+            #expect(try await store.delete(id: mine.id, holderID: "h_mallory") == false)
+            #expect(try await store.template(id: mine.id)?.bytes == [1, 2, 3])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func renewAndDelete(_ backend: Backend) async throws {
+        try await withFreshTemplateStore(backend) { store in
+            let a = StoredTemplate(id: StoredTemplate.newID(), holderID: "h_alice", bytes: [1], updatedAt: Self.t0)
+            let b = StoredTemplate(id: StoredTemplate.newID(), holderID: "h_alice", bytes: [2], updatedAt: Self.t0.addingTimeInterval(1))
+            try await store.insert(a)
+            try await store.insert(b)
+            #expect(try await store.templateIDs(holderID: "h_alice") == [a.id, b.id])
+            #expect(try await store.replace(id: a.id, holderID: "h_alice", bytes: [7, 7], at: Self.t0.addingTimeInterval(5)))
+            #expect(try await store.template(id: a.id)?.bytes == [7, 7])
+            #expect(try await store.templateIDs(holderID: "h_alice") == [b.id, a.id])
+            #expect(try await store.delete(id: a.id, holderID: "h_alice"))
+            #expect(try await store.template(id: a.id) == nil)
+            #expect(try await store.delete(id: a.id, holderID: "h_alice") == false)
+        }
+    }
+}
