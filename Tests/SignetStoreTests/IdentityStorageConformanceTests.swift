@@ -6,7 +6,7 @@ import SignetMarket
 import Testing
 
 /// Opens a fresh identity store of `backend`.
-func withFreshIdentityStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any IdentityStorage & NonceStorage) async throws -> T) async throws -> T {
+func withFreshIdentityStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any IdentityStorage & NonceStorage & HolderActivityStorage) async throws -> T) async throws -> T {
     switch backend {
     case .sqlite:
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-identity-\(UUID().uuidString)")
@@ -79,6 +79,25 @@ struct IdentityStorageConformanceTests {
             #expect(first)
             #expect(!replay)
             #expect(otherKey)
+        }
+    }
+}
+
+extension IdentityStorageConformanceTests {
+    @Test(arguments: Backend.available)
+    func activitySecretIsStableAndRecordsAreScoped(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            let secrets = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+                for _ in 0..<8 { group.addTask { try await store.activitySecret(holderID: "h_alice") } }
+                return try await group.reduce(into: Set<[UInt8]>()) { $0.insert($1) }
+            }
+            #expect(secrets.count == 1)
+            #expect(secrets.first?.count == 32)
+            #expect(try await store.activitySecret(holderID: "h_bob") != secrets.first)
+            let record = ActivityRecord(holderID: "h_alice", ledgerIndex: 4, kind: "enroll", eventID: [1], salt: [2], details: Array("{}".utf8), time: Self.now)
+            try await store.record(record)
+            #expect(try await store.activity(holderID: "h_alice") == [record])
+            #expect(try await store.activity(holderID: "h_bob").isEmpty)
         }
     }
 }

@@ -21,8 +21,8 @@ public final class PostgresIdentityStorage: IdentityStorage, NonceStorage {
     /// Stops the connection pool.
     public func close() async { await database.close() }
 
-    private var client: PostgresClient { database.client }
-    private var logger: Logger { database.logger }
+    var client: PostgresClient { database.client }
+    var logger: Logger { database.logger }
 
     public func insert(_ holder: Holder) async throws {
         try await insertUnique {
@@ -101,6 +101,6 @@ public final class PostgresIdentityStorage: IdentityStorage, NonceStorage {
 
     /// Test hook: empties the identity tables.
     public func testingOnlyReset() async throws {
-        _ = try await client.query("TRUNCATE holders, parties, request_nonces", logger: logger)
+        _ = try await client.query("TRUNCATE holders, parties, request_nonces, holder_secrets, holder_events", logger: logger)
     }
 }

@@ -9,7 +9,7 @@ import SignetMarket
 /// Deliberate: it uses its own connection, never the ledger writer's, so an identity write can
 /// never land inside a ledger batch's open transaction; SQLite's busy timeout orders the two.
 public final class SQLiteIdentityStorage: IdentityStorage, NonceStorage {
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
     private let pruneCounter = ManagedCounter()
 
     private init(connection: SQLiteConnection) { self.connection = connection }

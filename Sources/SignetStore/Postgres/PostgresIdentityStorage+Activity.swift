@@ -1,0 +1,38 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+import SignetMarket
+
+extension PostgresIdentityStorage: HolderActivityStorage {
+    public func activitySecret(holderID: String) async throws -> [UInt8] {
+        _ = try await client.query(
+            "INSERT INTO holder_secrets (holder_id, secret) VALUES (\(holderID), \(ByteBuffer(bytes: randomBytes(32)))) ON CONFLICT DO NOTHING",
+            logger: logger)
+        for try await secret in try await client.query("SELECT secret FROM holder_secrets WHERE holder_id = \(holderID)", logger: logger).decode(ByteBuffer.self) {
+            return Array(secret.readableBytesView)
+        }
+        throw StoreError(.unavailable, "activity secret vanished")
+    }
+
+    public func record(_ record: ActivityRecord) async throws {
+        _ = try await client.query(
+            """
+            INSERT INTO holder_events (holder_id, ledger_index, kind, event_id, salt, details, time)
+            VALUES (\(record.holderID), \(Int64(record.ledgerIndex)), \(record.kind), \(ByteBuffer(bytes: record.eventID)),
+                    \(ByteBuffer(bytes: record.salt)), \(String(decoding: record.details, as: UTF8.self)), \(record.time.timeIntervalSince1970))
+            """,
+            logger: logger)
+    }
+
+    public func activity(holderID: String) async throws -> [ActivityRecord] {
+        var out: [ActivityRecord] = []
+        let rows = try await client.query(
+            "SELECT ledger_index, kind, event_id, salt, details, time FROM holder_events WHERE holder_id = \(holderID) ORDER BY ledger_index",
+            logger: logger)
+        for try await (index, kind, eventID, salt, details, time) in rows.decode((Int64, String, ByteBuffer, ByteBuffer, String, Double).self) {
+            out.append(ActivityRecord(holderID: holderID, ledgerIndex: UInt64(index), kind: kind, eventID: Array(eventID.readableBytesView),
+                                      salt: Array(salt.readableBytesView), details: Array(details.utf8), time: Date(timeIntervalSince1970: time)))
+        }
+        return out
+    }
+}
