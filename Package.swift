@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "SignetServer",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetMarket", "SignetStore",
+                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
-                "SignetServer", "SignetLog",
+                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import SignetMarket
+import SignetVault
 
 /// Network settings of `signet serve`.
 public struct ServerConfiguration: Sendable {
@@ -22,14 +23,43 @@ public struct APIServices: Sendable {
     public var identities: any IdentityStorage
     /// Used request nonces (replay protection shared by all instances on one database).
     public var nonces: any NonceStorage
+    /// Activity secrets and event records.
+    public var activity: any HolderActivityStorage
+    /// Protected templates.
+    public var templates: any TemplateStorage
+    /// The template protection scheme of this deployment.
+    public var vault: VaultConfiguration
     /// Public URL, limits, clock.
     public var configuration: APIConfiguration
 
     /// Creates the services.
-    public init(identities: any IdentityStorage, nonces: any NonceStorage, configuration: APIConfiguration) {
+    public init(identities: any IdentityStorage, nonces: any NonceStorage, activity: any HolderActivityStorage,
+                templates: any TemplateStorage, vault: VaultConfiguration, configuration: APIConfiguration) {
         self.identities = identities
         self.nonces = nonces
+        self.activity = activity
+        self.templates = templates
+        self.vault = vault
         self.configuration = configuration
+    }
+}
+
+/// The deployment's template protection: scheme parameters and preprocessing.
+public struct VaultConfiguration: Sendable {
+    /// The scheme every template is enrolled and verified with.
+    public let scheme: IronMask
+
+    /// Creates a configuration.
+    /// - Parameters:
+    ///   - dimension: embedding dimension of this deployment (default 512).
+    ///   - alpha: non-zero codeword entries (default 16, the floor `signet eval` recommends at n = 512).
+    ///   - kdf: key-derivation cost (default production scrypt).
+    ///   - preprocessor: population mean; default none (embeddings are only L2-normalised).
+    /// - Throws: ``VaultError`` when the parameters are out of range.
+    public init(dimension: Int = 512, alpha: Int = 16, kdf: KDFParameters = .production, preprocessor: EmbeddingPreprocessor? = nil) throws {
+        scheme = try IronMask(
+            parameters: IronMaskParameters(alpha: alpha, kdf: kdf),
+            preprocessor: preprocessor ?? EmbeddingPreprocessor.identity(dimension: dimension))
     }
 }
 
@@ -50,6 +80,8 @@ public enum SignetApplication {
         if let api {
             let authenticator = RequestAuthenticator(identities: api.identities, nonces: api.nonces, configuration: api.configuration)
             RegistrationRoutes(identities: api.identities, authenticator: authenticator, configuration: api.configuration).register(on: router)
+            TemplateRoutes(services: api, authenticator: authenticator, ledger: ledger,
+                           recorder: EventRecorder(ledger: ledger, activity: api.activity)).register(on: router)
         }
     }
 

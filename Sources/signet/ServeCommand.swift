@@ -70,13 +70,22 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// Opens holder/party storage next to the ledger (same SQLite file or PostgreSQL database).
+/// Opens holder, party, activity and template storage next to the ledger (same SQLite file or
+/// PostgreSQL database) and the deployment's vault scheme.
 func openAPIServices(_ configuration: LedgerConfiguration, publicURL: URL) async throws -> APIServices {
+    let env = ProcessInfo.processInfo.environment
+    let vault = try VaultConfiguration(
+        dimension: env["SIGNET_VAULT_DIMENSION"].flatMap(Int.init) ?? 512,
+        alpha: env["SIGNET_VAULT_ALPHA"].flatMap(Int.init) ?? 16)
     let apiConfiguration = APIConfiguration(publicURL: publicURL)
     if let url = configuration.databaseURL {
-        let store = try await PostgresIdentityStorage.connect(url: url)
-        return APIServices(identities: store, nonces: store, configuration: apiConfiguration)
+        let identities = try await PostgresIdentityStorage.connect(url: url)
+        let templates = try await PostgresTemplateStorage.connect(url: url)
+        return APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
+                           vault: vault, configuration: apiConfiguration)
     }
-    let store = try await SQLiteIdentityStorage.open(path: configuration.sqlitePath)
-    return APIServices(identities: store, nonces: store, configuration: apiConfiguration)
+    let identities = try await SQLiteIdentityStorage.open(path: configuration.sqlitePath)
+    let templates = try await SQLiteTemplateStorage.open(path: configuration.sqlitePath)
+    return APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
+                       vault: vault, configuration: apiConfiguration)
 }

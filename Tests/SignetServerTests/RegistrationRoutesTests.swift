@@ -8,6 +8,7 @@ import SignetCore
 import SignetMarket
 import SignetServer
 import SignetStore
+import SignetVault
 import Testing
 
 /// Signs API requests exactly as a standard RFC 9421 client would.
@@ -40,16 +41,20 @@ struct RegistrationRoutesTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "api.test/log"), logger: Logger(label: "t"))
         let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
-        let api = APIServices(identities: identities, nonces: identities, configuration: APIConfiguration())
+        let templates = try await SQLiteTemplateStorage.open(path: directory + "/signet.sqlite")
+        let api = APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
+                              vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: APIConfiguration())
         let app = Application(router: SignetApplication.router(ledger: ledger, api: api))
         do {
             try await app.test(.router) { client in try await body(client, identities) }
         } catch {
             await identities.close()
+            await templates.close()
             await ledger.close()
             throw error
         }
         await identities.close()
+        await templates.close()
         await ledger.close()
     }
 

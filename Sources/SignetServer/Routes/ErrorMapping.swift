@@ -1,5 +1,6 @@
 import Hummingbird
 import SignetMarket
+import SignetVault
 
 /// The one place where domain errors become HTTP statuses and problem codes.
 enum ErrorMapping {
@@ -19,6 +20,19 @@ enum ErrorMapping {
         case .digestMismatch: (status, detail) = (.badRequest, "Content-Digest is missing or does not match the body")
         }
         return Problem(status, code: error.code.rawValue, detail: detail)
+    }
+
+    /// The problem for a vault error about a submitted embedding. Template-integrity failures
+    /// are server faults and stay 500 (logged, never described to the caller).
+    static func problem(for error: VaultError) -> Problem? {
+        switch error.code {
+        case .dimensionMismatch: Problem(.unprocessableContent, code: "wrong_dimension", detail: "the embedding does not have this deployment's dimension")
+        case .nonFiniteValue: Problem(.unprocessableContent, code: "non_finite", detail: "the embedding contains a value that is not a finite 32-bit float")
+        case .degenerateEmbedding: Problem(.unprocessableContent, code: "zero_vector", detail: "the embedding is the zero vector after centring")
+        case .insufficientSamples, .invalidParameter, .malformedData: Problem(.unprocessableContent, code: "invalid_embedding", detail: "the embedding is not usable")
+        case .authenticationFailure: Problem(.unauthorized, code: "no_match", detail: "the probe does not match")
+        case .corruptTemplate, .truncatedTemplate, .unsupportedVersion, .preprocessorMismatch, .keyDerivationFailure: nil
+        }
     }
 
     /// The problem for a market error.

@@ -64,14 +64,7 @@ struct RegistrationRoutes: Sendable {
     }
 
     private func collect(_ request: Request) async throws -> [UInt8] {
-        guard request.headers[.contentType]?.hasPrefix("application/json") == true else {
-            throw Problem(.unsupportedMediaType, code: "unsupported_media_type", detail: "send the body as application/json")
-        }
-        do {
-            return Array(try await request.body.collect(upTo: configuration.maximumBodySize).readableBytesView)
-        } catch {
-            throw Problem(.contentTooLarge, code: "body_too_large", detail: "the body is larger than \(configuration.maximumBodySize) bytes")
-        }
+        try await RequestBody.collect(request, limit: configuration.maximumBodySize)
     }
 
     private func created(_ object: [String: String]) throws -> Response {
