@@ -6,7 +6,7 @@ import SignetMarket
 import Testing
 
 /// Opens a fresh identity store of `backend`.
-func withFreshIdentityStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any IdentityStorage & NonceStorage & HolderActivityStorage) async throws -> T) async throws -> T {
+func withFreshIdentityStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any IdentityStorage & NonceStorage & HolderActivityStorage & PermissionStorage & RateLimitStorage) async throws -> T) async throws -> T {
     switch backend {
     case .sqlite:
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-identity-\(UUID().uuidString)")
@@ -98,6 +98,42 @@ extension IdentityStorageConformanceTests {
             try await store.record(record)
             #expect(try await store.activity(holderID: "h_alice") == [record])
             #expect(try await store.activity(holderID: "h_bob").isEmpty)
+        }
+    }
+}
+
+extension IdentityStorageConformanceTests {
+    @Test(arguments: Backend.available)
+    func aPermissionIsUsedOnceByItsPartyForItsTemplateBeforeItExpires(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            let token: [UInt8] = [1, 2, 3]
+            let permission = Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(60))
+            try await store.insert(permission)
+            let hash = Permission.hash(token: token)
+            #expect(try await store.consume(tokenHash: hash, partyID: "p_other", templateID: "t_1", now: Self.now) == nil)
+            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_2", now: Self.now) == nil)
+            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now.addingTimeInterval(61)) == nil)
+            // Two concurrent uses: exactly one wins.
+            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<4 { group.addTask { try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now) != nil } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(winners == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func tokenBucketLimitsAndRefills(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            for _ in 0..<3 {
+                let wait = try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now)
+                #expect(wait == nil)
+            }
+            let denied = try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now)
+            #expect((denied ?? 0) > 0.5)
+            #expect(try await store.take(bucket: "party:q", capacity: 3, perSecond: 1, now: Self.now) == nil)
+            let later = try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now.addingTimeInterval(1.5))
+            #expect(later == nil)
         }
     }
 }

@@ -101,6 +101,6 @@ public final class PostgresIdentityStorage: IdentityStorage, NonceStorage {
 
     /// Test hook: empties the identity tables.
     public func testingOnlyReset() async throws {
-        _ = try await client.query("TRUNCATE holders, parties, request_nonces, holder_secrets, holder_events", logger: logger)
+        _ = try await client.query("TRUNCATE holders, parties, request_nonces, holder_secrets, holder_events, permissions, rate_buckets", logger: logger)
     }
 }

@@ -20,6 +20,8 @@ enum PostgresSchema {
         [
             "CREATE TABLE templates (id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, data BYTEA NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
             "CREATE INDEX templates_holder ON templates (holder_id, updated_at)",
+            "CREATE TABLE permissions (token_hash BYTEA PRIMARY KEY, holder_id TEXT NOT NULL, party_id TEXT NOT NULL, template_id TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL, used_at DOUBLE PRECISION)",
+            "CREATE TABLE rate_buckets (bucket TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
             "CREATE TABLE holder_secrets (holder_id TEXT PRIMARY KEY, secret BYTEA NOT NULL)",
             "CREATE TABLE holder_events (holder_id TEXT NOT NULL, ledger_index BIGINT NOT NULL, kind TEXT NOT NULL, event_id BYTEA NOT NULL, salt BYTEA NOT NULL, details TEXT NOT NULL, time DOUBLE PRECISION NOT NULL, PRIMARY KEY (holder_id, ledger_index))",
         ],

@@ -19,6 +19,8 @@ enum SQLiteSchema {
         [
             "CREATE TABLE templates (id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, data BLOB NOT NULL, updated_at REAL NOT NULL)",
             "CREATE INDEX templates_holder ON templates (holder_id, updated_at)",
+            "CREATE TABLE permissions (token_hash BLOB PRIMARY KEY, holder_id TEXT NOT NULL, party_id TEXT NOT NULL, template_id TEXT NOT NULL, expires_at REAL NOT NULL, used_at REAL)",
+            "CREATE TABLE rate_buckets (bucket TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at REAL NOT NULL)",
             "CREATE TABLE holder_secrets (holder_id TEXT PRIMARY KEY, secret BLOB NOT NULL)",
             "CREATE TABLE holder_events (holder_id TEXT NOT NULL, ledger_index INTEGER NOT NULL, kind TEXT NOT NULL, event_id BLOB NOT NULL, salt BLOB NOT NULL, details TEXT NOT NULL, time REAL NOT NULL, PRIMARY KEY (holder_id, ledger_index))",
         ],

@@ -1,0 +1,47 @@
+import Crypto
+import Foundation
+
+/// A holder's one-time permission for one party to verify one template, until it expires.
+/// Until the market's offers and grants land (issue: market), this is how a holder consents.
+///
+/// Only the SHA-256 of the token is stored, so a database leak does not leak usable tokens.
+public struct Permission: Sendable, Equatable {
+    /// SHA-256 of the bearer token.
+    public let tokenHash: [UInt8]
+    /// The consenting holder.
+    public let holderID: String
+    /// The party allowed to verify.
+    public let partyID: String
+    /// The template it may verify against.
+    public let templateID: String
+    /// When it stops being usable.
+    public let expiresAt: Date
+
+    /// Creates a record.
+    public init(tokenHash: [UInt8], holderID: String, partyID: String, templateID: String, expiresAt: Date) {
+        self.tokenHash = tokenHash
+        self.holderID = holderID
+        self.partyID = partyID
+        self.templateID = templateID
+        self.expiresAt = expiresAt
+    }
+
+    /// SHA-256 of a token's bytes.
+    public static func hash(token: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: token)) }
+}
+
+/// Storage of permissions and of the shared rate-limit buckets.
+public protocol PermissionStorage: Sendable {
+    /// Stores a new permission.
+    func insert(_ permission: Permission) async throws
+    /// Marks the permission used and returns it, if it exists, matches `partyID` and
+    /// `templateID`, is unexpired and unused. Atomic: of two concurrent uses, one wins.
+    func consume(tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Permission?
+}
+
+/// Token buckets kept in the database, so several server instances enforce one limit.
+public protocol RateLimitStorage: Sendable {
+    /// Takes one token from `bucket` (capacity `capacity`, refilled at `perSecond`).
+    /// - Returns: `nil` when a token was taken, or the seconds until one will be available.
+    func take(bucket: String, capacity: Double, perSecond: Double, now: Date) async throws -> TimeInterval?
+}
