@@ -27,6 +27,12 @@ public struct APIServices: Sendable {
     public var activity: any HolderActivityStorage
     /// Protected templates.
     public var templates: any TemplateStorage
+    /// One-time permissions.
+    public var permissions: any PermissionStorage
+    /// Shared rate-limit buckets.
+    public var rateLimits: any RateLimitStorage
+    /// Signs verification results.
+    public var results: ResultSigner
     /// The template protection scheme of this deployment.
     public var vault: VaultConfiguration
     /// Public URL, limits, clock.
@@ -34,11 +40,15 @@ public struct APIServices: Sendable {
 
     /// Creates the services.
     public init(identities: any IdentityStorage, nonces: any NonceStorage, activity: any HolderActivityStorage,
-                templates: any TemplateStorage, vault: VaultConfiguration, configuration: APIConfiguration) {
+                templates: any TemplateStorage, permissions: any PermissionStorage, rateLimits: any RateLimitStorage,
+                results: ResultSigner, vault: VaultConfiguration, configuration: APIConfiguration) {
         self.identities = identities
         self.nonces = nonces
         self.activity = activity
         self.templates = templates
+        self.permissions = permissions
+        self.rateLimits = rateLimits
+        self.results = results
         self.vault = vault
         self.configuration = configuration
     }
@@ -80,8 +90,9 @@ public enum SignetApplication {
         if let api {
             let authenticator = RequestAuthenticator(identities: api.identities, nonces: api.nonces, configuration: api.configuration)
             RegistrationRoutes(identities: api.identities, authenticator: authenticator, configuration: api.configuration).register(on: router)
-            TemplateRoutes(services: api, authenticator: authenticator, ledger: ledger,
-                           recorder: EventRecorder(ledger: ledger, activity: api.activity)).register(on: router)
+            let recorder = EventRecorder(ledger: ledger, activity: api.activity)
+            TemplateRoutes(services: api, authenticator: authenticator, ledger: ledger, recorder: recorder).register(on: router)
+            VerificationRoutes(services: api, authenticator: authenticator, ledger: ledger, recorder: recorder).register(on: router)
         }
     }
 

@@ -78,14 +78,15 @@ func openAPIServices(_ configuration: LedgerConfiguration, publicURL: URL) async
         dimension: env["SIGNET_VAULT_DIMENSION"].flatMap(Int.init) ?? 512,
         alpha: env["SIGNET_VAULT_ALPHA"].flatMap(Int.init) ?? 16)
     let apiConfiguration = APIConfiguration(publicURL: publicURL)
+    let results = try await ResultSigner.loadOrCreate(path: configuration.dataDirectory + "/results.key")
     if let url = configuration.databaseURL {
         let identities = try await PostgresIdentityStorage.connect(url: url)
         let templates = try await PostgresTemplateStorage.connect(url: url)
         return APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
-                           vault: vault, configuration: apiConfiguration)
+                           permissions: identities, rateLimits: identities, results: results, vault: vault, configuration: apiConfiguration)
     }
     let identities = try await SQLiteIdentityStorage.open(path: configuration.sqlitePath)
     let templates = try await SQLiteTemplateStorage.open(path: configuration.sqlitePath)
     return APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
-                       vault: vault, configuration: apiConfiguration)
+                       permissions: identities, rateLimits: identities, results: results, vault: vault, configuration: apiConfiguration)
 }

@@ -13,12 +13,15 @@ public struct Problem: HTTPResponseError, Sendable {
     public let code: String
     /// One human sentence.
     public let detail: String
+    /// Seconds for a `Retry-After` header (429, 503).
+    public let retryAfter: Int?
 
     /// Creates a problem.
-    public init(_ status: HTTPResponse.Status, code: String, detail: String) {
+    public init(_ status: HTTPResponse.Status, code: String, detail: String, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.detail = detail
+        self.retryAfter = retryAfter
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -26,9 +29,11 @@ public struct Problem: HTTPResponseError, Sendable {
             "type": "about:blank", "title": status.reasonPhrase, "status": status.code, "code": code, "detail": detail,
         ]
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        var headers: HTTPFields = [.contentType: "application/problem+json", .cacheControl: "no-store"]
+        if let retryAfter { headers[.retryAfter] = String(max(1, retryAfter)) }
         return Response(
             status: status,
-            headers: [.contentType: "application/problem+json", .cacheControl: "no-store"],
+            headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -64,6 +64,10 @@ public struct APIConfiguration: Sendable {
     public var maximumClockSkew: Duration
     /// The clock; injected by tests.
     public var now: @Sendable () -> Date
+    /// Verification attempts per party.
+    public var partyRate = RateLimit(burst: 50, perSecond: 20)
+    /// Verification attempts per template: verification is an oracle, so this is tight.
+    public var templateRate = RateLimit(burst: 5, perSecond: 0.2)
 
     /// Creates a configuration.
     /// - Parameters:
@@ -83,4 +87,18 @@ public struct APIConfiguration: Sendable {
 
 extension Duration {
     var timeInterval: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// A token bucket: `burst` attempts at once, refilled at `perSecond`.
+public struct RateLimit: Sendable {
+    /// Bucket capacity.
+    public var burst: Double
+    /// Refill rate.
+    public var perSecond: Double
+
+    /// Creates a limit.
+    public init(burst: Double, perSecond: Double) {
+        self.burst = burst
+        self.perSecond = perSecond
+    }
 }

@@ -20,6 +20,15 @@ struct StrictJSONObject {
         members = object
     }
 
+    /// The required object member `key`, re-serialised for a nested strict parser.
+    /// - Throws: ``Problem`` `invalid_field` (400) when missing or not an object.
+    func objectBytes(_ key: String) throws -> [UInt8] {
+        guard let value = members[key] as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: value) else {
+            throw Problem(.badRequest, code: "invalid_field", detail: "\"\(key)\" is required and must be an object")
+        }
+        return Array(data)
+    }
+
     /// The required string member `key`.
     /// - Throws: ``Problem`` `invalid_field` (400) when missing or not a string.
     func string(_ key: String) throws -> String {

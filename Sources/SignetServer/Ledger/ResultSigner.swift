@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+import JWTKit
+import SignetCore
+
+/// The claims of a signed verification result (compact JWS, EdDSA), as `VerificationResultClaims`
+/// in openapi.yaml.
+///
+/// `ledger_index` is the index of the `use` event appended before the result was released: a
+/// result whose index does not hold a matching event is evidence that the operator misbehaved.
+public struct VerificationClaims: JWTPayload, Equatable {
+    /// Whether the probe (or device answer) matched.
+    public var match: Bool
+    /// Index of the logged `use` event.
+    public var ledger_index: Int
+    /// The ledger's checkpoint origin.
+    public var log_origin: String
+    /// The template verified.
+    public var template_id: String
+    /// The party that asked.
+    public var party_id: String
+    /// `probe` or `device`.
+    public var mode: String
+    /// Time of the verification, Unix seconds.
+    public var iat: Int
+
+    /// Creates claims.
+    public init(match: Bool, ledger_index: Int, log_origin: String, template_id: String, party_id: String, mode: String, iat: Int) {
+        self.match = match
+        self.ledger_index = ledger_index
+        self.log_origin = log_origin
+        self.template_id = template_id
+        self.party_id = party_id
+        self.mode = mode
+        self.iat = iat
+    }
+
+    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+/// Signs verification results with the server's result key and publishes it as a JWKS.
+public struct ResultSigner: Sendable {
+    private let keys: JWTKeyCollection
+    private let publicKey: Curve25519.Signing.PublicKey
+    /// The key id in every result's header and in the JWKS.
+    public let keyID: String
+
+    /// Checks a result JWS with this signer's key (for tests and relying-party examples).
+    public func verify(_ jws: String) async throws -> VerificationClaims {
+        try await keys.verify(jws, as: VerificationClaims.self)
+    }
+
+    /// Creates a signer for `privateKey`.
+    public init(privateKey: Curve25519.Signing.PrivateKey) async {
+        publicKey = privateKey.publicKey
+        keyID = Base64.encodeURL(SHA256.hash(data: privateKey.publicKey.rawRepresentation).prefix(8))
+        keys = JWTKeyCollection()
+        await keys.add(eddsa: EdDSA.PrivateKey(backing: privateKey), kid: JWKIdentifier(string: keyID))
+    }
+
+    /// Loads the result key from `path` (raw 32-byte seed, base64, mode 0600), creating it on first use.
+    /// - Throws: ``ServerError`` `.configuration` when the file is unreadable, malformed or too permissive.
+    public static func loadOrCreate(path: String) async throws -> ResultSigner {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) {
+            if let mode = try fm.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                throw ServerError(.configuration, "result key \(path) is readable by others; run chmod 600 on it")
+            }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                  let seed = Base64.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                  let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)
+            else { throw ServerError(.configuration, "result key \(path) is malformed") }
+            return await ResultSigner(privateKey: key)
+        }
+        let key = Curve25519.Signing.PrivateKey()
+        try LogKeyFile.writeSecret(Base64.encode(key.rawRepresentation) + "\n", to: path)
+        return await ResultSigner(privateKey: key)
+    }
+
+    /// A compact JWS of `claims`.
+    public func sign(_ claims: VerificationClaims) async throws -> String {
+        var header = JWTHeader()
+        header.typ = "signet-result+jwt"
+        return try await keys.sign(claims, kid: JWKIdentifier(string: keyID), header: header)
+    }
+
+    /// The public key as a JWK Set (RFC 7517) for relying parties.
+    public var jwks: [String: Any] {
+        ["keys": [["kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": keyID,
+                   "x": Base64.encodeURL(publicKey.rawRepresentation)]]]
+    }
+}

@@ -1,0 +1,138 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+import SignetCore
+import SignetMarket
+import SignetServer
+import SignetStore
+import Testing
+
+/// A registered party in a test.
+struct TestParty {
+    let key = Curve25519.Signing.PrivateKey()
+    var id = ""
+
+    static func register(_ client: any TestClientProtocol, approveWith identities: SQLiteIdentityStorage? = nil) async throws -> TestParty {
+        var party = TestParty()
+        let body = RegistrationRoutesTests.registration(party.key, extra: ["name": "Corner Shop", "contact": "ops@shop.example"])
+        let headers = try TestClientSigner(key: party.key, keyID: Base64.encodeURL(party.key.publicKey.rawRepresentation)).headers(method: .post, path: "/v1/parties", body: body)
+        party.id = try await client.execute(uri: "/v1/parties", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+            try #require((try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: String])?["id"])
+        }
+        if let identities, let id = PrincipalID(party.id) { _ = try await identities.setStatus(.approved, of: id) }
+        return party
+    }
+
+    func verify(_ client: any TestClientProtocol, template: String, token: String, probe: [Float]) async throws -> (HTTPResponse.Status, [String: Any], HTTPFields) {
+        let body = Array("{\"mode\":\"probe\",\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\",\"probe\":\(String(decoding: embeddingJSON(probe), as: UTF8.self))}".utf8)
+        let headers = try TestClientSigner(key: key, keyID: id).headers(method: .post, path: "/v1/verifications", body: body)
+        return try await client.execute(uri: "/v1/verifications", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+            (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:], response.headers)
+        }
+    }
+}
+
+extension TestHolder {
+    func enroll(_ client: any TestClientProtocol, _ embedding: [Float]) async throws -> String {
+        let response = try await send(client, .post, "/v1/templates", json: embeddingJSON(embedding)).1
+        return try #require(response["id"] as? String)
+    }
+
+    func permit(_ client: any TestClientProtocol, party: String, template: String) async throws -> (HTTPResponse.Status, String?) {
+        let json = Array("{\"template_id\":\"\(template)\",\"party_id\":\"\(party)\"}".utf8)
+        let (status, body) = try await send(client, .post, "/v1/permissions", json: json)
+        return (status, body["token"] as? String)
+    }
+}
+
+struct VerificationRoutesTests {
+    @Test func permittedVerificationIsLoggedBeforeItsSignedAnswer() async throws {
+        try await RegistrationRoutesTests.withAPI { client, identities in
+            let alice = try await TestHolder.register(client)
+            let face = randomEmbedding()
+            let template = try await alice.enroll(client, face)
+            let shop = try await TestParty.register(client, approveWith: identities)
+
+            let (permitStatus, token) = try await alice.permit(client, party: shop.id, template: template)
+            #expect(permitStatus == .created)
+            let (status, answer, _) = try await shop.verify(client, template: template, token: try #require(token), probe: face)
+            #expect(status == .ok)
+            let jws = try #require(answer["result"] as? String)
+
+            // The party checks the answer with the published key set.
+            let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
+            let keys = try await JWTKeyCollection().add(jwksJSON: jwks)
+            let claims = try await keys.verify(jws, as: VerificationClaims.self)
+            #expect(claims.match)
+            #expect(claims.template_id == template)
+            #expect(claims.party_id == shop.id)
+
+            // The logged use event is in the holder's activity at the index the answer names.
+            let events = try #require(try await alice.send(client, .get, "/v1/holders/me/activity").1["events"] as? [[String: Any]])
+            let use = try #require(events.first { $0["type"] as? String == "use" })
+            #expect(use["ledger_index"] as? Int == claims.ledger_index)
+            #expect((use["details"] as? String)?.contains("\"match\":true") == true)
+
+            // One-time: the same permission cannot be used again.
+            let (again, problem, _) = try await shop.verify(client, template: template, token: try #require(token), probe: face)
+            #expect(again == .forbidden)
+            #expect(problem["code"] as? String == "invalid_permission")
+        }
+    }
+
+    @Test func impostorProbeIsANoMatchAndStillLogged() async throws {
+        try await RegistrationRoutesTests.withAPI { client, identities in
+            let alice = try await TestHolder.register(client)
+            let template = try await alice.enroll(client, randomEmbedding())
+            let shop = try await TestParty.register(client, approveWith: identities)
+            let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let (status, answer, _) = try await shop.verify(client, template: template, token: token, probe: randomEmbedding())
+            #expect(status == .ok)
+            let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
+            let claims = try await JWTKeyCollection().add(jwksJSON: jwks).verify(try #require(answer["result"] as? String), as: VerificationClaims.self)
+            #expect(!claims.match)
+        }
+    }
+
+    @Test func unapprovedPartyAndForeignTemplatesAreRefused() async throws {
+        try await RegistrationRoutesTests.withAPI { client, identities in
+            let alice = try await TestHolder.register(client)
+            let mallory = try await TestHolder.register(client)
+            let template = try await alice.enroll(client, randomEmbedding())
+            let pending = try await TestParty.register(client)
+            // Mallory cannot hand out permissions for Alice's template: it does not exist for her.
+            #expect(try await mallory.permit(client, party: pending.id, template: template).0 == .notFound)
+            let token = try #require(try await alice.permit(client, party: pending.id, template: template).1)
+            let (status, problem, _) = try await pending.verify(client, template: template, token: token, probe: randomEmbedding())
+            #expect(status == .forbidden)
+            #expect(problem["code"] as? String == "party_not_approved")
+            // A holder cannot call the party endpoint.
+            let json = Array("{\"mode\":\"probe\",\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\",\"probe\":{}}".utf8)
+            #expect(try await alice.send(client, .post, "/v1/verifications", json: json).0 == .forbidden)
+            _ = identities
+        }
+    }
+
+    @Test func attemptsPerTemplateAreRateLimited() async throws {
+        var configuration = APIConfiguration()
+        configuration.templateRate = RateLimit(burst: 2, perSecond: 0.01)
+        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, identities in
+            let alice = try await TestHolder.register(client)
+            let template = try await alice.enroll(client, randomEmbedding())
+            let shop = try await TestParty.register(client, approveWith: identities)
+            var statuses: [HTTPResponse.Status] = []
+            var retryAfter: String?
+            for _ in 0..<3 {
+                let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+                let (status, _, headers) = try await shop.verify(client, template: template, token: token, probe: randomEmbedding())
+                statuses.append(status)
+                if status == .tooManyRequests { retryAfter = headers[.retryAfter] }
+            }
+            #expect(statuses == [.ok, .ok, .tooManyRequests])
+            #expect(Int(try #require(retryAfter)) ?? 0 >= 1)
+        }
+    }
+}
