@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SignetMarket", targets: ["SignetMarket"]),
         .library(name: "SignetStore", targets: ["SignetStore"]),
         .library(name: "SignetServer", targets: ["SignetServer"]),
+        .library(name: "SignetAPI", targets: ["SignetAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-structured-headers.git", from: "1.7.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
@@ -75,6 +77,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Types and server protocol generated from openapi.yaml (scripts/generate-openapi.sh).
+        .target(
+            name: "SignetAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: tile serving, API routes, error mapping.
         .target(
             name: "SignetServer",
@@ -87,6 +95,7 @@ let package = Package(
                 .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
+            resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -114,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
-                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore",
+                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore", "SignetAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),

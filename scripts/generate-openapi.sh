@@ -18,7 +18,7 @@ set -euo pipefail
 
 GENERATOR_VERSION="1.14.3"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SPEC="$ROOT/openapi.yaml"
+SPEC="$ROOT/Sources/SignetServer/Resources/openapi.yaml"   # ./openapi.yaml is a link to it
 CONFIG="$ROOT/openapi-generator-config.yaml"
 DEST="$ROOT/Sources/SignetAPI/Generated"
 SCRATCH="${SIGNET_OPENAPI_SCRATCH:-${TMPDIR:-/tmp}/signet-openapi-generator}"

@@ -86,6 +86,7 @@ public enum SignetApplication {
     /// - Parameter api: holder and party storage for the `/v1` API; without it only the ledger is served.
     public static func registerRoutes<Context: RequestContext>(on router: Router<Context>, ledger: Ledger, api: APIServices? = nil) {
         router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
         LogRoutes(ledger: ledger).register(on: router)
         if let api {
             let authenticator = RequestAuthenticator(identities: api.identities, nonces: api.nonces, configuration: api.configuration)

@@ -93,9 +93,9 @@ struct TemplateRoutesTests {
 
     @Test(arguments: [
         (embeddingJSON(randomEmbedding(16)), "wrong_dimension", HTTPResponse.Status.unprocessableContent),
-        (embeddingJSON(randomEmbedding(32), dimension: 31), "wrong_dimension", .badRequest),
+        (embeddingJSON(randomEmbedding(32), dimension: 31), "wrong_dimension", .unprocessableContent),
         (embeddingJSON([Float](repeating: 0, count: 32)), "zero_vector", .unprocessableContent),
-        (Array("{\"dimension\":2,\"values\":[1,1]}".utf8), "wrong_dimension", .unprocessableContent),
+        (Array("{\"dimension\":2,\"values\":[1,1]}".utf8), "invalid_embedding", .unprocessableContent),
         (Array("{\"dimension\":32,\"values\":[1e300\(String(repeating: ",1", count: 31))]}".utf8), "non_finite", .unprocessableContent),
         (Array("{\"dimension\":32,\"values\":\"no\"}".utf8), "invalid_embedding", .badRequest),
         (Array("{\"dimension\":32,\"values\":[],\"name\":\"x\"}".utf8), "unknown_field", .badRequest),

@@ -13,7 +13,7 @@ struct EmbeddingBody {
     /// Parses and checks an embedding body.
     /// - Throws: ``Problem`` `invalid_json`, `unknown_field`, `invalid_embedding`, `wrong_dimension`
     ///   or `non_finite`.
-    init(_ body: [UInt8], maximumDimension: Int = 4096) throws {
+    init(_ body: [UInt8], minimumDimension: Int = 16, maximumDimension: Int = 4096) throws {
         _ = try StrictJSONObject(body, allowed: ["dimension", "values"])
         let wire: Wire
         do {
@@ -21,11 +21,11 @@ struct EmbeddingBody {
         } catch {
             throw Problem(.badRequest, code: "invalid_embedding", detail: "\"dimension\" must be an integer and \"values\" an array of numbers")
         }
-        guard (1...maximumDimension).contains(wire.dimension) else {
-            throw Problem(.badRequest, code: "invalid_embedding", detail: "\"dimension\" must be between 1 and \(maximumDimension)")
+        guard (minimumDimension...maximumDimension).contains(wire.dimension) else {
+            throw Problem(.unprocessableContent, code: "invalid_embedding", detail: "\"dimension\" must be between \(minimumDimension) and \(maximumDimension)")
         }
         guard wire.values.count == wire.dimension else {
-            throw Problem(.badRequest, code: "wrong_dimension", detail: "\"values\" has \(wire.values.count) numbers but \"dimension\" says \(wire.dimension)")
+            throw Problem(.unprocessableContent, code: "wrong_dimension", detail: "\"values\" has \(wire.values.count) numbers but \"dimension\" says \(wire.dimension)")
         }
         let values = wire.values.map { Float($0) }
         guard values.allSatisfy(\.isFinite) else {

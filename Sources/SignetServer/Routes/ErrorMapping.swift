@@ -23,15 +23,15 @@ enum ErrorMapping {
     }
 
     /// The problem for a vault error about a submitted embedding. Template-integrity failures
-    /// are server faults and stay 500 (logged, never described to the caller).
+    /// are server faults and stay 500 (logged, never described to the caller); a non-matching
+    /// probe is not an error at all (the answer says `match: false`).
     static func problem(for error: VaultError) -> Problem? {
         switch error.code {
         case .dimensionMismatch: Problem(.unprocessableContent, code: "wrong_dimension", detail: "the embedding does not have this deployment's dimension")
         case .nonFiniteValue: Problem(.unprocessableContent, code: "non_finite", detail: "the embedding contains a value that is not a finite 32-bit float")
         case .degenerateEmbedding: Problem(.unprocessableContent, code: "zero_vector", detail: "the embedding is the zero vector after centring")
         case .insufficientSamples, .invalidParameter, .malformedData: Problem(.unprocessableContent, code: "invalid_embedding", detail: "the embedding is not usable")
-        case .authenticationFailure: Problem(.unauthorized, code: "no_match", detail: "the probe does not match")
-        case .corruptTemplate, .truncatedTemplate, .unsupportedVersion, .preprocessorMismatch, .keyDerivationFailure: nil
+        case .authenticationFailure, .corruptTemplate, .truncatedTemplate, .unsupportedVersion, .preprocessorMismatch, .keyDerivationFailure: nil
         }
     }
 

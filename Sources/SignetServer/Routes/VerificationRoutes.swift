@@ -107,6 +107,8 @@ struct VerificationRoutes: Sendable {
         let match: Bool
         do {
             match = try services.vault.scheme.verify(probe: probe.values, against: template) == .accepted
+        } catch let error as VaultError where error.code == .authenticationFailure {
+            match = false
         } catch let error as VaultError {
             guard let problem = ErrorMapping.problem(for: error) else { throw error }
             throw problem
