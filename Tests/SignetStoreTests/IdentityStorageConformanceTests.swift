@@ -13,26 +13,16 @@ func withFreshIdentityStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try await SQLiteIdentityStorage.open(path: dir.appendingPathComponent("signet.sqlite").path)
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+        let result = await Result { try await body(store) }
+        await store.close()
+        return try result.get()
     case .postgres:
         return try await PostgresGate.shared.run {
             let store = try await PostgresIdentityStorage.connect(url: Backend.postgresURL!)
             try await store.testingOnlyReset()
-            do {
-                let result = try await body(store)
-                await store.close()
-                return result
-            } catch {
-                await store.close()
-                throw error
-            }
+            let result = await Result { try await body(store) }
+            await store.close()
+            return try result.get()
         }
     }
 }

@@ -41,7 +41,7 @@ public protocol HolderActivityStorage: Sendable {
     func activity(holderID: String) async throws -> [ActivityRecord]
 }
 
-/// 32 bytes from the system CSPRNG.
+/// `count` bytes from the system CSPRNG.
 public func randomBytes(_ count: Int) -> [UInt8] {
     var generator = SystemRandomNumberGenerator()
     return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }

@@ -19,10 +19,7 @@ public struct PrincipalID: Hashable, Sendable, CustomStringConvertible {
 
     /// A new random identifier.
     public static func random(_ kind: PrincipalKind) -> PrincipalID {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        var generator = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = generator.next() }
-        return PrincipalID(rawValue: prefix(kind) + Base64.encodeURL(bytes), kind: kind)
+        PrincipalID(rawValue: prefix(kind) + Base64.encodeURL(randomBytes(16)), kind: kind)
     }
 
     /// Parses an identifier; `nil` unless it has the exact shape of one.

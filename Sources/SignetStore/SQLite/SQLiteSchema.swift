@@ -1,3 +1,4 @@
+import Logging
 import SQLiteNIO
 
 /// Connection settings and versioned schema migrations for SQLite.
@@ -25,6 +26,22 @@ enum SQLiteSchema {
             "CREATE TABLE holder_events (holder_id TEXT NOT NULL, ledger_index INTEGER NOT NULL, kind TEXT NOT NULL, event_id BLOB NOT NULL, salt BLOB NOT NULL, details TEXT NOT NULL, time REAL NOT NULL, PRIMARY KEY (holder_id, ledger_index))",
         ],
     ]
+
+    /// Opens a connection to `path`, configured and migrated to the latest schema.
+    /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
+    static func openMigrated(path: String, busyTimeoutMilliseconds: Int) async throws -> SQLiteConnection {
+        do {
+            let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
+            let connection = try await SQLiteConnection.open(storage: storage, logger: Logger(label: "signet.store.sqlite"))
+            try await configure(connection, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            try await migrate(connection)
+            return connection
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "cannot open SQLite database at \(path): \(error)")
+        }
+    }
 
     /// WAL for concurrent readers; `synchronous = FULL` so a commit is on disk before it returns.
     static func configure(_ connection: SQLiteConnection, busyTimeoutMilliseconds: Int) async throws {

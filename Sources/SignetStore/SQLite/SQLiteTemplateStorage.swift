@@ -13,16 +13,7 @@ public final class SQLiteTemplateStorage: TemplateStorage {
     /// Opens (creating and migrating if needed) the database at `path`.
     /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
     public static func open(path: String, busyTimeoutMilliseconds: Int = 10_000) async throws -> SQLiteTemplateStorage {
-        do {
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: Logger(label: "signet.store.sqlite"))
-            try await SQLiteSchema.configure(connection, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            try await SQLiteSchema.migrate(connection)
-            return SQLiteTemplateStorage(connection: connection)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.unavailable, "cannot open SQLite database at \(path): \(error)")
-        }
+        SQLiteTemplateStorage(connection: try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
     }
 
     /// Closes the connection.

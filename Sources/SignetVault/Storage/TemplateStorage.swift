@@ -1,4 +1,5 @@
 import Foundation
+import SignetCore
 
 /// A protected template as stored: serialized bytes owned by one holder.
 public struct StoredTemplate: Sendable, Equatable {
@@ -22,9 +23,7 @@ public struct StoredTemplate: Sendable, Equatable {
     /// A new random template id.
     public static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "t_" + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return "t_" + Base64.encodeURL((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }
 
