@@ -118,7 +118,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SignetVaultTests", dependencies: ["SignetVault"], swiftSettings: swiftSettings),
-        .testTarget(name: "SignetMarketTests", dependencies: ["SignetMarket"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SignetMarketTests",
+            dependencies: ["SignetMarket", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SignetStoreTests", dependencies: ["SignetStore", "SignetMarket", "SignetVault"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SignetServerTests",
