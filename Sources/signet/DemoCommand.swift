@@ -1,0 +1,156 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Hummingbird
+import JWTKit
+import Logging
+import SignetCore
+import SignetLog
+import SignetMarket
+import SignetServer
+import SignetStore
+import SignetVault
+
+/// `signet demo`: the whole story on a throw-away server, step by step, in plain language.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Walk through enrollment, consent, a logged verification and an audit on a throw-away server.")
+
+    func run() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var logger = Logger(label: "signet-demo")
+        // The demo prints its own story; server shutdown chatter would only confuse it.
+        logger.logLevel = .critical
+        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "demo.signet.local/log"), logger: logger)
+        let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
+        let templates = try await SQLiteTemplateStorage.open(path: directory + "/signet.sqlite")
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        // The API must know the URL clients sign, and a free port is only known once bound: the
+        // demo binds one with a bare server, releases it, and serves the API on it.
+        let probe = SignetApplication.make(ledger: ledger, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger) { portContinuation.yield($0) }
+        let probeTask = Task { try await probe.run() }
+        var portIterator = ports.makeAsyncIterator()
+        guard let port = await portIterator.next() else { throw ExitCode.failure }
+        probeTask.cancel()
+        _ = await probeTask.result
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        let api = APIServices(
+            identities: identities, nonces: identities, activity: identities, templates: templates,
+            permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
+            vault: try VaultConfiguration(dimension: 128, alpha: 8), configuration: APIConfiguration(publicURL: base))
+        let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
+        let app = SignetApplication.make(ledger: ledger, configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger, api: api) {
+            readyContinuation.yield($0)
+        }
+        let server = Task { try await app.run() }
+        var readyIterator = ready.makeAsyncIterator()
+        _ = await readyIterator.next()
+        defer { server.cancel() }
+
+        do {
+            try await story(base: base, ledger: ledger, identities: identities)
+        } catch {
+            printError("signet demo: a step failed: \(error)")
+            server.cancel()
+            _ = await server.result
+            await identities.close()
+            await templates.close()
+            await ledger.close()
+            throw ExitCode.failure
+        }
+        server.cancel()
+        _ = await server.result
+        await identities.close()
+        await templates.close()
+        await ledger.close()
+    }
+
+    private func step(_ number: Int, _ text: String) { print("\n\(number). \(text)") }
+    private func say(_ text: String) { print("   " + text) }
+
+    private func story(base: URL, ledger: Ledger, identities: SQLiteIdentityStorage) async throws {
+        print("Signet demo: a throw-away server at \(base) with an empty ledger (\(ledger.verifier.name)).")
+        print("Embeddings are synthetic 128-number vectors standing in for a face model's output.")
+
+        step(1, "Alice and Bob each create a key on their device and register it.")
+        let alice = try await register("/v1/holders", extra: [:], base: base)
+        let bob = try await register("/v1/holders", extra: [:], base: base)
+        say("Alice is \(alice.keyID), Bob is \(bob.keyID). Signet stores only their public keys.")
+
+        step(2, "Both enroll their neural signature. Signet keeps only a protected template.")
+        let aliceFace = Self.randomFace()
+        let bobFace = Self.randomFace()
+        let aliceEnroll = try await alice.send(.post, "/v1/templates", json: ["dimension": 128, "values": aliceFace])
+        let aliceTemplate = aliceEnroll["id"] as? String ?? ""
+        _ = try await bob.send(.post, "/v1/templates", json: ["dimension": 128, "values": bobFace])
+        say("Alice's template \(aliceTemplate) is logged at ledger index \(aliceEnroll["ledger_index"] ?? "?"), under a pseudonym only she can recognise.")
+
+        step(3, "A corner shop registers as a party and the operator approves it.")
+        let shop = try await register("/v1/parties", extra: ["name": "Corner Shop", "contact": "ops@shop.example"], base: base)
+        if let id = PrincipalID(shop.keyID) { _ = try await identities.setStatus(.approved, of: id) }
+        say("Corner Shop is \(shop.keyID) and may now ask to verify holders who consent.")
+
+        step(4, "Alice gives the shop a one-time permission to check her, and the shop verifies a fresh sample.")
+        var permission = try await alice.send(.post, "/v1/permissions", json: ["template_id": aliceTemplate, "party_id": shop.keyID])
+        let genuine = try await verify(shop, template: aliceTemplate, token: permission["token"] as? String ?? "", probe: Self.nearby(aliceFace), base: base)
+        say("Answer: \(genuine.match ? "MATCH" : "no match"), signed by the server and naming ledger index \(genuine.ledger_index), where the use was logged first.")
+
+        step(5, "The shop tries again with someone else's face (Bob's) against Alice's template.")
+        permission = try await alice.send(.post, "/v1/permissions", json: ["template_id": aliceTemplate, "party_id": shop.keyID])
+        let impostor = try await verify(shop, template: aliceTemplate, token: permission["token"] as? String ?? "", probe: Self.nearby(bobFace), base: base)
+        say("Answer: \(impostor.match ? "MATCH (unexpected!)" : "no match"). The attempt is in the ledger too (index \(impostor.ledger_index)).")
+
+        step(6, "Alice checks her activity: every event against the public ledger, on her own device.")
+        let activity = try await alice.send(.get, "/v1/holders/me/activity")
+        let secret = SymmetricKey(data: Base64.decodeURL(activity["activity_secret"] as? String ?? "") ?? [])
+        let events = activity["events"] as? [[String: Any]] ?? []
+        var checked = 0
+        for event in events {
+            let entry = Base64.decode(event["entry"] as? String ?? "") ?? []
+            let proof = try TlogProof(parsing: event["proof"] as? String ?? "")
+            _ = try proof.verify(entry: entry, verifier: ledger.verifier)
+            let logged = (try? JSONSerialization.jsonObject(with: Data(entry)) as? [String: Any]) ?? [:]
+            let eventID = Base64.decodeURL(event["event_id"] as? String ?? "") ?? []
+            guard logged["holder"] as? String == Base64.encodeURL(LedgerEvent.pseudonym(activitySecret: secret, eventID: eventID)) else {
+                throw ValidationError("event \(event["ledger_index"] ?? "?") does not carry Alice's pseudonym")
+            }
+            say("✓ \(event["type"] as? String ?? "?") at index \(event["ledger_index"] ?? "?"): inclusion proof verified, pseudonym recognised")
+            checked += 1
+        }
+        guard genuine.match, !impostor.match, checked == events.count, checked >= 4 else {
+            throw ValidationError("the story did not end as expected")
+        }
+        print("\nDone: \(checked) events checked. Nobody but Alice can tell which ledger entries are hers, and nothing in the ledger is biometric.")
+    }
+
+    private func register(_ path: String, extra: [String: String], base: URL) async throws -> APIClient {
+        let key = Curve25519.Signing.PrivateKey()
+        var client = APIClient(base: base, key: key, keyID: Base64.encodeURL(key.publicKey.rawRepresentation))
+        var body: [String: Any] = extra
+        body["public_key"] = client.keyID
+        let answer = try await client.send(.post, path, json: body)
+        client.keyID = answer["id"] as? String ?? ""
+        return client
+    }
+
+    private func verify(_ party: APIClient, template: String, token: String, probe: [Float], base: URL) async throws -> VerificationClaims {
+        let answer = try await party.send(.post, "/v1/verifications", json: [
+            "mode": "probe", "template_id": template, "permission_token": token, "probe": ["dimension": 128, "values": probe],
+        ])
+        let jwks = try await party.getText("/.well-known/jwks.json")
+        return try await JWTKeyCollection().add(jwksJSON: jwks).verify(answer["result"] as? String ?? "", as: VerificationClaims.self)
+    }
+
+    static func randomFace() -> [Float] { (0..<128).map { _ in Float.random(in: -1...1) } }
+
+    /// Another sample of the same person: the same direction with about 15° of noise.
+    static func nearby(_ face: [Float]) -> [Float] {
+        let norm = face.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        var noise = (0..<face.count).map { _ in Float.random(in: -1...1) }
+        let noiseNorm = noise.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        noise = noise.map { $0 / noiseNorm * norm * 0.27 }
+        return zip(face, noise).map(+)
+    }
+}

@@ -1,0 +1,13 @@
+import Foundation
+import Testing
+
+struct DemoCommandTests {
+    @Test func demoTellsTheWholeStoryAndExitsZero() async throws {
+        let result = try await runProcessAsync(signetBinary, ["demo"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Answer: MATCH"))
+        #expect(result.stdout.contains("Answer: no match"))
+        #expect(result.stdout.contains("Done: 5 events checked."))
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+    }
+}
