@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresKit
+import PostgresNIO
+import SignetCore
+import SignetLog
+import SignetMarket
+import SignetServer
+import SignetStore
+import SignetVault
+import Testing
+
+/// Two server instances on one PostgreSQL database: one set of holders, one replay window,
+/// one rate limit, one unforked ledger.
+struct TwoInstanceTests {
+    static var postgresURL: String? { ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"] }
+
+    /// A fresh database of its own, so store tests that reset the shared one cannot interfere.
+    static func createPrivateDatabase(from url: String) async throws -> String {
+        let name = "signet_two_" + Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255) })
+        let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        let client = PostgresClient(configuration: .init(
+            host: configuration.host ?? "127.0.0.1", port: configuration.port ?? 5432, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: .disable), backgroundLogger: Logger(label: "t"))
+        let runner = Task { await client.run() }
+        defer { runner.cancel() }
+        _ = try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: Logger(label: "t"))
+        guard let slash = url.range(of: "/", options: .backwards), let query = url.range(of: "?") else {
+            return String(url[..<(url.range(of: "/", options: .backwards)!.upperBound)]) + name
+        }
+        return String(url[..<slash.upperBound]) + name + String(url[query.lowerBound...])
+    }
+
+    @Test(.enabled(if: postgresURL != nil, "SIGNET_TEST_POSTGRES_URL is not set; .ci/run sets it"))
+    func twoInstancesShareHoldersNoncesLimitsAndTheLedger() async throws {
+        let url = try await Self.createPrivateDatabase(from: try #require(Self.postgresURL))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-two-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Both instances share the database and the data directory (log key).
+        let configuration = LedgerConfiguration(dataDirectory: directory, databaseURL: url, origin: "two.test/log")
+        let ledgerA = try await Ledger.open(configuration, logger: Logger(label: "a"))
+        let ledgerB = try await Ledger.open(configuration, logger: Logger(label: "b"))
+        var apiConfiguration = APIConfiguration()
+        apiConfiguration.templateRate = RateLimit(burst: 1, perSecond: 0.001)
+        let results = await ResultSigner(privateKey: .init())
+        func services() async throws -> APIServices {
+            let identities = try await PostgresIdentityStorage.connect(url: url)
+            let templates = try await PostgresTemplateStorage.connect(url: url)
+            return APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
+                               permissions: identities, rateLimits: identities, results: results,
+                               vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: apiConfiguration)
+        }
+        let appA = Application(router: SignetApplication.router(ledger: ledgerA, api: try await services()))
+        let appB = Application(router: SignetApplication.router(ledger: ledgerB, api: try await services()))
+
+        try await appA.test(.router) { a in
+            try await appB.test(.router) { b in
+                // Registered on A, known to B.
+                let alice = try await TestHolder.register(a)
+                let face = randomEmbedding()
+                let template = try await alice.enroll(b, face)
+                // A request accepted by A is a replay at B.
+                let json = embeddingJSON(randomEmbedding())
+                let headers = try TestClientSigner(key: alice.key, keyID: alice.id).headers(method: .post, path: "/v1/templates", body: json)
+                try await a.execute(uri: "/v1/templates", method: .post, headers: headers, body: ByteBuffer(bytes: json)) { #expect($0.status == .created) }
+                try await b.execute(uri: "/v1/templates", method: .post, headers: headers, body: ByteBuffer(bytes: json)) { response in
+                    #expect(response.status == .unauthorized)
+                }
+                // One rate limit: the template's single attempt is spent on A, so B refuses.
+                let shop = try await TestParty.register(b)
+                let identities = try await PostgresIdentityStorage.connect(url: url)
+                _ = try await identities.setStatus(.approved, of: try #require(PrincipalID(shop.id)))
+                await identities.close()
+                let first = try #require(try await alice.permit(a, party: shop.id, template: template).1)
+                #expect(try await shop.verify(a, template: template, token: first, probe: face).0 == .ok)
+                let second = try #require(try await alice.permit(b, party: shop.id, template: template).1)
+                #expect(try await shop.verify(b, template: template, token: second, probe: face).0 == .tooManyRequests)
+            }
+        }
+        // One ledger: every event from both instances in one tree that verifies.
+        let storage = try await PostgresLogStorage.connect(url: url)
+        let report = try await LogIntegrity.check(storage: storage, verifier: ledgerA.verifier)
+        #expect((report.checkpoint?.checkpoint.size ?? 0) >= 5)
+        await storage.close()
+        await ledgerA.close()
+        await ledgerB.close()
+    }
+}
