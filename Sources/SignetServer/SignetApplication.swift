@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Prometheus
 import SignetMarket
 import SignetVault
 
@@ -76,8 +77,19 @@ public struct VaultConfiguration: Sendable {
 /// Builds the Signet HTTP application.
 public enum SignetApplication {
     /// The router with every Signet route.
-    public static func router(ledger: Ledger, api: APIServices? = nil) -> Router<BasicRequestContext> {
+    /// - Parameter metrics: the registry `/metrics` serves; when set, every request is also
+    ///   counted and timed (the caller bootstraps swift-metrics with the same registry).
+    public static func router(ledger: Ledger, api: APIServices? = nil, metrics: PrometheusCollectorRegistry? = nil) -> Router<BasicRequestContext> {
         let router = Router()
+        // One log line per request with its request id; headers are never logged (they carry signatures).
+        router.add(middleware: LogRequestsMiddleware(.info))
+        if let metrics {
+            router.add(middleware: MetricsMiddleware())
+            router.get("/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+            }
+        }
         registerRoutes(on: router, ledger: ledger, api: api)
         return router
     }
@@ -86,6 +98,13 @@ public enum SignetApplication {
     /// - Parameter api: holder and party storage for the `/v1` API; without it only the ledger is served.
     public static func registerRoutes<Context: RequestContext>(on router: Router<Context>, ledger: Ledger, api: APIServices? = nil) {
         router.get("/healthz") { _, _ in "ok\n" }
+        // Ready means the database answers and the signed checkpoint is readable.
+        router.get("/readyz") { _, _ -> Response in
+            guard (try? await ledger.checkpointNote()) != nil else {
+                throw Problem(.serviceUnavailable, code: "not_ready", detail: "the database is not reachable", retryAfter: 5)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ready\n")))
+        }
         router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
         LogRoutes(ledger: ledger).register(on: router)
         if let api {
@@ -104,11 +123,12 @@ public enum SignetApplication {
     public static func make(
         ledger: Ledger, configuration: ServerConfiguration, logger: Logger,
         api: APIServices? = nil,
+        metrics: PrometheusCollectorRegistry? = nil,
         router: Router<BasicRequestContext>? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router ?? Self.router(ledger: ledger, api: api),
+            router: router ?? Self.router(ledger: ledger, api: api, metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "signet"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

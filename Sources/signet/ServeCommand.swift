@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import SignetLog
 import SignetServer
 import SignetStore
@@ -56,7 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let vkey = ledger.verifier.vkey
         let store = ledgerConfiguration.databaseURL == nil ? "SQLite \(ledgerConfiguration.sqlitePath)" : "PostgreSQL"
-        let app = SignetApplication.make(ledger: ledger, configuration: server, logger: logger, api: api) { port in
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let app = SignetApplication.make(ledger: ledger, configuration: server, logger: logger, api: api, metrics: registry) { port in
             emit("signet: serving log \(ledger.verifier.name) on http://\(server.host):\(port)/log/ (\(store))")
             emit("signet: log verifier key \(vkey)")
         }
