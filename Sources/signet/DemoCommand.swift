@@ -26,27 +26,18 @@ struct DemoCommand: AsyncParsableCommand {
         let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "demo.signet.local/log"), logger: logger)
         let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
         let templates = try await SQLiteTemplateStorage.open(path: directory + "/signet.sqlite")
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        // The API must know the URL clients sign, and a free port is only known once bound: the
-        // demo binds one with a bare server, releases it, and serves the API on it.
-        let probe = SignetApplication.make(ledger: ledger, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger) { portContinuation.yield($0) }
-        let probeTask = Task { try await probe.run() }
-        var portIterator = ports.makeAsyncIterator()
-        guard let port = await portIterator.next() else { throw ExitCode.failure }
-        probeTask.cancel()
-        _ = await probeTask.result
-        let base = URL(string: "http://127.0.0.1:\(port)")!
         let api = APIServices(
             identities: identities, nonces: identities, activity: identities, templates: templates,
             permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
-            vault: try VaultConfiguration(dimension: 128, alpha: 8), configuration: APIConfiguration(publicURL: base))
+            vault: try VaultConfiguration(dimension: 128, alpha: 8), configuration: APIConfiguration(publicURL: nil))
         let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
-        let app = SignetApplication.make(ledger: ledger, configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger, api: api) {
+        let app = SignetApplication.make(ledger: ledger, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger, api: api) {
             readyContinuation.yield($0)
         }
         let server = Task { try await app.run() }
         var readyIterator = ready.makeAsyncIterator()
-        _ = await readyIterator.next()
+        guard let port = await readyIterator.next() else { throw ExitCode.failure }
+        let base = URL(string: "http://127.0.0.1:\(port)")!
         defer { server.cancel() }
 
         do {

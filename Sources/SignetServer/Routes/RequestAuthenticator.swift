@@ -20,7 +20,9 @@ struct RequestAuthenticator: Sendable {
     func authenticate(_ request: Request, body: [UInt8], proofOfPossession: [UInt8]? = nil) async throws -> VerifiedRequestSignature {
         var head = request.head
         head.scheme = configuration.publicScheme
-        head.authority = configuration.publicAuthority
+        // Without a configured public URL, the authority the client addressed (Host) is used:
+        // fine for direct connections; set a public URL behind a proxy so it is pinned.
+        head.authority = configuration.publicAuthority ?? request.head.authority
         let identities = self.identities
         let nonces = self.nonces
         let skew = configuration.maximumClockSkew
@@ -56,8 +58,8 @@ struct RequestAuthenticator: Sendable {
 public struct APIConfiguration: Sendable {
     /// The scheme clients use to reach the server (`@target-uri` is built from it).
     public var publicScheme: String
-    /// The authority (host:port) clients use to reach the server.
-    public var publicAuthority: String
+    /// The authority (host:port) clients use to reach the server; `nil` takes it from each request's Host.
+    public var publicAuthority: String?
     /// Largest accepted request body in bytes.
     public var maximumBodySize: Int
     /// Allowed difference between a signature's `created` and the server clock.
@@ -71,14 +73,17 @@ public struct APIConfiguration: Sendable {
 
     /// Creates a configuration.
     /// - Parameters:
-    ///   - publicURL: the base URL clients use, e.g. `https://signet.example`; default `http://127.0.0.1:8080`.
+    ///   - publicURL: the base URL clients use, e.g. `https://signet.example`; `nil` trusts each request's
+    ///     Host header (direct connections only). Default `http://127.0.0.1:8080`.
     ///   - maximumBodySize: default 64 KiB.
     ///   - maximumClockSkew: default 5 minutes.
-    public init(publicURL: URL = URL(string: "http://127.0.0.1:8080")!, maximumBodySize: Int = 64 * 1024,
+    public init(publicURL: URL? = URL(string: "http://127.0.0.1:8080")!, maximumBodySize: Int = 64 * 1024,
                 maximumClockSkew: Duration = .seconds(300), now: @escaping @Sendable () -> Date = { Date() }) {
-        self.publicScheme = publicURL.scheme ?? "http"
-        let host = publicURL.host ?? "127.0.0.1"
-        self.publicAuthority = publicURL.port.map { "\(host):\($0)" } ?? host
+        self.publicScheme = publicURL?.scheme ?? "http"
+        self.publicAuthority = publicURL.map { url in
+            let host = url.host ?? "127.0.0.1"
+            return url.port.map { "\(host):\($0)" } ?? host
+        }
         self.maximumBodySize = maximumBodySize
         self.maximumClockSkew = maximumClockSkew
         self.now = now
