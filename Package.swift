@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "signetTests",
             dependencies: [
-                "signet", "SignetLog", "SignetMarket", "SignetStore", "SignetServer",
+                "signet", "SignetLog", "SignetMarket", "SignetStore", "SignetServer", "SignetVault",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import JWTKit
 import Logging

@@ -75,11 +75,13 @@ func makeLedger(in directory: String, entries count: Int, origin: String = "inte
 }
 
 /// Serves `ledger` on a free loopback port while `body` runs.
-func withServer<T: Sendable>(_ ledger: Ledger, _ body: @Sendable (String) async throws -> T) async throws -> T {
+func withServer<T: Sendable>(_ ledger: Ledger, api: APIServices? = nil, _ body: @Sendable (String) async throws -> T) async throws -> T {
     let (ports, continuation) = AsyncStream<Int>.makeStream()
+    var logger = Logger(label: "test-server")
+    logger.logLevel = .critical
     let app = SignetApplication.make(
         ledger: ledger, configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-        logger: Logger(label: "test-server")) { port in continuation.yield(port) }
+        logger: logger, api: api) { port in continuation.yield(port) }
     let server = Task { try await app.run() }
     var iterator = ports.makeAsyncIterator()
     guard let port = await iterator.next() else { throw CancellationError() }

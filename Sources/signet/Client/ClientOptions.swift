@@ -1,0 +1,101 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import HTTPTypes
+import JWTKit
+import SignetCore
+
+/// Where the client talks to and keeps its keys; shared by `signet holder` and `signet party`.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "Server base URL (env SIGNET_SERVER, default http://127.0.0.1:8080).")
+    var server: String?
+
+    @Option(help: "Directory for keys and ids (env SIGNET_HOME, default ~/.signet).")
+    var home: String?
+
+    func validate() throws {
+        guard let url = URL(string: serverURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ValidationError("--server must be an http(s) URL")
+        }
+    }
+
+    var serverURL: String {
+        let text = server ?? ProcessInfo.processInfo.environment["SIGNET_SERVER"] ?? "http://127.0.0.1:8080"
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    var homeDirectory: String {
+        home ?? ProcessInfo.processInfo.environment["SIGNET_HOME"] ?? (NSHomeDirectory() + "/.signet")
+    }
+}
+
+/// A role's key (PKCS#8 PEM, 0600) and registered id in the client's home directory.
+struct ClientIdentity {
+    let role: String
+    let options: ClientOptions
+
+    var keyPath: String { options.homeDirectory + "/\(role).pem" }
+    var idPath: String { options.homeDirectory + "/\(role).id" }
+
+    /// The stored key, or a new one written with mode 0600.
+    func loadOrCreateKey() throws -> Curve25519.Signing.PrivateKey {
+        if let pem = try? String(contentsOfFile: keyPath, encoding: .utf8) {
+            guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: EdDSA.PrivateKey(pem: pem).rawRepresentation) else {
+                throw ValidationError("\(keyPath) is not an Ed25519 PKCS#8 PEM key")
+            }
+            return key
+        }
+        try FileManager.default.createDirectory(atPath: options.homeDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let key = Curve25519.Signing.PrivateKey()
+        let pem = EdDSA.PrivateKey(backing: key).pemRepresentation
+        guard FileManager.default.createFile(atPath: keyPath, contents: Data((pem + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot write \(keyPath)")
+        }
+        return key
+    }
+
+    /// A client signing as the registered principal.
+    func client() throws -> APIClient {
+        guard FileManager.default.fileExists(atPath: keyPath),
+              let id = try? String(contentsOfFile: idPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty
+        else { throw ValidationError("no \(role) registered in \(options.homeDirectory); run `signet \(role) \(role == "holder" ? "init" : "register")` first") }
+        return APIClient(base: URL(string: options.serverURL)!, key: try loadOrCreateKey(), keyID: id)
+    }
+
+    /// Registers the key at `path` with `extra` fields and stores the id.
+    func register(_ path: String, extra: [String: String]) async throws -> String {
+        let key = try loadOrCreateKey()
+        let publicKey = Base64.encodeURL(key.publicKey.rawRepresentation)
+        var body: [String: Any] = extra
+        body["public_key"] = publicKey
+        let answer = try await APIClient(base: URL(string: options.serverURL)!, key: key, keyID: publicKey).send(.post, path, json: body)
+        guard let id = answer["id"] as? String else { throw ValidationError("the server answered without an id") }
+        try (id + "\n").write(toFile: idPath, atomically: true, encoding: .utf8)
+        return id
+    }
+}
+
+/// Reads an embedding file: a JSON array of numbers, or numbers separated by commas/whitespace.
+func readEmbedding(_ path: String) throws -> [Double] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read \(path)") }
+    if let array = try? JSONDecoder().decode([Double].self, from: Data(text.utf8)) { return array }
+    let fields = text.split { $0 == "," || $0.isWhitespace }
+    let values = fields.compactMap { Double($0) }
+    guard !values.isEmpty, values.count == fields.count else {
+        throw ValidationError("\(path) must hold a JSON array of numbers or comma/space-separated numbers")
+    }
+    return values
+}
+
+/// Runs a client call and turns server problems into one line and a non-zero exit.
+func runClient(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let failure as APIClient.Failure {
+        printError("signet: the server refused: \(failure)")
+        throw ExitCode.failure
+    } catch let error as URLError {
+        printError("signet: cannot reach the server: \(error.localizedDescription)")
+        throw ExitCode.failure
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import HTTPTypes
+import SignetCore
+import SignetLog
+
+/// `signet holder …`: a holder's device.
+struct HolderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "holder", abstract: "Act as a holder: register, enroll, consent, check your activity.",
+        subcommands: [Init.self, Enroll.self, Renew.self, Delete.self, Permit.self, Activity.self])
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a key (if needed) and register as a holder.")
+        @OptionGroup var client: ClientOptions
+        func run() async throws {
+            try await runClient { print(try await ClientIdentity(role: "holder", options: client).register("/v1/holders", extra: [:])) }
+        }
+    }
+
+    struct Enroll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enroll an embedding; only a protected template is kept.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "File with the embedding (JSON array or comma/space-separated numbers).")
+        var embedding: String
+        func run() async throws {
+            let values = try readEmbedding(embedding)
+            try await runClient {
+                let answer = try await ClientIdentity(role: "holder", options: client).client()
+                    .send(.post, "/v1/templates", json: ["dimension": values.count, "values": values])
+                print("template \(answer["id"] ?? "?") ledger_index \(answer["ledger_index"] ?? "?")")
+            }
+        }
+    }
+
+    struct Renew: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace a template from a fresh sample.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Template id.") var template: String
+        @Option(help: "File with the fresh embedding.") var embedding: String
+        func run() async throws {
+            let values = try readEmbedding(embedding)
+            try await runClient {
+                let answer = try await ClientIdentity(role: "holder", options: client).client()
+                    .send(.put, "/v1/templates/\(template)", json: ["dimension": values.count, "values": values])
+                print("template \(answer["id"] ?? "?") ledger_index \(answer["ledger_index"] ?? "?")")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a template.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Template id.") var template: String
+        func run() async throws {
+            try await runClient {
+                let answer = try await ClientIdentity(role: "holder", options: client).client().send(.delete, "/v1/templates/\(template)")
+                print("deleted \(answer["id"] ?? "?") ledger_index \(answer["ledger_index"] ?? "?")")
+            }
+        }
+    }
+
+    struct Permit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a party a one-time permission to verify one template; prints the token.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Template id.") var template: String
+        @Option(help: "Party id.") var party: String
+        @Option(help: "Lifetime in seconds (60...86400).") var ttl = 600
+        func run() async throws {
+            try await runClient {
+                let answer = try await ClientIdentity(role: "holder", options: client).client()
+                    .send(.post, "/v1/permissions", json: ["template_id": template, "party_id": party, "ttl_seconds": ttl])
+                print(answer["token"] as? String ?? "")
+            }
+        }
+    }
+
+    struct Activity: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List your ledger events and check each one locally: inclusion proof, checkpoint signature, pseudonym, commitment.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "The log's verifier key, as printed by `signet log key` (env SIGNET_LOG_VKEY).")
+        var vkey: String?
+
+        func run() async throws {
+            guard let vkeyText = vkey ?? ProcessInfo.processInfo.environment["SIGNET_LOG_VKEY"] else {
+                throw ValidationError("--vkey (or SIGNET_LOG_VKEY) is required: proofs are checked against the log's key")
+            }
+            let verifier: NoteVerifier
+            do { verifier = try NoteVerifier(vkey: vkeyText) } catch { throw ValidationError("--vkey: \(error)") }
+            try await runClient {
+                let activity = try await ClientIdentity(role: "holder", options: client).client().send(.get, "/v1/holders/me/activity")
+                let secret = SymmetricKey(data: Base64.decodeURL(activity["activity_secret"] as? String ?? "") ?? [])
+                var failures = 0
+                for event in activity["events"] as? [[String: Any]] ?? [] {
+                    let index = event["ledger_index"] as? Int ?? -1
+                    do {
+                        try check(event, verifier: verifier, secret: secret)
+                        print("✓ \(index) \(event["type"] as? String ?? "?") \(event["details"] as? String ?? "")")
+                    } catch {
+                        failures += 1
+                        print("✗ \(index) \(event["type"] as? String ?? "?"): \(error)")
+                    }
+                }
+                if failures > 0 {
+                    printError("signet: \(failures) event(s) failed verification")
+                    throw ExitCode.failure
+                }
+            }
+        }
+
+        /// Checks one event: proof and checkpoint, pseudonym, and commitment to the details.
+        func check(_ event: [String: Any], verifier: NoteVerifier, secret: SymmetricKey) throws {
+            let entry = Base64.decode(event["entry"] as? String ?? "") ?? []
+            _ = try TlogProof(parsing: event["proof"] as? String ?? "").verify(entry: entry, verifier: verifier)
+            let logged = (try? JSONSerialization.jsonObject(with: Data(entry)) as? [String: Any]) ?? [:]
+            let eventID = Base64.decodeURL(event["event_id"] as? String ?? "") ?? []
+            guard logged["holder"] as? String == Base64.encodeURL(LedgerEvent.pseudonym(activitySecret: secret, eventID: eventID)) else {
+                throw ValidationError("the logged pseudonym is not yours")
+            }
+            var hasher = SHA256()
+            hasher.update(data: Base64.decodeURL(event["salt"] as? String ?? "") ?? [])
+            hasher.update(data: Array((event["details"] as? String ?? "").utf8))
+            guard logged["commitment"] as? String == Base64.encodeURL(Array(hasher.finalize())) else {
+                throw ValidationError("the logged commitment does not match the details")
+            }
+        }
+    }
+}
