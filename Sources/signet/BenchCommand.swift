@@ -5,7 +5,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure throughput and latency against in-run baselines.",
-        subcommands: [BenchLogCommand.self, BenchServeCommand.self, BenchVaultCommand.self])
+        subcommands: [BenchLogCommand.self, BenchServeCommand.self, BenchVaultCommand.self, BenchAPICommand.self])
 }
 
 /// Latency samples and their percentiles.

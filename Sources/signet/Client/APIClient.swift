@@ -26,6 +26,17 @@ struct APIClient: Sendable {
     /// Sends a signed request and returns the decoded JSON object of a 2xx answer.
     /// - Throws: ``Failure`` for any other status.
     func send(_ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil) async throws -> [String: Any] {
+        let (data, response) = try await URLSession.shared.data(for: try request(method, path, json: json))
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let object = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        guard (200..<300).contains(status) else {
+            throw Failure(status: status, code: object["code"] as? String ?? "http_\(status)", detail: object["detail"] as? String ?? "")
+        }
+        return object
+    }
+
+    /// A signed request, ready to send (fresh nonce and `created`).
+    func request(_ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil) throws -> URLRequest {
         let body = try json.map { Array(try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])) }
         var fields = HTTPFields()
         var components: [SignatureComponent] = [.method, .targetURI]
@@ -45,13 +56,7 @@ struct APIClient: Sendable {
         request.setValue(signed.signatureInput, forHTTPHeaderField: "Signature-Input")
         request.setValue(signed.signature, forHTTPHeaderField: "Signature")
         if let body { request.httpBody = Data(body) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let object = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-        guard (200..<300).contains(status) else {
-            throw Failure(status: status, code: object["code"] as? String ?? "http_\(status)", detail: object["detail"] as? String ?? "")
-        }
-        return object
+        return request
     }
 
     /// GETs an unauthenticated resource as text.
