@@ -49,8 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--public-url must be an http(s) URL")
         }
         let api: APIServices
+        let closeAPI: @Sendable () async -> Void
         do {
-            api = try await openAPIServices(ledgerConfiguration, publicURL: publicBase)
+            (api, closeAPI) = try await openAPIServices(ledgerConfiguration, publicURL: publicBase)
         } catch {
             await ledger.close()
             printError("signet: \(error)")
@@ -64,19 +65,23 @@ struct ServeCommand: AsyncParsableCommand {
             emit("signet: serving log \(ledger.verifier.name) on http://\(server.host):\(port)/log/ (\(store))")
             emit("signet: log verifier key \(vkey)")
         }
+        // Graceful shutdown (SIGTERM/SIGINT): the server drains, then every store is closed.
         do {
             try await app.runService()
         } catch {
+            await closeAPI()
             await ledger.close()
             throw error
         }
+        await closeAPI()
         await ledger.close()
     }
 }
 
 /// Opens holder, party, activity and template storage next to the ledger (same SQLite file or
 /// PostgreSQL database) and the deployment's vault scheme.
-func openAPIServices(_ configuration: LedgerConfiguration, publicURL: URL) async throws -> APIServices {
+/// - Returns: the services and a function that closes their stores.
+func openAPIServices(_ configuration: LedgerConfiguration, publicURL: URL) async throws -> (APIServices, @Sendable () async -> Void) {
     let env = ProcessInfo.processInfo.environment
     let vault = try VaultConfiguration(
         dimension: env["SIGNET_VAULT_DIMENSION"].flatMap(Int.init) ?? 512,
@@ -86,11 +91,19 @@ func openAPIServices(_ configuration: LedgerConfiguration, publicURL: URL) async
     if let url = configuration.databaseURL {
         let identities = try await PostgresIdentityStorage.connect(url: url)
         let templates = try await PostgresTemplateStorage.connect(url: url)
-        return APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
-                           permissions: identities, rateLimits: identities, results: results, vault: vault, configuration: apiConfiguration)
+        let services = APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
+                                   permissions: identities, rateLimits: identities, results: results, vault: vault, configuration: apiConfiguration)
+        return (services, {
+            await identities.close()
+            await templates.close()
+        })
     }
     let identities = try await SQLiteIdentityStorage.open(path: configuration.sqlitePath)
     let templates = try await SQLiteTemplateStorage.open(path: configuration.sqlitePath)
-    return APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
-                       permissions: identities, rateLimits: identities, results: results, vault: vault, configuration: apiConfiguration)
+    let services = APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
+                               permissions: identities, rateLimits: identities, results: results, vault: vault, configuration: apiConfiguration)
+    return (services, {
+        await identities.close()
+        await templates.close()
+    })
 }
