@@ -98,7 +98,7 @@ struct VerificationRoutesTests {
     }
 
     @Test func unapprovedPartyAndForeignTemplatesAreRefused() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
+        try await RegistrationRoutesTests.withAPI { client, _ in
             let alice = try await TestHolder.register(client)
             let mallory = try await TestHolder.register(client)
             let template = try await alice.enroll(client, randomEmbedding())
@@ -112,7 +112,6 @@ struct VerificationRoutesTests {
             // A holder cannot call the party endpoint.
             let json = Array("{\"mode\":\"probe\",\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\",\"probe\":{}}".utf8)
             #expect(try await alice.send(client, .post, "/v1/verifications", json: json).0 == .forbidden)
-            _ = identities
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SQLiteNIO
 import SignetLog
 import SignetServer
@@ -77,5 +78,36 @@ struct StockVerifierInteropTests {
         #expect(result.stderr.contains("FAIL"))
         // It must fail because of the tampering, not because the server was unreachable.
         #expect(!result.stderr.contains("Timeout") && !result.stderr.contains("connection refused"), "\(result.stderr)")
+    }
+}
+
+extension StockVerifierInteropTests {
+    static var postgresURL: String? { ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"] }
+
+    /// Two ledger instances append concurrently to one PostgreSQL database; the stock verifier
+    /// accepts the one tree they built together, served by either instance.
+    @Test(.enabled(if: enabled && postgresURL != nil, "needs Go and SIGNET_TEST_POSTGRES_URL"))
+    func goVerifierAcceptsLogBuiltByTwoInstancesOnPostgres() async throws {
+        let url = try await PostgresTestDatabase.create(from: try #require(Self.postgresURL))
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let configuration = LedgerConfiguration(dataDirectory: directory.path, databaseURL: url, origin: "two.interop.test/log")
+        let a = try await Ledger.open(configuration, logger: Logger(label: "a"))
+        let b = try await Ledger.open(configuration, logger: Logger(label: "b"))
+        try await withThrowingTaskGroup(of: UInt64.self) { group in
+            for i in 0..<600 {
+                let ledger = i.isMultiple(of: 2) ? a : b
+                group.addTask { try await ledger.append(Array("two \(i)".utf8)) }
+            }
+            try await group.waitForAll()
+        }
+        let vkey = a.verifier.vkey
+        for ledger in [a, b] {
+            let result = try await withServer(ledger) { url in try await runProcessAsync(Self.verifier!, ["-url", url, "-vkey", vkey]) }
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.hasPrefix("OK two.interop.test/log 600 "))
+        }
+        await a.close()
+        await b.close()
     }
 }
