@@ -134,4 +134,22 @@ struct VerificationRoutesTests {
             #expect(Int(try #require(retryAfter)) ?? 0 >= 1)
         }
     }
+
+    @Test func attemptsWithoutPermissionDoNotSpendTheTemplatesBudget() async throws {
+        var configuration = APIConfiguration()
+        configuration.templateRate = RateLimit(burst: 1, perSecond: 0.001)
+        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, identities in
+            let alice = try await TestHolder.register(client)
+            let face = randomEmbedding()
+            let template = try await alice.enroll(client, face)
+            let intruder = try await TestParty.register(client, approveWith: identities)
+            let shop = try await TestParty.register(client, approveWith: identities)
+            for _ in 0..<5 {
+                let forged = Base64.encodeURL([UInt8](repeating: 7, count: 32))
+                #expect(try await intruder.verify(client, template: template, token: forged, probe: face).0 == .forbidden)
+            }
+            let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            #expect(try await shop.verify(client, template: template, token: token, probe: face).0 == .ok)
+        }
+    }
 }

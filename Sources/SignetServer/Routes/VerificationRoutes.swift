@@ -93,13 +93,15 @@ struct VerificationRoutes: Sendable {
         let probe = try EmbeddingBody(try json.objectBytes("probe"))
         let now = services.configuration.now()
         try await limit("party:\(partyID.rawValue)", services.configuration.partyRate, now: now)
-        try await limit("template:\(wire.template_id)", services.configuration.templateRate, now: now)
         guard let token = Base64.decodeURL(wire.permission_token), token.count == 32,
               let permission = try await services.permissions.consume(
                 tokenHash: Permission.hash(token: token), partyID: partyID.rawValue, templateID: wire.template_id, now: now)
         else {
             throw Problem(.forbidden, code: "invalid_permission", detail: "no unused, unexpired permission of this holder for this party and template")
         }
+        // Deliberate: the template's bucket is charged only for permitted attempts, so a party
+        // without consent cannot exhaust it and lock the holder's legitimate verifications out.
+        try await limit("template:\(wire.template_id)", services.configuration.templateRate, now: now)
         guard let stored = try await services.templates.template(id: wire.template_id) else {
             throw Problem(.notFound, code: "not_found", detail: "no such template")
         }
