@@ -18,7 +18,7 @@ struct RegistrationRoutes: Sendable {
     }
 
     func registerHolder(_ request: Request) async throws -> Response {
-        let body = try await collect(request)
+        let body = try await RequestBody.collect(request, limit: configuration.maximumBodySize)
         let json = try StrictJSONObject(body, allowed: ["public_key"])
         let key = try publicKey(json)
         _ = try await authenticator.authenticate(request, body: body, proofOfPossession: key)
@@ -28,11 +28,11 @@ struct RegistrationRoutes: Sendable {
         } catch let error as MarketError {
             throw ErrorMapping.problem(for: error)
         }
-        return try created(["id": holder.id.rawValue])
+        return try RequestBody.json(.created, ["id": .string(holder.id.rawValue)])
     }
 
     func registerParty(_ request: Request) async throws -> Response {
-        let body = try await collect(request)
+        let body = try await RequestBody.collect(request, limit: configuration.maximumBodySize)
         let json = try StrictJSONObject(body, allowed: ["public_key", "name", "contact"])
         let key = try publicKey(json)
         let party: Party
@@ -48,7 +48,7 @@ struct RegistrationRoutes: Sendable {
         } catch let error as MarketError {
             throw ErrorMapping.problem(for: error)
         }
-        return try created(["id": party.id.rawValue, "status": party.status.rawValue])
+        return try RequestBody.json(.created, ["id": .string(party.id.rawValue), "status": .string(party.status.rawValue)])
     }
 
     private func publicKey(_ json: StrictJSONObject) throws -> [UInt8] {
@@ -61,14 +61,5 @@ struct RegistrationRoutes: Sendable {
         } catch let error as MarketError {
             throw ErrorMapping.problem(for: error)
         }
-    }
-
-    private func collect(_ request: Request) async throws -> [UInt8] {
-        try await RequestBody.collect(request, limit: configuration.maximumBodySize)
-    }
-
-    private func created(_ object: [String: String]) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return Response(status: .created, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
