@@ -36,29 +36,14 @@ struct BenchAPICommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-bench-api-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var logger = Logger(label: "signet-bench")
-        logger.logLevel = .critical
-        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "bench.example/log"), logger: logger)
-        let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
-        let templates = try await SQLiteTemplateStorage.open(path: directory + "/signet.sqlite")
         var configuration = APIConfiguration(publicURL: nil)
         // The bench measures throughput, not the limiter: open the buckets wide.
         configuration.partyRate = RateLimit(burst: 1e9, perSecond: 1e9)
         configuration.templateRate = RateLimit(burst: 1e9, perSecond: 1e9)
-        let kdf = try KDFParameters(log2N: kdfLog2N, r: 8, p: 1)
-        let api = APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
-                              permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
-                              vault: try VaultConfiguration(dimension: dimension, alpha: 8, kdf: kdf), configuration: configuration)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = SignetApplication.make(ledger: ledger, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger, api: api) {
-            continuation.yield($0)
-        }
-        let server = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw ExitCode.failure }
-        let base = URL(string: "http://127.0.0.1:\(port)")!
+        let vault = try VaultConfiguration(dimension: dimension, alpha: 8, kdf: try KDFParameters(log2N: kdfLog2N, r: 8, p: 1))
+        let server = try await ThrowawayServer.start(origin: "bench.example/log", vault: vault, configuration: configuration)
+        let base = server.base
+        let identities = server.identities
 
         // Set up one holder, one template, one approved party, and one permission per request.
         let holderKey = Curve25519.Signing.PrivateKey()
@@ -85,11 +70,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let full = try await load("POST /v1/verifications (full path)", prepared, expect: 200)
         print("")
         printTable([baseline, full], baseline: baseline)
-        server.cancel()
-        _ = await server.result
-        await identities.close()
-        await templates.close()
-        await ledger.close()
+        await server.stop()
     }
 
     /// Sends `requests` with `concurrency` in flight; counts only answers with status `expect`.

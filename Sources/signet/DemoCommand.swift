@@ -19,44 +19,15 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Walk through enrollment, consent, a logged verification and an audit on a throw-away server.")
 
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-demo-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var logger = Logger(label: "signet-demo")
-        // The demo prints its own story; server shutdown chatter would only confuse it.
-        logger.logLevel = .critical
-        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "demo.signet.local/log"), logger: logger)
-        let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
-        let templates = try await SQLiteTemplateStorage.open(path: directory + "/signet.sqlite")
-        let api = APIServices(
-            identities: identities, nonces: identities, activity: identities, templates: templates,
-            permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
-            vault: try VaultConfiguration(dimension: 128, alpha: 8), configuration: APIConfiguration(publicURL: nil))
-        let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
-        let app = SignetApplication.make(ledger: ledger, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger, api: api) {
-            readyContinuation.yield($0)
-        }
-        let server = Task { try await app.run() }
-        var readyIterator = ready.makeAsyncIterator()
-        guard let port = await readyIterator.next() else { throw ExitCode.failure }
-        let base = URL(string: "http://127.0.0.1:\(port)")!
-        defer { server.cancel() }
-
+        let server = try await ThrowawayServer.start(origin: "demo.signet.local/log", vault: try VaultConfiguration(dimension: 128, alpha: 8))
         do {
-            try await story(base: base, ledger: ledger, identities: identities)
+            try await story(base: server.base, ledger: server.ledger, identities: server.identities)
         } catch {
             printError("signet demo: a step failed: \(error)")
-            server.cancel()
-            _ = await server.result
-            await identities.close()
-            await templates.close()
-            await ledger.close()
+            await server.stop()
             throw ExitCode.failure
         }
-        server.cancel()
-        _ = await server.result
-        await identities.close()
-        await templates.close()
-        await ledger.close()
+        await server.stop()
     }
 
     private func step(_ number: Int, _ text: String) { print("\n\(number). \(text)") }
