@@ -4,13 +4,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import PostgresKit
-import PostgresNIO
 import SignetCore
 import SignetLog
 import SignetMarket
 import SignetServer
 import SignetStore
+import SignetTesting
 import SignetVault
 import Testing
 
@@ -19,25 +18,9 @@ import Testing
 struct TwoInstanceTests {
     static var postgresURL: String? { ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"] }
 
-    /// A fresh database of its own, so store tests that reset the shared one cannot interfere.
-    static func createPrivateDatabase(from url: String) async throws -> String {
-        let name = "signet_two_" + Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255) })
-        let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
-        let client = PostgresClient(configuration: .init(
-            host: configuration.host ?? "127.0.0.1", port: configuration.port ?? 5432, username: configuration.username,
-            password: configuration.password, database: configuration.database, tls: .disable), backgroundLogger: Logger(label: "t"))
-        let runner = Task { await client.run() }
-        defer { runner.cancel() }
-        _ = try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: Logger(label: "t"))
-        guard let slash = url.range(of: "/", options: .backwards), let query = url.range(of: "?") else {
-            return String(url[..<(url.range(of: "/", options: .backwards)!.upperBound)]) + name
-        }
-        return String(url[..<slash.upperBound]) + name + String(url[query.lowerBound...])
-    }
-
     @Test(.enabled(if: postgresURL != nil, "SIGNET_TEST_POSTGRES_URL is not set; .ci/run sets it"))
     func twoInstancesShareHoldersNoncesLimitsAndTheLedger() async throws {
-        let url = try await Self.createPrivateDatabase(from: try #require(Self.postgresURL))
+        let url = try await PostgresTestDatabase.create(from: try #require(Self.postgresURL))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-two-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Both instances share the database and the data directory (log key).

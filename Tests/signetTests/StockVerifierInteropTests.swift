@@ -3,6 +3,7 @@ import Logging
 import SQLiteNIO
 import SignetLog
 import SignetServer
+import SignetTesting
 import Testing
 
 /// Cross-checks the served log with a verifier built only on Go's golang.org/x/mod/sumdb/note

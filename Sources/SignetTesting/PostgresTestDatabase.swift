@@ -4,10 +4,12 @@ import PostgresKit
 import PostgresNIO
 import SignetCore
 
+/// Fixtures shared by the test targets (imported only by tests, like HummingbirdTesting).
+///
 /// A fresh PostgreSQL database for one test, so tests that reset the shared one cannot interfere.
-enum PostgresTestDatabase {
+public enum PostgresTestDatabase {
     /// Creates a database next to the one `url` names and returns its URL.
-    static func create(from url: String) async throws -> String {
+    public static func create(from url: String) async throws -> String {
         let name = "signet_t_" + Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255) })
         let core = try SQLPostgresConfiguration(url: url).coreConfiguration
         let client = PostgresClient(configuration: .init(
