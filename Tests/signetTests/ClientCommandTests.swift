@@ -47,14 +47,14 @@ struct ClientCommandTests {
             let partyID = party.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             // Before approval the shop is refused with a clear line.
             let early = try await signet(["holder", "permit", "--template", template, "--party", partyID], home: home)
-            let earlyVerify = try await signet(["party", "verify", "--template", template, "--token", early.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--probe", directory.path + "/probe.txt"], home: partyHome)
+            let earlyVerify = try await signet(["party", "verify", "--template", template, "--token=" + early.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--probe", directory.path + "/probe.txt"], home: partyHome)
             #expect(earlyVerify.status == 1)
             #expect(earlyVerify.stderr.contains("party_not_approved"))
             _ = try await identities.setStatus(.approved, of: try #require(PrincipalID(partyID)))
 
             let token = try await signet(["holder", "permit", "--template", template, "--party", partyID], home: home)
             #expect(token.status == 0)
-            let verified = try await signet(["party", "verify", "--template", template, "--token", token.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--probe", directory.path + "/probe.txt"], home: partyHome)
+            let verified = try await signet(["party", "verify", "--template", template, "--token=" + token.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--probe", directory.path + "/probe.txt"], home: partyHome)
             #expect(verified.status == 0, "\(verified.stderr)")
             #expect(verified.stdout.hasPrefix("match ledger_index "))
 

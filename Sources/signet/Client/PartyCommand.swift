@@ -27,7 +27,7 @@ struct PartyCommand: AsyncParsableCommand {
             abstract: "Verify a probe against a holder's template under their one-time permission; checks the signed answer.")
         @OptionGroup var client: ClientOptions
         @Option(help: "Template id.") var template: String
-        @Option(help: "Permission token from the holder.") var token: String
+        @Option(help: "Permission token from the holder; write --token=VALUE, since a token may start with \"-\".") var token: String
         @Option(help: "File with the probe embedding.") var probe: String
         func run() async throws {
             let values = try readEmbedding(probe)
