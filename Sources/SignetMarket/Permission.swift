@@ -37,6 +37,13 @@ public protocol PermissionStorage: Sendable {
     /// Marks the permission used and returns it, if it exists, matches `partyID` and
     /// `templateID`, is unexpired and unused. Atomic: of two concurrent uses, one wins.
     func consume(tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Permission?
+    /// Attaches `challenge` to the permission (replacing an earlier challenge) if it exists,
+    /// matches `partyID` and `templateID`, is unexpired and unused.
+    /// - Returns: whether the challenge was attached.
+    func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool
+    /// Like ``consume(tokenHash:partyID:templateID:now:)``, but only while the permission carries
+    /// the unexpired challenge `challengeID`; returns the permission and the challenge's nonce.
+    func consume(tokenHash: [UInt8], partyID: String, templateID: String, challengeID: String, now: Date) async throws -> (Permission, nonce: [UInt8])?
 }
 
 /// Token buckets kept in the database, so several server instances enforce one limit.

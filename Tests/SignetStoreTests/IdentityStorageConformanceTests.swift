@@ -113,6 +113,30 @@ extension IdentityStorageConformanceTests {
     }
 
     @Test(arguments: Backend.available)
+    func aChallengeRidesOnItsPermissionAndIsConsumedWithIt(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            let hash = Permission.hash(token: [9, 9])
+            try await store.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600)))
+            let first = Challenge.fresh(expiresAt: Self.now.addingTimeInterval(120))
+            let second = Challenge.fresh(expiresAt: Self.now.addingTimeInterval(120))
+            #expect(try await store.attach(first, tokenHash: hash, partyID: "p_other", templateID: "t_1", now: Self.now) == false)
+            #expect(try await store.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_2", now: Self.now) == false)
+            #expect(try await store.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now))
+            #expect(try await store.attach(second, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now))
+            // The first challenge was replaced; the second is dead once expired.
+            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", challengeID: first.id, now: Self.now) == nil)
+            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", challengeID: second.id, now: Self.now.addingTimeInterval(121)) == nil)
+            let consumed = try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", challengeID: second.id, now: Self.now.addingTimeInterval(1))
+            #expect(consumed?.0.holderID == "h_a")
+            #expect(consumed?.nonce == second.nonce)
+            // Used: neither the challenge nor the bare permission works again, nor can a new challenge attach.
+            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", challengeID: second.id, now: Self.now) == nil)
+            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now) == nil)
+            #expect(try await store.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now) == false)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func tokenBucketLimitsAndRefills(_ backend: Backend) async throws {
         try await withFreshIdentityStore(backend) { store in
             for _ in 0..<3 {

@@ -20,6 +20,9 @@ struct StrictJSONObject {
         members = object
     }
 
+    /// Whether `key` is present (with any value, `null` included).
+    func contains(_ key: String) -> Bool { members[key] != nil }
+
     /// The required object member `key`, re-serialised for a nested strict parser.
     /// - Throws: ``Problem`` `invalid_field` (400) when missing or not an object.
     func objectBytes(_ key: String) throws -> [UInt8] {

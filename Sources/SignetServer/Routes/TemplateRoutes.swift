@@ -5,7 +5,7 @@ import SignetLog
 import SignetMarket
 import SignetVault
 
-/// Holder-only routes: enroll, renew and delete templates; read one's own activity with proofs.
+/// Holder-only routes: enroll, download, renew and delete templates; read one's own activity with proofs.
 struct TemplateRoutes: Sendable {
     let services: APIServices
     let authenticator: RequestAuthenticator
@@ -14,6 +14,9 @@ struct TemplateRoutes: Sendable {
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.post("/v1/templates") { request, _ in try await enroll(request) }
+        router.get("/v1/templates/:templateID") { request, context in
+            try await download(request, id: context.parameters.get("templateID") ?? "")
+        }
         router.put("/v1/templates/:templateID") { request, context in
             try await renew(request, id: context.parameters.get("templateID") ?? "")
         }
@@ -42,6 +45,19 @@ struct TemplateRoutes: Sendable {
         try await services.templates.insert(stored)
         let index = try await recorder.record(.enroll, holderID: holderID.rawValue, details: .object(["template": .string(stored.id)]), at: now)
         return try RequestBody.json(.created, ["id": .string(stored.id), "ledger_index": .number(Double(index))])
+    }
+
+    /// The holder's own protected template, for their device to answer device-mode challenges.
+    /// It holds no embedding; another holder's id answers 404 like an unknown one.
+    func download(_ request: Request, id: String) async throws -> Response {
+        let holderID = try await holder(request, body: [])
+        guard let stored = try await services.templates.template(id: id, holderID: holderID.rawValue) else {
+            throw Problem(.notFound, code: "not_found", detail: "no such template")
+        }
+        return try RequestBody.json(.ok, [
+            "id": .string(stored.id), "template": .string(Base64.encodeURL(stored.bytes)),
+            "updated_at": .string(ISO8601DateFormatter().string(from: stored.updatedAt)),
+        ])
     }
 
     func renew(_ request: Request, id: String) async throws -> Response {

@@ -29,6 +29,37 @@ extension PostgresIdentityStorage: PermissionStorage, RateLimitStorage {
         return nil
     }
 
+    public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool {
+        let rows = try await client.query(
+            """
+            UPDATE permissions SET challenge_id = \(challenge.id), challenge_nonce = \(ByteBuffer(bytes: challenge.nonce)),
+              challenge_expires_at = \(challenge.expiresAt.timeIntervalSince1970)
+            WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND party_id = \(partyID) AND template_id = \(templateID)
+              AND used_at IS NULL AND expires_at > \(now.timeIntervalSince1970)
+            RETURNING holder_id
+            """,
+            logger: logger)
+        for try await _ in rows.decode(String.self) { return true }
+        return false
+    }
+
+    public func consume(tokenHash: [UInt8], partyID: String, templateID: String, challengeID: String, now: Date) async throws -> (Permission, nonce: [UInt8])? {
+        let t = now.timeIntervalSince1970
+        let rows = try await client.query(
+            """
+            UPDATE permissions SET used_at = \(t)
+            WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND party_id = \(partyID) AND template_id = \(templateID)
+              AND used_at IS NULL AND expires_at > \(t) AND challenge_id = \(challengeID) AND challenge_expires_at > \(t)
+            RETURNING holder_id, expires_at, challenge_nonce
+            """,
+            logger: logger)
+        for try await (holder, expiry, nonce) in rows.decode((String, Double, ByteBuffer).self) {
+            let permission = Permission(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
+            return (permission, Array(nonce.readableBytesView))
+        }
+        return nil
+    }
+
     public func take(bucket: String, capacity: Double, perSecond: Double, now: Date) async throws -> TimeInterval? {
         let t = now.timeIntervalSince1970
         // The row lock of ON CONFLICT DO UPDATE makes refill-and-take atomic across instances.

@@ -25,6 +25,12 @@ enum PostgresSchema {
             "CREATE TABLE holder_secrets (holder_id TEXT PRIMARY KEY, secret BYTEA NOT NULL)",
             "CREATE TABLE holder_events (holder_id TEXT NOT NULL, ledger_index BIGINT NOT NULL, kind TEXT NOT NULL, event_id BYTEA NOT NULL, salt BYTEA NOT NULL, details TEXT NOT NULL, time DOUBLE PRECISION NOT NULL, PRIMARY KEY (holder_id, ledger_index))",
         ],
+        [
+            // Device mode: at most one live challenge per permission.
+            "ALTER TABLE permissions ADD COLUMN challenge_id TEXT",
+            "ALTER TABLE permissions ADD COLUMN challenge_nonce BYTEA",
+            "ALTER TABLE permissions ADD COLUMN challenge_expires_at DOUBLE PRECISION",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

@@ -23,6 +23,33 @@ extension SQLiteIdentityStorage: PermissionStorage, RateLimitStorage {
         return Permission(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
     }
 
+    public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            UPDATE permissions SET challenge_id = ?1, challenge_nonce = ?2, challenge_expires_at = ?3
+            WHERE token_hash = ?4 AND party_id = ?5 AND template_id = ?6 AND used_at IS NULL AND expires_at > ?7
+            RETURNING holder_id
+            """,
+            [.text(challenge.id), .blob(ByteBuffer(bytes: challenge.nonce)), .float(challenge.expiresAt.timeIntervalSince1970),
+             .blob(ByteBuffer(bytes: tokenHash)), .text(partyID), .text(templateID), .float(now.timeIntervalSince1970)])
+        return !rows.isEmpty
+    }
+
+    public func consume(tokenHash: [UInt8], partyID: String, templateID: String, challengeID: String, now: Date) async throws -> (Permission, nonce: [UInt8])? {
+        let rows = try await connection.query(
+            """
+            UPDATE permissions SET used_at = ?1
+            WHERE token_hash = ?2 AND party_id = ?3 AND template_id = ?4 AND used_at IS NULL AND expires_at > ?1
+              AND challenge_id = ?5 AND challenge_expires_at > ?1
+            RETURNING holder_id, expires_at, challenge_nonce
+            """,
+            [.float(now.timeIntervalSince1970), .blob(ByteBuffer(bytes: tokenHash)), .text(partyID), .text(templateID), .text(challengeID)])
+        guard let row = rows.first, let holder = row.column("holder_id")?.string, let expiry = row.column("expires_at")?.double,
+              let nonce = row.column("challenge_nonce")?.blob else { return nil }
+        let permission = Permission(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
+        return (permission, Array(nonce.readableBytesView))
+    }
+
     public func take(bucket: String, capacity: Double, perSecond: Double, now: Date) async throws -> TimeInterval? {
         let t = now.timeIntervalSince1970
         // One statement: refill by elapsed time, cap, and take a token only if one is there.

@@ -25,6 +25,12 @@ enum SQLiteSchema {
             "CREATE TABLE holder_secrets (holder_id TEXT PRIMARY KEY, secret BLOB NOT NULL)",
             "CREATE TABLE holder_events (holder_id TEXT NOT NULL, ledger_index INTEGER NOT NULL, kind TEXT NOT NULL, event_id BLOB NOT NULL, salt BLOB NOT NULL, details TEXT NOT NULL, time REAL NOT NULL, PRIMARY KEY (holder_id, ledger_index))",
         ],
+        [
+            // Device mode: at most one live challenge per permission.
+            "ALTER TABLE permissions ADD COLUMN challenge_id TEXT",
+            "ALTER TABLE permissions ADD COLUMN challenge_nonce BLOB",
+            "ALTER TABLE permissions ADD COLUMN challenge_expires_at REAL",
+        ],
     ]
 
     /// Opens a connection to `path`, configured and migrated to the latest schema.

@@ -78,3 +78,17 @@ extension IronMask {
         }
     }
 }
+
+extension IronMask {
+    /// The scheme a holder's device uses to unlock `template`, for a deployment that only
+    /// L2-normalises embeddings (no population mean), as `signet serve` does.
+    /// - Parameters:
+    ///   - template: The holder's downloaded template; α and the KDF cost are taken from it.
+    ///   - listSize: Codeword candidates tried per sample (each costs one KDF run).
+    /// - Throws: ``VaultError`` when the template's parameters are out of range.
+    public static func device(for template: ProtectedTemplate, listSize: Int = 4) throws -> IronMask {
+        try IronMask(
+            parameters: IronMaskParameters(alpha: template.alpha, kdf: template.kdf, helperEncoding: template.helperEncoding, listSize: listSize),
+            preprocessor: EmbeddingPreprocessor.identity(dimension: template.dimension))
+    }
+}

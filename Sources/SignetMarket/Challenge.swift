@@ -1,0 +1,38 @@
+import Foundation
+import SignetCore
+
+/// A fresh nonce that a holder's device signs with its template key (device-mode verification).
+///
+/// A challenge rides on one permission: issuing a new one replaces the previous one, and the
+/// verification that answers it consumes the permission, so a challenge is single-use by construction.
+public struct Challenge: Sendable, Equatable {
+    /// `c_` followed by 16 random bytes in base64url.
+    public let id: String
+    /// 32 random bytes.
+    public let nonce: [UInt8]
+    /// When an answer stops being accepted.
+    public let expiresAt: Date
+
+    /// Creates a record.
+    public init(id: String, nonce: [UInt8], expiresAt: Date) {
+        self.id = id
+        self.nonce = nonce
+        self.expiresAt = expiresAt
+    }
+
+    /// A new challenge with random id and nonce.
+    public static func fresh(expiresAt: Date) -> Challenge {
+        Challenge(id: "c_" + Base64.encodeURL(randomBytes(16)), nonce: randomBytes(32), expiresAt: expiresAt)
+    }
+
+    /// The bytes the device signs: UTF-8 of `signet-challenge-v1\n<id>\n<base64url nonce>`.
+    ///
+    /// The id and a domain-separating prefix are signed along with the nonce so that a signature
+    /// made for one challenge, or for anything else, never answers another.
+    public static func message(id: String, nonce: String) -> [UInt8] {
+        Array("signet-challenge-v1\n\(id)\n\(nonce)".utf8)
+    }
+
+    /// ``message(id:nonce:)`` for this challenge.
+    public var message: [UInt8] { Self.message(id: id, nonce: Base64.encodeURL(nonce)) }
+}
