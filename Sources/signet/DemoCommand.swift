@@ -65,7 +65,13 @@ struct DemoCommand: AsyncParsableCommand {
         let impostor = try await verify(shop, template: aliceTemplate, token: permission["token"] as? String ?? "", probe: Self.nearby(bobFace), base: base)
         say("Answer: \(impostor.match ? "MATCH (unexpected!)" : "no match"). The attempt is in the ledger too (index \(impostor.ledger_index)).")
 
-        step(6, "Alice checks her activity: every event against the public ledger, on her own device.")
+        step(6, "At the counter, the shop asks Alice's phone instead: her face never leaves the phone.")
+        permission = try await alice.send(.post, "/v1/permissions", json: ["template_id": aliceTemplate, "party_id": shop.keyID])
+        let device = try await deviceVerify(shop, alice, template: aliceTemplate, token: permission["token"] as? String ?? "", sample: Self.nearby(aliceFace))
+        say("The phone unlocked its key from a fresh sample and signed the shop's challenge.")
+        say("Answer: \(device.match ? "MATCH" : "no match"), logged at ledger index \(device.ledger_index) before it was released.")
+
+        step(7, "Alice checks her activity: every event against the public ledger, on her own device.")
         let activity = try await alice.send(.get, "/v1/holders/me/activity")
         let secret = SymmetricKey(data: Base64.decodeURL(activity["activity_secret"] as? String ?? "") ?? [])
         let events = activity["events"] as? [[String: Any]] ?? []
@@ -82,7 +88,7 @@ struct DemoCommand: AsyncParsableCommand {
             say("✓ \(event["type"] as? String ?? "?") at index \(event["ledger_index"] ?? "?"): inclusion proof verified, pseudonym recognised")
             checked += 1
         }
-        guard genuine.match, !impostor.match, checked == events.count, checked >= 4 else {
+        guard genuine.match, !impostor.match, device.match, checked == events.count, checked >= 7 else {
             throw ValidationError("the story did not end as expected")
         }
         print("\nDone: \(checked) events checked. Nobody but Alice can tell which ledger entries are hers, and nothing in the ledger is biometric.")
@@ -101,6 +107,22 @@ struct DemoCommand: AsyncParsableCommand {
     private func verify(_ party: APIClient, template: String, token: String, probe: [Float], base: URL) async throws -> VerificationClaims {
         let answer = try await party.send(.post, "/v1/verifications", json: [
             "mode": "probe", "template_id": template, "permission_token": token, "probe": ["dimension": 128, "values": probe],
+        ])
+        let jwks = try await party.getText("/.well-known/jwks.json")
+        return try await JWTKeyCollection().add(jwksJSON: jwks).verify(answer["result"] as? String ?? "", as: VerificationClaims.self)
+    }
+
+    /// Device mode: the shop gets a challenge; Alice's device downloads her template, unlocks the
+    /// key with the fresh sample and signs; the shop sends the signature.
+    private func deviceVerify(_ party: APIClient, _ holder: APIClient, template: String, token: String, sample: [Float]) async throws -> VerificationClaims {
+        let challenge = try await party.send(.post, "/v1/challenges", json: ["template_id": template, "permission_token": token])
+        let id = challenge["id"] as? String ?? ""
+        let document = try await holder.send(.get, "/v1/templates/\(template)")
+        let protected = try ProtectedTemplate(serializedBytes: Base64.decodeURL(document["template"] as? String ?? "") ?? [])
+        let key = try IronMask.device(for: protected).unlockSigningKey(probe: sample, template: protected)
+        let signature = try key.sign(challenge: Challenge.message(id: id, nonce: challenge["nonce"] as? String ?? ""))
+        let answer = try await party.send(.post, "/v1/verifications", json: [
+            "mode": "device", "template_id": template, "permission_token": token, "challenge_id": id, "signature": Base64.encodeURL(signature),
         ])
         let jwks = try await party.getText("/.well-known/jwks.json")
         return try await JWTKeyCollection().add(jwksJSON: jwks).verify(answer["result"] as? String ?? "", as: VerificationClaims.self)

@@ -58,10 +58,33 @@ struct ClientCommandTests {
             #expect(verified.status == 0, "\(verified.stderr)")
             #expect(verified.stdout.hasPrefix("match ledger_index "))
 
+            // Device mode: the party asks for a challenge, the holder's device answers it.
+            let deviceToken = try await signet(["holder", "permit", "--template", template, "--party", partyID], home: home)
+            let tokenArgument = "--token=" + deviceToken.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let challenge = try await signet(["party", "challenge", "--template", template, tokenArgument], home: partyHome)
+            #expect(challenge.status == 0, "\(challenge.stderr)")
+            let fields = challenge.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(fields.count == 2)
+            let answer = try await signet(["holder", "answer", "--template", template, "--challenge", fields[0], "--nonce=" + fields[1],
+                                           "--embedding", directory.path + "/probe.txt"], home: home)
+            #expect(answer.status == 0, "\(answer.stderr)")
+            let deviceVerified = try await signet(["party", "verify", "--template", template, tokenArgument, "--challenge", fields[0],
+                                                   "--signature=" + answer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], home: partyHome)
+            #expect(deviceVerified.status == 0, "\(deviceVerified.stderr)")
+            #expect(deviceVerified.stdout.hasPrefix("match ledger_index "))
+            // Another face does not unlock the key: the device refuses to sign, with a clear line.
+            // (The negated face decodes to the negated codeword, never the enrolled one.)
+            let other = face.map { String(-$0) }.joined(separator: " ")
+            try other.write(toFile: directory.path + "/other.txt", atomically: true, encoding: .utf8)
+            let refused = try await signet(["holder", "answer", "--template", template, "--challenge", fields[0], "--nonce=" + fields[1],
+                                            "--embedding", directory.path + "/other.txt"], home: home)
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("does not unlock"))
+
             let activity = try await signet(["holder", "activity", "--vkey", vkey], home: home)
             #expect(activity.status == 0, "\(activity.stderr)")
             let lines = activity.stdout.split(separator: "\n")
-            #expect(lines.count == 4)  // enroll, 2 grants, use
+            #expect(lines.count == 6)  // enroll, 3 grants, 2 uses
             #expect(lines.allSatisfy { $0.hasPrefix("✓") })
 
             // Without a registered holder the command says what to do.

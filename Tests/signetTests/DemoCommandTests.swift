@@ -7,7 +7,8 @@ struct DemoCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Answer: MATCH"))
         #expect(result.stdout.contains("Answer: no match"))
-        #expect(result.stdout.contains("Done: 5 events checked."))
+        #expect(result.stdout.contains("signed the shop's challenge"))
+        #expect(result.stdout.contains("Done: 7 events checked."))
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
 }

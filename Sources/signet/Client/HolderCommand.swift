@@ -4,12 +4,14 @@ import Foundation
 import HTTPTypes
 import SignetCore
 import SignetLog
+import SignetMarket
+import SignetVault
 
 /// `signet holder …`: a holder's device.
 struct HolderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holder", abstract: "Act as a holder: register, enroll, consent, check your activity.",
-        subcommands: [Init.self, Enroll.self, Renew.self, Delete.self, Permit.self, Activity.self])
+        subcommands: [Init.self, Enroll.self, Renew.self, Delete.self, Permit.self, Answer.self, Activity.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key (if needed) and register as a holder.")
@@ -72,6 +74,34 @@ struct HolderCommand: AsyncParsableCommand {
                 let answer = try await ClientIdentity(role: "holder", options: client).client()
                     .send(.post, "/v1/permissions", json: ["template_id": template, "party_id": party, "ttl_seconds": ttl])
                 print(answer["token"] as? String ?? "")
+            }
+        }
+    }
+
+    struct Answer: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Answer a party's device-mode challenge: unlock your template's key with a fresh sample on this device and sign; prints the signature.",
+            discussion: "The sample never leaves this machine: the protected template is downloaded, the codeword is decoded locally and only the signature is printed.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Template id.") var template: String
+        @Option(help: "Challenge id, from the party.") var challenge: String
+        @Option(help: "Challenge nonce, from the party; write --nonce=VALUE, since a nonce may start with \"-\".") var nonce: String
+        @Option(help: "File with a fresh embedding.") var embedding: String
+        func run() async throws {
+            let values = try readEmbedding(embedding)
+            try await runClient {
+                let document = try await ClientIdentity(role: "holder", options: client).client().send(.get, "/v1/templates/\(template)")
+                guard let bytes = Base64.decodeURL(document["template"] as? String ?? "") else {
+                    throw ValidationError("the server sent an unreadable template")
+                }
+                let protected = try ProtectedTemplate(serializedBytes: bytes)
+                let key: TemplateSigningKey
+                do {
+                    key = try IronMask.device(for: protected).unlockSigningKey(probe: values.map { Float($0) }, template: protected)
+                } catch let error as VaultError where error.code == .authenticationFailure {
+                    throw ValidationError("this sample does not unlock the template; take a fresh one")
+                }
+                print(Base64.encodeURL(try key.sign(challenge: SignetMarket.Challenge.message(id: challenge, nonce: nonce))))
             }
         }
     }

@@ -8,7 +8,7 @@ import SignetServer
 struct PartyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "party", abstract: "Act as a party: register, verify a consenting holder.",
-        subcommands: [Register.self, Verify.self])
+        subcommands: [Register.self, Challenge.self, Verify.self])
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key (if needed) and register; the operator must approve you.")
@@ -22,21 +22,54 @@ struct PartyCommand: AsyncParsableCommand {
         }
     }
 
-    struct Verify: AsyncParsableCommand {
+    struct Challenge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify a probe against a holder's template under their one-time permission; checks the signed answer.")
+            abstract: "Start a device-mode verification; prints the challenge id and nonce for the holder's device.",
+            discussion: "The holder answers with `signet holder answer`; then run `signet party verify --challenge ID --signature=SIG`. A challenge lives 120 seconds; a new one replaces the previous one for the same permission.")
         @OptionGroup var client: ClientOptions
         @Option(help: "Template id.") var template: String
         @Option(help: "Permission token from the holder; write --token=VALUE, since a token may start with \"-\".") var token: String
-        @Option(help: "File with the probe embedding.") var probe: String
         func run() async throws {
-            let values = try readEmbedding(probe)
+            try await runClient {
+                let answer = try await ClientIdentity(role: "party", options: client).client()
+                    .send(.post, "/v1/challenges", json: ["template_id": template, "permission_token": token])
+                print("\(answer["id"] as? String ?? "?") \(answer["nonce"] as? String ?? "?")")
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify a holder's template under their one-time permission, by probe or by device answer; checks the signed answer.",
+            discussion: "Probe mode: --probe FILE. Device mode: --challenge ID --signature=SIG (from `signet party challenge` and `signet holder answer`).")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "Template id.") var template: String
+        @Option(help: "Permission token from the holder; write --token=VALUE, since a token may start with \"-\".") var token: String
+        @Option(help: "Probe mode: file with the probe embedding.") var probe: String?
+        @Option(help: "Device mode: the challenge id.") var challenge: String?
+        @Option(help: "Device mode: the holder device's signature; write --signature=VALUE.") var signature: String?
+
+        func validate() throws {
+            switch (probe, challenge, signature) {
+            case (.some, nil, nil), (nil, .some, .some): return
+            default: throw ValidationError("give either --probe FILE, or --challenge and --signature")
+            }
+        }
+
+        func run() async throws {
+            var body: [String: Any] = ["template_id": template, "permission_token": token]
+            if let probe {
+                let values = try readEmbedding(probe)
+                body["mode"] = "probe"
+                body["probe"] = ["dimension": values.count, "values": values]
+            } else {
+                body["mode"] = "device"
+                body["challenge_id"] = challenge
+                body["signature"] = signature
+            }
             try await runClient {
                 let party = try ClientIdentity(role: "party", options: client).client()
-                let answer = try await party.send(.post, "/v1/verifications", json: [
-                    "mode": "probe", "template_id": template, "permission_token": token,
-                    "probe": ["dimension": values.count, "values": values],
-                ])
+                let answer = try await party.send(.post, "/v1/verifications", json: body)
                 let keys = try await JWTKeyCollection().add(jwksJSON: party.getText("/.well-known/jwks.json"))
                 let claims = try await keys.verify(answer["result"] as? String ?? "", as: VerificationClaims.self)
                 print("\(claims.match ? "match" : "no match") ledger_index \(claims.ledger_index)")
