@@ -40,3 +40,45 @@ struct OpenAPIDocumentTests {
         }
     }
 }
+
+/// The hand-written routes and the OpenAPI description list the same operations.
+struct RouteCoverageTests {
+    /// `METHOD /path` for every operation in openapi.yaml, path parameters written `*`.
+    static func documentedOperations() throws -> Set<String> {
+        let text = try String(contentsOf: OpenAPIDocumentTests.root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        var operations: Set<String> = []
+        var path: String?
+        var inPaths = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
+            if !line.hasPrefix(" ") { inPaths = line == "paths:"; path = nil; continue }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if let path, line.hasPrefix("    "), !line.hasPrefix("     ") {
+                let key = line.trimmingCharacters(in: .whitespaces).dropLast()
+                if ["get", "put", "post", "delete", "patch", "head"].contains(key) {
+                    operations.insert("\(key.uppercased()) \(normalised(path))")
+                }
+            }
+        }
+        return operations
+    }
+
+    /// Replaces `{name}`, `:name` and `**` segments by `*`.
+    static func normalised(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.hasPrefix("{") || segment.hasPrefix(":") || segment == "**" ? "*" : String(segment)
+        }.joined(separator: "/")
+    }
+
+    @Test func everyRouteIsDocumentedAndEveryOperationIsRouted() async throws {
+        let documented = try Self.documentedOperations()
+        #expect(documented.count >= 18)
+        try await RegistrationRoutesTests.withRouter { router in
+            let routed = Set(router.routes.map { "\($0.method) \(Self.normalised($0.path.description))" })
+            #expect(routed.subtracting(documented).isEmpty, "routes missing from openapi.yaml: \(routed.subtracting(documented).sorted())")
+            #expect(documented.subtracting(routed).isEmpty, "operations without a route: \(documented.subtracting(routed).sorted())")
+        }
+    }
+}

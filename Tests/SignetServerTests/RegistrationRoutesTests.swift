@@ -9,6 +9,7 @@ import SignetMarket
 import SignetServer
 import SignetStore
 import SignetVault
+import Prometheus
 import Testing
 
 /// Signs API requests exactly as a standard RFC 9421 client would.
@@ -57,6 +58,24 @@ struct RegistrationRoutesTests {
         await identities.close()
         await templates.close()
         await ledger.close()
+    }
+
+    /// The full router (API and `/metrics`) on a throw-away store.
+    static func withRouter(_ body: @Sendable (Router<BasicRequestContext>) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-router-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "api.test/log"), logger: Logger(label: "t"))
+        let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
+        let templates = try await SQLiteTemplateStorage.open(path: directory + "/signet.sqlite")
+        let api = APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
+                              permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
+                              vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: APIConfiguration())
+        var failure: (any Error)?
+        do { try await body(SignetApplication.router(ledger: ledger, api: api, metrics: PrometheusCollectorRegistry())) } catch { failure = error }
+        await identities.close()
+        await templates.close()
+        await ledger.close()
+        if let failure { throw failure }
     }
 
     static func registration(_ key: Curve25519.Signing.PrivateKey, extra: [String: String] = [:]) -> [UInt8] {
@@ -159,6 +178,26 @@ struct RegistrationRoutesTests {
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
             #expect(try await identities.parties(status: nil).isEmpty)
+        }
+    }
+
+    @Test func aPartysPublicRecordIsReadableByRegisteredPrincipalsWithoutItsContact() async throws {
+        try await Self.withAPI { client, identities in
+            let alice = try await TestHolder.register(client)
+            let shop = try await TestParty.register(client, approveWith: identities)
+            let (status, record) = try await alice.send(client, .get, "/v1/parties/\(shop.id)")
+            #expect(status == .ok)
+            #expect(record["id"] as? String == shop.id)
+            #expect(record["name"] as? String == "Corner Shop")
+            #expect(record["status"] as? String == "approved")
+            #expect(record["public_key"] as? String == Base64.encodeURL(shop.key.publicKey.rawRepresentation))
+            #expect(record["contact"] == nil)
+            #expect(try await alice.send(client, .get, "/v1/parties/p_AAAAAAAAAAAAAAAAAAAAAA").0 == .notFound)
+            let (malformed, problem) = try await alice.send(client, .get, "/v1/parties/\(alice.id)")
+            #expect(malformed == .badRequest)
+            #expect(problem["code"] as? String == "invalid_field")
+            // Unsigned: 401.
+            #expect(try await client.execute(uri: "/v1/parties/\(shop.id)", method: .get) { $0.status } == .unauthorized)
         }
     }
 }

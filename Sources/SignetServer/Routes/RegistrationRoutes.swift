@@ -15,6 +15,25 @@ struct RegistrationRoutes: Sendable {
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.post("/v1/holders") { request, _ in try await registerHolder(request) }
         router.post("/v1/parties") { request, _ in try await registerParty(request) }
+        router.get("/v1/parties/:partyID") { request, context in
+            try await party(request, id: context.parameters.get("partyID") ?? "")
+        }
+    }
+
+    /// `GET /v1/parties/{id}`: a party's public record, for any registered holder or party
+    /// (a holder checks whom they are about to consent to). The contact is not disclosed.
+    func party(_ request: Request, id: String) async throws -> Response {
+        _ = try await authenticator.authenticate(request, body: [])
+        guard let partyID = PrincipalID(id), partyID.kind == .party else {
+            throw Problem(.badRequest, code: "invalid_field", detail: "not a party id (p_ followed by 22 base64url characters)")
+        }
+        guard let party = try await identities.party(partyID) else {
+            throw Problem(.notFound, code: "not_found", detail: "no such party")
+        }
+        return try RequestBody.json(.ok, [
+            "id": .string(party.id.rawValue), "name": .string(party.name), "public_key": .string(Base64.encodeURL(party.publicKey)),
+            "status": .string(party.status.rawValue), "created_at": .string(ISO8601DateFormatter().string(from: party.registeredAt)),
+        ])
     }
 
     func registerHolder(_ request: Request) async throws -> Response {
