@@ -5,13 +5,21 @@ import SignetMarket
 
 extension PostgresIdentityStorage: HolderActivityStorage {
     public func activitySecret(holderID: String) async throws -> [UInt8] {
+        // Read first: after a holder's first event this is a plain read, no write per event.
+        if let secret = try await storedSecret(holderID) { return secret }
+        // Insert-if-absent then read: concurrent first uses agree on one secret.
         _ = try await client.query(
             "INSERT INTO holder_secrets (holder_id, secret) VALUES (\(holderID), \(ByteBuffer(bytes: randomBytes(32)))) ON CONFLICT DO NOTHING",
             logger: logger)
+        guard let secret = try await storedSecret(holderID) else { throw StoreError(.unavailable, "activity secret vanished") }
+        return secret
+    }
+
+    private func storedSecret(_ holderID: String) async throws -> [UInt8]? {
         for try await secret in try await client.query("SELECT secret FROM holder_secrets WHERE holder_id = \(holderID)", logger: logger).decode(ByteBuffer.self) {
             return Array(secret.readableBytesView)
         }
-        throw StoreError(.unavailable, "activity secret vanished")
+        return nil
     }
 
     public func record(_ record: ActivityRecord) async throws {

@@ -5,13 +5,19 @@ import SignetMarket
 
 extension SQLiteIdentityStorage: HolderActivityStorage {
     public func activitySecret(holderID: String) async throws -> [UInt8] {
+        // Read first: after a holder's first event this is a plain read, no write lock per event.
+        if let secret = try await storedSecret(holderID) { return secret }
         // Insert-if-absent then read: concurrent first uses agree on one secret.
         _ = try await connection.query(
             "INSERT INTO holder_secrets (holder_id, secret) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             [.text(holderID), .blob(ByteBuffer(bytes: randomBytes(32)))])
+        guard let secret = try await storedSecret(holderID) else { throw StoreError(.unavailable, "activity secret vanished") }
+        return secret
+    }
+
+    private func storedSecret(_ holderID: String) async throws -> [UInt8]? {
         let rows = try await connection.query("SELECT secret FROM holder_secrets WHERE holder_id = ?1", [.text(holderID)])
-        guard let secret = rows.first?.column("secret")?.blob else { throw StoreError(.unavailable, "activity secret vanished") }
-        return Array(secret.readableBytesView)
+        return rows.first?.column("secret")?.blob.map { Array($0.readableBytesView) }
     }
 
     public func record(_ record: ActivityRecord) async throws {
