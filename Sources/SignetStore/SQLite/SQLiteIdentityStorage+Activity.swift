@@ -8,7 +8,7 @@ extension SQLiteIdentityStorage: HolderActivityStorage {
         // Read first: after a holder's first event this is a plain read, no write lock per event.
         if let secret = try await storedSecret(holderID) { return secret }
         // Insert-if-absent then read: concurrent first uses agree on one secret.
-        _ = try await connection.query(
+        _ = try await write(
             "INSERT INTO holder_secrets (holder_id, secret) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             [.text(holderID), .blob(ByteBuffer(bytes: randomBytes(32)))])
         guard let secret = try await storedSecret(holderID) else { throw StoreError(.unavailable, "activity secret vanished") }
@@ -21,7 +21,7 @@ extension SQLiteIdentityStorage: HolderActivityStorage {
     }
 
     public func record(_ record: ActivityRecord) async throws {
-        _ = try await connection.query(
+        _ = try await write(
             "INSERT INTO holder_events (holder_id, ledger_index, kind, event_id, salt, details, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             [.text(record.holderID), .integer(Int(record.ledgerIndex)), .text(record.kind), .blob(ByteBuffer(bytes: record.eventID)),
              .blob(ByteBuffer(bytes: record.salt)), .text(String(decoding: record.details, as: UTF8.self)), .float(record.time.timeIntervalSince1970)])

@@ -5,14 +5,14 @@ import SignetMarket
 
 extension SQLiteIdentityStorage: PermissionStorage, RateLimitStorage {
     public func insert(_ permission: Permission) async throws {
-        _ = try await connection.query(
+        _ = try await write(
             "INSERT INTO permissions (token_hash, holder_id, party_id, template_id, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             [.blob(ByteBuffer(bytes: permission.tokenHash)), .text(permission.holderID), .text(permission.partyID),
              .text(permission.templateID), .float(permission.expiresAt.timeIntervalSince1970)])
     }
 
     public func consume(tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Permission? {
-        let rows = try await connection.query(
+        let rows = try await write(
             """
             UPDATE permissions SET used_at = ?1
             WHERE token_hash = ?2 AND party_id = ?3 AND template_id = ?4 AND used_at IS NULL AND expires_at > ?1
@@ -24,7 +24,7 @@ extension SQLiteIdentityStorage: PermissionStorage, RateLimitStorage {
     }
 
     public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool {
-        let rows = try await connection.query(
+        let rows = try await write(
             """
             UPDATE permissions SET challenge_id = ?1, challenge_nonce = ?2, challenge_expires_at = ?3
             WHERE token_hash = ?4 AND party_id = ?5 AND template_id = ?6 AND used_at IS NULL AND expires_at > ?7
@@ -36,7 +36,7 @@ extension SQLiteIdentityStorage: PermissionStorage, RateLimitStorage {
     }
 
     public func consume(tokenHash: [UInt8], partyID: String, templateID: String, challengeID: String, now: Date) async throws -> (Permission, nonce: [UInt8])? {
-        let rows = try await connection.query(
+        let rows = try await write(
             """
             UPDATE permissions SET used_at = ?1
             WHERE token_hash = ?2 AND party_id = ?3 AND template_id = ?4 AND used_at IS NULL AND expires_at > ?1
@@ -53,7 +53,7 @@ extension SQLiteIdentityStorage: PermissionStorage, RateLimitStorage {
     public func take(bucket: String, capacity: Double, perSecond: Double, now: Date) async throws -> TimeInterval? {
         let t = now.timeIntervalSince1970
         // One statement: refill by elapsed time, cap, and take a token only if one is there.
-        let taken = try await connection.query(
+        let taken = try await write(
             """
             INSERT INTO rate_buckets (bucket, tokens, updated_at) VALUES (?1, ?2 - 1, ?3)
             ON CONFLICT (bucket) DO UPDATE SET tokens = min(?2, tokens + (?3 - updated_at) * ?4) - 1, updated_at = ?3

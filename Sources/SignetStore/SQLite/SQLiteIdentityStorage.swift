@@ -7,17 +7,28 @@ import SignetMarket
 /// Holders, parties and request nonces in the embedded SQLite database.
 ///
 /// Deliberate: it uses its own connection, never the ledger writer's, so an identity write can
-/// never land inside a ledger batch's open transaction; SQLite's busy timeout orders the two.
+/// never land inside a ledger batch's open transaction; every write passes the file's
+/// ``SQLiteWriteGate``, which orders it with the ledger's batches without holding a thread.
 public final class SQLiteIdentityStorage: IdentityStorage, NonceStorage {
     let connection: SQLiteConnection
+    let gate: SQLiteWriteGate
     private let pruneCounter = ManagedCounter()
 
-    private init(connection: SQLiteConnection) { self.connection = connection }
+    private init(connection: SQLiteConnection, gate: SQLiteWriteGate) {
+        self.connection = connection
+        self.gate = gate
+    }
+
+    /// Runs one writing statement through the write gate.
+    func write(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        try await connection.write(sql, binds, through: gate)
+    }
 
     /// Opens (creating and migrating if needed) the database at `path`.
     /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
     public static func open(path: String, busyTimeoutMilliseconds: Int = 10_000) async throws -> SQLiteIdentityStorage {
-        SQLiteIdentityStorage(connection: try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+        let gate = SQLiteWriteGate.shared(path: path)
+        return SQLiteIdentityStorage(connection: try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, gate: gate), gate: gate)
     }
 
     /// Closes the connection.
@@ -25,7 +36,7 @@ public final class SQLiteIdentityStorage: IdentityStorage, NonceStorage {
 
     public func insert(_ holder: Holder) async throws {
         try await insertUnique {
-            _ = try await connection.query(
+            _ = try await write(
                 "INSERT INTO holders (id, public_key, registered_at) VALUES (?1, ?2, ?3)",
                 [.text(holder.id.rawValue), .blob(ByteBuffer(bytes: holder.publicKey)), .float(holder.registeredAt.timeIntervalSince1970)])
         }
@@ -33,7 +44,7 @@ public final class SQLiteIdentityStorage: IdentityStorage, NonceStorage {
 
     public func insert(_ party: Party) async throws {
         try await insertUnique {
-            _ = try await connection.query(
+            _ = try await write(
                 "INSERT INTO parties (id, name, contact, public_key, status, registered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 [.text(party.id.rawValue), .text(party.name), .text(party.contact), .blob(ByteBuffer(bytes: party.publicKey)),
                  .text(party.status.rawValue), .float(party.registeredAt.timeIntervalSince1970)])
@@ -64,7 +75,7 @@ public final class SQLiteIdentityStorage: IdentityStorage, NonceStorage {
     }
 
     public func setStatus(_ status: PartyStatus, of id: PrincipalID) async throws -> Party? {
-        _ = try await connection.query("UPDATE parties SET status = ?1 WHERE id = ?2", [.text(status.rawValue), .text(id.rawValue)])
+        _ = try await write("UPDATE parties SET status = ?1 WHERE id = ?2", [.text(status.rawValue), .text(id.rawValue)])
         return try await party(id)
     }
 
@@ -93,9 +104,9 @@ public final class SQLiteIdentityStorage: IdentityStorage, NonceStorage {
     public func record(keyID: String, nonce: String, expiry: Date, now: Date) async throws -> Bool {
         // Expired nonces are pruned every 256 inserts; a replay is checked against live rows only.
         if pruneCounter.next() % 256 == 0 {
-            _ = try await connection.query("DELETE FROM request_nonces WHERE expires_at < ?1", [.float(now.timeIntervalSince1970)])
+            _ = try await write("DELETE FROM request_nonces WHERE expires_at < ?1", [.float(now.timeIntervalSince1970)])
         }
-        let rows = try await connection.query(
+        let rows = try await write(
             "INSERT INTO request_nonces (key_id, nonce, expires_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING RETURNING 1 AS inserted",
             [.text(keyID), .text(nonce), .float(expiry.timeIntervalSince1970)])
         return !rows.isEmpty

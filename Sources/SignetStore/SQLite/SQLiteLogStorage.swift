@@ -12,11 +12,13 @@ import SignetLog
 public final class SQLiteLogStorage: LogStorage {
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
+    private let gate: SQLiteWriteGate
     private let nextReader = ManagedCounter()
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], gate: SQLiteWriteGate) {
         self.writer = writer
         self.readers = readers
+        self.gate = gate
     }
 
     /// Opens (creating if needed) the database at `path` and migrates its schema.
@@ -43,9 +45,10 @@ public final class SQLiteLogStorage: LogStorage {
         let memory = path == ":memory:"
         let storage: SQLiteConnection.Storage = memory ? .memory : .file(path: path)
         do {
+            let gate = SQLiteWriteGate.shared(path: path)
             let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
             try await SQLiteSchema.configure(writer, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            if migrate { try await SQLiteSchema.migrate(writer) }
+            if migrate { try await gate.withWriteAccess { try await SQLiteSchema.migrate(writer) } }
             // A private in-memory database cannot be shared, so the writer also serves reads.
             var readers: [SQLiteConnection] = []
             if !memory {
@@ -55,7 +58,7 @@ public final class SQLiteLogStorage: LogStorage {
                     readers.append(reader)
                 }
             }
-            return SQLiteLogStorage(writer: writer, readers: readers.isEmpty ? [writer] : readers)
+            return SQLiteLogStorage(writer: writer, readers: readers.isEmpty ? [writer] : readers, gate: gate)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -72,18 +75,21 @@ public final class SQLiteLogStorage: LogStorage {
     private var reader: SQLiteConnection { readers[nextReader.next() % readers.count] }
 
     public func withWriter<T: Sendable>(_ body: @Sendable (any LogWriteTransaction) async throws -> T) async throws -> T {
-        do {
-            _ = try await writer.query("BEGIN IMMEDIATE")
-        } catch {
-            throw StoreError(.busy, "another process holds the log's write lock: \(error)")
-        }
-        do {
-            let result = try await body(SQLiteWriteTransaction(connection: writer))
-            _ = try await writer.query("COMMIT")
-            return result
-        } catch {
-            _ = try? await writer.query("ROLLBACK")
-            throw error
+        // The whole batch holds the gate: this process's other writers queue without a thread.
+        try await gate.withWriteAccess {
+            do {
+                _ = try await writer.query("BEGIN IMMEDIATE")
+            } catch {
+                throw StoreError(.busy, "another process holds the log's write lock: \(error)")
+            }
+            do {
+                let result = try await body(SQLiteWriteTransaction(connection: writer))
+                _ = try await writer.query("COMMIT")
+                return result
+            } catch {
+                _ = try? await writer.query("ROLLBACK")
+                throw error
+            }
         }
     }
 

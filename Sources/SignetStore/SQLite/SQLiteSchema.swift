@@ -35,12 +35,12 @@ enum SQLiteSchema {
 
     /// Opens a connection to `path`, configured and migrated to the latest schema.
     /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
-    static func openMigrated(path: String, busyTimeoutMilliseconds: Int) async throws -> SQLiteConnection {
+    static func openMigrated(path: String, busyTimeoutMilliseconds: Int, gate: SQLiteWriteGate) async throws -> SQLiteConnection {
         do {
             let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
             let connection = try await SQLiteConnection.open(storage: storage, logger: Logger(label: "signet.store.sqlite"))
             try await configure(connection, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            try await migrate(connection)
+            try await gate.withWriteAccess { try await migrate(connection) }
             return connection
         } catch let error as StoreError {
             throw error

@@ -4,25 +4,31 @@ import NIOCore
 import SQLiteNIO
 import SignetVault
 
-/// Protected templates in the embedded SQLite database (own connection, like the identity store).
+/// Protected templates in the embedded SQLite database (own connection, like the identity
+/// store; writes pass the file's ``SQLiteWriteGate``).
 public final class SQLiteTemplateStorage: TemplateStorage {
     private let connection: SQLiteConnection
+    private let gate: SQLiteWriteGate
 
-    private init(connection: SQLiteConnection) { self.connection = connection }
+    private init(connection: SQLiteConnection, gate: SQLiteWriteGate) {
+        self.connection = connection
+        self.gate = gate
+    }
 
     /// Opens (creating and migrating if needed) the database at `path`.
     /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
     public static func open(path: String, busyTimeoutMilliseconds: Int = 10_000) async throws -> SQLiteTemplateStorage {
-        SQLiteTemplateStorage(connection: try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+        let gate = SQLiteWriteGate.shared(path: path)
+        return SQLiteTemplateStorage(connection: try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, gate: gate), gate: gate)
     }
 
     /// Closes the connection.
     public func close() async { try? await connection.close() }
 
     public func insert(_ template: StoredTemplate) async throws {
-        _ = try await connection.query(
+        _ = try await connection.write(
             "INSERT INTO templates (id, holder_id, data, updated_at) VALUES (?1, ?2, ?3, ?4)",
-            [.text(template.id), .text(template.holderID), .blob(ByteBuffer(bytes: template.bytes)), .float(template.updatedAt.timeIntervalSince1970)])
+            [.text(template.id), .text(template.holderID), .blob(ByteBuffer(bytes: template.bytes)), .float(template.updatedAt.timeIntervalSince1970)], through: gate)
     }
 
     public func template(id: String, holderID: String) async throws -> StoredTemplate? {
@@ -34,15 +40,15 @@ public final class SQLiteTemplateStorage: TemplateStorage {
     }
 
     public func replace(id: String, holderID: String, bytes: [UInt8], at date: Date) async throws -> Bool {
-        let rows = try await connection.query(
+        let rows = try await connection.write(
             "UPDATE templates SET data = ?1, updated_at = ?2 WHERE id = ?3 AND holder_id = ?4 RETURNING 1 AS changed",
-            [.blob(ByteBuffer(bytes: bytes)), .float(date.timeIntervalSince1970), .text(id), .text(holderID)])
+            [.blob(ByteBuffer(bytes: bytes)), .float(date.timeIntervalSince1970), .text(id), .text(holderID)], through: gate)
         return !rows.isEmpty
     }
 
     public func delete(id: String, holderID: String) async throws -> Bool {
-        let rows = try await connection.query(
-            "DELETE FROM templates WHERE id = ?1 AND holder_id = ?2 RETURNING 1 AS deleted", [.text(id), .text(holderID)])
+        let rows = try await connection.write(
+            "DELETE FROM templates WHERE id = ?1 AND holder_id = ?2 RETURNING 1 AS deleted", [.text(id), .text(holderID)], through: gate)
         return !rows.isEmpty
     }
 

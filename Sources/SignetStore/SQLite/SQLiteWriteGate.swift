@@ -1,0 +1,75 @@
+import Foundation
+import NIOConcurrencyHelpers
+import SQLiteNIO
+
+/// Lets one writer at a time, in this process, into a SQLite database file.
+///
+/// Why: the ledger, identity and template stores each hold a connection to the same file. Left
+/// alone, their writes contend for SQLite's write lock inside `sqlite3_step`, where the busy
+/// handler sleeps on one of NIO's blocking-pool threads (one per core). With every pool thread
+/// parked in a busy handler, the ledger's open transaction cannot reach `COMMIT` and the server
+/// stalls for the whole busy timeout; with more threads, statements fail with
+/// `SQLITE_BUSY_SNAPSHOT` instead. Waiting here, in an async FIFO queue that holds no thread,
+/// removes both: SQLite's own lock then only arbitrates between processes.
+final class SQLiteWriteGate: Sendable {
+    private struct State {
+        var locked = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    private static let gates = NIOLockedValueBox([String: SQLiteWriteGate]())
+
+    /// The gate shared by every connection this process opens to `path`; a private
+    /// in-memory database (`":memory:"`) gets a gate of its own.
+    static func shared(path: String) -> SQLiteWriteGate {
+        guard path != ":memory:" else { return SQLiteWriteGate() }
+        let key = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        return gates.withLockedValue { gates in
+            if let gate = gates[key] { return gate }
+            let gate = SQLiteWriteGate()
+            gates[key] = gate
+            return gate
+        }
+    }
+
+    /// Runs `body` once every earlier caller has finished, first come first served.
+    func withWriteAccess<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = state.withLockedValue { state -> Bool in
+                if !state.locked {
+                    state.locked = true
+                    return true
+                }
+                state.waiters.append(continuation)
+                return false
+            }
+            if acquired { continuation.resume() }
+        }
+    }
+
+    private func release() {
+        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiters.isEmpty else {
+                state.locked = false
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
+    }
+}
+
+extension SQLiteConnection {
+    /// Runs one writing statement through `gate`.
+    func write(_ sql: String, _ binds: [SQLiteData] = [], through gate: SQLiteWriteGate) async throws -> [SQLiteRow] {
+        try await gate.withWriteAccess { try await self.query(sql, binds) }
+    }
+}
