@@ -171,7 +171,7 @@ struct DeviceVerificationTests {
             let bodies = [
                 "{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\"}",                                   // no signature
                 "{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\",\"signature\":\"AAAA\"}",              // short signature
-                "{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\",\"signature\":\"\(Base64.encodeURL([UInt8](repeating: 1, count: 64)))\",\"probe\":{}}",
+                "{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\",\"signature\":\"\(Base64.encodeURL([UInt8](repeating: 1, count: 64)))\",\"probe\":\(String(decoding: embeddingJSON(randomEmbedding()), as: UTF8.self))}",  // both modes
                 "{\"mode\":\"probe\",\(base),\"challenge_id\":\"\(challenge)\",\"probe\":{\"dimension\":32,\"values\":[]}}",
                 "{\"mode\":\"retina\",\(base)}",
             ]

@@ -5,22 +5,31 @@ import HTTPTypes
 struct EmbeddingBody {
     let values: [Float]
 
-    private struct Wire: Decodable {
+    /// The wire form, strictly decoded: only `dimension` and `values`.
+    struct Wire: Decodable {
         let dimension: Int
         let values: [Double]
+
+        init(from decoder: any Decoder) throws {
+            let container = try StrictJSONKeys.container(decoder, allowed: ["dimension", "values"])
+            do {
+                dimension = try container.decode(Int.self, forKey: .init("dimension"))
+                values = try container.decode([Double].self, forKey: .init("values"))
+            } catch {
+                throw Problem(.badRequest, code: "invalid_embedding", detail: "\"dimension\" must be an integer and \"values\" an array of numbers")
+            }
+        }
     }
 
     /// Parses and checks an embedding body.
     /// - Throws: ``Problem`` `invalid_json`, `unknown_field`, `invalid_embedding`, `wrong_dimension`
     ///   or `non_finite`.
     init(_ body: [UInt8], minimumDimension: Int = 16, maximumDimension: Int = 4096) throws {
-        _ = try StrictJSONObject(body, allowed: ["dimension", "values"])
-        let wire: Wire
-        do {
-            wire = try JSONDecoder().decode(Wire.self, from: Data(body))
-        } catch {
-            throw Problem(.badRequest, code: "invalid_embedding", detail: "\"dimension\" must be an integer and \"values\" an array of numbers")
-        }
+        try self.init(StrictJSONKeys.decode(Wire.self, from: body), minimumDimension: minimumDimension, maximumDimension: maximumDimension)
+    }
+
+    /// Checks an already decoded embedding.
+    init(_ wire: Wire, minimumDimension: Int = 16, maximumDimension: Int = 4096) throws {
         guard (minimumDimension...maximumDimension).contains(wire.dimension) else {
             throw Problem(.unprocessableContent, code: "invalid_embedding", detail: "\"dimension\" must be between \(minimumDimension) and \(maximumDimension)")
         }

@@ -69,23 +69,42 @@ struct VerificationRoutes: Sendable {
         ])
     }
 
-    /// Both modes' fields; which ones must be present depends on `mode`.
+    /// Both modes' fields, decoded in one strict pass; which ones must be present depends on `mode`.
     private struct VerificationRequest: Decodable {
         let mode: String
         let template_id: String
         let permission_token: String
         let challenge_id: String?
         let signature: String?
+        let probe: EmbeddingBody.Wire?
+
+        init(from decoder: any Decoder) throws {
+            let container = try StrictJSONKeys.container(
+                decoder, allowed: ["mode", "template_id", "permission_token", "probe", "challenge_id", "signature"])
+            do {
+                mode = try container.decode(String.self, forKey: .init("mode"))
+                template_id = try container.decode(String.self, forKey: .init("template_id"))
+                permission_token = try container.decode(String.self, forKey: .init("permission_token"))
+                challenge_id = try container.decodeIfPresent(String.self, forKey: .init("challenge_id"))
+                signature = try container.decodeIfPresent(String.self, forKey: .init("signature"))
+            } catch {
+                throw Problem(.badRequest, code: "invalid_field", detail: "mode, template_id and permission_token are required strings; challenge_id and signature strings")
+            }
+            do {
+                probe = try container.decodeIfPresent(EmbeddingBody.Wire.self, forKey: .init("probe"))
+            } catch let problem as Problem {
+                throw problem
+            } catch {
+                throw Problem(.badRequest, code: "invalid_field", detail: "\"probe\" must be an object")
+            }
+        }
     }
 
     func verify(_ request: Request) async throws -> Response {
         let body = try await RequestBody.collect(request, limit: services.configuration.maximumBodySize)
         let signature = try await authenticator.authenticate(request, body: body)
         let partyID = try await approvedParty(signature)
-        let json = try StrictJSONObject(body, allowed: ["mode", "template_id", "permission_token", "probe", "challenge_id", "signature"])
-        guard let wire = try? JSONDecoder().decode(VerificationRequest.self, from: Data(body)) else {
-            throw Problem(.badRequest, code: "invalid_field", detail: "mode, template_id and permission_token are required strings")
-        }
+        let wire = try StrictJSONKeys.decode(VerificationRequest.self, from: body)
         guard let token = Base64.decodeURL(wire.permission_token), token.count == 32 else {
             throw Problem(.forbidden, code: "invalid_permission", detail: "no unused, unexpired permission of this holder for this party and template")
         }
@@ -93,13 +112,13 @@ struct VerificationRoutes: Sendable {
         let outcome: (permission: Permission, match: Bool)
         switch wire.mode {
         case "probe":
-            guard wire.challenge_id == nil, wire.signature == nil else {
+            guard wire.challenge_id == nil, wire.signature == nil, let probeWire = wire.probe else {
                 throw Problem(.badRequest, code: "invalid_field", detail: "probe mode takes a probe, not challenge_id or signature")
             }
-            let probe = try EmbeddingBody(try json.objectBytes("probe"))
+            let probe = try EmbeddingBody(probeWire)
             outcome = try await verifyProbe(probe.values, token: token, templateID: wire.template_id, partyID: partyID, now: now)
         case "device":
-            guard let challengeID = wire.challenge_id, let answer = wire.signature, !json.contains("probe") else {
+            guard let challengeID = wire.challenge_id, let answer = wire.signature, wire.probe == nil else {
                 throw Problem(.badRequest, code: "invalid_field", detail: "device mode takes challenge_id and signature, not a probe")
             }
             guard let signatureBytes = Base64.decodeURL(answer), signatureBytes.count == 64 else {

@@ -7,32 +7,42 @@ import SignetMarket
 /// Holders, parties and request nonces in the embedded SQLite database.
 ///
 /// Deliberate: it uses its own connection, never the ledger writer's, so an identity write can
-/// never land inside a ledger batch's open transaction; every write passes the file's
-/// ``SQLiteWriteGate``, which orders it with the ledger's batches without holding a thread.
+/// never land inside a ledger batch's open transaction; writes are group-committed
+/// (``SQLiteGroupCommit``) through the file's ``SQLiteWriteGate``, which orders them with the
+/// ledger's batches without holding a thread.
 public final class SQLiteIdentityStorage: IdentityStorage, NonceStorage {
+    /// For reads: it sees only committed data, never a group transaction in progress.
     let connection: SQLiteConnection
-    let gate: SQLiteWriteGate
+    private let writer: SQLiteConnection
+    private let writes: SQLiteGroupCommit
     private let pruneCounter = ManagedCounter()
 
-    private init(connection: SQLiteConnection, gate: SQLiteWriteGate) {
-        self.connection = connection
-        self.gate = gate
+    private init(reader: SQLiteConnection, writer: SQLiteConnection, gate: SQLiteWriteGate) {
+        self.connection = reader
+        self.writer = writer
+        self.writes = SQLiteGroupCommit(connection: writer, gate: gate)
     }
 
-    /// Runs one writing statement through the write gate.
+    /// Runs one writing statement; concurrent requests' statements share one commit (and fsync).
     func write(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
-        try await connection.write(sql, binds, through: gate)
+        try await writes.write(sql, binds)
     }
 
     /// Opens (creating and migrating if needed) the database at `path`.
     /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
     public static func open(path: String, busyTimeoutMilliseconds: Int = 10_000) async throws -> SQLiteIdentityStorage {
         let gate = SQLiteWriteGate.shared(path: path)
-        return SQLiteIdentityStorage(connection: try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, gate: gate), gate: gate)
+        let writer = try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, gate: gate)
+        // A private in-memory database cannot be shared, so there the writer also reads.
+        let reader = path == ":memory:" ? writer : try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, gate: gate)
+        return SQLiteIdentityStorage(reader: reader, writer: writer, gate: gate)
     }
 
-    /// Closes the connection.
-    public func close() async { try? await connection.close() }
+    /// Closes both connections.
+    public func close() async {
+        if connection !== writer { try? await connection.close() }
+        try? await writer.close()
+    }
 
     public func insert(_ holder: Holder) async throws {
         try await insertUnique {
