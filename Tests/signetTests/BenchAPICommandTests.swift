@@ -26,6 +26,8 @@ struct BenchAPICommandTests {
         let row = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("POST /v1/verifications (full path)") })
         // Every verification answered 200: the ops column counts only those.
         #expect(row.split(separator: " ").contains("200"), "\(row)")
+        let device = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("POST /v1/verifications (device mode)") })
+        #expect(device.split(separator: " ").contains("200"), "\(device)")
         #expect(!result.stderr.contains("were not 200"), "\(result.stderr)")
     }
 
