@@ -42,7 +42,7 @@ struct TemplateStorageConformanceTests {
             #expect(try await store.template(id: mine.id) == mine)
             // Another holder sees nothing and changes nothing: no IDOR.
             #expect(try await store.template(id: mine.id, holderID: "h_mallory") == nil)
-            #expect(try await store.replace(id: mine.id, holderID: "h_mallory", bytes: [9], at: Self.t0) == false)
+            #expect(try await store.replace(id: mine.id, holderID: "h_mallory", bytes: [9], publicKey: nil, at: Self.t0) == false)
             #expect(try await store.delete(id: mine.id, holderID: "h_mallory") == false)
             #expect(try await store.template(id: mine.id)?.bytes == [1, 2, 3])
         }
@@ -56,8 +56,13 @@ struct TemplateStorageConformanceTests {
             try await store.insert(a)
             try await store.insert(b)
             #expect(try await store.templateIDs(holderID: "h_alice") == [a.id, b.id])
-            #expect(try await store.replace(id: a.id, holderID: "h_alice", bytes: [7, 7], at: Self.t0.addingTimeInterval(5)))
+            #expect(try await store.replace(id: a.id, holderID: "h_alice", bytes: [7, 7], publicKey: [5, 5], at: Self.t0.addingTimeInterval(5)))
             #expect(try await store.template(id: a.id)?.bytes == [7, 7])
+            #expect(try await store.publicKey(id: a.id) == [5, 5])
+            #expect(try await store.template(id: a.id)?.publicKey == [5, 5])
+            // Records without a stored key (written before schema v5) answer nil, as unknown ids do.
+            #expect(try await store.publicKey(id: b.id) == nil)
+            #expect(try await store.publicKey(id: StoredTemplate.newID()) == nil)
             #expect(try await store.templateIDs(holderID: "h_alice") == [b.id, a.id])
             #expect(try await store.delete(id: a.id, holderID: "h_alice"))
             #expect(try await store.template(id: a.id) == nil)

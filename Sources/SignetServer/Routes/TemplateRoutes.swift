@@ -41,7 +41,8 @@ struct TemplateRoutes: Sendable {
         let embedding = try EmbeddingBody(body)
         let template = try protect(embedding.values)
         let now = services.configuration.now()
-        let stored = StoredTemplate(id: StoredTemplate.newID(), holderID: holderID.rawValue, bytes: template.serializedBytes(), updatedAt: now)
+        let stored = StoredTemplate(id: StoredTemplate.newID(), holderID: holderID.rawValue, bytes: template.serializedBytes(), updatedAt: now,
+                                    publicKey: template.publicKey)
         try await services.templates.insert(stored)
         let index = try await recorder.record(.enroll, holderID: holderID.rawValue, details: .object(["template": .string(stored.id)]), at: now)
         return try RequestBody.json(.created, ["id": .string(stored.id), "ledger_index": .number(Double(index))])
@@ -67,7 +68,7 @@ struct TemplateRoutes: Sendable {
         let template = try protect(embedding.values)
         let now = services.configuration.now()
         // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.
-        guard try await services.templates.replace(id: id, holderID: holderID.rawValue, bytes: template.serializedBytes(), at: now) else {
+        guard try await services.templates.replace(id: id, holderID: holderID.rawValue, bytes: template.serializedBytes(), publicKey: template.publicKey, at: now) else {
             throw Problem(.notFound, code: "not_found", detail: "no such template")
         }
         let index = try await recorder.record(.renew, holderID: holderID.rawValue, details: .object(["template": .string(id)]), at: now)

@@ -170,9 +170,15 @@ struct VerificationRoutes: Sendable {
             throw Problem(.forbidden, code: "invalid_challenge", detail: "no unused, unexpired permission carrying this unexpired challenge for this party and template")
         }
         try await limit("template:\(templateID)", services.configuration.templateRate, now: now)
-        let template = try await protectedTemplate(templateID)
+        // The stored key column spares reading and parsing the helper matrix; older rows fall back.
+        let publicKey: [UInt8]
+        if let stored = try await services.templates.publicKey(id: templateID) {
+            publicKey = stored
+        } else {
+            publicKey = try await protectedTemplate(templateID).publicKey
+        }
         let message = Challenge.message(id: challengeID, nonce: Base64.encodeURL(nonce))
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: template.publicKey) else {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else {
             throw Problem(.internalServerError, code: "internal", detail: "the stored template has an unusable public key")
         }
         return (permission, key.isValidSignature(signature, for: message))

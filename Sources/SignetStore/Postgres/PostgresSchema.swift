@@ -31,6 +31,10 @@ enum PostgresSchema {
             "ALTER TABLE permissions ADD COLUMN challenge_nonce BYTEA",
             "ALTER TABLE permissions ADD COLUMN challenge_expires_at DOUBLE PRECISION",
         ],
+        [
+            // Device mode reads only the public key, not the whole helper matrix.
+            "ALTER TABLE templates ADD COLUMN public_key BYTEA",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

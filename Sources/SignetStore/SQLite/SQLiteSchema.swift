@@ -31,6 +31,10 @@ enum SQLiteSchema {
             "ALTER TABLE permissions ADD COLUMN challenge_nonce BLOB",
             "ALTER TABLE permissions ADD COLUMN challenge_expires_at REAL",
         ],
+        [
+            // Device mode reads only the public key, not the whole helper matrix.
+            "ALTER TABLE templates ADD COLUMN public_key BLOB",
+        ],
     ]
 
     /// Opens a connection to `path`, configured and migrated to the latest schema.

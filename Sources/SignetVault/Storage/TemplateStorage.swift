@@ -11,13 +11,17 @@ public struct StoredTemplate: Sendable, Equatable {
     public let bytes: [UInt8]
     /// When it was enrolled or last renewed.
     public let updatedAt: Date
+    /// ``ProtectedTemplate/publicKey``, kept beside the bytes so that device-mode verification
+    /// reads 32 bytes instead of the whole helper matrix; `nil` for records written before schema v5.
+    public let publicKey: [UInt8]?
 
     /// Creates a record.
-    public init(id: String, holderID: String, bytes: [UInt8], updatedAt: Date) {
+    public init(id: String, holderID: String, bytes: [UInt8], updatedAt: Date, publicKey: [UInt8]? = nil) {
         self.id = id
         self.holderID = holderID
         self.bytes = bytes
         self.updatedAt = updatedAt
+        self.publicKey = publicKey
     }
 
     /// A new random template id.
@@ -39,8 +43,10 @@ public protocol TemplateStorage: Sendable {
     func template(id: String, holderID: String) async throws -> StoredTemplate?
     /// The template `id`, whoever owns it (for verification under a holder's permission).
     func template(id: String) async throws -> StoredTemplate?
-    /// Replaces the bytes of a holder's template (renewal); `false` when there is no such template.
-    func replace(id: String, holderID: String, bytes: [UInt8], at date: Date) async throws -> Bool
+    /// The template's public key alone, when stored (`nil` for an unknown id or an older record).
+    func publicKey(id: String) async throws -> [UInt8]?
+    /// Replaces the bytes and public key of a holder's template (renewal); `false` when there is no such template.
+    func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool
     /// Deletes a holder's template; `false` when there is no such template.
     func delete(id: String, holderID: String) async throws -> Bool
     /// The ids of a holder's templates, oldest first.
