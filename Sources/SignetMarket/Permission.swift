@@ -37,6 +37,9 @@ public protocol PermissionStorage: Sendable {
     /// Marks the permission used and returns it, if it exists, matches `partyID` and
     /// `templateID`, is unexpired and unused. Atomic: of two concurrent uses, one wins.
     func consume(tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Permission?
+    /// Marks every unused permission for `templateID` used, so none of them can be spent.
+    /// - Returns: how many were revoked.
+    func revokeAll(templateID: String, now: Date) async throws -> Int
     /// Attaches `challenge` to the permission (replacing an earlier challenge) if it exists,
     /// matches `partyID` and `templateID`, is unexpired and unused.
     /// - Returns: whether the challenge was attached.

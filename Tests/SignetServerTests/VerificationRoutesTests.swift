@@ -152,4 +152,21 @@ struct VerificationRoutesTests {
             #expect(try await shop.verify(client, template: template, token: token, probe: face).0 == .ok)
         }
     }
+
+    @Test func renewingATemplateRevokesItsOutstandingPermissions() async throws {
+        try await RegistrationRoutesTests.withAPI { client, identities in
+            let alice = try await TestHolder.register(client)
+            let face = randomEmbedding()
+            let template = try await alice.enroll(client, face)
+            let shop = try await TestParty.register(client, approveWith: identities)
+            let before = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            #expect(try await alice.send(client, .put, "/v1/templates/\(template)", json: embeddingJSON(face)).0 == .ok)
+            let (status, problem, _) = try await shop.verify(client, template: template, token: before, probe: face)
+            #expect(status == .forbidden)
+            #expect(problem["code"] as? String == "invalid_permission")
+            // A permission given after the renewal works.
+            let after = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            #expect(try await shop.verify(client, template: template, token: after, probe: face).0 == .ok)
+        }
+    }
 }

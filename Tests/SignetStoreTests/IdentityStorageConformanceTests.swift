@@ -113,6 +113,20 @@ extension IdentityStorageConformanceTests {
     }
 
     @Test(arguments: Backend.available)
+    func revokingATemplatesPermissionsLeavesOthersUsable(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            let expiry = Self.now.addingTimeInterval(600)
+            for (token, template) in [([1], "t_1"), ([2], "t_1"), ([3], "t_2")] as [([UInt8], String)] {
+                try await store.insert(Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: template, expiresAt: expiry))
+            }
+            #expect(try await store.consume(tokenHash: Permission.hash(token: [1]), partyID: "p_shop", templateID: "t_1", now: Self.now) != nil)
+            #expect(try await store.revokeAll(templateID: "t_1", now: Self.now) == 1)  // the used one is not counted
+            #expect(try await store.consume(tokenHash: Permission.hash(token: [2]), partyID: "p_shop", templateID: "t_1", now: Self.now) == nil)
+            #expect(try await store.consume(tokenHash: Permission.hash(token: [3]), partyID: "p_shop", templateID: "t_2", now: Self.now) != nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func aChallengeRidesOnItsPermissionAndIsConsumedWithIt(_ backend: Backend) async throws {
         try await withFreshIdentityStore(backend) { store in
             let hash = Permission.hash(token: [9, 9])

@@ -71,6 +71,8 @@ struct TemplateRoutes: Sendable {
         guard try await services.templates.replace(id: id, holderID: holderID.rawValue, bytes: template.serializedBytes(), publicKey: template.publicKey, at: now) else {
             throw Problem(.notFound, code: "not_found", detail: "no such template")
         }
+        // Consent was given for the old helper data: outstanding permissions die with it.
+        _ = try await services.permissions.revokeAll(templateID: id, now: now)
         let index = try await recorder.record(.renew, holderID: holderID.rawValue, details: .object(["template": .string(id)]), at: now)
         return try RequestBody.json(.ok, ["id": .string(id), "ledger_index": .number(Double(index))])
     }
@@ -81,6 +83,7 @@ struct TemplateRoutes: Sendable {
             throw Problem(.notFound, code: "not_found", detail: "no such template")
         }
         let now = services.configuration.now()
+        _ = try await services.permissions.revokeAll(templateID: id, now: now)
         let index = try await recorder.record(.delete, holderID: holderID.rawValue, details: .object(["template": .string(id)]), at: now)
         return try RequestBody.json(.ok, ["id": .string(id), "ledger_index": .number(Double(index))])
     }

@@ -29,6 +29,15 @@ extension PostgresIdentityStorage: PermissionStorage, RateLimitStorage {
         return nil
     }
 
+    public func revokeAll(templateID: String, now: Date) async throws -> Int {
+        var count = 0
+        let rows = try await client.query(
+            "UPDATE permissions SET used_at = \(now.timeIntervalSince1970) WHERE template_id = \(templateID) AND used_at IS NULL RETURNING 1",
+            logger: logger)
+        for try await _ in rows.decode(Int.self) { count += 1 }
+        return count
+    }
+
     public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool {
         let rows = try await client.query(
             """

@@ -23,6 +23,12 @@ extension SQLiteIdentityStorage: PermissionStorage, RateLimitStorage {
         return Permission(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
     }
 
+    public func revokeAll(templateID: String, now: Date) async throws -> Int {
+        try await write(
+            "UPDATE permissions SET used_at = ?1 WHERE template_id = ?2 AND used_at IS NULL RETURNING 1 AS revoked",
+            [.float(now.timeIntervalSince1970), .text(templateID)]).count
+    }
+
     public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool {
         let rows = try await write(
             """
