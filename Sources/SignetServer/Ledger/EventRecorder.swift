@@ -8,6 +8,8 @@ import SignetMarket
 public struct EventRecorder: Sendable {
     let ledger: Ledger
     let activity: any HolderActivityStorage
+    /// Activity secrets by holder id: created once, never changed, so safe to keep.
+    private let secrets = BoundedCache<String, [UInt8]>(capacity: 100_000)
 
     /// Creates a recorder.
     public init(ledger: Ledger, activity: any HolderActivityStorage) {
@@ -19,7 +21,14 @@ public struct EventRecorder: Sendable {
     /// - Parameters:
     ///   - details: what the event is about (ids, scope); committed to, never written in clear.
     public func record(_ kind: LedgerEvent.Kind, holderID: String, party: String? = nil, details: JSONValue, at time: Date) async throws -> UInt64 {
-        let secret = SymmetricKey(data: try await activity.activitySecret(holderID: holderID))
+        let secretBytes: [UInt8]
+        if let cached = secrets.get(holderID) {
+            secretBytes = cached
+        } else {
+            secretBytes = try await activity.activitySecret(holderID: holderID)
+            secrets.put(holderID, secretBytes)
+        }
+        let secret = SymmetricKey(data: secretBytes)
         let eventID = randomBytes(16)
         let salt = randomBytes(16)
         let seconds = Int64(time.timeIntervalSince1970.rounded(.down))

@@ -10,6 +10,15 @@ struct RequestAuthenticator: Sendable {
     let identities: any IdentityStorage
     let nonces: any NonceStorage
     let configuration: APIConfiguration
+    /// Registered keys by principal id. Safe to keep: an id's key never changes (there is no key
+    /// rotation; a new key is a new registration), and a party's status is always read afresh.
+    private let keys = BoundedCache<String, [UInt8]>(capacity: 100_000)
+
+    init(identities: any IdentityStorage, nonces: any NonceStorage, configuration: APIConfiguration) {
+        self.identities = identities
+        self.nonces = nonces
+        self.configuration = configuration
+    }
 
     /// Reads the body (bounded) and verifies the request's signature.
     /// - Parameters:
@@ -25,6 +34,7 @@ struct RequestAuthenticator: Sendable {
         head.authority = configuration.publicAuthority ?? request.head.authority
         let identities = self.identities
         let nonces = self.nonces
+        let keys = self.keys
         let skew = configuration.maximumClockSkew
         let verifier = HTTPMessageVerifier(
             configuration: HTTPMessageVerifierConfiguration(maximumClockSkew: skew),
@@ -34,10 +44,13 @@ struct RequestAuthenticator: Sendable {
                     return try? Curve25519.Signing.PublicKey(rawRepresentation: proofOfPossession)
                 }
                 guard let id = PrincipalID(keyID) else { return nil }
-                let raw: [UInt8]?
-                switch id.kind {
-                case .holder: raw = try await identities.holder(id)?.publicKey
-                case .party: raw = try await identities.party(id)?.publicKey
+                var raw = keys.get(keyID)
+                if raw == nil {
+                    switch id.kind {
+                    case .holder: raw = try await identities.holder(id)?.publicKey
+                    case .party: raw = try await identities.party(id)?.publicKey
+                    }
+                    if let raw { keys.put(keyID, raw) }
                 }
                 return raw.flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
             },

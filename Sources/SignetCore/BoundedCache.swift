@@ -1,0 +1,53 @@
+import Synchronization
+
+/// A thread-safe first-in-first-out cache bounded by a total cost, for values that never change
+/// once written (full tiles, public keys, per-holder secrets).
+///
+/// First in, first out: cheap, and fair enough for what it holds; a hit never reorders.
+public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct State {
+        var items: [Key: (value: Value, cost: Int)] = [:]
+        var order: [Key] = []
+        var head = 0
+        var cost = 0
+    }
+
+    private let state = Mutex(State())
+    private let capacity: Int
+    private let costOf: @Sendable (Value) -> Int
+
+    /// Creates a cache.
+    /// - Parameters:
+    ///   - capacity: the most total cost kept.
+    ///   - cost: the cost of one value (default 1: `capacity` counts entries).
+    public init(capacity: Int, cost: @escaping @Sendable (Value) -> Int = { _ in 1 }) {
+        self.capacity = capacity
+        self.costOf = cost
+    }
+
+    /// The cached value for `key`, if any.
+    public func get(_ key: Key) -> Value? {
+        state.withLock { $0.items[key]?.value }
+    }
+
+    /// Caches `value` under `key` unless it is already cached or costs more than the capacity.
+    public func put(_ key: Key, _ value: Value) {
+        let cost = costOf(value)
+        guard cost <= capacity else { return }
+        state.withLock { state in
+            guard state.items[key] == nil else { return }
+            state.items[key] = (value, cost)
+            state.order.append(key)
+            state.cost += cost
+            while state.cost > capacity, state.head < state.order.count {
+                let evicted = state.order[state.head]
+                state.head += 1
+                state.cost -= state.items.removeValue(forKey: evicted)?.cost ?? 0
+            }
+            if state.head > 4096 {
+                state.order.removeFirst(state.head)
+                state.head = 0
+            }
+        }
+    }
+}
