@@ -199,4 +199,38 @@ struct DeviceVerificationTests {
             #expect(partyStatus == .forbidden)
         }
     }
+
+    /// Templates stored before schema v5 have no public-key column: the route parses the template.
+    @Test func templatesWithoutAStoredKeyAreVerifiedFromTheirBytes() async throws {
+        try await RegistrationRoutesTests.withAPI(templates: { LegacyTemplateStorage(base: $0) }) { client, identities in
+            let alice = try await TestHolder.register(client)
+            let face = randomEmbedding()
+            let template = try await alice.enroll(client, face)
+            let shop = try await TestParty.register(client, approveWith: identities)
+            let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let challenge = try await shop.challenge(client, template: template, token: token).1
+            let id = try #require(challenge["id"] as? String)
+            let signature = try await alice.sign(client, template: template, sample: face, challengeID: id, nonce: try #require(challenge["nonce"] as? String))
+            let (status, answer) = try await shop.answer(client, template: template, token: token, challenge: id, signature: signature)
+            #expect(status == .ok)
+            let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
+            #expect(try await JWTKeyCollection().add(jwksJSON: jwks).verify(try #require(answer["result"] as? String), as: VerificationClaims.self).match)
+        }
+    }
+}
+
+/// A template store that behaves like one migrated from schema v4: no stored public keys.
+struct LegacyTemplateStorage: TemplateStorage {
+    let base: any TemplateStorage
+    func insert(_ template: StoredTemplate) async throws {
+        try await base.insert(StoredTemplate(id: template.id, holderID: template.holderID, bytes: template.bytes, updatedAt: template.updatedAt))
+    }
+    func template(id: String, holderID: String) async throws -> StoredTemplate? { try await base.template(id: id, holderID: holderID) }
+    func template(id: String) async throws -> StoredTemplate? { try await base.template(id: id) }
+    func publicKey(id: String) async throws -> [UInt8]? { try await base.publicKey(id: id) }
+    func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
+        try await base.replace(id: id, holderID: holderID, bytes: bytes, publicKey: nil, at: date)
+    }
+    func delete(id: String, holderID: String) async throws -> Bool { try await base.delete(id: id, holderID: holderID) }
+    func templateIDs(holderID: String) async throws -> [String] { try await base.templateIDs(holderID: holderID) }
 }

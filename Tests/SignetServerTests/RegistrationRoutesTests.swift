@@ -37,13 +37,16 @@ struct TestClientSigner {
 }
 
 struct RegistrationRoutesTests {
-    static func withAPI(configuration: APIConfiguration = APIConfiguration(), _ body: @Sendable (any TestClientProtocol, SQLiteIdentityStorage) async throws -> Void) async throws {
+    /// The API on a throw-away store; `templates` may wrap the template store (to simulate older records).
+    static func withAPI(configuration: APIConfiguration = APIConfiguration(),
+                        templates wrap: @Sendable (SQLiteTemplateStorage) -> any TemplateStorage = { $0 },
+                        _ body: @Sendable (any TestClientProtocol, SQLiteIdentityStorage) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-api-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "api.test/log"), logger: Logger(label: "t"))
         let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
         let templates = try await SQLiteTemplateStorage.open(path: directory + "/signet.sqlite")
-        let api = APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
+        let api = APIServices(identities: identities, nonces: identities, activity: identities, templates: wrap(templates),
                               permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
                               vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: configuration)
         let app = Application(router: SignetApplication.router(ledger: ledger, api: api))
