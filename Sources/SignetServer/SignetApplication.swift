@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import Prometheus
 import SignetMarket
 import SignetVault
@@ -10,11 +11,15 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// TCP port; 0 picks a free one.
     public var port: Int
+    /// How long a connection may sit without a byte from the client before it is closed, so idle
+    /// or stalled clients cannot hold connections (and their memory) forever.
+    public var idleTimeout: Duration
 
     /// Creates a configuration.
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(60)) {
         self.host = host
         self.port = port
+        self.idleTimeout = idleTimeout
     }
 }
 
@@ -129,6 +134,7 @@ public enum SignetApplication {
     ) -> some ApplicationProtocol {
         Application(
             router: router ?? Self.router(ledger: ledger, api: api, metrics: metrics),
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "signet"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

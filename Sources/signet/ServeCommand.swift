@@ -24,8 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "Base URL clients use to reach this server; request signatures cover it (env SIGNET_PUBLIC_URL, default http://HOST:PORT).")
     var publicURL: String?
 
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent before it is closed (env SIGNET_IDLE_TIMEOUT, default 60).")
+    var idleTimeout: Int?
+
     func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+        if let idleTimeout, !(1...3600).contains(idleTimeout) { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds") }
     }
 
     func run() async throws {
@@ -35,7 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard let portNumber = port ?? (env["SIGNET_PORT"].map { Int($0) ?? -1 } ?? 8080) as Int?, (0...65_535).contains(portNumber) else {
             throw ValidationError("SIGNET_PORT must be a port number")
         }
-        let server = ServerConfiguration(host: host ?? env["SIGNET_HOST"] ?? "127.0.0.1", port: portNumber)
+        guard let idleSeconds = idleTimeout ?? (env["SIGNET_IDLE_TIMEOUT"].map { Int($0) ?? -1 } ?? 60) as Int?, (1...3600).contains(idleSeconds) else {
+            throw ValidationError("SIGNET_IDLE_TIMEOUT must be between 1 and 3600 seconds")
+        }
+        let server = ServerConfiguration(host: host ?? env["SIGNET_HOST"] ?? "127.0.0.1", port: portNumber, idleTimeout: .seconds(idleSeconds))
         let ledgerConfiguration = try ledgerOptions.configuration()
         let ledger: Ledger
         do {

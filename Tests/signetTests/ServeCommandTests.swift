@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `signet serve` as an operator runs it: starts with no setup, stops cleanly on SIGTERM.
 struct ServeCommandTests {
@@ -40,5 +43,56 @@ struct ServeCommandTests {
         #expect(process.terminationReason == .exit)
         #expect(status == 0, "\(stderr)")
         #expect(!stderr.contains("Assertion failed"))
+    }
+
+    @Test func closesAConnectionThatStaysSilent() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let process = Process()
+        process.executableURL = signetBinary
+        process.arguments = ["serve", "--data-dir", directory.path + "/data", "--port", "0", "--idle-timeout", "1"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate() }
+        let announced: String = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var text = ""
+                while !text.contains("log verifier key") {
+                    let chunk = output.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                continuation.resume(returning: text)
+            }
+        }
+        let port = try #require(announced.firstMatch(of: /127\.0\.0\.1:(\d+)/).flatMap { UInt16($0.1) })
+        // A client that connects and sends nothing: the server must hang up (recv returns 0)
+        // long before this socket's own 15-second receive timeout (recv would return -1).
+        let received: Int = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Self.silentClient(port: port, waitSeconds: 15)) }
+        }
+        #expect(received == 0, "the server kept a silent connection open (recv returned \(received))")
+    }
+
+    /// Connects to 127.0.0.1:`port`, sends nothing, and returns what `recv` returns: 0 when the
+    /// server closes the connection, -1 when `waitSeconds` pass first (or on error).
+    static func silentClient(port: UInt16, waitSeconds: Int) -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return -2 }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: waitSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return -3 }
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, 0)
     }
 }
