@@ -96,4 +96,20 @@ struct ClientCommandTests {
         await templates.close()
         await ledger.close()
     }
+
+    /// A base64url token, nonce or signature may start with "-"; the parser must take it as the
+    /// option's value, not as an unknown option (this once made the client test fail 1 time in 64).
+    @Test func valuesStartingWithADashAreValuesNotOptions() async throws {
+        let dashed = "-" + String(repeating: "A", count: 42)
+        let result = try await runProcessAsync(signetBinary, [
+            "party", "verify", "--template", "t_x", "--token", dashed, "--challenge", "c_x", "--signature", dashed,
+            "--server", "http://127.0.0.1:1", "--home", FileManager.default.temporaryDirectory.path + "/signet-no-home-\(UUID().uuidString)",
+        ])
+        #expect(!result.stderr.contains("Missing value"), "\(result.stderr)")
+        #expect(result.stderr.contains("signet party register"), "\(result.stderr)")  // it got as far as looking for the party's key
+        let answer = try await runProcessAsync(signetBinary, [
+            "holder", "answer", "--template", "t_x", "--challenge", "c_x", "--nonce", dashed, "--embedding", "/nonexistent",
+        ])
+        #expect(!answer.stderr.contains("Missing value"), "\(answer.stderr)")
+    }
 }

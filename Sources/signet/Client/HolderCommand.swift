@@ -85,7 +85,8 @@ struct HolderCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
         @Option(help: "Template id.") var template: String
         @Option(help: "Challenge id, from the party.") var challenge: String
-        @Option(help: "Challenge nonce, from the party; write --nonce=VALUE, since a nonce may start with \"-\".") var nonce: String
+        // Unconditional: a base64url nonce may start with "-", which must not read as an option.
+        @Option(parsing: .unconditional, help: "Challenge nonce, from the party (it may start with \"-\").") var nonce: String
         @Option(help: "File with a fresh embedding.") var embedding: String
         func run() async throws {
             let values = try readEmbedding(embedding)

@@ -28,7 +28,8 @@ struct PartyCommand: AsyncParsableCommand {
             discussion: "The holder answers with `signet holder answer`; then run `signet party verify --challenge ID --signature=SIG`. A challenge lives 120 seconds; a new one replaces the previous one for the same permission.")
         @OptionGroup var client: ClientOptions
         @Option(help: "Template id.") var template: String
-        @Option(help: "Permission token from the holder; write --token=VALUE, since a token may start with \"-\".") var token: String
+        // Unconditional: a base64url token may start with "-", which must not read as an option.
+        @Option(parsing: .unconditional, help: "Permission token from the holder (it may start with \"-\").") var token: String
         func run() async throws {
             try await runClient {
                 let answer = try await ClientIdentity(role: "party", options: client).client()
@@ -44,10 +45,11 @@ struct PartyCommand: AsyncParsableCommand {
             discussion: "Probe mode: --probe FILE. Device mode: --challenge ID --signature=SIG (from `signet party challenge` and `signet holder answer`).")
         @OptionGroup var client: ClientOptions
         @Option(help: "Template id.") var template: String
-        @Option(help: "Permission token from the holder; write --token=VALUE, since a token may start with \"-\".") var token: String
+        // Unconditional: a base64url token may start with "-", which must not read as an option.
+        @Option(parsing: .unconditional, help: "Permission token from the holder (it may start with \"-\").") var token: String
         @Option(help: "Probe mode: file with the probe embedding.") var probe: String?
         @Option(help: "Device mode: the challenge id.") var challenge: String?
-        @Option(help: "Device mode: the holder device's signature; write --signature=VALUE.") var signature: String?
+        @Option(parsing: .unconditional, help: "Device mode: the holder device's signature (it may start with \"-\").") var signature: String?
 
         func validate() throws {
             switch (probe, challenge, signature) {
