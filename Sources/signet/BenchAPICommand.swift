@@ -118,9 +118,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         var tokens = try await createPermissions(holder: holder, pairs: pairs, targets: targets)
         var keys: [TemplateSigningKey] = []
         for pair in pairs {
-            let document = try await holder.send(.get, "/v1/templates/\(pair.template)")
-            let template = try ProtectedTemplate(serializedBytes: Base64.decodeURL(document["template"] as? String ?? "") ?? [])
-            keys.append(try IronMask.device(for: template).unlockSigningKey(probe: face.map { Float($0) }, template: template))
+            keys.append(try await holder.unlockDeviceKey(template: pair.template, sample: face.map { Float($0) }))
         }
         var asked: [(pair: Int, token: String)] = []
         let challengePlans = try LoadPlan.deal(requests, connections: connections, targets: targets) { i, target in

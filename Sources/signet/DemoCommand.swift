@@ -117,9 +117,7 @@ struct DemoCommand: AsyncParsableCommand {
     private func deviceVerify(_ party: APIClient, _ holder: APIClient, template: String, token: String, sample: [Float]) async throws -> VerificationClaims {
         let challenge = try await party.send(.post, "/v1/challenges", json: ["template_id": template, "permission_token": token])
         let id = challenge["id"] as? String ?? ""
-        let document = try await holder.send(.get, "/v1/templates/\(template)")
-        let protected = try ProtectedTemplate(serializedBytes: Base64.decodeURL(document["template"] as? String ?? "") ?? [])
-        let key = try IronMask.device(for: protected).unlockSigningKey(probe: sample, template: protected)
+        let key = try await holder.unlockDeviceKey(template: template, sample: sample)
         let signature = try key.sign(challenge: Challenge.message(id: id, nonce: challenge["nonce"] as? String ?? ""))
         let answer = try await party.send(.post, "/v1/verifications", json: [
             "mode": "device", "template_id": template, "permission_token": token, "challenge_id": id, "signature": Base64.encodeURL(signature),

@@ -91,17 +91,8 @@ struct HolderCommand: AsyncParsableCommand {
         func run() async throws {
             let values = try readEmbedding(embedding)
             try await runClient {
-                let document = try await ClientIdentity(role: "holder", options: client).client().send(.get, "/v1/templates/\(template)")
-                guard let bytes = Base64.decodeURL(document["template"] as? String ?? "") else {
-                    throw ValidationError("the server sent an unreadable template")
-                }
-                let protected = try ProtectedTemplate(serializedBytes: bytes)
-                let key: TemplateSigningKey
-                do {
-                    key = try IronMask.device(for: protected).unlockSigningKey(probe: values.map { Float($0) }, template: protected)
-                } catch let error as VaultError where error.code == .authenticationFailure {
-                    throw ValidationError("this sample does not unlock the template; take a fresh one")
-                }
+                let key = try await ClientIdentity(role: "holder", options: client).client()
+                    .unlockDeviceKey(template: template, sample: values.map { Float($0) })
                 print(Base64.encodeURL(try key.sign(challenge: SignetMarket.Challenge.message(id: challenge, nonce: nonce))))
             }
         }
