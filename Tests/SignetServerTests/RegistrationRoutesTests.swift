@@ -37,48 +37,47 @@ struct TestClientSigner {
 }
 
 struct RegistrationRoutesTests {
-    /// The API on a throw-away store; `templates` may wrap the template store (to simulate older records).
-    static func withAPI(configuration: APIConfiguration = APIConfiguration(),
-                        templates wrap: @Sendable (SQLiteTemplateStorage) -> any TemplateStorage = { $0 },
-                        _ body: @Sendable (any TestClientProtocol, SQLiteIdentityStorage) async throws -> Void) async throws {
+    /// The ledger and API services on a throw-away SQLite store, closed (and removed) afterwards.
+    /// `templates` may wrap the template store (to simulate older records).
+    static func withServices(configuration: APIConfiguration = APIConfiguration(),
+                             templates wrap: @Sendable (SQLiteTemplateStorage) -> any TemplateStorage = { $0 },
+                             _ body: @Sendable (Ledger, APIServices, SQLiteIdentityStorage) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-api-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "api.test/log"), logger: Logger(label: "t"))
         let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
         let templates = try await SQLiteTemplateStorage.open(path: directory + "/signet.sqlite")
-        let api = APIServices(identities: identities, nonces: identities, activity: identities, templates: wrap(templates),
-                              permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
-                              vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: configuration)
-        let app = Application(router: SignetApplication.router(ledger: ledger, api: api))
+        var failure: (any Error)?
         do {
-            try await app.test(.router) { client in try await body(client, identities) }
+            let api = APIServices(identities: identities, nonces: identities, activity: identities, templates: wrap(templates),
+                                  permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
+                                  vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: configuration)
+            try await body(ledger, api, identities)
         } catch {
-            await identities.close()
-            await templates.close()
-            await ledger.close()
-            throw error
+            failure = error
         }
         await identities.close()
         await templates.close()
         await ledger.close()
+        if let failure { throw failure }
+    }
+
+    /// The API on a throw-away store, through Hummingbird's test client.
+    static func withAPI(configuration: APIConfiguration = APIConfiguration(),
+                        templates wrap: @Sendable (SQLiteTemplateStorage) -> any TemplateStorage = { $0 },
+                        _ body: @Sendable (any TestClientProtocol, SQLiteIdentityStorage) async throws -> Void) async throws {
+        try await withServices(configuration: configuration, templates: wrap) { ledger, api, identities in
+            try await Application(router: SignetApplication.router(ledger: ledger, api: api)).test(.router) { client in
+                try await body(client, identities)
+            }
+        }
     }
 
     /// The full router (API and `/metrics`) on a throw-away store.
     static func withRouter(_ body: @Sendable (Router<BasicRequestContext>) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-router-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "api.test/log"), logger: Logger(label: "t"))
-        let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
-        let templates = try await SQLiteTemplateStorage.open(path: directory + "/signet.sqlite")
-        let api = APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
-                              permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
-                              vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: APIConfiguration())
-        var failure: (any Error)?
-        do { try await body(SignetApplication.router(ledger: ledger, api: api, metrics: PrometheusCollectorRegistry())) } catch { failure = error }
-        await identities.close()
-        await templates.close()
-        await ledger.close()
-        if let failure { throw failure }
+        try await withServices { ledger, api, _ in
+            try await body(SignetApplication.router(ledger: ledger, api: api, metrics: PrometheusCollectorRegistry()))
+        }
     }
 
     static func registration(_ key: Curve25519.Signing.PrivateKey, extra: [String: String] = [:]) -> [UInt8] {

@@ -12,23 +12,9 @@ struct ServeCommandTests {
         let process = Process()
         process.executableURL = signetBinary
         process.arguments = ["serve", "--data-dir", directory.path + "/data", "--port", "0"]
-        let output = Pipe()
         let errors = Pipe()
-        process.standardOutput = output
         process.standardError = errors
-        try process.run()
-        // Wait (off the cooperative pool) for the line announcing the verifier key.
-        let announced: String = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var text = ""
-                while !text.contains("log verifier key") {
-                    let chunk = output.fileHandleForReading.availableData
-                    if chunk.isEmpty { break }
-                    text += String(decoding: chunk, as: UTF8.self)
-                }
-                continuation.resume(returning: text)
-            }
-        }
+        let announced = try await Self.runUntilAnnounced(process)
         #expect(announced.contains("signet: log verifier key "))
         let mode = try FileManager.default.attributesOfItem(atPath: directory.path + "/data/log.key")[.posixPermissions] as? Int
         #expect(mode == 0o600)
@@ -51,12 +37,25 @@ struct ServeCommandTests {
         let process = Process()
         process.executableURL = signetBinary
         process.arguments = ["serve", "--data-dir", directory.path + "/data", "--port", "0", "--idle-timeout", "1"]
+        process.standardError = FileHandle.nullDevice
+        defer { process.terminate() }
+        let announced = try await Self.runUntilAnnounced(process)
+        let port = try #require(announced.firstMatch(of: /127\.0\.0\.1:(\d+)/).flatMap { UInt16($0.1) })
+        // A client that connects and sends nothing: the server must hang up (recv returns 0)
+        // long before this socket's own 15-second receive timeout (recv would return -1).
+        let received: Int = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Self.silentClient(port: port, waitSeconds: 15)) }
+        }
+        #expect(received == 0, "the server kept a silent connection open (recv returned \(received))")
+    }
+
+    /// Starts `process` and returns its standard output up to the line announcing the verifier
+    /// key (read off the cooperative pool), which `signet serve` prints once it listens.
+    static func runUntilAnnounced(_ process: Process) async throws -> String {
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { process.terminate() }
-        let announced: String = await withCheckedContinuation { continuation in
+        return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var text = ""
                 while !text.contains("log verifier key") {
@@ -67,13 +66,6 @@ struct ServeCommandTests {
                 continuation.resume(returning: text)
             }
         }
-        let port = try #require(announced.firstMatch(of: /127\.0\.0\.1:(\d+)/).flatMap { UInt16($0.1) })
-        // A client that connects and sends nothing: the server must hang up (recv returns 0)
-        // long before this socket's own 15-second receive timeout (recv would return -1).
-        let received: Int = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: Self.silentClient(port: port, waitSeconds: 15)) }
-        }
-        #expect(received == 0, "the server kept a silent connection open (recv returned \(received))")
     }
 
     /// Connects to 127.0.0.1:`port`, sends nothing, and returns what `recv` returns: 0 when the
