@@ -1,7 +1,10 @@
 import Hummingbird
 import Logging
 import NIOCore
+import OpenAPIHummingbird
+import OpenAPIRuntime
 import Prometheus
+import SignetAPI
 import SignetMarket
 import SignetVault
 
@@ -88,37 +91,34 @@ public enum SignetApplication {
         let router = Router()
         // One log line per request with its request id; headers are never logged (they carry signatures).
         router.add(middleware: LogRequestsMiddleware(.info))
-        if let metrics {
+        if metrics != nil {
             router.add(middleware: MetricsMiddleware())
-            router.get("/metrics") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
-            }
         }
-        registerRoutes(on: router, ledger: ledger, api: api)
+        registerRoutes(on: router, ledger: ledger, api: api, metrics: metrics)
         return router
     }
 
-    /// Adds every Signet route to an existing router (after any middleware the caller added).
-    /// - Parameter api: holder and party storage for the `/v1` API; without it only the ledger is served.
-    public static func registerRoutes<Context: RequestContext>(on router: Router<Context>, ledger: Ledger, api: APIServices? = nil) {
-        router.get("/healthz") { _, _ in "ok\n" }
-        // Ready means the database answers and the signed checkpoint is readable.
-        router.get("/readyz") { _, _ -> Response in
-            guard (try? await ledger.checkpointNote()) != nil else {
-                throw Problem(.serviceUnavailable, code: "not_ready", detail: "the database is not reachable", retryAfter: 5)
-            }
-            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ready\n")))
+    /// Adds every Signet route to an existing router (after any middleware the caller added): the
+    /// operations of openapi.yaml through the generated `APIProtocol`, and the ledger's routes.
+    /// - Parameters:
+    ///   - api: holder and party storage for the `/v1` API; without it the `/v1` operations answer 404.
+    ///   - metrics: the registry `/metrics` serves; without it `/metrics` answers 404.
+    public static func registerRoutes<Context: RequestContext>(
+        on router: Router<Context>, ledger: Ledger, api: APIServices? = nil, metrics: PrometheusCollectorRegistry? = nil,
+        logger: Logger = Logger(label: "signet.api")
+    ) {
+        let handler = SignetAPIHandler(ledger: ledger, services: api, metrics: metrics)
+        var middlewares: [any ServerMiddleware] = [ProblemMiddleware(logger: logger)]
+        if let api, let authenticator = handler.authenticator {
+            middlewares.append(SignatureMiddleware(authenticator: authenticator, maximumBodySize: api.configuration.maximumBodySize))
         }
-        router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
+        do {
+            try handler.registerHandlers(on: router, middlewares: middlewares)
+        } catch {
+            // Only an invalid server URL can fail here, and the default one is valid.
+            preconditionFailure("registering the generated API handlers failed: \(error)")
+        }
         LogRoutes(ledger: ledger).register(on: router)
-        if let api {
-            let authenticator = RequestAuthenticator(identities: api.identities, nonces: api.nonces, configuration: api.configuration)
-            RegistrationRoutes(identities: api.identities, authenticator: authenticator, configuration: api.configuration).register(on: router)
-            let recorder = EventRecorder(ledger: ledger, activity: api.activity)
-            TemplateRoutes(services: api, authenticator: authenticator, ledger: ledger, recorder: recorder).register(on: router)
-            VerificationRoutes(services: api, authenticator: authenticator, ledger: ledger, recorder: recorder).register(on: router)
-        }
     }
 
     /// The application serving `ledger` on `configuration`'s address.

@@ -168,17 +168,18 @@ struct DeviceVerificationTests {
             let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
             let challenge = "c_AAAAAAAAAAAAAAAAAAAAAA"
             let base = "\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\""
-            let bodies = [
-                "{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\"}",                                   // no signature
-                "{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\",\"signature\":\"AAAA\"}",              // short signature
-                "{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\",\"signature\":\"\(Base64.encodeURL([UInt8](repeating: 1, count: 64)))\",\"probe\":\(String(decoding: embeddingJSON(randomEmbedding()), as: UTF8.self))}",  // both modes
-                "{\"mode\":\"probe\",\(base),\"challenge_id\":\"\(challenge)\",\"probe\":{\"dimension\":32,\"values\":[]}}",
-                "{\"mode\":\"retina\",\(base)}",
+            // Each variant of the request is a closed schema: the other mode's fields are unknown.
+            let bodies: [(String, String)] = [
+                ("{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\"}", "invalid_field"),                       // no signature
+                ("{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\",\"signature\":\"AAAA\"}", "invalid_field"),  // short signature
+                ("{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\",\"signature\":\"\(Base64.encodeURL([UInt8](repeating: 1, count: 64)))\",\"probe\":\(String(decoding: embeddingJSON(randomEmbedding()), as: UTF8.self))}", "unknown_field"),  // both modes
+                ("{\"mode\":\"probe\",\(base),\"challenge_id\":\"\(challenge)\",\"probe\":{\"dimension\":32,\"values\":[]}}", "unknown_field"),
+                ("{\"mode\":\"retina\",\(base)}", "invalid_field"),
             ]
-            for body in bodies {
+            for (body, code) in bodies {
                 let (status, problem) = try await shop.post(client, "/v1/verifications", Array(body.utf8))
                 #expect(status == .badRequest, "\(body)")
-                #expect(problem["code"] as? String == "invalid_field")
+                #expect(problem["code"] as? String == code, "\(body)")
             }
             // None of them spent the permission.
             #expect(try await shop.challenge(client, template: template, token: token).0 == .created)

@@ -33,7 +33,7 @@ struct OpenAPIDocumentTests {
         try await RegistrationRoutesTests.withAPI { client, _ in
             try await client.execute(uri: "/openapi.yaml", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(response.headers[.contentType] == "application/yaml; charset=utf-8")
+                #expect(response.headers[.contentType] == "application/yaml")
                 let served = Array(response.body.readableBytesView)
                 #expect(served == document)
             }

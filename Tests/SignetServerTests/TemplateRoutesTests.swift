@@ -97,7 +97,7 @@ struct TemplateRoutesTests {
         (embeddingJSON([Float](repeating: 0, count: 32)), "zero_vector", .unprocessableContent),
         (Array("{\"dimension\":2,\"values\":[1,1]}".utf8), "invalid_embedding", .unprocessableContent),
         (Array("{\"dimension\":32,\"values\":[1e300\(String(repeating: ",1", count: 31))]}".utf8), "non_finite", .unprocessableContent),
-        (Array("{\"dimension\":32,\"values\":\"no\"}".utf8), "invalid_embedding", .badRequest),
+        (Array("{\"dimension\":32,\"values\":\"no\"}".utf8), "invalid_field", .badRequest),
         (Array("{\"dimension\":32,\"values\":[],\"name\":\"x\"}".utf8), "unknown_field", .badRequest),
         (Array("[1,2]".utf8), "invalid_json", .badRequest),
     ])

@@ -110,7 +110,7 @@ struct VerificationRoutesTests {
             #expect(status == .forbidden)
             #expect(problem["code"] as? String == "party_not_approved")
             // A holder cannot call the party endpoint.
-            let json = Array("{\"mode\":\"probe\",\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\",\"probe\":{}}".utf8)
+            let json = Array("{\"mode\":\"probe\",\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\",\"probe\":\(String(decoding: embeddingJSON(randomEmbedding()), as: UTF8.self))}".utf8)
             #expect(try await alice.send(client, .post, "/v1/verifications", json: json).0 == .forbidden)
         }
     }

@@ -84,9 +84,6 @@ public struct ResultSigner: Sendable {
         return try await keys.sign(claims, kid: JWKIdentifier(string: keyID), header: header)
     }
 
-    /// The public key as a JWK Set (RFC 7517) for relying parties.
-    public var jwks: [String: Any] {
-        ["keys": [["kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": keyID,
-                   "x": Base64.encodeURL(publicKey.rawRepresentation)]]]
-    }
+    /// The public key, raw 32 bytes in base64url (the JWK's `x`).
+    public var publicKeyBase64URL: String { Base64.encodeURL(publicKey.rawRepresentation) }
 }

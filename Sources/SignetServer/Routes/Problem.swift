@@ -24,16 +24,23 @@ public struct Problem: HTTPResponseError, Sendable {
         self.retryAfter = retryAfter
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body: [String: any Sendable] = [
+    /// The `application/problem+json` body.
+    var body: [UInt8] {
+        let object: [String: any Sendable] = [
             "type": "about:blank", "title": status.reasonPhrase, "status": status.code, "code": code, "detail": detail,
         ]
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        // Only strings and an integer: serialisation cannot fail.
+        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
+    }
+
+    /// The response head: status, media type, no caching, and `Retry-After` when set.
+    var head: HTTPResponse {
         var headers: HTTPFields = [.contentType: "application/problem+json", .cacheControl: "no-store"]
         if let retryAfter { headers[.retryAfter] = String(max(1, retryAfter)) }
-        return Response(
-            status: status,
-            headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return HTTPResponse(status: status, headerFields: headers)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: head.headerFields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import Hummingbird
+import HTTPTypes
 import SignetCore
 import SignetMarket
 
@@ -20,18 +20,18 @@ struct RequestAuthenticator: Sendable {
         self.configuration = configuration
     }
 
-    /// Reads the body (bounded) and verifies the request's signature.
+    /// Verifies the request's signature over `head` and `body`.
     /// - Parameters:
     ///   - proofOfPossession: on registration, the raw public key being registered; the
     ///     signature's keyid MUST then be its base64url form and verify under it.
     /// - Returns: the body and the verified signature.
     /// - Throws: ``Problem`` for every failure (never a 500 for client mistakes).
-    func authenticate(_ request: Request, body: [UInt8], proofOfPossession: [UInt8]? = nil) async throws -> VerifiedRequestSignature {
-        var head = request.head
+    func authenticate(_ request: HTTPRequest, body: [UInt8], proofOfPossession: [UInt8]? = nil) async throws -> VerifiedRequestSignature {
+        var head = request
         head.scheme = configuration.publicScheme
         // Without a configured public URL, the authority the client addressed (Host) is used:
         // fine for direct connections; set a public URL behind a proxy so it is pinned.
-        head.authority = configuration.publicAuthority ?? request.head.authority
+        head.authority = configuration.publicAuthority ?? request.authority
         let identities = self.identities
         let nonces = self.nonces
         let keys = self.keys

@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import Logging
+import OpenAPIRuntime
+
+/// Turns every error of an API operation into an RFC 9457 problem response, so nothing reaches
+/// the transport as an unexplained 500.
+///
+/// The outermost middleware. Handlers and ``SignatureMiddleware`` throw ``Problem``s; the
+/// generated decoder throws `DecodingError`s (mapped to `invalid_json`, `unknown_field` or
+/// `invalid_field`); the runtime's own request errors keep their 4xx status. Anything else is
+/// logged (operation, cause and error, never the request or its body) and answered 500 `internal`.
+struct ProblemMiddleware: ServerMiddleware {
+    let logger: Logger
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let problem: Problem
+        do {
+            return try await next(request, body, metadata)
+        } catch let error as OpenAPIRuntime.ServerError {
+            problem = Self.problem(for: error.underlyingError, status: error.httpStatus) ?? internalFault(operationID, error.causeDescription, error.underlyingError)
+        } catch {
+            problem = Self.problem(for: error, status: .internalServerError) ?? internalFault(operationID, "unknown", error)
+        }
+        return (problem.head, HTTPBody(problem.body))
+    }
+
+    /// The problem for an error a client caused, or `nil` for a server fault.
+    static func problem(for error: any Error, status: HTTPResponse.Status) -> Problem? {
+        if let problem = error as? Problem { return problem }
+        if let decoding = error as? DecodingError { return problem(for: decoding) }
+        switch status.kind {
+        case .clientError:
+            let code = switch status.code {
+            case 415: "unsupported_media_type"
+            case 406: "not_acceptable"
+            default: "invalid_field"
+            }
+            return Problem(status, code: code, detail: "the request does not fit this operation (\(status.reasonPhrase.lowercased()))")
+        default:
+            return nil
+        }
+    }
+
+    /// The problem for a body the generated decoder refused.
+    static func problem(for error: DecodingError) -> Problem {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return Problem(.badRequest, code: "invalid_json", detail: "the body is not valid JSON")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return Problem(.badRequest, code: "invalid_json", detail: "the body must be a JSON object")
+        case .dataCorrupted(let context) where context.debugDescription.hasPrefix("Additional properties are disabled"):
+            return Problem(.badRequest, code: "unknown_field", detail: "unknown field \"\(path(context.codingPath))\"")
+        case .keyNotFound(let key, let context):
+            return Problem(.badRequest, code: "invalid_field", detail: "\"\(path(context.codingPath + [key]))\" is required")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return Problem(.badRequest, code: "invalid_field", detail: "\"\(path(context.codingPath))\" has the wrong type")
+        case .dataCorrupted(let context):
+            return Problem(.badRequest, code: "invalid_field", detail: "\"\(path(context.codingPath))\" has a value this operation does not accept")
+        @unknown default:
+            return Problem(.badRequest, code: "invalid_field", detail: "the body does not fit this operation")
+        }
+    }
+
+    /// A dotted field path such as `probe.values.3`.
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    private func internalFault(_ operationID: String, _ cause: String, _ error: any Error) -> Problem {
+        logger.error("operation failed", metadata: ["operation": "\(operationID)", "cause": "\(cause)", "error": "\(error)"])
+        return Problem(.internalServerError, code: "internal", detail: "an unexpected fault; nothing was half-written")
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+import SignetAPI
+
+/// Authenticates every `/v1` operation (RFC 9421) before its body is decoded.
+///
+/// Order of checks, each with its own problem code: media type (415), body size (413), then
+/// the signature (400/401). Registration requests are only read here: their `keyid` is the key in
+/// the body, which the handler checks once the body is decoded (proof of possession).
+/// Operations not listed as public are authenticated, so a new operation is closed by default.
+struct SignatureMiddleware: ServerMiddleware {
+    let authenticator: RequestAuthenticator
+    let maximumBodySize: Int
+
+    /// Operations without authentication (health, metadata); the spec marks them `security: []`.
+    static let publicOperations: Set<String> = [
+        Operations.GetHealth.id, Operations.GetReadiness.id, Operations.GetMetrics.id,
+        Operations.GetOpenAPIDocument.id, Operations.GetResultKeys.id,
+    ]
+    /// Operations signed with the key being registered rather than a registered one.
+    static let registrationOperations: Set<String> = [Operations.RegisterHolder.id, Operations.RegisterParty.id]
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        if Self.publicOperations.contains(operationID) {
+            return try await next(request, body, metadata)
+        }
+        var bytes: [UInt8] = []
+        let carriesBody = request.method == .post || request.method == .put
+        if carriesBody {
+            guard request.headerFields[.contentType].map(Self.isJSON) == true else {
+                throw Problem(.unsupportedMediaType, code: "unsupported_media_type", detail: "send the body as application/json")
+            }
+            do {
+                bytes = try await [UInt8](collecting: body ?? HTTPBody(), upTo: maximumBodySize)
+            } catch {
+                throw Problem(.contentTooLarge, code: "body_too_large", detail: "the body is larger than \(maximumBodySize) bytes")
+            }
+        }
+        let caller = Self.registrationOperations.contains(operationID) ? nil : try await authenticator.authenticate(request, body: bytes)
+        let signed = SignedRequest(head: request, body: bytes, caller: caller)
+        return try await SignedRequest.$current.withValue(signed) {
+            try await next(request, carriesBody ? HTTPBody(bytes) : body, metadata)
+        }
+    }
+
+    /// `application/json`, with or without parameters such as `charset`.
+    static func isJSON(_ contentType: String) -> Bool {
+        contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+}
