@@ -1,0 +1,94 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import OpenAPIRuntime
+import SignetAPI
+import SignetCore
+@testable import SignetServer
+import Testing
+
+/// How ProblemMiddleware answers what the generated code, the handlers and the runtime throw.
+struct ProblemMiddlewareTests {
+    /// The middleware's answer when the inner operation throws `error` wrapped as the runtime wraps it.
+    static func answer(to error: any Error) async throws -> (HTTPResponse, [String: Any]) {
+        let request = HTTPRequest(method: .post, scheme: "http", authority: "127.0.0.1", path: "/v1/holders")
+        let wrapped = OpenAPIRuntime.ServerError(
+            operationID: "registerHolder", request: request, requestBody: nil, requestMetadata: .init(),
+            causeDescription: "test", underlyingError: error)
+        let (response, body) = try await ProblemMiddleware(logger: Logger(label: "test")).intercept(
+            request, body: nil, metadata: .init(), operationID: "registerHolder") { _, _, _ in throw wrapped }
+        let bytes = try await [UInt8](collecting: try #require(body), upTo: 4096)
+        #expect(response.headerFields[.contentType] == "application/problem+json")
+        return (response, try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]))
+    }
+
+    /// The error the generated decoder throws for `json` as a holder registration.
+    static func decodingError(_ json: String) throws -> DecodingError {
+        do {
+            _ = try JSONDecoder().decode(Components.Schemas.HolderRegistration.self, from: Data(json.utf8))
+        } catch let error as DecodingError {
+            return error
+        }
+        throw Problem(.internalServerError, code: "test", detail: "\(json) decoded")
+    }
+
+    @Test(arguments: [
+        ("{\"public_key\":", "invalid_json", "not valid JSON"),
+        ("[1,2]", "invalid_json", "JSON object"),
+        ("{\"public_key\":\"k\",\"admin\":true}", "unknown_field", "\"admin\""),
+        ("{}", "invalid_field", "\"public_key\" is required"),
+        ("{\"public_key\":7}", "invalid_field", "\"public_key\" has the wrong type"),
+    ])
+    func decoderErrorsAre400WithTheirCode(json: String, code: String, detail: String) async throws {
+        let (response, problem) = try await Self.answer(to: try Self.decodingError(json))
+        #expect(response.status == .badRequest)
+        #expect(problem["code"] as? String == code)
+        #expect((problem["detail"] as? String)?.contains(detail) == true, "\(problem)")
+    }
+
+    @Test func problemsPassThroughWithRetryAfter() async throws {
+        let (response, problem) = try await Self.answer(to: Problem(.tooManyRequests, code: "rate_limited", detail: "later", retryAfter: 3))
+        #expect(response.status == .tooManyRequests)
+        #expect(response.headerFields[.retryAfter] == "3")
+        #expect(problem["code"] as? String == "rate_limited")
+    }
+
+    @Test func unexpectedFaultsAre500AndDescribeNothing() async throws {
+        struct StoreFault: Error, CustomStringConvertible { var description: String { "connection to db:5432 lost" } }
+        let (response, problem) = try await Self.answer(to: StoreFault())
+        #expect(response.status == .internalServerError)
+        #expect(problem["code"] as? String == "internal")
+        #expect((problem["detail"] as? String)?.contains("5432") == false)
+    }
+}
+
+/// Media types at the edges of the generated API.
+struct APIMediaTypeTests {
+    @Test func jsonWithParametersIsAccepted() async throws {
+        try await RegistrationRoutesTests.withAPI { client, _ in
+            let key = Curve25519.Signing.PrivateKey()
+            let body = RegistrationRoutesTests.registration(key)
+            var headers = try TestClientSigner(key: key, keyID: Base64.encodeURL(key.publicKey.rawRepresentation))
+                .headers(method: .post, path: "/v1/holders", body: body)
+            headers[.contentType] = "application/json; charset=utf-8"
+            try await client.execute(uri: "/v1/holders", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .created)
+            }
+        }
+    }
+
+    @Test func anAcceptHeaderThatExcludesTheAnswerIs406() async throws {
+        try await RegistrationRoutesTests.withAPI { client, _ in
+            try await client.execute(uri: "/healthz", method: .get, headers: [.accept: "application/json"]) { response in
+                #expect(response.status == .notAcceptable)
+                #expect(RegistrationRoutesTests.problemCode(response) == "not_acceptable")
+            }
+            try await client.execute(uri: "/healthz", method: .get, headers: [.accept: "text/*"]) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+}
