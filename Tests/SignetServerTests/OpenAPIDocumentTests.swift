@@ -41,7 +41,7 @@ struct OpenAPIDocumentTests {
     }
 }
 
-/// The hand-written routes and the OpenAPI description list the same operations.
+/// The router (generated operations plus the hand-written ledger routes) and the OpenAPI description list the same operations.
 struct RouteCoverageTests {
     /// `METHOD /path` for every operation in openapi.yaml, path parameters written `*`.
     static func documentedOperations() throws -> Set<String> {
