@@ -80,7 +80,8 @@ public actor Sequencer {
             startFlush()
         } else if !collecting {
             collecting = true
-            Task { await self.collect() }
+            // High priority, like the flush: see startFlush().
+            Task(priority: .high) { await self.collect() }
         }
     }
 
@@ -106,7 +107,11 @@ public actor Sequencer {
 
     private func startFlush() {
         flushing = true
-        Task { await self.flushLoop() }
+        // Deliberate: the flush holds the store's write lock (on SQLite, the process's one write
+        // gate) across several awaits; at default priority each resumption queues behind request
+        // handlers' CPU work while every other writer waits. Measured with `signet bench api`:
+        // +22 % probe and +40 % device-mode verifications per second on 2 cores.
+        Task(priority: .high) { await self.flushLoop() }
     }
 
     private func flushLoop() async {

@@ -39,7 +39,9 @@ final class SQLiteGroupCommit: Sendable {
                 state.flushing = true
                 return true
             }
-            if startFlushing { Task { await self.flushUntilEmpty() } }
+            // High priority: the flush holds the write gate across awaits, and every writer in
+            // the process waits for it (see Sequencer.startFlush for the measurement).
+            if startFlushing { Task(priority: .high) { await self.flushUntilEmpty() } }
         }
     }
 
