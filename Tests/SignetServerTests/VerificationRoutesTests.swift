@@ -97,6 +97,28 @@ struct VerificationRoutesTests {
         }
     }
 
+    /// The server caches parsed templates: a renewed template must be verified as renewed.
+    @Test func verificationAfterRenewalUsesTheRenewedTemplate() async throws {
+        try await RegistrationRoutesTests.withAPI { client, identities in
+            let alice = try await TestHolder.register(client)
+            let (oldFace, newFace) = (randomEmbedding(), randomEmbedding())
+            let template = try await alice.enroll(client, oldFace)
+            let shop = try await TestParty.register(client, approveWith: identities)
+            let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
+            let keys = try await JWTKeyCollection().add(jwksJSON: jwks)
+            func matches(_ probe: [Float]) async throws -> Bool {
+                let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+                let (status, answer, _) = try await shop.verify(client, template: template, token: token, probe: probe)
+                #expect(status == .ok)
+                return try await keys.verify(try #require(answer["result"] as? String), as: VerificationClaims.self).match
+            }
+            #expect(try await matches(oldFace))
+            #expect(try await alice.send(client, .put, "/v1/templates/\(template)", json: embeddingJSON(newFace)).0 == .ok)
+            #expect(try await matches(oldFace) == false)
+            #expect(try await matches(newFace))
+        }
+    }
+
     @Test func unapprovedPartyAndForeignTemplatesAreRefused() async throws {
         try await RegistrationRoutesTests.withAPI { client, _ in
             let alice = try await TestHolder.register(client)

@@ -131,10 +131,23 @@ extension SignetAPIHandler {
     }
 
     /// The stored template, parsed; a template deleted since the permission was granted is 404.
+    ///
+    /// Probe mode reads the 32-byte public key first and parses the helper data (n² floats: 1 MiB
+    /// at n = 512, plus its integrity hash) only when that version is not cached yet.
     private func protectedTemplate(_ id: String, services: APIServices) async throws -> ProtectedTemplate {
+        let key = try await services.templates.publicKey(id: id)
+        if let key, let cached = parsedTemplates.get(TemplateVersion(id: id, publicKey: key)) {
+            return cached
+        }
         guard let stored = try await services.templates.template(id: id) else {
             throw Problem(.notFound, code: "not_found", detail: "no such template")
         }
-        return try ProtectedTemplate(serializedBytes: stored.bytes)
+        let template = try ProtectedTemplate(serializedBytes: stored.bytes)
+        // Cached only when the row's key column names exactly this content (rows written before
+        // the column existed have none and are parsed every time).
+        if let storedKey = stored.publicKey, storedKey == template.publicKey {
+            parsedTemplates.put(TemplateVersion(id: id, publicKey: storedKey), template)
+        }
+        return template
     }
 }

@@ -5,6 +5,7 @@ import Prometheus
 import SignetAPI
 import SignetCore
 import SignetMarket
+import SignetVault
 
 /// Signet's implementation of the `APIProtocol` generated from openapi.yaml: one method per
 /// operation, in extensions by area (registration, templates, verification, operations).
@@ -20,6 +21,8 @@ struct SignetAPIHandler: APIProtocol {
     let authenticator: RequestAuthenticator?
     /// `nil` when metrics are not collected: `/metrics` then answers 404.
     let metrics: PrometheusCollectorRegistry?
+    /// Parsed templates for probe mode, keyed by id and public key (see ``TemplateVersion``).
+    let parsedTemplates = BoundedCache<TemplateVersion, ProtectedTemplate>(capacity: 256 << 20) { $0.dimension * $0.dimension * 4 }
 
     init(ledger: Ledger, services: APIServices?, metrics: PrometheusCollectorRegistry?) {
         self.ledger = ledger
@@ -82,4 +85,15 @@ struct SignetAPIHandler: APIProtocol {
                           retryAfter: Int(wait.rounded(.up)))
         }
     }
+}
+
+/// One version of a stored template: its id and its public key.
+///
+/// Renewal replaces a template's helper data and its codeword, so its public key changes too (a
+/// fresh random codeword; equal keys would take a collision of the key derivation). A parsed
+/// template cached under this key can therefore never be served after its template was renewed,
+/// on this instance or another one sharing the database, and a deleted one is not found at all.
+struct TemplateVersion: Hashable, Sendable {
+    let id: String
+    let publicKey: [UInt8]
 }
