@@ -153,7 +153,7 @@ let package = Package(
             dependencies: ["SignetMarket", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SignetStoreTests", dependencies: ["SignetStore", "SignetMarket", "SignetVault"], swiftSettings: swiftSettings),
+        .testTarget(name: "SignetStoreTests", dependencies: ["SignetStore", "SignetMarket", "SignetVault", "SignetTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SignetServerTests",
             dependencies: [

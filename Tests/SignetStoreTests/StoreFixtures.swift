@@ -1,6 +1,7 @@
 import Foundation
 import SignetLog
 import SignetStore
+import SignetTesting
 import Testing
 
 /// The backends every conformance test runs against.
@@ -29,6 +30,7 @@ actor PostgresGate {
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await PostgresTestDatabase.requireReachable(Backend.postgresURL!)
         while busy { await withCheckedContinuation { waiters.append($0) } }
         busy = true
         defer {
