@@ -1,5 +1,4 @@
 import NIOConcurrencyHelpers
-import NIOCore
 import SQLiteNIO
 
 /// Group commit for one connection's single-statement writes: statements that arrive while a
@@ -65,7 +64,19 @@ final class SQLiteGroupCommit: Sendable {
         let outcome: Result<[Result<[SQLiteRow], any Error>], any Error>
         do {
             outcome = .success(try await gate.withWriteAccess {
-                try await Self.transaction(statements, on: connection).get()
+                _ = try await connection.query("BEGIN IMMEDIATE")
+                var results: [Result<[SQLiteRow], any Error>] = []
+                results.reserveCapacity(statements.count)
+                for (sql, binds) in statements {
+                    do { results.append(.success(try await connection.query(sql, binds))) } catch { results.append(.failure(error)) }
+                }
+                do {
+                    _ = try await connection.query("COMMIT")
+                } catch {
+                    _ = try? await connection.query("ROLLBACK")
+                    throw error
+                }
+                return results
             })
         } catch {
             outcome = .failure(error)
@@ -76,31 +87,5 @@ final class SQLiteGroupCommit: Sendable {
         case .failure(let error):
             for pending in batch { pending.continuation.resume(throwing: error) }
         }
-    }
-
-    /// `BEGIN IMMEDIATE`, the statements in order, `COMMIT` (or `ROLLBACK` when it fails), chained
-    /// on NIO futures: one await for the whole transaction.
-    ///
-    /// Deliberate: awaiting each statement resumed this task on Swift's shared threads between
-    /// statements, and there it queued behind request handlers' CPU work while the process's write
-    /// gate stayed held (half of the gate's time in a profile). Chained futures hand each statement
-    /// to SQLite's thread pool straight from the previous one's completion, on the event loop.
-    private static func transaction(_ statements: [(String, [SQLiteData])], on connection: SQLiteConnection) -> EventLoopFuture<[Result<[SQLiteRow], any Error>]> {
-        let results = NIOLockedValueBox<[Result<[SQLiteRow], any Error>]>([])
-        var chain = connection.query("BEGIN IMMEDIATE").map { _ in }
-        for (sql, binds) in statements {
-            chain = chain.flatMap {
-                connection.query(sql, binds)
-                    .map { rows in results.withLockedValue { $0.append(.success(rows)) } }
-                    .recover { error in results.withLockedValue { $0.append(.failure(error)) } }
-            }
-        }
-        return chain
-            .flatMap {
-                connection.query("COMMIT").flatMapError { error in
-                    connection.query("ROLLBACK").flatMapThrowing { _ in throw error }.flatMapErrorThrowing { _ in throw error }
-                }
-            }
-            .map { _ in results.withLockedValue { $0 } }
     }
 }
