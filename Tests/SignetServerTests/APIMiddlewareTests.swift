@@ -7,6 +7,7 @@ import Logging
 import OpenAPIRuntime
 import SignetAPI
 import SignetCore
+import SignetStore
 @testable import SignetServer
 import Testing
 
@@ -89,6 +90,47 @@ struct APIMediaTypeTests {
             try await client.execute(uri: "/healthz", method: .get, headers: [.accept: "text/*"]) { response in
                 #expect(response.status == .ok)
             }
+        }
+    }
+
+    @Test func anUnknownRouteIsAProblem() async throws {
+        try await RegistrationRoutesTests.withRouter { router in
+            try await Application(router: router).test(.router) { client in
+                try await client.execute(uri: "/v1/nothing", method: .get) { response in
+                    #expect(response.status == .notFound)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    #expect(RegistrationRoutesTests.problemCode(response) == "not_found")
+                }
+            }
+        }
+    }
+}
+
+/// Registration is signed with the key in its body, so its signature is verified after decoding;
+/// an unsigned or digest-less registration still gets the signature codes, not a decoding error.
+struct RegistrationSignatureOrderTests {
+    @Test func unsignedRegistrationIsMissingSignature() async throws {
+        try await RegistrationRoutesTests.withAPI { client, _ in
+            try await client.execute(uri: "/v1/holders", method: .post, headers: [.contentType: "application/json"],
+                                     body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .unauthorized)
+                #expect(RegistrationRoutesTests.problemCode(response) == "missing_signature")
+            }
+        }
+    }
+
+    @Test func registrationWithoutContentDigestIsDigestMismatch() async throws {
+        try await RegistrationRoutesTests.withAPI { client, identities in
+            let key = Curve25519.Signing.PrivateKey()
+            let body = RegistrationRoutesTests.registration(key, extra: ["name": "Shop", "contact": "ops@shop.example"])
+            var headers = try TestClientSigner(key: key, keyID: Base64.encodeURL(key.publicKey.rawRepresentation))
+                .headers(method: .post, path: "/v1/parties", body: body)
+            headers[ContentDigest.field] = nil
+            try await client.execute(uri: "/v1/parties", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .badRequest)
+                #expect(RegistrationRoutesTests.problemCode(response) == "digest_mismatch")
+            }
+            #expect(try await identities.parties(status: nil).isEmpty)
         }
     }
 }

@@ -21,7 +21,7 @@ struct ProblemMiddleware: ServerMiddleware {
         do {
             return try await next(request, body, metadata)
         } catch let error as OpenAPIRuntime.ServerError {
-            problem = Self.problem(for: error.underlyingError, status: error.httpStatus) ?? internalFault(operationID, error.causeDescription, error.underlyingError)
+            problem = Self.problem(for: error.underlyingError, status: error.httpStatus, cause: error.causeDescription) ?? internalFault(operationID, error.causeDescription, error.underlyingError)
         } catch {
             problem = Self.problem(for: error, status: .internalServerError) ?? internalFault(operationID, "unknown", error)
         }
@@ -29,7 +29,9 @@ struct ProblemMiddleware: ServerMiddleware {
     }
 
     /// The problem for an error a client caused, or `nil` for a server fault.
-    static func problem(for error: any Error, status: HTTPResponse.Status) -> Problem? {
+    /// - Parameter cause: the runtime's sentence about a request it refused (a missing header, a
+    ///   media type), which describes only the client's own request.
+    static func problem(for error: any Error, status: HTTPResponse.Status, cause: String = "") -> Problem? {
         if let problem = error as? Problem { return problem }
         if let decoding = error as? DecodingError { return problem(for: decoding) }
         switch status.kind {
@@ -39,7 +41,8 @@ struct ProblemMiddleware: ServerMiddleware {
             case 406: "not_acceptable"
             default: "invalid_field"
             }
-            return Problem(status, code: code, detail: "the request does not fit this operation (\(status.reasonPhrase.lowercased()))")
+            let reason = cause.isEmpty || cause == "Unknown" ? status.reasonPhrase.lowercased() : String(cause.prefix(300))
+            return Problem(status, code: code, detail: "the request does not fit this operation: \(reason)")
         default:
             return nil
         }

@@ -40,10 +40,30 @@ struct SignatureMiddleware: ServerMiddleware {
                 throw Problem(.contentTooLarge, code: "body_too_large", detail: "the body is larger than \(maximumBodySize) bytes")
             }
         }
-        let caller = Self.registrationOperations.contains(operationID) ? nil : try await authenticator.authenticate(request, body: bytes)
+        let caller: VerifiedRequestSignature?
+        if Self.registrationOperations.contains(operationID) {
+            try Self.requireSignatureFields(request, carriesBody: carriesBody)
+            caller = nil
+        } else {
+            caller = try await authenticator.authenticate(request, body: bytes)
+        }
         let signed = SignedRequest(head: request, body: bytes, caller: caller)
         return try await SignedRequest.$current.withValue(signed) {
             try await next(request, carriesBody ? HTTPBody(bytes) : body, metadata)
+        }
+    }
+
+    /// The structural part of the signature check for a registration, whose key is only known once
+    /// the body is decoded: an unsigned or malformed request gets the same answer as on any other
+    /// operation, not a decoding error. The handler then verifies the signature itself.
+    static func requireSignatureFields(_ request: HTTPRequest, carriesBody: Bool) throws {
+        do {
+            _ = try UnverifiedRequestSignature(request: request, label: HTTPMessageVerifier.label, configuration: HTTPMessageVerifierConfiguration())
+            if carriesBody, request.headerFields[ContentDigest.field] == nil {
+                throw HTTPSignatureError.digestMismatch("the request has a body but no Content-Digest field")
+            }
+        } catch let error as HTTPSignatureError {
+            throw ErrorMapping.problem(for: error)
         }
     }
 

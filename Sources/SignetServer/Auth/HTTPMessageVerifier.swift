@@ -44,6 +44,9 @@ public struct HTTPMessageVerifier: Sendable {
         self.replayCheck = replayCheck
     }
 
+    /// The signature label Signet's API uses (RFC 9421 §4.1).
+    public static let label = "sig1"
+
     /// Verifies the signature labelled `label` on a request.
     /// - Parameters:
     ///   - request: The request head. `scheme` and `authority` SHOULD come from server
@@ -57,7 +60,7 @@ public struct HTTPMessageVerifier: Sendable {
     public func verify(
         _ request: HTTPRequest,
         body: some DataProtocol = [UInt8](),
-        label: String = "sig1",
+        label: String = HTTPMessageVerifier.label,
         now: Date
     ) async throws -> VerifiedRequestSignature {
         let unverified = try UnverifiedRequestSignature(request: request, label: label, configuration: configuration)
