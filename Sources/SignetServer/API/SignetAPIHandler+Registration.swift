@@ -23,7 +23,7 @@ extension SignetAPIHandler {
         let (services, _, authenticator) = try api()
         let registration = switch input.body { case .json(let body): body }
         let key = try Self.publicKey(registration.publicKey)
-        let party = try Self.mappingMarketErrors {
+        let party = try await Self.mappingMarketErrors {
             try Party(id: .random(.party), name: registration.name, contact: registration.contact,
                       publicKey: key, status: .pending, registeredAt: services.configuration.now())
         }
@@ -61,12 +61,7 @@ extension SignetAPIHandler {
         guard let bytes = Base64.decodeURL(text) else {
             throw Problem(.badRequest, code: "invalid_field", detail: "public_key must be base64url without padding")
         }
-        return try mappingMarketErrors { try validatedPublicKey(bytes) }
-    }
-
-    /// Runs `work`, turning ``MarketError``s into their problems.
-    static func mappingMarketErrors<T>(_ work: () throws -> T) throws -> T {
-        do { return try work() } catch let error as MarketError { throw ErrorMapping.problem(for: error) }
+        do { return try validatedPublicKey(bytes) } catch let error as MarketError { throw ErrorMapping.problem(for: error) }
     }
 
     /// Runs `work`, turning ``MarketError``s into their problems.

@@ -14,9 +14,7 @@ import SignetVault
 extension SignetAPIHandler {
     func createPermission(_ input: Operations.CreatePermission.Input) async throws -> Operations.CreatePermission.Output {
         let (services, recorder, _) = try api()
-        guard let holder = try? holder() else {
-            throw Problem(.forbidden, code: "holder_only", detail: "only a holder may grant a permission")
-        }
+        let holder = try holder()
         let request = switch input.body { case .json(let body): body }
         let ttl = Int(request.ttlSeconds ?? 600)
         guard (60...86_400).contains(ttl) else {
