@@ -53,11 +53,7 @@ final class TestClock: @unchecked Sendable {
 struct DeviceVerificationTests {
     @Test func deviceAnswersAChallengeAndTheMatchIsLoggedAndSigned() async throws {
         try await RegistrationRoutesTests.withAPI { client, identities in
-            let alice = try await TestHolder.register(client)
-            let face = randomEmbedding()
-            let template = try await alice.enroll(client, face)
-            let shop = try await TestParty.register(client, approveWith: identities)
-            let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let (alice, face, template, shop, token) = try await permittedScene(client, identities)
 
             let (created, challenge) = try await shop.challenge(client, template: template, token: token)
             #expect(created == .created)
@@ -69,8 +65,7 @@ struct DeviceVerificationTests {
             let signature = try await alice.sign(client, template: template, sample: face, challengeID: challengeID, nonce: nonce)
             let (status, answer) = try await shop.answer(client, template: template, token: token, challenge: challengeID, signature: signature)
             #expect(status == .ok)
-            let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
-            let claims = try await JWTKeyCollection().add(jwksJSON: jwks).verify(try #require(answer["result"] as? String), as: VerificationClaims.self)
+            let claims = try await resultClaims(client, answer)
             #expect(claims.match)
             #expect(claims.mode == "device")
 
@@ -88,17 +83,13 @@ struct DeviceVerificationTests {
 
     @Test func aSignatureFromAnotherKeyIsANoMatchAndConsumesThePermission() async throws {
         try await RegistrationRoutesTests.withAPI { client, identities in
-            let alice = try await TestHolder.register(client)
-            let template = try await alice.enroll(client, randomEmbedding())
-            let shop = try await TestParty.register(client, approveWith: identities)
-            let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let (_, _, template, shop, token) = try await permittedScene(client, identities)
             let challenge = try await shop.challenge(client, template: template, token: token).1
             let challengeID = try #require(challenge["id"] as? String)
             let forged = try Curve25519.Signing.PrivateKey().signature(for: Challenge.message(id: challengeID, nonce: try #require(challenge["nonce"] as? String)))
             let (status, answer) = try await shop.answer(client, template: template, token: token, challenge: challengeID, signature: Array(forged))
             #expect(status == .ok)
-            let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
-            #expect(!(try await JWTKeyCollection().add(jwksJSON: jwks).verify(try #require(answer["result"] as? String), as: VerificationClaims.self).match))
+            #expect(!(try await resultClaims(client, answer).match))
             #expect(try await shop.challenge(client, template: template, token: token).0 == .forbidden)
         }
     }
@@ -145,11 +136,7 @@ struct DeviceVerificationTests {
         var configuration = APIConfiguration()
         configuration.now = { clock.now() }
         try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, identities in
-            let alice = try await TestHolder.register(client)
-            let face = randomEmbedding()
-            let template = try await alice.enroll(client, face)
-            let shop = try await TestParty.register(client, approveWith: identities)
-            let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let (alice, face, template, shop, token) = try await permittedScene(client, identities)
             let challenge = try await shop.challenge(client, template: template, token: token).1
             let id = try #require(challenge["id"] as? String)
             let signature = try await alice.sign(client, template: template, sample: face, challengeID: id, nonce: try #require(challenge["nonce"] as? String))
@@ -162,10 +149,7 @@ struct DeviceVerificationTests {
 
     @Test func malformedDeviceRequestsAre400() async throws {
         try await RegistrationRoutesTests.withAPI { client, identities in
-            let alice = try await TestHolder.register(client)
-            let template = try await alice.enroll(client, randomEmbedding())
-            let shop = try await TestParty.register(client, approveWith: identities)
-            let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let (_, _, template, shop, token) = try await permittedScene(client, identities)
             let challenge = "c_AAAAAAAAAAAAAAAAAAAAAA"
             let base = "\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\""
             // Each variant of the request is a closed schema: the other mode's fields are unknown.
@@ -204,18 +188,13 @@ struct DeviceVerificationTests {
     /// Templates stored before schema v5 have no public-key column: the route parses the template.
     @Test func templatesWithoutAStoredKeyAreVerifiedFromTheirBytes() async throws {
         try await RegistrationRoutesTests.withAPI(templates: { LegacyTemplateStorage(base: $0) }) { client, identities in
-            let alice = try await TestHolder.register(client)
-            let face = randomEmbedding()
-            let template = try await alice.enroll(client, face)
-            let shop = try await TestParty.register(client, approveWith: identities)
-            let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let (alice, face, template, shop, token) = try await permittedScene(client, identities)
             let challenge = try await shop.challenge(client, template: template, token: token).1
             let id = try #require(challenge["id"] as? String)
             let signature = try await alice.sign(client, template: template, sample: face, challengeID: id, nonce: try #require(challenge["nonce"] as? String))
             let (status, answer) = try await shop.answer(client, template: template, token: token, challenge: id, signature: signature)
             #expect(status == .ok)
-            let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
-            #expect(try await JWTKeyCollection().add(jwksJSON: jwks).verify(try #require(answer["result"] as? String), as: VerificationClaims.self).match)
+            #expect(try await resultClaims(client, answer).match)
         }
     }
 }

@@ -48,6 +48,24 @@ extension TestHolder {
     }
 }
 
+/// A holder who enrolled a random face and gave an approved party one permission: where most
+/// verification tests start.
+func permittedScene(_ client: any TestClientProtocol, _ identities: SQLiteIdentityStorage) async throws
+    -> (alice: TestHolder, face: [Float], template: String, shop: TestParty, token: String) {
+    let alice = try await TestHolder.register(client)
+    let face = randomEmbedding()
+    let template = try await alice.enroll(client, face)
+    let shop = try await TestParty.register(client, approveWith: identities)
+    let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+    return (alice, face, template, shop, token)
+}
+
+/// The claims of a verification answer, checked with the server's published key set as a party would.
+func resultClaims(_ client: any TestClientProtocol, _ answer: [String: Any]) async throws -> VerificationClaims {
+    let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
+    return try await JWTKeyCollection().add(jwksJSON: jwks).verify(try #require(answer["result"] as? String), as: VerificationClaims.self)
+}
+
 struct VerificationRoutesTests {
     @Test func permittedVerificationIsLoggedBeforeItsSignedAnswer() async throws {
         try await RegistrationRoutesTests.withAPI { client, identities in
@@ -85,14 +103,10 @@ struct VerificationRoutesTests {
 
     @Test func impostorProbeIsANoMatchAndStillLogged() async throws {
         try await RegistrationRoutesTests.withAPI { client, identities in
-            let alice = try await TestHolder.register(client)
-            let template = try await alice.enroll(client, randomEmbedding())
-            let shop = try await TestParty.register(client, approveWith: identities)
-            let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let (_, _, template, shop, token) = try await permittedScene(client, identities)
             let (status, answer, _) = try await shop.verify(client, template: template, token: token, probe: randomEmbedding())
             #expect(status == .ok)
-            let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
-            let claims = try await JWTKeyCollection().add(jwksJSON: jwks).verify(try #require(answer["result"] as? String), as: VerificationClaims.self)
+            let claims = try await resultClaims(client, answer)
             #expect(!claims.match)
         }
     }
@@ -104,13 +118,11 @@ struct VerificationRoutesTests {
             let (oldFace, newFace) = (randomEmbedding(), randomEmbedding())
             let template = try await alice.enroll(client, oldFace)
             let shop = try await TestParty.register(client, approveWith: identities)
-            let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
-            let keys = try await JWTKeyCollection().add(jwksJSON: jwks)
             func matches(_ probe: [Float]) async throws -> Bool {
                 let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
                 let (status, answer, _) = try await shop.verify(client, template: template, token: token, probe: probe)
                 #expect(status == .ok)
-                return try await keys.verify(try #require(answer["result"] as? String), as: VerificationClaims.self).match
+                return try await resultClaims(client, answer).match
             }
             #expect(try await matches(oldFace))
             #expect(try await alice.send(client, .put, "/v1/templates/\(template)", json: embeddingJSON(newFace)).0 == .ok)
