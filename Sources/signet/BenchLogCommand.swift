@@ -3,7 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import NIOCore
-import SQLiteNIO
+import GRDB
 import SignetLog
 import SignetServer
 import SignetStore
@@ -95,35 +95,39 @@ struct BenchLogCommand: AsyncParsableCommand {
         return BenchRow(name: "baseline: SHA-256 leaf hash (1 core)", operations: count, seconds: elapsed.seconds)
     }
 
-    /// Plain inserts into a two-column table through the same driver, `rowsPerCommit` per transaction.
+    /// Plain inserts into a two-column table through the same library, `rowsPerCommit` per transaction.
     func measurePlainInserts(path: String, entry: [UInt8], rowsPerCommit: Int, label: String) async throws -> BenchRow {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path))
-        _ = try await connection.query("PRAGMA journal_mode = WAL")
-        _ = try await connection.query("PRAGMA synchronous = FULL")
-        _ = try await connection.query("CREATE TABLE t (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+        let database = try DatabaseQueue(path: path)
+        try await database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "CREATE TABLE t (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+        }
         let clock = ContinuousClock()
         let start = clock.now
         var next = 0
         let perStatement = min(rowsPerCommit, 512)
+        let data = Data(entry)
         while clock.now - start < .seconds(seconds) {
-            _ = try await connection.query("BEGIN")
-            var written = 0
-            while written < rowsPerCommit {
-                let n = min(perStatement, rowsPerCommit - written)
-                let placeholders = (0..<n).map { "(?\(2 * $0 + 1), ?\(2 * $0 + 2))" }.joined(separator: ",")
-                var binds: [SQLiteData] = []
-                for i in 0..<n {
-                    binds.append(.integer(next + i))
-                    binds.append(.blob(ByteBuffer(bytes: entry)))
+            let first = next
+            try await database.write { db in
+                var written = 0
+                while written < rowsPerCommit {
+                    let n = min(perStatement, rowsPerCommit - written)
+                    let statement = try db.cachedStatement(sql: "INSERT INTO t (idx, data) VALUES " + SQLiteBenchSQL.placeholders(rows: n))
+                    var values: [(any DatabaseValueConvertible)?] = []
+                    for i in 0..<n {
+                        values.append(first + written + i)
+                        values.append(data)
+                    }
+                    try statement.execute(arguments: StatementArguments(values))
+                    written += n
                 }
-                _ = try await connection.query("INSERT INTO t (idx, data) VALUES \(placeholders)", binds)
-                next += n
-                written += n
             }
-            _ = try await connection.query("COMMIT")
+            next += rowsPerCommit
         }
         let elapsed = clock.now - start
-        try await connection.close()
+        try database.close()
         return BenchRow(name: label, operations: next, seconds: elapsed.seconds)
     }
 
@@ -163,4 +167,10 @@ struct BenchLogCommand: AsyncParsableCommand {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// SQL text for the plain-insert baseline.
+private enum SQLiteBenchSQL {
+    /// `(?, ?), (?, ?), …` for `rows` two-column rows.
+    static func placeholders(rows: Int) -> String { Array(repeating: "(?, ?)", count: rows).joined(separator: ", ") }
 }

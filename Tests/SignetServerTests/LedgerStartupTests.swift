@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SQLiteNIO
+import GRDB
 import SignetLog
 import SignetServer
 import Testing
@@ -52,15 +52,15 @@ struct LedgerStartupTests {
         let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "c.test/log"), logger: Logger(label: "t"))
         for i in 0..<600 { _ = try await ledger.append(Array("entry \(i)".utf8)) }
         await ledger.close()
-        let db = try await SQLiteConnection.open(storage: .file(path: dir + "/signet.sqlite"))
+        let db = try DatabaseQueue(path: dir + "/signet.sqlite")
         switch corruption {
-        case .editedEntry: _ = try await db.query("UPDATE log_entries SET data = CAST('x' AS BLOB) WHERE idx = 10")
-        case .deletedEntry: _ = try await db.query("DELETE FROM log_entries WHERE idx = 599")
-        case .editedTile: _ = try await db.query("UPDATE log_tiles SET data = zeroblob(8192) WHERE level = 0 AND idx = 1")
-        case .forgedCheckpoint: _ = try await db.query("UPDATE log_checkpoint SET note = replace(note, '600', '601')")
-        case .extraEntry: _ = try await db.query("INSERT INTO log_entries (idx, data) VALUES (600, CAST('sneaky' AS BLOB))")
+        case .editedEntry: try await db.write { try $0.execute(sql: "UPDATE log_entries SET data = CAST('x' AS BLOB) WHERE idx = 10") }
+        case .deletedEntry: try await db.write { try $0.execute(sql: "DELETE FROM log_entries WHERE idx = 599") }
+        case .editedTile: try await db.write { try $0.execute(sql: "UPDATE log_tiles SET data = zeroblob(8192) WHERE level = 0 AND idx = 1") }
+        case .forgedCheckpoint: try await db.write { try $0.execute(sql: "UPDATE log_checkpoint SET note = replace(note, '600', '601')") }
+        case .extraEntry: try await db.write { try $0.execute(sql: "INSERT INTO log_entries (idx, data) VALUES (600, CAST('sneaky' AS BLOB))") }
         }
-        try await db.close()
+        try db.close()
         let error = await #expect(throws: ServerError.self) {
             try await Ledger.open(LedgerConfiguration(dataDirectory: dir), logger: Logger(label: "t"))
         }

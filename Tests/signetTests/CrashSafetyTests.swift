@@ -54,7 +54,7 @@ struct CrashSafetyTests {
                 if parts.count == 4, let number = Int(parts[1]), let index = UInt64(parts[3]) { acknowledged[index] = number }
             }
             if before == nil, acknowledged.count >= 1_500 {
-                let reader = try await SQLiteLogStorage.open(path: dataDir + "/signet.sqlite", readerCount: 1)
+                let reader = try await SQLiteLogStorage.open(path: dataDir + "/signet.sqlite")
                 before = try await reader.latestCheckpoint()
                 await reader.close()
             }

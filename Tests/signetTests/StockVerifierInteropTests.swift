@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SQLiteNIO
+import GRDB
 import SignetLog
 import SignetServer
 import SignetTesting
@@ -61,16 +61,16 @@ struct StockVerifierInteropTests {
         let ledger = try await makeLedger(in: directory.path, entries: 70_000)
         let vkey = ledger.verifier.vkey
         // Edit the database underneath the running server, as a compromised host would.
-        let connection = try await SQLiteConnection.open(storage: .file(path: directory.path + "/signet.sqlite"))
+        let connection = try DatabaseQueue(path: directory.path + "/signet.sqlite")
         switch tamper {
         case .levelZeroTile:
-            _ = try await connection.query("UPDATE log_tiles SET data = zeroblob(8192) WHERE level = 0 AND idx = 100")
+            try await connection.write { try $0.execute(sql: "UPDATE log_tiles SET data = zeroblob(8192) WHERE level = 0 AND idx = 100") }
         case .levelOneTile:
-            _ = try await connection.query("UPDATE log_tiles SET data = zeroblob(8192) WHERE level = 1 AND idx = 0")
+            try await connection.write { try $0.execute(sql: "UPDATE log_tiles SET data = zeroblob(8192) WHERE level = 1 AND idx = 0") }
         case .entry:
-            _ = try await connection.query("UPDATE log_entries SET data = CAST('forged' AS BLOB) WHERE idx = 25601")
+            try await connection.write { try $0.execute(sql: "UPDATE log_entries SET data = CAST('forged' AS BLOB) WHERE idx = 25601") }
         }
-        try await connection.close()
+        try connection.close()
         let result = try await withServer(ledger) { url in
             try await runProcessAsync(Self.verifier!, ["-url", url, "-vkey", vkey])
         }

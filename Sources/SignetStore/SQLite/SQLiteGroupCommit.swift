@@ -1,19 +1,24 @@
+import GRDB
 import NIOConcurrencyHelpers
-import SQLiteNIO
 
-/// Group commit for one connection's single-statement writes: statements that arrive while a
-/// commit is under way run together in the next transaction, so many requests share one fsync.
+/// Group commit for one database's short writes: jobs that arrive while a commit is under way run
+/// together in the next transaction, so many requests share one fsync and one trip to the writer.
 ///
-/// Each caller resumes only after the transaction holding its statement has committed, so a
-/// returned write is as durable as with autocommit (`synchronous = FULL`). Statements run in
-/// arrival order and see each other's effects, exactly as if run one after another. A statement
-/// that fails (say, a UNIQUE violation) fails alone: SQLite rolls back that statement, not the
-/// transaction. If `BEGIN` or `COMMIT` fails, every statement of the batch fails.
+/// Each caller resumes only after the transaction holding its job has committed, so a returned
+/// write is as durable as with autocommit (`synchronous = FULL`). Jobs run in arrival order and
+/// see each other's effects, exactly as if run one after another. Each job runs in its own
+/// savepoint: a job that throws (say, on a UNIQUE violation) is rolled back and fails alone. If
+/// `BEGIN` or `COMMIT` fails, every job of the batch fails.
+///
+/// Why jobs are synchronous closures: the whole batch is one access to the writer connection,
+/// with cached prepared statements, run in place (``DatabaseWriter/writeInPlace(_:)``), so the
+/// write gate is held for microseconds per job instead of a thread hand-off per statement.
 final class SQLiteGroupCommit: Sendable {
+    /// One job: `run` executes it inside the batch and keeps its outcome; `finish` resumes the
+    /// caller with that outcome after COMMIT, or with the batch's error.
     private struct Pending: Sendable {
-        let sql: String
-        let binds: [SQLiteData]
-        let continuation: CheckedContinuation<[SQLiteRow], any Error>
+        let run: @Sendable (Database) -> Void
+        let finish: @Sendable ((any Error)?) -> Void
     }
 
     private struct State {
@@ -21,28 +26,49 @@ final class SQLiteGroupCommit: Sendable {
         var flushing = false
     }
 
-    private let connection: SQLiteConnection
+    private let database: any DatabaseWriter
     private let gate: SQLiteWriteGate
     private let state = NIOLockedValueBox(State())
 
-    init(connection: SQLiteConnection, gate: SQLiteWriteGate) {
-        self.connection = connection
+    init(database: any DatabaseWriter, gate: SQLiteWriteGate) {
+        self.database = database
         self.gate = gate
     }
 
-    /// Runs one writing statement in the next group transaction and returns its rows once committed.
-    func write(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
-        try await withCheckedThrowingContinuation { continuation in
+    /// Runs `job` in the next group transaction and returns its result once committed.
+    func write<T: Sendable>(_ job: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let outcome = NIOLockedValueBox<Result<T, any Error>?>(nil)
+            let pending = Pending(
+                run: { db in
+                    let result = Result { try Self.inSavepoint(db, job) }
+                    outcome.withLockedValue { $0 = result }
+                },
+                finish: { batchError in
+                    if let batchError { return continuation.resume(throwing: batchError) }
+                    continuation.resume(with: outcome.withLockedValue { $0 } ?? .failure(StoreError(.unavailable, "a SQLite job was not run")))
+                })
             let startFlushing = state.withLockedValue { state -> Bool in
-                state.pending.append(Pending(sql: sql, binds: binds, continuation: continuation))
+                state.pending.append(pending)
                 guard !state.flushing else { return false }
                 state.flushing = true
                 return true
             }
-            // High priority: the flush holds the write gate across awaits, and every writer in
-            // the process waits for it (see Sequencer.startFlush for the measurement).
-            if startFlushing { Task(priority: .high) { await self.flushUntilEmpty() } }
+            // Default priority on purpose: see Sequencer.startFlush.
+            if startFlushing { Task { await self.flushUntilEmpty() } }
         }
+    }
+
+    /// Runs one statement and returns its rows, mapped by `row` inside the transaction.
+    func write<T: Sendable>(_ sql: String, _ arguments: StatementArguments = [], row: @escaping @Sendable (Row) throws -> T?) async throws -> [T] {
+        try await write { db in
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).compactMap(row)
+        }
+    }
+
+    /// Runs one statement that returns no rows.
+    func execute(_ sql: String, _ arguments: StatementArguments = []) async throws {
+        try await write { db in try db.cachedStatement(sql: sql).execute(arguments: arguments) }
     }
 
     private func flushUntilEmpty() async {
@@ -58,34 +84,32 @@ final class SQLiteGroupCommit: Sendable {
         }
     }
 
-    private func flush(_ batch: [Pending]) async {
-        let connection = self.connection
-        let statements = batch.map { ($0.sql, $0.binds) }
-        let outcome: Result<[Result<[SQLiteRow], any Error>], any Error>
-        do {
-            outcome = .success(try await gate.withWriteAccess {
-                _ = try await connection.query("BEGIN IMMEDIATE")
-                var results: [Result<[SQLiteRow], any Error>] = []
-                results.reserveCapacity(statements.count)
-                for (sql, binds) in statements {
-                    do { results.append(.success(try await connection.query(sql, binds))) } catch { results.append(.failure(error)) }
-                }
-                do {
-                    _ = try await connection.query("COMMIT")
-                } catch {
-                    _ = try? await connection.query("ROLLBACK")
-                    throw error
-                }
-                return results
-            })
-        } catch {
-            outcome = .failure(error)
+    /// Runs `job` in a savepoint, so a job that throws leaves no partial writes in the batch.
+    private static func inSavepoint<T>(_ db: Database, _ job: (Database) throws -> T) throws -> T {
+        var value: T?
+        try db.inSavepoint {
+            value = try job(db)
+            return .commit
         }
-        switch outcome {
-        case .success(let results):
-            for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
-        case .failure(let error):
-            for pending in batch { pending.continuation.resume(throwing: error) }
+        guard let value else { throw StoreError(.unavailable, "a SQLite job committed without a result") }
+        return value
+    }
+
+    private func flush(_ batch: [Pending]) async {
+        let database = self.database
+        do {
+            try await gate.withWriteAccess {
+                try database.writeInPlace { db in
+                    try db.inTransaction(.immediate) {
+                        for job in batch { job.run(db) }
+                        return .commit
+                    }
+                }
+            }
+            for job in batch { job.finish(nil) }
+        } catch {
+            // BEGIN or COMMIT failed: nothing of this batch is durable, so every job fails.
+            for job in batch { job.finish(error) }
         }
     }
 }

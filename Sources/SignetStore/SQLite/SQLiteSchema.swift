@@ -1,5 +1,4 @@
-import Logging
-import SQLiteNIO
+import GRDB
 
 /// Connection settings and versioned schema migrations for SQLite.
 enum SQLiteSchema {
@@ -37,15 +36,13 @@ enum SQLiteSchema {
         ],
     ]
 
-    /// Opens a connection to `path`, configured and migrated to the latest schema.
+    /// Opens `path`, configured and migrated to the latest schema under the file's write gate.
     /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
-    static func openMigrated(path: String, busyTimeoutMilliseconds: Int, gate: SQLiteWriteGate) async throws -> SQLiteConnection {
+    static func openMigrated(path: String, busyTimeoutMilliseconds: Int, gate: SQLiteWriteGate) async throws -> any DatabaseWriter {
         do {
-            let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
-            let connection = try await SQLiteConnection.open(storage: storage, logger: Logger(label: "signet.store.sqlite"))
-            try await configure(connection, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            try await gate.withWriteAccess { try await migrate(connection) }
-            return connection
+            let database = try open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            try await gate.withWriteAccess { try await database.writeWithoutTransaction { try migrate($0) } }
+            return database
         } catch let error as StoreError {
             throw error
         } catch {
@@ -53,30 +50,41 @@ enum SQLiteSchema {
         }
     }
 
-    /// WAL for concurrent readers; `synchronous = FULL` so a commit is on disk before it returns.
-    static func configure(_ connection: SQLiteConnection, busyTimeoutMilliseconds: Int) async throws {
-        _ = try await connection.query("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
-        _ = try await connection.query("PRAGMA journal_mode = WAL")
-        _ = try await connection.query("PRAGMA synchronous = FULL")
+    /// Opens `path` without migrating: a WAL-mode pool (one writer, concurrent readers) for a
+    /// file, a private database for `":memory:"`.
+    ///
+    /// Deliberate: `synchronous = FULL` on the writer (GRDB's WAL setup picks NORMAL), so a
+    /// commit is on disk before it returns; an acknowledged ledger entry must survive power loss.
+    /// `allowsUnsafeTransactions`: the ledger's batch spans several accesses to the writer
+    /// (``SQLiteLogStorage/withWriter(_:)``), always inside the file's ``SQLiteWriteGate``.
+    static func open(path: String, busyTimeoutMilliseconds: Int) throws -> any DatabaseWriter {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
+        configuration.allowsUnsafeTransactions = true
+        configuration.label = "signet.store.sqlite"
+        let database: any DatabaseWriter
+        if path == ":memory:" {
+            database = try DatabaseQueue(configuration: configuration)
+        } else {
+            database = try DatabasePool(path: path, configuration: configuration)
+        }
+        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        return database
     }
 
     /// Brings the schema to `target` (default: the latest version) in one transaction.
-    static func migrate(_ connection: SQLiteConnection, to target: Int = migrations.count) async throws {
-        _ = try await connection.query("BEGIN IMMEDIATE")
-        do {
-            _ = try await connection.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            let current = try await connection.query("SELECT max(version) AS v FROM schema_version").first?.column("v")?.integer ?? 0
+    static func migrate(_ db: Database, to target: Int = migrations.count) throws {
+        try db.inTransaction(.immediate) {
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            let current = try Int.fetchOne(db, sql: "SELECT max(version) FROM schema_version") ?? 0
             guard current <= migrations.count else {
                 throw StoreError(.schemaTooNew, "database schema version \(current) is newer than this build (\(migrations.count))")
             }
             for version in (current + 1)...max(current + 1, target) where version <= target {
-                for statement in migrations[version - 1] { _ = try await connection.query(statement) }
-                _ = try await connection.query("INSERT INTO schema_version (version) VALUES (?1)", [.integer(version)])
+                for statement in migrations[version - 1] { try db.execute(sql: statement) }
+                try db.execute(sql: "INSERT INTO schema_version (version) VALUES (?)", arguments: [version])
             }
-            _ = try await connection.query("COMMIT")
-        } catch {
-            _ = try? await connection.query("ROLLBACK")
-            throw error
+            return .commit
         }
     }
 }

@@ -1,17 +1,15 @@
 import Foundation
-import Logging
-import NIOCore
-import SQLiteNIO
+import GRDB
 import SignetVault
 
-/// Protected templates in the embedded SQLite database (own connection, like the identity
-/// store; writes pass the file's ``SQLiteWriteGate``).
+/// Protected templates in the embedded SQLite database (its own pool, like the identity store;
+/// writes pass the file's ``SQLiteWriteGate``).
 public final class SQLiteTemplateStorage: TemplateStorage {
-    private let connection: SQLiteConnection
+    private let database: any DatabaseWriter
     private let gate: SQLiteWriteGate
 
-    private init(connection: SQLiteConnection, gate: SQLiteWriteGate) {
-        self.connection = connection
+    private init(database: any DatabaseWriter, gate: SQLiteWriteGate) {
+        self.database = database
         self.gate = gate
     }
 
@@ -19,59 +17,63 @@ public final class SQLiteTemplateStorage: TemplateStorage {
     /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
     public static func open(path: String, busyTimeoutMilliseconds: Int = 10_000) async throws -> SQLiteTemplateStorage {
         let gate = SQLiteWriteGate.shared(path: path)
-        return SQLiteTemplateStorage(connection: try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, gate: gate), gate: gate)
+        return SQLiteTemplateStorage(database: try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, gate: gate), gate: gate)
     }
 
-    /// Closes the connection.
-    public func close() async { try? await connection.close() }
+    /// Closes the database's connections.
+    public func close() async { try? database.close() }
 
     public func insert(_ template: StoredTemplate) async throws {
-        _ = try await connection.write(
-            "INSERT INTO templates (id, holder_id, data, updated_at, public_key) VALUES (?1, ?2, ?3, ?4, ?5)",
-            [.text(template.id), .text(template.holderID), .blob(ByteBuffer(bytes: template.bytes)), .float(template.updatedAt.timeIntervalSince1970),
-             Self.optionalBlob(template.publicKey)], through: gate)
-    }
-
-    public func template(id: String, holderID: String) async throws -> StoredTemplate? {
-        try await select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = ?1 AND holder_id = ?2", [.text(id), .text(holderID)]).first
-    }
-
-    public func template(id: String) async throws -> StoredTemplate? {
-        try await select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = ?1", [.text(id)]).first
-    }
-
-    public func publicKey(id: String) async throws -> [UInt8]? {
-        let rows = try await connection.query("SELECT public_key FROM templates WHERE id = ?1", [.text(id)])
-        return rows.first?.column("public_key")?.blob.map { Array($0.readableBytesView) }
-    }
-
-    public func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
-        let rows = try await connection.write(
-            "UPDATE templates SET data = ?1, updated_at = ?2, public_key = ?5 WHERE id = ?3 AND holder_id = ?4 RETURNING 1 AS changed",
-            [.blob(ByteBuffer(bytes: bytes)), .float(date.timeIntervalSince1970), .text(id), .text(holderID), Self.optionalBlob(publicKey)], through: gate)
-        return !rows.isEmpty
-    }
-
-    public func delete(id: String, holderID: String) async throws -> Bool {
-        let rows = try await connection.write(
-            "DELETE FROM templates WHERE id = ?1 AND holder_id = ?2 RETURNING 1 AS deleted", [.text(id), .text(holderID)], through: gate)
-        return !rows.isEmpty
-    }
-
-    public func templateIDs(holderID: String) async throws -> [String] {
-        try await connection.query("SELECT id FROM templates WHERE holder_id = ?1 ORDER BY updated_at, id", [.text(holderID)]).compactMap { $0.column("id")?.string }
-    }
-
-    private func select(_ sql: String, _ binds: [SQLiteData]) async throws -> [StoredTemplate] {
-        try await connection.query(sql, binds).compactMap { row in
-            guard let id = row.column("id")?.string, let holder = row.column("holder_id")?.string,
-                  let data = row.column("data")?.blob, let at = row.column("updated_at")?.double else { return nil }
-            let key = row.column("public_key")?.blob.map { Array($0.readableBytesView) }
-            return StoredTemplate(id: id, holderID: holder, bytes: Array(data.readableBytesView), updatedAt: Date(timeIntervalSince1970: at), publicKey: key)
+        let arguments: StatementArguments = [template.id, template.holderID, Data(template.bytes), template.updatedAt.timeIntervalSince1970, template.publicKey.map { Data($0) }]
+        try await database.write(through: gate) { db in
+            try db.cachedStatement(sql: "INSERT INTO templates (id, holder_id, data, updated_at, public_key) VALUES (?, ?, ?, ?, ?)").execute(arguments: arguments)
         }
     }
 
-    private static func optionalBlob(_ bytes: [UInt8]?) -> SQLiteData {
-        bytes.map { .blob(ByteBuffer(bytes: $0)) } ?? .null
+    public func template(id: String, holderID: String) async throws -> StoredTemplate? {
+        try select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = ? AND holder_id = ?", [id, holderID]).first
+    }
+
+    public func template(id: String) async throws -> StoredTemplate? {
+        try select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = ?", [id]).first
+    }
+
+    public func publicKey(id: String) async throws -> [UInt8]? {
+        try database.readInPlace { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT public_key FROM templates WHERE id = ?"), arguments: [id]).map(Array.init)
+        }
+    }
+
+    public func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
+        let arguments: StatementArguments = [Data(bytes), date.timeIntervalSince1970, publicKey.map { Data($0) }, id, holderID]
+        return try await database.write(through: gate) { db in
+            try db.cachedStatement(sql: "UPDATE templates SET data = ?, updated_at = ?, public_key = ? WHERE id = ? AND holder_id = ?").execute(arguments: arguments)
+            return db.changesCount > 0
+        }
+    }
+
+    public func delete(id: String, holderID: String) async throws -> Bool {
+        try await database.write(through: gate) { db in
+            try db.cachedStatement(sql: "DELETE FROM templates WHERE id = ? AND holder_id = ?").execute(arguments: [id, holderID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func templateIDs(holderID: String) async throws -> [String] {
+        try await database.read { db in
+            try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM templates WHERE holder_id = ? ORDER BY updated_at, id"), arguments: [holderID])
+        }
+    }
+
+    /// Lookups by key, on the calling thread (see ``DatabaseReader/readInPlace(_:)``).
+    private func select(_ sql: String, _ arguments: StatementArguments) throws -> [StoredTemplate] {
+        try database.readInPlace { db in
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).compactMap { row in
+                guard let id = try row.value("id", as: String.self), let holder = try row.value("holder_id", as: String.self),
+                      let data = try row.value("data", as: Data.self), let at = try row.value("updated_at", as: Double.self) else { return nil }
+                let key = try row.value("public_key", as: Data.self).map(Array.init)
+                return StoredTemplate(id: id, holderID: holder, bytes: Array(data), updatedAt: Date(timeIntervalSince1970: at), publicKey: key)
+            }
+        }
     }
 }

@@ -1,16 +1,15 @@
 import Foundation
 import NIOConcurrencyHelpers
-import SQLiteNIO
+import GRDB
 
 /// Lets one writer at a time, in this process, into a SQLite database file.
 ///
-/// Why: the ledger, identity and template stores each hold a connection to the same file. Left
-/// alone, their writes contend for SQLite's write lock inside `sqlite3_step`, where the busy
-/// handler sleeps on one of NIO's blocking-pool threads (one per core). With every pool thread
-/// parked in a busy handler, the ledger's open transaction cannot reach `COMMIT` and the server
-/// stalls for the whole busy timeout; with more threads, statements fail with
-/// `SQLITE_BUSY_SNAPSHOT` instead. Waiting here, in an async FIFO queue that holds no thread,
-/// removes both: SQLite's own lock then only arbitrates between processes.
+/// Why: the ledger, identity and template stores each open their own database pool on the same
+/// file, so each has its own writer connection. Left alone, those writers contend for SQLite's
+/// write lock inside `sqlite3_step`, where the busy handler sleeps on a thread, and the ledger's
+/// batch (which spans several accesses) could see another writer slip in between them. Waiting
+/// here, in an async FIFO queue that holds no thread, removes both: SQLite's own lock then only
+/// arbitrates between processes.
 final class SQLiteWriteGate: Sendable {
     private struct State {
         var locked = false
@@ -67,9 +66,20 @@ final class SQLiteWriteGate: Sendable {
     }
 }
 
-extension SQLiteConnection {
-    /// Runs one writing statement through `gate`.
-    func write(_ sql: String, _ binds: [SQLiteData] = [], through gate: SQLiteWriteGate) async throws -> [SQLiteRow] {
-        try await gate.withWriteAccess { try await self.query(sql, binds) }
+extension DatabaseWriter {
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer, through `gate`, on the
+    /// calling thread (see ``writeInPlace(_:)``).
+    func write<T: Sendable>(through gate: SQLiteWriteGate, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await gate.withWriteAccess {
+            try self.writeInPlace { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError(.unavailable, "a SQLite transaction committed without a result") }
+                return result
+            }
+        }
     }
 }
