@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SignetMarket
 @testable import SignetStore
 import Testing
 
@@ -69,5 +70,24 @@ struct SQLiteGroupCommitTests {
             let level = try await database.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
             #expect(level == 2)
         }
+    }
+}
+
+/// A row with a value of the wrong type (a damaged or hand-edited file) fails the lookup with an
+/// error; GRDB's subscript would have trapped and taken the server down.
+struct SQLiteDamagedRowTests {
+    @Test func aWronglyTypedColumnThrowsInsteadOfTrapping() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-damaged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("signet.sqlite").path
+        let store = try await SQLiteIdentityStorage.open(path: path)
+        let id = PrincipalID.random(.holder)
+        // registered_at must be a number; 'yesterday' cannot be read as one.
+        try await store.execute("INSERT INTO holders (id, public_key, registered_at) VALUES (?, ?, 'yesterday')", [id.rawValue, Data(repeating: 7, count: 32)])
+        await #expect(throws: (any Error).self) { try await store.holder(id) }
+        // The store keeps answering other lookups.
+        #expect(try await store.holder(.random(.holder)) == nil)
+        await store.close()
     }
 }
