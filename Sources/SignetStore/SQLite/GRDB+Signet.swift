@@ -14,9 +14,10 @@ extension DatabaseReader {
     /// Runs a short read on the calling thread, on one of the pool's reader connections.
     ///
     /// Deliberate: a point lookup takes microseconds, while `await read` hands it to a reader
-    /// thread and back: two context switches that cost more than the lookup itself (on the
-    /// 2-core bench machine they showed up as 12 % of all CPU time in the scheduler). Use it
-    /// for lookups by key only; scans keep the asynchronous `read`.
+    /// thread and back, two context switches (thread switching was about a third of all CPU
+    /// samples in `signet bench api`). On its own this did not move the bench beyond its noise;
+    /// it removes two of the hand-offs a verification pays. Use it for lookups by key only;
+    /// scans keep the asynchronous `read`.
     func readInPlace<T>(_ body: (Database) throws -> T) throws -> T {
         try read(body)
     }

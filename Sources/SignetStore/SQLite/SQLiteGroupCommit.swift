@@ -2,7 +2,7 @@ import GRDB
 import NIOConcurrencyHelpers
 
 /// Group commit for one database's short writes: jobs that arrive while a commit is under way run
-/// together in the next transaction, so many requests share one fsync and one trip to the writer.
+/// together in the next transaction, so many requests share one fsync and one access to the writer.
 ///
 /// Each caller resumes only after the transaction holding its job has committed, so a returned
 /// write is as durable as with autocommit (`synchronous = FULL`). Jobs run in arrival order and
