@@ -3,19 +3,19 @@ import Foundation
 import SignetLog
 import SignetMarket
 @testable import SignetStore
+import SignetTesting
 import Testing
 
 /// Opens a fresh identity store of `backend`.
 func withFreshIdentityStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any IdentityStorage & NonceStorage & HolderActivityStorage & PermissionStorage & RateLimitStorage) async throws -> T) async throws -> T {
     switch backend {
     case .sqlite:
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-identity-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try await SQLiteIdentityStorage.open(path: dir.appendingPathComponent("signet.sqlite").path)
-        let result = await Result { try await body(store) }
-        await store.close()
-        return try result.get()
+        return try await withTemporaryDirectory("signet-identity") { dir in
+            let store = try await SQLiteIdentityStorage.open(path: dir + "/signet.sqlite")
+            let result = await Result { try await body(store) }
+            await store.close()
+            return try result.get()
+        }
     case .postgres:
         return try await PostgresGate.shared.run {
             let store = try await PostgresIdentityStorage.connect(url: Backend.postgresURL!)
@@ -168,23 +168,22 @@ extension IdentityStorageConformanceTests {
 
 struct SchemaMigrationTests {
     @Test func sqliteMigratesFromTheFirstSchemaKeepingTheLog() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-migrate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("signet.sqlite").path
-        // A database as the previous release left it: schema 1, with log entries.
-        try await SQLiteLogStorage.testingOnlyCreateSchema(path: path, version: 1)
-        let signer = try NoteSigner(generatingFor: "migrate.test/log")
-        let old = try await SQLiteLogStorage.open(path: path, migrate: false)
-        let sequencer = Sequencer(storage: old, signer: signer)
-        for i in 0..<50 { _ = try await sequencer.append(Array("old \(i)".utf8)) }
-        await old.close()
-        // Opening with this build migrates to the latest schema; the log still verifies.
-        let identity = try await SQLiteIdentityStorage.open(path: path)
-        try await identity.insert(Holder(id: .random(.holder), publicKey: IdentityStorageConformanceTests.key(), registeredAt: Date()))
-        await identity.close()
-        let reopened = try await SQLiteLogStorage.open(path: path)
-        #expect(try await LogIntegrity.check(storage: reopened, verifier: signer.verifier).checkpoint?.checkpoint.size == 50)
-        await reopened.close()
+        try await withTemporaryDirectory("signet-migrate") { dir in
+            let path = dir + "/signet.sqlite"
+            // A database as the previous release left it: schema 1, with log entries.
+            try await SQLiteLogStorage.testingOnlyCreateSchema(path: path, version: 1)
+            let signer = try NoteSigner(generatingFor: "migrate.test/log")
+            let old = try await SQLiteLogStorage.open(path: path, migrate: false)
+            let sequencer = Sequencer(storage: old, signer: signer)
+            for i in 0..<50 { _ = try await sequencer.append(Array("old \(i)".utf8)) }
+            await old.close()
+            // Opening with this build migrates to the latest schema; the log still verifies.
+            let identity = try await SQLiteIdentityStorage.open(path: path)
+            try await identity.insert(Holder(id: .random(.holder), publicKey: IdentityStorageConformanceTests.key(), registeredAt: Date()))
+            await identity.close()
+            let reopened = try await SQLiteLogStorage.open(path: path)
+            #expect(try await LogIntegrity.check(storage: reopened, verifier: signer.verifier).checkpoint?.checkpoint.size == 50)
+            await reopened.close()
+        }
     }
 }

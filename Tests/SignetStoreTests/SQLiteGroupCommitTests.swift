@@ -2,21 +2,21 @@ import Foundation
 import GRDB
 import SignetMarket
 @testable import SignetStore
+import SignetTesting
 import Testing
 
 /// The identity store's group commit, directly: many concurrent jobs share transactions, each
 /// caller sees its own outcome, and a failing job fails alone, leaving nothing behind.
 struct SQLiteGroupCommitTests {
     static func withGroupCommit(_ body: @Sendable (SQLiteGroupCommit, any DatabaseWriter) async throws -> Void) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-group-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("g.sqlite").path
-        let database = try SQLiteSchema.open(path: path, busyTimeoutMilliseconds: 1000)
-        try await database.write { try $0.execute(sql: "CREATE TABLE t (k INTEGER PRIMARY KEY, v INTEGER NOT NULL)") }
-        let group = SQLiteGroupCommit(database: database, gate: .shared(path: path))
-        defer { try? database.close() }
-        try await body(group, database)
+        try await withTemporaryDirectory("signet-group") { dir in
+            let path = dir + "/g.sqlite"
+            let database = try SQLiteSchema.open(path: path, busyTimeoutMilliseconds: 1000)
+            try await database.write { try $0.execute(sql: "CREATE TABLE t (k INTEGER PRIMARY KEY, v INTEGER NOT NULL)") }
+            let group = SQLiteGroupCommit(database: database, gate: .shared(path: path))
+            defer { try? database.close() }
+            try await body(group, database)
+        }
     }
 
     @Test func concurrentWritesAllCommitAndAFailureStaysAlone() async throws {
@@ -77,17 +77,15 @@ struct SQLiteGroupCommitTests {
 /// error; GRDB's subscript would have trapped and taken the server down.
 struct SQLiteDamagedRowTests {
     @Test func aWronglyTypedColumnThrowsInsteadOfTrapping() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-damaged-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("signet.sqlite").path
-        let store = try await SQLiteIdentityStorage.open(path: path)
-        let id = PrincipalID.random(.holder)
-        // registered_at must be a number; 'yesterday' cannot be read as one.
-        try await store.execute("INSERT INTO holders (id, public_key, registered_at) VALUES (?, ?, 'yesterday')", [id.rawValue, Data(repeating: 7, count: 32)])
-        await #expect(throws: (any Error).self) { try await store.holder(id) }
-        // The store keeps answering other lookups.
-        #expect(try await store.holder(.random(.holder)) == nil)
-        await store.close()
+        try await withTemporaryDirectory("signet-damaged") { dir in
+            let store = try await SQLiteIdentityStorage.open(path: dir + "/signet.sqlite")
+            let id = PrincipalID.random(.holder)
+            // registered_at must be a number; 'yesterday' cannot be read as one.
+            try await store.execute("INSERT INTO holders (id, public_key, registered_at) VALUES (?, ?, 'yesterday')", [id.rawValue, Data(repeating: 7, count: 32)])
+            await #expect(throws: (any Error).self) { try await store.holder(id) }
+            // The store keeps answering other lookups.
+            #expect(try await store.holder(.random(.holder)) == nil)
+            await store.close()
+        }
     }
 }

@@ -45,16 +45,15 @@ actor PostgresGate {
 func withFreshStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any LogStorage, @Sendable () async throws -> any LogStorage) async throws -> T) async throws -> T {
     switch backend {
     case .sqlite:
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("signet.sqlite").path
-        let opened = OpenedStores()
-        let store = try await SQLiteLogStorage.open(path: path)
-        await opened.add(store)
-        let result = try await body(store, { try await opened.add(SQLiteLogStorage.open(path: path)) })
-        await opened.closeAll()
-        return result
+        return try await withTemporaryDirectory("signet-store") { dir in
+            let path = dir + "/signet.sqlite"
+            let opened = OpenedStores()
+            let store = try await SQLiteLogStorage.open(path: path)
+            await opened.add(store)
+            let result = try await body(store, { try await opened.add(SQLiteLogStorage.open(path: path)) })
+            await opened.closeAll()
+            return result
+        }
     case .postgres:
         return try await PostgresGate.shared.run {
             let url = Backend.postgresURL!

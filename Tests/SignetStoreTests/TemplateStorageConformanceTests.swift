@@ -1,18 +1,18 @@
 import Foundation
 import SignetStore
+import SignetTesting
 import SignetVault
 import Testing
 
 func withFreshTemplateStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any TemplateStorage) async throws -> T) async throws -> T {
     switch backend {
     case .sqlite:
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signet-templates-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try await SQLiteTemplateStorage.open(path: dir.appendingPathComponent("signet.sqlite").path)
-        let result = await Result { try await body(store) }
-        await store.close()
-        return try result.get()
+        return try await withTemporaryDirectory("signet-templates") { dir in
+            let store = try await SQLiteTemplateStorage.open(path: dir + "/signet.sqlite")
+            let result = await Result { try await body(store) }
+            await store.close()
+            return try result.get()
+        }
     case .postgres:
         return try await PostgresGate.shared.run {
             let store = try await PostgresTemplateStorage.connect(url: Backend.postgresURL!)
