@@ -37,7 +37,7 @@ extension SignetAPIHandler {
     }
 
     func renewTemplate(_ input: Operations.RenewTemplate.Input) async throws -> Operations.RenewTemplate.Output {
-        let (services, recorder, _) = try api()
+        let (services, _, _) = try api()
         let holderID = try holder()
         let id = input.path.templateId
         let embedding = switch input.body { case .json(let body): body }
@@ -47,23 +47,27 @@ extension SignetAPIHandler {
         guard try await services.templates.replace(id: id, holderID: holderID.rawValue, bytes: template.serializedBytes(), publicKey: template.publicKey, at: now) else {
             throw Problem(.notFound, code: "not_found", detail: "no such template")
         }
-        // Consent was given for the old helper data: outstanding permissions die with it.
-        _ = try await services.permissions.revokeAll(templateID: id, now: now)
-        let index = try await recorder.record(.renew, holderID: holderID.rawValue, details: .object(["template": .string(id)]), at: now)
+        let index = try await retire(.renew, template: id, holderID: holderID.rawValue, at: now)
         return .ok(.init(body: .json(.init(id: id, ledgerIndex: Int64(index)))))
     }
 
     func deleteTemplate(_ input: Operations.DeleteTemplate.Input) async throws -> Operations.DeleteTemplate.Output {
-        let (services, recorder, _) = try api()
+        let (services, _, _) = try api()
         let holderID = try holder()
         let id = input.path.templateId
         guard try await services.templates.delete(id: id, holderID: holderID.rawValue) else {
             throw Problem(.notFound, code: "not_found", detail: "no such template")
         }
-        let now = services.configuration.now()
-        _ = try await services.permissions.revokeAll(templateID: id, now: now)
-        let index = try await recorder.record(.delete, holderID: holderID.rawValue, details: .object(["template": .string(id)]), at: now)
+        let index = try await retire(.delete, template: id, holderID: holderID.rawValue, at: services.configuration.now())
         return .ok(.init(body: .json(.init(id: id, ledgerIndex: Int64(index)))))
+    }
+
+    /// After a renewal or deletion: revokes the template's outstanding permissions (consent was
+    /// given for the old helper data, so it dies with it) and logs `kind`; returns the ledger index.
+    private func retire(_ kind: LedgerEvent.Kind, template id: String, holderID: String, at now: Date) async throws -> UInt64 {
+        let (services, recorder, _) = try api()
+        _ = try await services.permissions.revokeAll(templateID: id, now: now)
+        return try await recorder.record(kind, holderID: holderID, details: .object(["template": .string(id)]), at: now)
     }
 
     func listHolderActivity(_ input: Operations.ListHolderActivity.Input) async throws -> Operations.ListHolderActivity.Output {
