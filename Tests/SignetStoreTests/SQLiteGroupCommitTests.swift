@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import SignetMarket
 @testable import SignetStore
 import SignetTesting
 import Testing
@@ -69,23 +68,6 @@ struct SQLiteGroupCommitTests {
             // 2 = FULL: an acknowledged write is on disk (GRDB's WAL default would be NORMAL, 1).
             let level = try await database.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
             #expect(level == 2)
-        }
-    }
-}
-
-/// A row with a value of the wrong type (a damaged or hand-edited file) fails the lookup with an
-/// error; GRDB's subscript would have trapped and taken the server down.
-struct SQLiteDamagedRowTests {
-    @Test func aWronglyTypedColumnThrowsInsteadOfTrapping() async throws {
-        try await withTemporaryDirectory("signet-damaged") { dir in
-            let store = try await SQLiteIdentityStorage.open(path: dir + "/signet.sqlite")
-            let id = PrincipalID.random(.holder)
-            // registered_at must be a number; 'yesterday' cannot be read as one.
-            try await store.execute("INSERT INTO holders (id, public_key, registered_at) VALUES (?, ?, 'yesterday')", [id.rawValue, Data(repeating: 7, count: 32)])
-            await #expect(throws: (any Error).self) { try await store.holder(id) }
-            // The store keeps answering other lookups.
-            #expect(try await store.holder(.random(.holder)) == nil)
-            await store.close()
         }
     }
 }

@@ -4,19 +4,20 @@ import SignetMarket
 
 /// Holders, parties and request nonces in the embedded SQLite database.
 ///
-/// Deliberate: it uses its own database pool, never the ledger's, so an identity write can never
-/// land inside a ledger batch's open transaction; writes are group-committed
+/// It shares the file's pool with the other stores (``SQLiteFile``). Writes are group-committed
 /// (``SQLiteGroupCommit``) through the file's ``SQLiteWriteGate``, which orders them with the
-/// ledger's batches without holding a thread. Reads use the pool's reader connections, which
-/// see only committed data, never a group transaction in progress.
+/// ledger's batches without holding a thread, so an identity write never lands inside a ledger
+/// batch's open transaction. Reads use the pool's reader connections, which see only committed
+/// data, never a group transaction in progress.
 public final class SQLiteIdentityStorage: IdentityStorage, NonceStorage {
-    let database: any DatabaseWriter
+    private let file: SQLiteFile
     private let writes: SQLiteGroupCommit
     private let pruneCounter = ManagedCounter()
+    private var database: any DatabaseWriter { file.database }
 
-    private init(database: any DatabaseWriter, gate: SQLiteWriteGate) {
-        self.database = database
-        self.writes = SQLiteGroupCommit(database: database, gate: gate)
+    private init(file: SQLiteFile) {
+        self.file = file
+        self.writes = SQLiteGroupCommit(database: file.database, gate: file.gate)
     }
 
     /// Runs `job` in the next group transaction; concurrent requests' jobs share one commit (and fsync).
@@ -47,14 +48,12 @@ public final class SQLiteIdentityStorage: IdentityStorage, NonceStorage {
     /// Opens (creating and migrating if needed) the database at `path`.
     /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
     public static func open(path: String, busyTimeoutMilliseconds: Int = 10_000) async throws -> SQLiteIdentityStorage {
-        let gate = SQLiteWriteGate.shared(path: path)
-        let database = try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, gate: gate)
-        return SQLiteIdentityStorage(database: database, gate: gate)
+        SQLiteIdentityStorage(file: try await SQLiteFile.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
     }
 
-    /// Closes the database's connections.
+    /// Leaves the file's shared pool (the last store on the file closes it).
     public func close() async {
-        try? database.close()
+        file.close()
     }
 
     public func insert(_ holder: Holder) async throws {

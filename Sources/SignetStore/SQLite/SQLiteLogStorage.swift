@@ -5,17 +5,18 @@ import SignetLog
 
 /// The embedded default: the log in one SQLite database file (WAL mode, full fsync per commit).
 ///
-/// One connection writes and others read, so tile serving never waits for a commit. A writer
+/// One connection writes (shared with the file's other stores, ``SQLiteFile``) and others read,
+/// so tile serving never waits for a commit. A writer
 /// transaction starts with `BEGIN IMMEDIATE`, which takes SQLite's single write lock: a second
 /// process on the same file waits up to the busy timeout and then fails cleanly with
 /// ``StoreError`` `.busy`, and it re-reads the committed size before appending (see ``Sequencer``).
 public final class SQLiteLogStorage: LogStorage {
-    private let database: any DatabaseWriter
-    private let gate: SQLiteWriteGate
+    private let file: SQLiteFile
+    private var database: any DatabaseWriter { file.database }
+    private var gate: SQLiteWriteGate { file.gate }
 
-    private init(database: any DatabaseWriter, gate: SQLiteWriteGate) {
-        self.database = database
-        self.gate = gate
+    private init(file: SQLiteFile) {
+        self.file = file
     }
 
     /// Opens (creating if needed) the database at `path` and migrates its schema.
@@ -36,21 +37,19 @@ public final class SQLiteLogStorage: LogStorage {
 
     /// Opens without migrating when `migrate` is false (tests of old schemas only).
     static func open(path: String, busyTimeoutMilliseconds: Int = 10_000, migrate: Bool) async throws -> SQLiteLogStorage {
+        if migrate {
+            return SQLiteLogStorage(file: try await SQLiteFile.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+        }
         do {
-            let gate = SQLiteWriteGate.shared(path: path)
-            let database = try SQLiteSchema.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            if migrate { try await gate.withWriteAccess { try await database.writeWithoutTransaction { try SQLiteSchema.migrate($0) } } }
-            return SQLiteLogStorage(database: database, gate: gate)
-        } catch let error as StoreError {
-            throw error
+            return SQLiteLogStorage(file: try SQLiteFile.openPrivately(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
         } catch {
             throw StoreError(.unavailable, "cannot open SQLite database at \(path): \(error)")
         }
     }
 
-    /// Closes all connections.
+    /// Leaves the file's shared pool (the last store on the file closes it).
     public func close() async {
-        try? database.close()
+        file.close()
     }
 
     public func withWriter<T: Sendable>(_ body: @Sendable (any LogWriteTransaction) async throws -> T) async throws -> T {

@@ -36,20 +36,6 @@ enum SQLiteSchema {
         ],
     ]
 
-    /// Opens `path`, configured and migrated to the latest schema under the file's write gate.
-    /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
-    static func openMigrated(path: String, busyTimeoutMilliseconds: Int, gate: SQLiteWriteGate) async throws -> any DatabaseWriter {
-        do {
-            let database = try open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            try await gate.withWriteAccess { try await database.writeWithoutTransaction { try migrate($0) } }
-            return database
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.unavailable, "cannot open SQLite database at \(path): \(error)")
-        }
-    }
-
     /// Opens `path` without migrating: a WAL-mode pool (one writer, concurrent readers) for a
     /// file, a private database for `":memory:"`.
     ///

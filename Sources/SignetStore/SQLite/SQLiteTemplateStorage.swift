@@ -2,26 +2,25 @@ import Foundation
 import GRDB
 import SignetVault
 
-/// Protected templates in the embedded SQLite database (its own pool, like the identity store;
+/// Protected templates in the embedded SQLite database (the file's shared pool, ``SQLiteFile``;
 /// writes pass the file's ``SQLiteWriteGate``).
 public final class SQLiteTemplateStorage: TemplateStorage {
-    private let database: any DatabaseWriter
-    private let gate: SQLiteWriteGate
+    private let file: SQLiteFile
+    private var database: any DatabaseWriter { file.database }
+    private var gate: SQLiteWriteGate { file.gate }
 
-    private init(database: any DatabaseWriter, gate: SQLiteWriteGate) {
-        self.database = database
-        self.gate = gate
+    private init(file: SQLiteFile) {
+        self.file = file
     }
 
     /// Opens (creating and migrating if needed) the database at `path`.
     /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
     public static func open(path: String, busyTimeoutMilliseconds: Int = 10_000) async throws -> SQLiteTemplateStorage {
-        let gate = SQLiteWriteGate.shared(path: path)
-        return SQLiteTemplateStorage(database: try await SQLiteSchema.openMigrated(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, gate: gate), gate: gate)
+        SQLiteTemplateStorage(file: try await SQLiteFile.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
     }
 
-    /// Closes the database's connections.
-    public func close() async { try? database.close() }
+    /// Leaves the file's shared pool (the last store on the file closes it).
+    public func close() async { file.close() }
 
     public func insert(_ template: StoredTemplate) async throws {
         let arguments: StatementArguments = [template.id, template.holderID, Data(template.bytes), template.updatedAt.timeIntervalSince1970, template.publicKey.map { Data($0) }]

@@ -4,12 +4,10 @@ import GRDB
 
 /// Lets one writer at a time, in this process, into a SQLite database file.
 ///
-/// Why: the ledger, identity and template stores each open their own database pool on the same
-/// file, so each has its own writer connection. Left alone, those writers contend for SQLite's
-/// write lock inside `sqlite3_step`, where the busy handler sleeps on a thread, and the ledger's
-/// batch (which spans several accesses) could see another writer slip in between them. Waiting
-/// here, in an async FIFO queue that holds no thread, removes both: SQLite's own lock then only
-/// arbitrates between processes.
+/// Why: the ledger, identity and template stores share one writer connection (``SQLiteFile``),
+/// and the ledger's batch spans several accesses to it (its transaction stays open between
+/// them), so no other writer may slip in between. Waiting here, in an async FIFO queue, holds no
+/// thread; SQLite's own write lock then only arbitrates between processes.
 final class SQLiteWriteGate: Sendable {
     private struct State {
         var locked = false
@@ -24,13 +22,18 @@ final class SQLiteWriteGate: Sendable {
     /// in-memory database (`":memory:"`) gets a gate of its own.
     static func shared(path: String) -> SQLiteWriteGate {
         guard path != ":memory:" else { return SQLiteWriteGate() }
-        let key = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        let key = key(path)
         return gates.withLockedValue { gates in
             if let gate = gates[key] { return gate }
             let gate = SQLiteWriteGate()
             gates[key] = gate
             return gate
         }
+    }
+
+    /// One name per file, however the path was spelled.
+    static func key(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     /// Runs `body` once every earlier caller has finished, first come first served.
