@@ -91,7 +91,7 @@ public enum SignetApplication {
         let router = Router()
         // One log line per request with its request id; headers are never logged (they carry signatures).
         router.add(middleware: LogRequestsMiddleware(.info))
-        router.add(middleware: NotFoundProblemMiddleware())
+        router.add(middleware: NotFoundProblemMiddleware(operations: OperationTable(recording: SignetAPIHandler(ledger: ledger, services: api, metrics: metrics))))
         if metrics != nil {
             router.add(middleware: MetricsMiddleware())
         }

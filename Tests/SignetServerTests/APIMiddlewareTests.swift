@@ -101,6 +101,32 @@ struct APIMediaTypeTests {
                     #expect(response.headers[.contentType] == "application/problem+json")
                     #expect(RegistrationRoutesTests.problemCode(response) == "not_found")
                 }
+                // One segment too many under a known path is still unknown.
+                try await client.execute(uri: "/v1/templates/t1/extra", method: .get) { response in
+                    #expect(response.status == .notFound)
+                }
+            }
+        }
+    }
+
+    @Test func aKnownPathWithAnotherMethodIs405WithAllow() async throws {
+        try await RegistrationRoutesTests.withRouter { router in
+            try await Application(router: router).test(.router) { client in
+                try await client.execute(uri: "/v1/verifications", method: .get) { response in
+                    #expect(response.status == .methodNotAllowed)
+                    #expect(response.headers[.allow] == "POST")
+                    #expect(RegistrationRoutesTests.problemCode(response) == "method_not_allowed")
+                }
+                try await client.execute(uri: "/healthz", method: .delete) { response in
+                    #expect(response.status == .methodNotAllowed)
+                    #expect(response.headers[.allow] == "GET")
+                }
+                // A path with a parameter lists every method its operations take.
+                try await client.execute(uri: "/v1/templates/t_abc?x=1", method: .patch) { response in
+                    #expect(response.status == .methodNotAllowed)
+                    let allowed = Set((response.headers[.allow] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                    #expect(allowed == ["GET", "PUT", "DELETE"])
+                }
             }
         }
     }

@@ -15,13 +15,16 @@ public struct Problem: HTTPResponseError, Sendable {
     public let detail: String
     /// Seconds for a `Retry-After` header (429, 503).
     public let retryAfter: Int?
+    /// The methods for an `Allow` header (405).
+    public let allow: [HTTPRequest.Method]
 
     /// Creates a problem.
-    public init(_ status: HTTPResponse.Status, code: String, detail: String, retryAfter: Int? = nil) {
+    public init(_ status: HTTPResponse.Status, code: String, detail: String, retryAfter: Int? = nil, allow: [HTTPRequest.Method] = []) {
         self.status = status
         self.code = code
         self.detail = detail
         self.retryAfter = retryAfter
+        self.allow = allow
     }
 
     /// The `application/problem+json` body.
@@ -33,10 +36,11 @@ public struct Problem: HTTPResponseError, Sendable {
         return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
     }
 
-    /// The response head: status, media type, no caching, and `Retry-After` when set.
+    /// The response head: status, media type, no caching, and `Retry-After` and `Allow` when set.
     var head: HTTPResponse {
         var headers: HTTPFields = [.contentType: "application/problem+json", .cacheControl: "no-store"]
         if let retryAfter { headers[.retryAfter] = String(max(1, retryAfter)) }
+        if !allow.isEmpty { headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
         return HTTPResponse(status: status, headerFields: headers)
     }
 
