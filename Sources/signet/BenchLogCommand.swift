@@ -114,7 +114,8 @@ struct BenchLogCommand: AsyncParsableCommand {
                 var written = 0
                 while written < rowsPerCommit {
                     let n = min(perStatement, rowsPerCommit - written)
-                    let statement = try db.cachedStatement(sql: "INSERT INTO t (idx, data) VALUES " + SQLiteBenchSQL.placeholders(rows: n))
+                    let placeholders = Array(repeating: "(?, ?)", count: n).joined(separator: ", ")
+                    let statement = try db.cachedStatement(sql: "INSERT INTO t (idx, data) VALUES " + placeholders)
                     var values: [(any DatabaseValueConvertible)?] = []
                     for i in 0..<n {
                         values.append(first + written + i)
@@ -169,8 +170,3 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
-/// SQL text for the plain-insert baseline.
-private enum SQLiteBenchSQL {
-    /// `(?, ?), (?, ?), …` for `rows` two-column rows.
-    static func placeholders(rows: Int) -> String { Array(repeating: "(?, ?)", count: rows).joined(separator: ", ") }
-}
