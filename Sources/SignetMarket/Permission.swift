@@ -30,13 +30,10 @@ public struct Permission: Sendable, Equatable {
     public static func hash(token: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: token)) }
 }
 
-/// Storage of permissions and of the shared rate-limit buckets.
+/// Storage of permissions (spent through ``VerificationAdmission``).
 public protocol PermissionStorage: Sendable {
     /// Stores a new permission.
     func insert(_ permission: Permission) async throws
-    /// Marks the permission used and returns it, if it exists, matches `partyID` and
-    /// `templateID`, is unexpired and unused. Atomic: of two concurrent uses, one wins.
-    func consume(tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Permission?
     /// Marks every unused permission for `templateID` used, so none of them can be spent.
     /// - Returns: how many were revoked.
     func revokeAll(templateID: String, now: Date) async throws -> Int
@@ -44,9 +41,6 @@ public protocol PermissionStorage: Sendable {
     /// matches `partyID` and `templateID`, is unexpired and unused.
     /// - Returns: whether the challenge was attached.
     func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool
-    /// Like ``consume(tokenHash:partyID:templateID:now:)``, but only while the permission carries
-    /// the unexpired challenge `challengeID`; returns the permission and the challenge's nonce.
-    func consume(tokenHash: [UInt8], partyID: String, templateID: String, challengeID: String, now: Date) async throws -> (Permission, nonce: [UInt8])?
 }
 
 /// Token buckets kept in the database, so several server instances enforce one limit.

@@ -36,8 +36,9 @@ public struct APIServices: Sendable {
     public var activity: any HolderActivityStorage
     /// Protected templates.
     public var templates: any TemplateStorage
-    /// One-time permissions.
-    public var permissions: any PermissionStorage
+    /// One-time permissions, and the admission of verification attempts (permission and rate
+    /// limits in one step).
+    public var permissions: any PermissionStorage & VerificationAdmission
     /// Shared rate-limit buckets.
     public var rateLimits: any RateLimitStorage
     /// Signs verification results.
@@ -49,7 +50,7 @@ public struct APIServices: Sendable {
 
     /// Creates the services.
     public init(identities: any IdentityStorage, nonces: any NonceStorage, activity: any HolderActivityStorage,
-                templates: any TemplateStorage, permissions: any PermissionStorage, rateLimits: any RateLimitStorage,
+                templates: any TemplateStorage, permissions: any PermissionStorage & VerificationAdmission, rateLimits: any RateLimitStorage,
                 results: ResultSigner, vault: VaultConfiguration, configuration: APIConfiguration) {
         self.identities = identities
         self.nonces = nonces

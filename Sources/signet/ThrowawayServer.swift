@@ -8,7 +8,7 @@ import SignetStore
 import SignetVault
 
 /// The stores one API server needs from a single identity backend.
-typealias ThrowawayIdentityStore = IdentityStorage & NonceStorage & HolderActivityStorage & PermissionStorage & RateLimitStorage
+typealias ThrowawayIdentityStore = IdentityStorage & NonceStorage & HolderActivityStorage & PermissionStorage & RateLimitStorage & VerificationAdmission
 
 /// A complete Signet server (ledger and API) on a free loopback port, for `signet demo` and
 /// `signet bench api`: on a temporary SQLite store, or on a PostgreSQL database the caller

@@ -169,6 +169,32 @@ struct VerificationRoutesTests {
         }
     }
 
+    @Test func aTemplateLimitedAttemptKeepsItsPermissionForTheRetry() async throws {
+        let clock = TestClock()
+        var configuration = APIConfiguration()
+        configuration.now = { clock.now() }
+        configuration.templateRate = RateLimit(burst: 1, perSecond: 0.1)
+        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, identities in
+            let alice = try await TestHolder.register(client)
+            let face = randomEmbedding()
+            let template = try await alice.enroll(client, face)
+            let shop = try await TestParty.register(client, approveWith: identities)
+            let first = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            #expect(try await shop.verify(client, template: template, token: first, probe: face).0 == .ok)
+            let second = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let (status, problem, headers) = try await shop.verify(client, template: template, token: second, probe: face)
+            #expect(status == .tooManyRequests)
+            #expect(problem["code"] as? String == "rate_limited")
+            #expect(headers[.retryAfter] == "10")
+            // After Retry-After the same permission works, once.
+            clock.advance(10)
+            #expect(try await shop.verify(client, template: template, token: second, probe: face).0 == .ok)
+            let (again, spent, _) = try await shop.verify(client, template: template, token: second, probe: face)
+            #expect(again == .forbidden)
+            #expect(spent["code"] as? String == "invalid_permission")
+        }
+    }
+
     @Test func attemptsWithoutPermissionDoNotSpendTheTemplatesBudget() async throws {
         var configuration = APIConfiguration()
         configuration.templateRate = RateLimit(burst: 1, perSecond: 0.001)

@@ -7,7 +7,7 @@ import SignetTesting
 import Testing
 
 /// Opens a fresh identity store of `backend`.
-func withFreshIdentityStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any IdentityStorage & NonceStorage & HolderActivityStorage & PermissionStorage & RateLimitStorage) async throws -> T) async throws -> T {
+func withFreshIdentityStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any IdentityStorage & NonceStorage & HolderActivityStorage & PermissionStorage & RateLimitStorage & VerificationAdmission) async throws -> T) async throws -> T {
     switch backend {
     case .sqlite:
         return try await withTemporaryDirectory("signet-identity") { dir in
@@ -93,6 +93,15 @@ extension IdentityStorageConformanceTests {
 }
 
 extension IdentityStorageConformanceTests {
+    static let open = RateLimit(burst: 1e9, perSecond: 1e9)
+
+    /// An attempt under wide-open limits unless others are given.
+    static func attempt(_ hash: [UInt8], party: String = "p_shop", template: String = "t_1", challenge: String? = nil,
+                        partyRate: RateLimit = open, templateRate: RateLimit = open, at now: Date = now) -> VerificationAttempt {
+        VerificationAttempt(tokenHash: hash, partyID: party, templateID: template, challengeID: challenge,
+                            partyRate: partyRate, templateRate: templateRate, now: now)
+    }
+
     @Test(arguments: Backend.available)
     func aPermissionIsUsedOnceByItsPartyForItsTemplateBeforeItExpires(_ backend: Backend) async throws {
         try await withFreshIdentityStore(backend) { store in
@@ -100,15 +109,16 @@ extension IdentityStorageConformanceTests {
             let permission = Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(60))
             try await store.insert(permission)
             let hash = Permission.hash(token: token)
-            #expect(try await store.consume(tokenHash: hash, partyID: "p_other", templateID: "t_1", now: Self.now) == nil)
-            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_2", now: Self.now) == nil)
-            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now.addingTimeInterval(61)) == nil)
-            // Two concurrent uses: exactly one wins.
-            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for _ in 0..<4 { group.addTask { try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now) != nil } }
-                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            #expect(try await store.admit(Self.attempt(hash, party: "p_other")) == .refused)
+            #expect(try await store.admit(Self.attempt(hash, template: "t_2")) == .refused)
+            #expect(try await store.admit(Self.attempt(hash, at: Self.now.addingTimeInterval(61))) == .refused)
+            // Concurrent uses: exactly one wins, and it returns the stored permission.
+            let outcomes = try await withThrowingTaskGroup(of: Admission.self) { group in
+                for _ in 0..<4 { group.addTask { try await store.admit(Self.attempt(hash)) } }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(winners == 1)
+            #expect(outcomes.filter { $0 == .admitted(permission, challengeNonce: nil) }.count == 1)
+            #expect(outcomes.filter { $0 == .refused }.count == 3)
         }
     }
 
@@ -119,10 +129,10 @@ extension IdentityStorageConformanceTests {
             for (token, template) in [([1], "t_1"), ([2], "t_1"), ([3], "t_2")] as [([UInt8], String)] {
                 try await store.insert(Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: template, expiresAt: expiry))
             }
-            #expect(try await store.consume(tokenHash: Permission.hash(token: [1]), partyID: "p_shop", templateID: "t_1", now: Self.now) != nil)
+            #expect(try await store.admit(Self.attempt(Permission.hash(token: [1]))) != .refused)
             #expect(try await store.revokeAll(templateID: "t_1", now: Self.now) == 1)  // the used one is not counted
-            #expect(try await store.consume(tokenHash: Permission.hash(token: [2]), partyID: "p_shop", templateID: "t_1", now: Self.now) == nil)
-            #expect(try await store.consume(tokenHash: Permission.hash(token: [3]), partyID: "p_shop", templateID: "t_2", now: Self.now) != nil)
+            #expect(try await store.admit(Self.attempt(Permission.hash(token: [2]))) == .refused)
+            #expect(try await store.admit(Self.attempt(Permission.hash(token: [3]), template: "t_2")) != .refused)
         }
     }
 
@@ -130,7 +140,8 @@ extension IdentityStorageConformanceTests {
     func aChallengeRidesOnItsPermissionAndIsConsumedWithIt(_ backend: Backend) async throws {
         try await withFreshIdentityStore(backend) { store in
             let hash = Permission.hash(token: [9, 9])
-            try await store.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600)))
+            let permission = Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600))
+            try await store.insert(permission)
             let first = Challenge.fresh(expiresAt: Self.now.addingTimeInterval(120))
             let second = Challenge.fresh(expiresAt: Self.now.addingTimeInterval(120))
             #expect(try await store.attach(first, tokenHash: hash, partyID: "p_other", templateID: "t_1", now: Self.now) == false)
@@ -138,15 +149,64 @@ extension IdentityStorageConformanceTests {
             #expect(try await store.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now))
             #expect(try await store.attach(second, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now))
             // The first challenge was replaced; the second is dead once expired.
-            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", challengeID: first.id, now: Self.now) == nil)
-            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", challengeID: second.id, now: Self.now.addingTimeInterval(121)) == nil)
-            let consumed = try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", challengeID: second.id, now: Self.now.addingTimeInterval(1))
-            #expect(consumed?.0.holderID == "h_a")
-            #expect(consumed?.nonce == second.nonce)
+            #expect(try await store.admit(Self.attempt(hash, challenge: first.id)) == .refused)
+            #expect(try await store.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(121))) == .refused)
+            let admitted = try await store.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(1)))
+            #expect(admitted == .admitted(permission, challengeNonce: second.nonce))
             // Used: neither the challenge nor the bare permission works again, nor can a new challenge attach.
-            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", challengeID: second.id, now: Self.now) == nil)
-            #expect(try await store.consume(tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now) == nil)
+            #expect(try await store.admit(Self.attempt(hash, challenge: second.id)) == .refused)
+            #expect(try await store.admit(Self.attempt(hash)) == .refused)
             #expect(try await store.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now) == false)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func admissionChargesThePartyFirstAndTheTemplateOnlyForPermittedAttempts(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            let tight = RateLimit(burst: 2, perSecond: 1)
+            let hash = Permission.hash(token: [4])
+            try await store.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600)))
+            // Two refused attempts spend the party's two tokens and none of the template's.
+            for _ in 0..<2 {
+                #expect(try await store.admit(Self.attempt(Permission.hash(token: [5]), partyRate: tight, templateRate: tight)) == .refused)
+            }
+            guard case .partyLimited(let wait) = try await store.admit(Self.attempt(hash, partyRate: tight, templateRate: tight)) else {
+                Issue.record("the third attempt should be refused by the party's limit")
+                return
+            }
+            #expect(wait > 0.5 && wait <= 1)
+            // Nothing else happened: a second later the permission is still there to spend.
+            guard case .admitted = try await store.admit(Self.attempt(hash, partyRate: tight, templateRate: tight, at: Self.now.addingTimeInterval(1))) else {
+                Issue.record("the permission should have been left unspent by the party-limited attempt")
+                return
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aTemplateLimitedAttemptLeavesItsPermissionUnspent(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            let once = RateLimit(burst: 1, perSecond: 0.1)
+            let hashes = [Permission.hash(token: [6]), Permission.hash(token: [7])]
+            for hash in hashes {
+                try await store.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600)))
+            }
+            guard case .admitted = try await store.admit(Self.attempt(hashes[0], templateRate: once)) else {
+                Issue.record("the first attempt should be admitted")
+                return
+            }
+            guard case .templateLimited(let wait) = try await store.admit(Self.attempt(hashes[1], templateRate: once)) else {
+                Issue.record("the second attempt should be refused by the template's limit")
+                return
+            }
+            #expect(wait > 9 && wait <= 10)
+            // Once the template's token is due, the same permission is still good, and only once.
+            let later = Self.now.addingTimeInterval(10)
+            guard case .admitted = try await store.admit(Self.attempt(hashes[1], templateRate: once, at: later)) else {
+                Issue.record("the permission should have survived the template-limited attempt")
+                return
+            }
+            #expect(try await store.admit(Self.attempt(hashes[1], templateRate: once, at: later.addingTimeInterval(10))) == .refused)
         }
     }
 
@@ -162,6 +222,18 @@ extension IdentityStorageConformanceTests {
             #expect(try await store.take(bucket: "party:q", capacity: 3, perSecond: 1, now: Self.now) == nil)
             let later = try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now.addingTimeInterval(1.5))
             #expect(later == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aClockBehindTheBucketsDoesNotDrainIt(_ backend: Backend) async throws {
+        try await withFreshIdentityStore(backend) { store in
+            // Another instance's clock 5 s behind (or a clock stepped back) counts as no time passed.
+            #expect(try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now) == nil)
+            #expect(try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now.addingTimeInterval(-5)) == nil)
+            #expect(try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now) == nil)
+            let denied = try #require(try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now.addingTimeInterval(-5)))
+            #expect(denied > 0.5 && denied <= 1)
         }
     }
 }

@@ -16,7 +16,7 @@ extension SignetAPIHandler {
         let partyID = try await approvedParty()
         let request = switch input.body { case .json(let body): body }
         let now = services.configuration.now()
-        try await limit("party:\(partyID.rawValue)", services.configuration.partyRate, now: now)
+        try await limit(RateBucket.party(partyID.rawValue), services.configuration.partyRate, now: now)
         let challenge = Challenge.fresh(expiresAt: now.addingTimeInterval(Self.challengeLifetime))
         guard let token = Base64.decodeURL(request.permissionToken), token.count == 32,
               try await services.permissions.attach(challenge, tokenHash: Permission.hash(token: token), partyID: partyID.rawValue,

@@ -83,15 +83,7 @@ extension SignetAPIHandler {
     /// Probe mode: the server decodes the party's probe against the template.
     private func verifyProbe(_ probe: [Float], token: [UInt8], templateID: String, partyID: PrincipalID, now: Date) async throws -> (permission: Permission, match: Bool) {
         let (services, _, _) = try api()
-        try await limit("party:\(partyID.rawValue)", services.configuration.partyRate, now: now)
-        guard let permission = try await services.permissions.consume(
-            tokenHash: Permission.hash(token: token), partyID: partyID.rawValue, templateID: templateID, now: now)
-        else {
-            throw Problem(.forbidden, code: "invalid_permission", detail: "no unused, unexpired permission of this holder for this party and template")
-        }
-        // Deliberate: the template's bucket is charged only for permitted attempts, so a party
-        // without consent cannot exhaust it and lock the holder's legitimate verifications out.
-        try await limit("template:\(templateID)", services.configuration.templateRate, now: now)
+        let (permission, _) = try await admit(token: token, templateID: templateID, challengeID: nil, partyID: partyID, now: now, services: services)
         let template = try await protectedTemplate(templateID, services: services)
         do {
             return (permission, try services.vault.scheme.verify(probe: probe, against: template) == .accepted)
@@ -103,17 +95,35 @@ extension SignetAPIHandler {
         }
     }
 
+    /// Charges the rate limits and spends the permission in one step (``VerificationAdmission``).
+    ///
+    /// The party's bucket is charged for every attempt. Deliberate: the template's bucket is
+    /// charged only for permitted attempts, so a party without consent cannot exhaust it and
+    /// lock the holder's legitimate verifications out; an attempt refused by the template's
+    /// limit leaves its permission unspent, to be retried after `Retry-After`.
+    private func admit(token: [UInt8], templateID: String, challengeID: String?, partyID: PrincipalID, now: Date,
+                       services: APIServices) async throws -> (Permission, challengeNonce: [UInt8]?) {
+        let attempt = VerificationAttempt(
+            tokenHash: Permission.hash(token: token), partyID: partyID.rawValue, templateID: templateID, challengeID: challengeID,
+            partyRate: services.configuration.partyRate, templateRate: services.configuration.templateRate, now: now)
+        switch try await services.permissions.admit(attempt) {
+        case .admitted(let permission, let nonce):
+            return (permission, nonce)
+        case .partyLimited(let wait), .templateLimited(let wait):
+            throw Self.rateLimited(wait)
+        case .refused where challengeID != nil:
+            throw Problem(.forbidden, code: "invalid_challenge", detail: "no unused, unexpired permission carrying this unexpired challenge for this party and template")
+        case .refused:
+            throw Problem(.forbidden, code: "invalid_permission", detail: "no unused, unexpired permission of this holder for this party and template")
+        }
+    }
+
     /// Device mode: the holder's device signed the challenge with the template's codeword-derived
     /// key; the server only checks that signature against the template's public key.
     private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], templateID: String, partyID: PrincipalID, now: Date) async throws -> (permission: Permission, match: Bool) {
         let (services, _, _) = try api()
-        try await limit("party:\(partyID.rawValue)", services.configuration.partyRate, now: now)
-        guard let (permission, nonce) = try await services.permissions.consume(
-            tokenHash: Permission.hash(token: token), partyID: partyID.rawValue, templateID: templateID, challengeID: challengeID, now: now)
-        else {
-            throw Problem(.forbidden, code: "invalid_challenge", detail: "no unused, unexpired permission carrying this unexpired challenge for this party and template")
-        }
-        try await limit("template:\(templateID)", services.configuration.templateRate, now: now)
+        let (permission, nonce) = try await admit(token: token, templateID: templateID, challengeID: challengeID, partyID: partyID, now: now, services: services)
+        guard let nonce else { throw Problem(.internalServerError, code: "internal", detail: "the admitted challenge has no nonce") }
         // The stored key column spares reading and parsing the helper matrix; older rows fall back.
         let publicKey: [UInt8]
         if let stored = try await services.templates.publicKey(id: templateID) {

@@ -81,9 +81,13 @@ struct SignetAPIHandler: APIProtocol {
     /// Takes one attempt from a shared token bucket, or throws 429 with the wait.
     func limit(_ bucket: String, _ rate: RateLimit, now: Date) async throws {
         if let wait = try await api().services.rateLimits.take(bucket: bucket, capacity: rate.burst, perSecond: rate.perSecond, now: now) {
-            throw Problem(.tooManyRequests, code: "rate_limited", detail: "too many verification attempts; retry later",
-                          retryAfter: Int(wait.rounded(.up)))
+            throw Self.rateLimited(wait)
         }
+    }
+
+    /// 429 with `Retry-After`, rounded up to whole seconds.
+    static func rateLimited(_ wait: TimeInterval) -> Problem {
+        Problem(.tooManyRequests, code: "rate_limited", detail: "too many verification attempts; retry later", retryAfter: Int(wait.rounded(.up)))
     }
 }
 

@@ -106,17 +106,3 @@ public struct APIConfiguration: Sendable {
 extension Duration {
     var timeInterval: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
-
-/// A token bucket: `burst` attempts at once, refilled at `perSecond`.
-public struct RateLimit: Sendable {
-    /// Bucket capacity.
-    public var burst: Double
-    /// Refill rate.
-    public var perSecond: Double
-
-    /// Creates a limit.
-    public init(burst: Double, perSecond: Double) {
-        self.burst = burst
-        self.perSecond = perSecond
-    }
-}

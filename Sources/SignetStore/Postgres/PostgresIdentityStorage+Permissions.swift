@@ -13,22 +13,6 @@ extension PostgresIdentityStorage: PermissionStorage, RateLimitStorage {
             logger: logger)
     }
 
-    public func consume(tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Permission? {
-        let t = now.timeIntervalSince1970
-        let rows = try await client.query(
-            """
-            UPDATE permissions SET used_at = \(t)
-            WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND party_id = \(partyID) AND template_id = \(templateID)
-              AND used_at IS NULL AND expires_at > \(t)
-            RETURNING holder_id, expires_at
-            """,
-            logger: logger)
-        for try await (holder, expiry) in rows.decode((String, Double).self) {
-            return Permission(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
-        }
-        return nil
-    }
-
     public func revokeAll(templateID: String, now: Date) async throws -> Int {
         var count = 0
         let rows = try await client.query(
@@ -52,40 +36,98 @@ extension PostgresIdentityStorage: PermissionStorage, RateLimitStorage {
         return false
     }
 
-    public func consume(tokenHash: [UInt8], partyID: String, templateID: String, challengeID: String, now: Date) async throws -> (Permission, nonce: [UInt8])? {
-        let t = now.timeIntervalSince1970
-        let rows = try await client.query(
-            """
-            UPDATE permissions SET used_at = \(t)
-            WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND party_id = \(partyID) AND template_id = \(templateID)
-              AND used_at IS NULL AND expires_at > \(t) AND challenge_id = \(challengeID) AND challenge_expires_at > \(t)
-            RETURNING holder_id, expires_at, challenge_nonce
-            """,
-            logger: logger)
-        for try await (holder, expiry, nonce) in rows.decode((String, Double, ByteBuffer).self) {
-            let permission = Permission(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
-            return (permission, Array(nonce.readableBytesView))
-        }
-        return nil
-    }
-
     public func take(bucket: String, capacity: Double, perSecond: Double, now: Date) async throws -> TimeInterval? {
         let t = now.timeIntervalSince1970
-        // The row lock of ON CONFLICT DO UPDATE makes refill-and-take atomic across instances.
+        // The row lock of ON CONFLICT DO UPDATE makes refill-and-take atomic across instances;
+        // GREATEST keeps a bucket's time from running backwards between instances' clocks.
         let taken = try await client.query(
             """
             INSERT INTO rate_buckets (bucket, tokens, updated_at) VALUES (\(bucket), \(capacity - 1), \(t))
             ON CONFLICT (bucket) DO UPDATE
-              SET tokens = LEAST(\(capacity), rate_buckets.tokens + (\(t) - rate_buckets.updated_at) * \(perSecond)) - 1, updated_at = \(t)
-              WHERE LEAST(\(capacity), rate_buckets.tokens + (\(t) - rate_buckets.updated_at) * \(perSecond)) >= 1
+              SET tokens = LEAST(\(capacity), rate_buckets.tokens + GREATEST(0, \(t) - rate_buckets.updated_at) * \(perSecond)) - 1, updated_at = GREATEST(rate_buckets.updated_at, \(t))
+              WHERE LEAST(\(capacity), rate_buckets.tokens + GREATEST(0, \(t) - rate_buckets.updated_at) * \(perSecond)) >= 1
             RETURNING tokens
             """,
             logger: logger)
         for try await _ in taken.decode(Double.self) { return nil }
         for try await (tokens, updated) in try await client.query("SELECT tokens, updated_at FROM rate_buckets WHERE bucket = \(bucket)", logger: logger).decode((Double, Double).self) {
-            let available = min(capacity, tokens + (t - updated) * perSecond)
-            return max(0.001, (1 - available) / perSecond)
+            return Self.wait(tokens: tokens, updated: updated, rate: RateLimit(burst: capacity, perSecond: perSecond), at: t)
         }
         return 1 / perSecond
+    }
+}
+
+extension PostgresIdentityStorage: VerificationAdmission {
+    /// One statement, so one round trip and one commit.
+    ///
+    /// Its parts run in order through their references: the party's bucket; the permission,
+    /// locked (`FOR UPDATE`) and checked; the template's bucket, only if the permission is good;
+    /// spending the permission, only if the template's token was taken. So a template-limited
+    /// attempt leaves its permission unspent without a second statement. Of two attempts on one
+    /// permission, the second waits on the row lock and then finds it spent (READ COMMITTED
+    /// re-checks a locked row), so it charges no template token.
+    public func admit(_ attempt: VerificationAttempt) async throws -> Admission {
+        let t = attempt.now.timeIntervalSince1970
+        let (partyBucket, templateBucket) = (RateBucket.party(attempt.partyID), RateBucket.template(attempt.templateID))
+        let (party, template) = (attempt.partyRate, attempt.templateRate)
+        let rows = try await client.query(
+            """
+            WITH party AS (
+              INSERT INTO rate_buckets (bucket, tokens, updated_at) VALUES (\(partyBucket), \(party.burst - 1), \(t))
+              ON CONFLICT (bucket) DO UPDATE
+                SET tokens = LEAST(\(party.burst), rate_buckets.tokens + GREATEST(0, \(t) - rate_buckets.updated_at) * \(party.perSecond)) - 1, updated_at = GREATEST(rate_buckets.updated_at, \(t))
+                WHERE LEAST(\(party.burst), rate_buckets.tokens + GREATEST(0, \(t) - rate_buckets.updated_at) * \(party.perSecond)) >= 1
+              RETURNING 1
+            ), permitted AS (
+              SELECT token_hash, holder_id, expires_at, challenge_nonce FROM permissions
+              WHERE token_hash = \(ByteBuffer(bytes: attempt.tokenHash)) AND party_id = \(attempt.partyID) AND template_id = \(attempt.templateID)
+                AND used_at IS NULL AND expires_at > \(t)
+                AND (\(attempt.challengeID)::text IS NULL OR (challenge_id = \(attempt.challengeID)::text AND challenge_expires_at > \(t)))
+                AND EXISTS (SELECT 1 FROM party)
+              FOR UPDATE
+            ), charged AS (
+              INSERT INTO rate_buckets (bucket, tokens, updated_at)
+              SELECT \(templateBucket), \(template.burst - 1), \(t) WHERE EXISTS (SELECT 1 FROM permitted)
+              ON CONFLICT (bucket) DO UPDATE
+                SET tokens = LEAST(\(template.burst), rate_buckets.tokens + GREATEST(0, \(t) - rate_buckets.updated_at) * \(template.perSecond)) - 1, updated_at = GREATEST(rate_buckets.updated_at, \(t))
+                WHERE LEAST(\(template.burst), rate_buckets.tokens + GREATEST(0, \(t) - rate_buckets.updated_at) * \(template.perSecond)) >= 1
+              RETURNING 1
+            ), spent AS (
+              UPDATE permissions SET used_at = \(t)
+              WHERE token_hash = (SELECT token_hash FROM permitted) AND EXISTS (SELECT 1 FROM charged)
+              RETURNING holder_id, expires_at, challenge_nonce
+            )
+            SELECT (SELECT count(*) FROM party), (SELECT count(*) FROM permitted), (SELECT count(*) FROM charged),
+                   s.holder_id, s.expires_at, s.challenge_nonce, pb.tokens, pb.updated_at, tb.tokens, tb.updated_at
+            FROM (SELECT 1) AS one
+            LEFT JOIN spent AS s ON true
+            LEFT JOIN rate_buckets AS pb ON pb.bucket = \(partyBucket)
+            LEFT JOIN rate_buckets AS tb ON tb.bucket = \(templateBucket)
+            """,
+            logger: logger)
+        typealias Columns = (Int64, Int64, Int64, String?, Double?, ByteBuffer?, Double?, Double?, Double?, Double?)
+        for try await (partyTaken, permitted, templateTaken, holder, expiry, nonce, partyTokens, partyUpdated, templateTokens, templateUpdated)
+                in rows.decode(Columns.self) {
+            // The buckets as they were before this statement (its snapshot).
+            guard partyTaken > 0 else {
+                return .partyLimited(retryAfter: Self.wait(tokens: partyTokens, updated: partyUpdated, rate: party, at: t))
+            }
+            guard permitted > 0 else { return .refused }
+            guard templateTaken > 0 else {
+                return .templateLimited(retryAfter: Self.wait(tokens: templateTokens, updated: templateUpdated, rate: template, at: t))
+            }
+            guard let holder, let expiry else { return .refused }
+            let permission = Permission(tokenHash: attempt.tokenHash, holderID: holder, partyID: attempt.partyID, templateID: attempt.templateID,
+                                        expiresAt: Date(timeIntervalSince1970: expiry))
+            return .admitted(permission, challengeNonce: attempt.challengeID == nil ? nil : nonce.map { Array($0.readableBytesView) })
+        }
+        throw StoreError(.unavailable, "the admission statement returned no row")
+    }
+
+    /// Seconds until a bucket last seen at (`tokens`, `updated`) has a token again.
+    static func wait(tokens: Double?, updated: Double?, rate: RateLimit, at t: Double) -> TimeInterval {
+        guard let tokens, let updated else { return 1 / rate.perSecond }
+        let available = min(rate.burst, tokens + max(0, t - updated) * rate.perSecond)
+        return max(0.001, (1 - available) / rate.perSecond)
     }
 }

@@ -9,20 +9,6 @@ extension SQLiteIdentityStorage: PermissionStorage, RateLimitStorage {
             [Data(permission.tokenHash), permission.holderID, permission.partyID, permission.templateID, permission.expiresAt.timeIntervalSince1970])
     }
 
-    public func consume(tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Permission? {
-        try await write(
-            """
-            UPDATE permissions SET used_at = ?1
-            WHERE token_hash = ?2 AND party_id = ?3 AND template_id = ?4 AND used_at IS NULL AND expires_at > ?1
-            RETURNING holder_id, expires_at
-            """,
-            [now.timeIntervalSince1970, Data(tokenHash), partyID, templateID]
-        ) { row -> Permission? in
-            guard let holder = try row.value("holder_id", as: String.self), let expiry = try row.value("expires_at", as: Double.self) else { return nil }
-            return Permission(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
-        }.first
-    }
-
     public func revokeAll(templateID: String, now: Date) async throws -> Int {
         try await write(
             "UPDATE permissions SET used_at = ? WHERE template_id = ? AND used_at IS NULL RETURNING 1",
@@ -40,49 +26,79 @@ extension SQLiteIdentityStorage: PermissionStorage, RateLimitStorage {
         ) { _ in true }.isEmpty
     }
 
-    public func consume(tokenHash: [UInt8], partyID: String, templateID: String, challengeID: String, now: Date) async throws -> (Permission, nonce: [UInt8])? {
-        let found = try await write(
-            """
-            UPDATE permissions SET used_at = ?1
-            WHERE token_hash = ?2 AND party_id = ?3 AND template_id = ?4 AND used_at IS NULL AND expires_at > ?1
-              AND challenge_id = ?5 AND challenge_expires_at > ?1
-            RETURNING holder_id, expires_at, challenge_nonce
-            """,
-            [now.timeIntervalSince1970, Data(tokenHash), partyID, templateID, challengeID]
-        ) { row -> ConsumedChallenge? in
-            guard let holder = try row.value("holder_id", as: String.self), let expiry = try row.value("expires_at", as: Double.self),
-                  let nonce = try row.value("challenge_nonce", as: Data.self) else { return nil }
-            return ConsumedChallenge(holderID: holder, expiresAt: expiry, nonce: Array(nonce))
-        }.first
-        guard let found else { return nil }
-        let permission = Permission(tokenHash: tokenHash, holderID: found.holderID, partyID: partyID, templateID: templateID,
-                                    expiresAt: Date(timeIntervalSince1970: found.expiresAt))
-        return (permission, found.nonce)
-    }
-
     public func take(bucket: String, capacity: Double, perSecond: Double, now: Date) async throws -> TimeInterval? {
-        let t = now.timeIntervalSince1970
-        return try await write { db -> TimeInterval? in
-            // One statement: refill by elapsed time, cap, and take a token only if one is there.
-            let take = try db.cachedStatement(sql: """
-                INSERT INTO rate_buckets (bucket, tokens, updated_at) VALUES (?1, ?2 - 1, ?3)
-                ON CONFLICT (bucket) DO UPDATE SET tokens = min(?2, tokens + (?3 - updated_at) * ?4) - 1, updated_at = ?3
-                WHERE min(?2, tokens + (?3 - updated_at) * ?4) >= 1
-                """)
-            try take.execute(arguments: [bucket, capacity, t, perSecond])
-            if db.changesCount > 0 { return nil }
-            // Refused: read the bucket in the same transaction to say when the next token is due.
-            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT tokens, updated_at FROM rate_buckets WHERE bucket = ?"), arguments: [bucket])
-            guard let tokens = try row?.value("tokens", as: Double.self), let updated = try row?.value("updated_at", as: Double.self) else { return 1 / perSecond }
-            let available = min(capacity, tokens + (t - updated) * perSecond)
-            return max(0.001, (1 - available) / perSecond)
+        try await write { db in try Self.take(db, bucket: bucket, rate: RateLimit(burst: capacity, perSecond: perSecond), now: now) }
+    }
+}
+
+extension SQLiteIdentityStorage: VerificationAdmission {
+    /// One group-commit job, so the whole admission is one wait on the writer.
+    public func admit(_ attempt: VerificationAttempt) async throws -> Admission {
+        try await write { db -> Admission in
+            if let wait = try Self.take(db, bucket: RateBucket.party(attempt.partyID), rate: attempt.partyRate, now: attempt.now) {
+                return .partyLimited(retryAfter: wait)
+            }
+            guard let spent = try Self.consume(db, tokenHash: attempt.tokenHash, partyID: attempt.partyID, templateID: attempt.templateID,
+                                               challengeID: attempt.challengeID, now: attempt.now) else {
+                return .refused
+            }
+            if let wait = try Self.take(db, bucket: RateBucket.template(attempt.templateID), rate: attempt.templateRate, now: attempt.now) {
+                // Leave the permission unspent: the attempt did not happen.
+                try db.cachedStatement(sql: "UPDATE permissions SET used_at = NULL WHERE token_hash = ?").execute(arguments: [Data(attempt.tokenHash)])
+                return .templateLimited(retryAfter: wait)
+            }
+            return .admitted(spent.permission, challengeNonce: spent.challengeNonce)
         }
     }
 }
 
-/// What consuming a device-mode permission returns from its row.
-private struct ConsumedChallenge: Sendable {
-    let holderID: String
-    let expiresAt: Double
-    let nonce: [UInt8]
+extension SQLiteIdentityStorage {
+    /// Marks the permission used if it matches, is unexpired and unused (and, with a
+    /// `challengeID`, carries that unexpired challenge); returns it and the challenge's nonce.
+    static func consume(_ db: Database, tokenHash: [UInt8], partyID: String, templateID: String, challengeID: String?, now: Date) throws
+        -> (permission: Permission, challengeNonce: [UInt8]?)? {
+        let rows: [Row]
+        if let challengeID {
+            rows = try Row.fetchAll(db.cachedStatement(sql: """
+                UPDATE permissions SET used_at = ?1
+                WHERE token_hash = ?2 AND party_id = ?3 AND template_id = ?4 AND used_at IS NULL AND expires_at > ?1
+                  AND challenge_id = ?5 AND challenge_expires_at > ?1
+                RETURNING holder_id, expires_at, challenge_nonce
+                """), arguments: [now.timeIntervalSince1970, Data(tokenHash), partyID, templateID, challengeID])
+        } else {
+            rows = try Row.fetchAll(db.cachedStatement(sql: """
+                UPDATE permissions SET used_at = ?1
+                WHERE token_hash = ?2 AND party_id = ?3 AND template_id = ?4 AND used_at IS NULL AND expires_at > ?1
+                RETURNING holder_id, expires_at
+                """), arguments: [now.timeIntervalSince1970, Data(tokenHash), partyID, templateID])
+        }
+        guard let row = rows.first, let holder = try row.value("holder_id", as: String.self),
+              let expiry = try row.value("expires_at", as: Double.self) else { return nil }
+        var nonce: [UInt8]?
+        if challengeID != nil {
+            guard let stored = try row.value("challenge_nonce", as: Data.self) else { return nil }
+            nonce = Array(stored)
+        }
+        let permission = Permission(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
+        return (permission, nonce)
+    }
+
+    /// Takes one token from `bucket`; returns `nil`, or the seconds until a token is due.
+    static func take(_ db: Database, bucket: String, rate: RateLimit, now: Date) throws -> TimeInterval? {
+        let t = now.timeIntervalSince1970
+        // One statement: refill by elapsed time, cap, and take a token only if one is there.
+        // Time never runs backwards for a bucket: instances with clocks apart, or a clock stepped
+        // back, must not drain it.
+        try db.cachedStatement(sql: """
+            INSERT INTO rate_buckets (bucket, tokens, updated_at) VALUES (?1, ?2 - 1, ?3)
+            ON CONFLICT (bucket) DO UPDATE SET tokens = min(?2, tokens + max(0, ?3 - updated_at) * ?4) - 1, updated_at = max(updated_at, ?3)
+            WHERE min(?2, tokens + max(0, ?3 - updated_at) * ?4) >= 1
+            """).execute(arguments: [bucket, rate.burst, t, rate.perSecond])
+        if db.changesCount > 0 { return nil }
+        // Refused: read the bucket in the same transaction to say when the next token is due.
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT tokens, updated_at FROM rate_buckets WHERE bucket = ?"), arguments: [bucket])
+        guard let tokens = try row?.value("tokens", as: Double.self), let updated = try row?.value("updated_at", as: Double.self) else { return 1 / rate.perSecond }
+        let available = min(rate.burst, tokens + max(0, t - updated) * rate.perSecond)
+        return max(0.001, (1 - available) / rate.perSecond)
+    }
 }
