@@ -42,12 +42,14 @@ extension TestHolder {
     }
 }
 
-/// A mutable clock for tests that move time forward.
+/// A mutable clock for tests that move time forward; frozen, it moves only when advanced.
 final class TestClock: @unchecked Sendable {
     private let lock = NSLock()
     private var offset: TimeInterval = 0
+    private let frozenAt: Date?
+    init(frozen: Bool = false) { frozenAt = frozen ? Date() : nil }
     func advance(_ seconds: TimeInterval) { lock.withLock { offset += seconds } }
-    func now() -> Date { lock.withLock { Date().addingTimeInterval(offset) } }
+    func now() -> Date { lock.withLock { (frozenAt ?? Date()).addingTimeInterval(offset) } }
 }
 
 struct DeviceVerificationTests {

@@ -170,7 +170,8 @@ struct VerificationRoutesTests {
     }
 
     @Test func aTemplateLimitedAttemptKeepsItsPermissionForTheRetry() async throws {
-        let clock = TestClock()
+        // Frozen: Retry-After must not depend on how long the test takes.
+        let clock = TestClock(frozen: true)
         var configuration = APIConfiguration()
         configuration.now = { clock.now() }
         configuration.templateRate = RateLimit(burst: 1, perSecond: 0.1)

@@ -71,3 +71,33 @@ struct SQLiteGroupCommitTests {
         }
     }
 }
+
+/// Writes that hold a file's gate run on the process's writer thread, never on the global
+/// executor's threads, whose count equals the cores (a commit's fsync would idle one).
+struct SQLiteWriterThreadTests {
+    @Test func groupCommitLedgerAndTemplateWritesRunOnTheWriterThread() async throws {
+        #expect(!SQLiteWriterThread.shared.isCurrent)
+        try await SQLiteGroupCommitTests.withGroupCommit { group, database in
+            let grouped = try await group.write { _ in SQLiteWriterThread.shared.isCurrent }
+            let gated = try await database.write(through: .shared(path: database.path)) { _ in SQLiteWriterThread.shared.isCurrent }
+            #expect(grouped)
+            #expect(gated)
+        }
+        try await withTemporaryDirectory("signet-writer-thread") { dir in
+            let log = try await SQLiteLogStorage.open(path: dir + "/log.sqlite")
+            let onWriter = await Result { try await log.withWriter { _ in SQLiteWriterThread.shared.isCurrent } }
+            await log.close()
+            #expect(try onWriter.get())
+        }
+    }
+
+    @Test func jobsEnqueuedFromManyTasksAllRun() async throws {
+        let total = await withTaskGroup(of: Int.self) { tasks in
+            for i in 0..<500 {
+                tasks.addTask(executorPreference: SQLiteWriterThread.shared) { SQLiteWriterThread.shared.isCurrent ? i : -1 }
+            }
+            return await tasks.reduce(0, +)
+        }
+        #expect(total == (0..<500).reduce(0, +))
+    }
+}

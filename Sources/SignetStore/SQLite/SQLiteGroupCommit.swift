@@ -54,8 +54,9 @@ final class SQLiteGroupCommit: Sendable {
                 state.flushing = true
                 return true
             }
-            // Default priority on purpose: see Sequencer.startFlush.
-            if startFlushing { Task { await self.flushUntilEmpty() } }
+            // On the writer thread, so the commit's fsync blocks no request handler's thread
+            // (SQLiteWriterThread); default priority on purpose: see Sequencer.startFlush.
+            if startFlushing { Task(executorPreference: SQLiteWriterThread.shared) { await self.flushUntilEmpty() } }
         }
     }
 

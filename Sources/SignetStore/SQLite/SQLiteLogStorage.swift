@@ -55,6 +55,12 @@ public final class SQLiteLogStorage: LogStorage {
     public func withWriter<T: Sendable>(_ body: @Sendable (any LogWriteTransaction) async throws -> T) async throws -> T {
         // The whole batch holds the gate: this process's other writers queue without a thread,
         // and none can slip into the writer between this batch's accesses.
+        // On the writer thread: the batch's statements and its commit's fsync block it, not the
+        // request handlers' threads (SQLiteWriterThread).
+        try await withTaskExecutorPreference(SQLiteWriterThread.shared) { try await writeBatch(body) }
+    }
+
+    private func writeBatch<T: Sendable>(_ body: @Sendable (any LogWriteTransaction) async throws -> T) async throws -> T {
         try await gate.withWriteAccess {
             do {
                 try database.writeInPlace { try $0.beginTransaction(.immediate) }

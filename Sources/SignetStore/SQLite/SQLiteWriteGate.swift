@@ -70,9 +70,13 @@ final class SQLiteWriteGate: Sendable {
 }
 
 extension DatabaseWriter {
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer, through `gate`, on the
-    /// calling thread (see ``writeInPlace(_:)``).
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer, through `gate`, in place
+    /// on the process's ``SQLiteWriterThread`` (see ``writeInPlace(_:)``).
     func write<T: Sendable>(through gate: SQLiteWriteGate, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(SQLiteWriterThread.shared) { try await write(holding: gate, body) }
+    }
+
+    private func write<T: Sendable>(holding gate: SQLiteWriteGate, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await gate.withWriteAccess {
             try self.writeInPlace { db in
                 var result: T?
