@@ -176,11 +176,7 @@ struct VerificationRoutesTests {
         configuration.now = { clock.now() }
         configuration.templateRate = RateLimit(burst: 1, perSecond: 0.1)
         try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, identities in
-            let alice = try await TestHolder.register(client)
-            let face = randomEmbedding()
-            let template = try await alice.enroll(client, face)
-            let shop = try await TestParty.register(client, approveWith: identities)
-            let first = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let (alice, face, template, shop, first) = try await permittedScene(client, identities)
             #expect(try await shop.verify(client, template: template, token: first, probe: face).0 == .ok)
             let second = try #require(try await alice.permit(client, party: shop.id, template: template).1)
             let (status, problem, headers) = try await shop.verify(client, template: template, token: second, probe: face)

@@ -51,7 +51,7 @@ extension PostgresIdentityStorage: PermissionStorage, RateLimitStorage {
             logger: logger)
         for try await _ in taken.decode(Double.self) { return nil }
         for try await (tokens, updated) in try await client.query("SELECT tokens, updated_at FROM rate_buckets WHERE bucket = \(bucket)", logger: logger).decode((Double, Double).self) {
-            return Self.wait(tokens: tokens, updated: updated, rate: RateLimit(burst: capacity, perSecond: perSecond), at: t)
+            return RateLimit(burst: capacity, perSecond: perSecond).wait(tokens: tokens, updatedAt: updated, now: t)
         }
         return 1 / perSecond
     }
@@ -110,11 +110,11 @@ extension PostgresIdentityStorage: VerificationAdmission {
                 in rows.decode(Columns.self) {
             // The buckets as they were before this statement (its snapshot).
             guard partyTaken > 0 else {
-                return .partyLimited(retryAfter: Self.wait(tokens: partyTokens, updated: partyUpdated, rate: party, at: t))
+                return .partyLimited(retryAfter: party.wait(tokens: partyTokens, updatedAt: partyUpdated, now: t))
             }
             guard permitted > 0 else { return .refused }
             guard templateTaken > 0 else {
-                return .templateLimited(retryAfter: Self.wait(tokens: templateTokens, updated: templateUpdated, rate: template, at: t))
+                return .templateLimited(retryAfter: template.wait(tokens: templateTokens, updatedAt: templateUpdated, now: t))
             }
             guard let holder, let expiry else { return .refused }
             let permission = Permission(tokenHash: attempt.tokenHash, holderID: holder, partyID: attempt.partyID, templateID: attempt.templateID,
@@ -122,12 +122,5 @@ extension PostgresIdentityStorage: VerificationAdmission {
             return .admitted(permission, challengeNonce: attempt.challengeID == nil ? nil : nonce.map { Array($0.readableBytesView) })
         }
         throw StoreError(.unavailable, "the admission statement returned no row")
-    }
-
-    /// Seconds until a bucket last seen at (`tokens`, `updated`) has a token again.
-    static func wait(tokens: Double?, updated: Double?, rate: RateLimit, at t: Double) -> TimeInterval {
-        guard let tokens, let updated else { return 1 / rate.perSecond }
-        let available = min(rate.burst, tokens + max(0, t - updated) * rate.perSecond)
-        return max(0.001, (1 - available) / rate.perSecond)
     }
 }

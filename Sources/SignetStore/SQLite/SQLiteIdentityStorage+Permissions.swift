@@ -97,8 +97,6 @@ extension SQLiteIdentityStorage {
         if db.changesCount > 0 { return nil }
         // Refused: read the bucket in the same transaction to say when the next token is due.
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT tokens, updated_at FROM rate_buckets WHERE bucket = ?"), arguments: [bucket])
-        guard let tokens = try row?.value("tokens", as: Double.self), let updated = try row?.value("updated_at", as: Double.self) else { return 1 / rate.perSecond }
-        let available = min(rate.burst, tokens + max(0, t - updated) * rate.perSecond)
-        return max(0.001, (1 - available) / rate.perSecond)
+        return rate.wait(tokens: try row?.value("tokens", as: Double.self), updatedAt: try row?.value("updated_at", as: Double.self), now: t)
     }
 }
