@@ -70,56 +70,12 @@ extension PostgresIdentityStorage: PermissionStorage, RateLimitStorage {
 }
 
 extension PostgresIdentityStorage: VerificationAdmission {
-    /// One statement, so one round trip and one commit.
-    ///
-    /// Its parts run in order through their references: the party's bucket; the permission,
-    /// locked (`FOR UPDATE`) and checked; the template's bucket, only if the permission is good;
-    /// spending the permission, only if the template's token was taken. So a template-limited
-    /// attempt leaves its permission unspent without a second statement. Of two attempts on one
-    /// permission, the second waits on the row lock and then finds it spent (READ COMMITTED
-    /// re-checks a locked row), so it charges no template token.
+    /// One prepared statement (``PostgresAdmissionStatement``), so one round trip and one commit.
     public func admit(_ attempt: VerificationAttempt) async throws -> Admission {
         let t = attempt.now.timeIntervalSince1970
-        let (partyBucket, templateBucket) = (RateBucket.party(attempt.partyID), RateBucket.template(attempt.templateID))
         let (party, template) = (attempt.partyRate, attempt.templateRate)
-        let rows = try await client.query(
-            """
-            WITH party AS (
-              INSERT INTO rate_buckets (bucket, tokens, updated_at) VALUES (\(partyBucket), \(party.burst - 1), \(t))
-              ON CONFLICT (bucket) DO UPDATE
-                SET tokens = LEAST(\(party.burst), rate_buckets.tokens + GREATEST(0, \(t) - rate_buckets.updated_at) * \(party.perSecond)) - 1, updated_at = GREATEST(rate_buckets.updated_at, \(t))
-                WHERE LEAST(\(party.burst), rate_buckets.tokens + GREATEST(0, \(t) - rate_buckets.updated_at) * \(party.perSecond)) >= 1
-              RETURNING 1
-            ), permitted AS (
-              SELECT token_hash, holder_id, expires_at, challenge_nonce FROM permissions
-              WHERE token_hash = \(ByteBuffer(bytes: attempt.tokenHash)) AND party_id = \(attempt.partyID) AND template_id = \(attempt.templateID)
-                AND used_at IS NULL AND expires_at > \(t)
-                AND (\(attempt.challengeID)::text IS NULL OR (challenge_id = \(attempt.challengeID)::text AND challenge_expires_at > \(t)))
-                AND EXISTS (SELECT 1 FROM party)
-              FOR UPDATE
-            ), charged AS (
-              INSERT INTO rate_buckets (bucket, tokens, updated_at)
-              SELECT \(templateBucket), \(template.burst - 1), \(t) WHERE EXISTS (SELECT 1 FROM permitted)
-              ON CONFLICT (bucket) DO UPDATE
-                SET tokens = LEAST(\(template.burst), rate_buckets.tokens + GREATEST(0, \(t) - rate_buckets.updated_at) * \(template.perSecond)) - 1, updated_at = GREATEST(rate_buckets.updated_at, \(t))
-                WHERE LEAST(\(template.burst), rate_buckets.tokens + GREATEST(0, \(t) - rate_buckets.updated_at) * \(template.perSecond)) >= 1
-              RETURNING 1
-            ), spent AS (
-              UPDATE permissions SET used_at = \(t)
-              WHERE token_hash = (SELECT token_hash FROM permitted) AND EXISTS (SELECT 1 FROM charged)
-              RETURNING holder_id, expires_at, challenge_nonce
-            )
-            SELECT \(unescaped: Self.asynchronousCommit), (SELECT count(*) FROM party), (SELECT count(*) FROM permitted), (SELECT count(*) FROM charged),
-                   s.holder_id, s.expires_at, s.challenge_nonce, pb.tokens, pb.updated_at, tb.tokens, tb.updated_at
-            FROM (SELECT 1) AS one
-            LEFT JOIN spent AS s ON true
-            LEFT JOIN rate_buckets AS pb ON pb.bucket = \(partyBucket)
-            LEFT JOIN rate_buckets AS tb ON tb.bucket = \(templateBucket)
-            """,
-            logger: logger)
-        typealias Columns = (String, Int64, Int64, Int64, String?, Double?, ByteBuffer?, Double?, Double?, Double?, Double?)
         for try await (_, partyTaken, permitted, templateTaken, holder, expiry, nonce, partyTokens, partyUpdated, templateTokens, templateUpdated)
-                in rows.decode(Columns.self) {
+                in try await client.execute(PostgresAdmissionStatement(attempt: attempt), logger: logger) {
             // The buckets as they were before this statement (its snapshot).
             guard partyTaken > 0 else {
                 return .partyLimited(retryAfter: party.wait(tokens: partyTokens, updatedAt: partyUpdated, now: t))
