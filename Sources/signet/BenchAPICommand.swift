@@ -197,6 +197,7 @@ struct BenchAPICommand: AsyncParsableCommand {
 
     /// Runs `plans`; counts only answers with status 200, and shows the first other answer once.
     private func load(_ name: String, _ plans: [LoadPlan]) async throws -> BenchRow {
+        printError("signet bench api: measuring \(name)…")
         let result = try await LoadGenerator.run(plans, expect: 200, timeout: .seconds(timeout), threads: clientThreads)
         if let first = result.firstUnexpected {
             printError("signet bench api: \(name): \(result.unexpected) answers were not 200; the first: \(first.status) \(first.body)")
