@@ -98,6 +98,10 @@ struct TemplateRoutesTests {
         (Array("{\"dimension\":2,\"values\":[1,1]}".utf8), "invalid_embedding", .unprocessableContent),
         (Array("{\"dimension\":32,\"values\":[1e300\(String(repeating: ",1", count: 31))]}".utf8), "non_finite", .unprocessableContent),
         (Array("{\"dimension\":32,\"values\":\"no\"}".utf8), "invalid_field", .badRequest),
+        (Array("{\"dimension\":32,\"values\":[1,\"x\"\(String(repeating: ",1", count: 30))]}".utf8), "invalid_field", .badRequest),
+        (Array("{\"dimension\":32,\"values\":null}".utf8), "invalid_field", .badRequest),
+        (Array("{\"dimension\":32}".utf8), "invalid_field", .badRequest),
+        (Array("{\"values\":[1,1]}".utf8), "invalid_field", .badRequest),
         (Array("{\"dimension\":32,\"values\":[],\"name\":\"x\"}".utf8), "unknown_field", .badRequest),
         (Array("[1,2]".utf8), "invalid_json", .badRequest),
     ])
