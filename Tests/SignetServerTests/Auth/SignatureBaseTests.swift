@@ -4,6 +4,14 @@ import Testing
 @testable import SignetServer
 
 struct SignatureBaseTests {
+    /// RFC 9421 §2.1: leading and trailing spaces and tabs go; inner ones and other bytes stay.
+    @Test(arguments: [
+        (" \t a, \t b \t", "a, \t b"), ("value", "value"), ("", ""), (" \t ", ""), ("\u{E9}t\u{E9} ", "\u{E9}t\u{E9}"), (" x", "x"),
+    ])
+    func fieldValuesAreTrimmedOfOptionalWhitespaceOnly(_ value: String, _ expected: String) {
+        #expect(SignatureBase.trimmingOptionalWhitespace(value) == expected)
+    }
+
     /// RFC 9421 B.2.6 prints this signature base, byte for byte.
     // SPEC: https://www.rfc-editor.org/rfc/rfc9421#appendix-B.2.6
     static let rfcB26Base = """
