@@ -19,7 +19,9 @@ struct StockVerifierInteropTests {
             print("⚠︎ StockVerifierInteropTests skipped: install golang-go and golang-golang-x-mod-dev (.ci/run does).")
             return nil
         }
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("c2sp-verify-\(UUID().uuidString)")
+        // One fixed path, rebuilt (from Go's cache) by each run: a fresh name per run left a
+        // binary behind in the temporary directory every time.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("signet-c2sp-verify")
         var environment = ProcessInfo.processInfo.environment
         environment["GO111MODULE"] = "off"
         environment["GOPATH"] = "/usr/share/gocode"
