@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SignetCore", targets: ["SignetCore"]),
         .library(name: "SignetLog", targets: ["SignetLog"]),
         .library(name: "SignetVault", targets: ["SignetVault"]),
+        .library(name: "SignetAuth", targets: ["SignetAuth"]),
         .library(name: "SignetMarket", targets: ["SignetMarket"]),
         .library(name: "SignetStore", targets: ["SignetStore"]),
         .library(name: "SignetServer", targets: ["SignetServer"]),
@@ -59,17 +60,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // RFC 9421 request signatures, RFC 9530 digests, the nonce store and token buckets.
+        .target(
+            name: "SignetAuth",
+            dependencies: [
+                "SignetCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Holders, parties and (later) offers, grants and the trust protocol.
         .target(
             name: "SignetMarket",
-            dependencies: ["SignetCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SignetCore", "SignetAuth", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // SQLite (embedded default) and PostgreSQL implementations of the domain storage protocols.
         .target(
             name: "SignetStore",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetMarket", "SignetVault",
+                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -89,7 +101,7 @@ let package = Package(
         .target(
             name: "SignetServer",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetStore", "SignetAPI",
+                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetStore", "SignetAPI", "SignetAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -118,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "signet",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer",
+                "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -144,6 +156,11 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SignetAuthTests",
+            dependencies: ["SignetAuth", "SignetCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SignetVaultTests", dependencies: ["SignetVault"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SignetMarketTests",
@@ -152,13 +169,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SignetStoreTests",
-            dependencies: ["SignetStore", "SignetMarket", "SignetVault", "SignetTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SignetStore", "SignetMarket", "SignetVault", "SignetAuth", "SignetTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
-                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore", "SignetAPI",
+                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore", "SignetAPI", "SignetAuth",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -175,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "signetTests",
             dependencies: [
-                "signet", "SignetLog", "SignetMarket", "SignetStore", "SignetServer", "SignetVault",
+                "signet", "SignetLog", "SignetMarket", "SignetStore", "SignetServer", "SignetVault", "SignetAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

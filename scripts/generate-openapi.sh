@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates Sources/SignetAPI/Generated/*.swift from openapi.yaml (generator 1.14.3 writes
-# Types.swift, Types+Operations.swift, Types+Components*.swift and Server.swift).
+# Types.swift, Types+Operations.swift, Types+Components*.swift, Server.swift and Client.swift).
 #
 # The generated code is committed (the build plugin would add the generator and its
 # dependencies to every CI build). The generator CLI is built in a scratch package outside

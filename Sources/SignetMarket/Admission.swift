@@ -1,27 +1,5 @@
 import Foundation
-
-/// A token-bucket rate: `burst` attempts at once, refilled at `perSecond`.
-public struct RateLimit: Sendable, Equatable {
-    /// Bucket capacity.
-    public var burst: Double
-    /// Refill rate.
-    public var perSecond: Double
-
-    /// Creates a limit.
-    public init(burst: Double, perSecond: Double) {
-        self.burst = burst
-        self.perSecond = perSecond
-    }
-
-    /// Seconds until a bucket last written at `updatedAt` holding `tokens` has a whole token
-    /// again at `now` (Unix seconds); an unknown bucket (`nil`) waits one refill period. Time
-    /// before `updatedAt` counts as none, as the stores' refill does.
-    public func wait(tokens: Double?, updatedAt: Double?, now: Double) -> TimeInterval {
-        guard let tokens, let updatedAt else { return 1 / perSecond }
-        let available = min(burst, tokens + max(0, now - updatedAt) * perSecond)
-        return max(0.001, (1 - available) / perSecond)
-    }
-}
+import SignetAuth
 
 /// Names of the shared rate-limit buckets, one per party and one per template.
 public enum RateBucket {

@@ -42,10 +42,3 @@ public protocol PermissionStorage: Sendable {
     /// - Returns: whether the challenge was attached.
     func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool
 }
-
-/// Token buckets kept in the database, so several server instances enforce one limit.
-public protocol RateLimitStorage: Sendable {
-    /// Takes one token from `bucket` (capacity `capacity`, refilled at `perSecond`).
-    /// - Returns: `nil` when a token was taken, or the seconds until one will be available.
-    func take(bucket: String, capacity: Double, perSecond: Double, now: Date) async throws -> TimeInterval?
-}

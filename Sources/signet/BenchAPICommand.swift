@@ -1,3 +1,4 @@
+import SignetAuth
 import ArgumentParser
 import Crypto
 import Foundation

@@ -1,3 +1,4 @@
+import SignetVault
 import ArgumentParser
 import Foundation
 import Hummingbird

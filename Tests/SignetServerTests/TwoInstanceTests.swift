@@ -1,3 +1,4 @@
+import SignetAuth
 import Crypto
 import Foundation
 import HTTPTypes

@@ -40,9 +40,3 @@ public protocol HolderActivityStorage: Sendable {
     /// The holder's records, oldest first.
     func activity(holderID: String) async throws -> [ActivityRecord]
 }
-
-/// `count` bytes from the system CSPRNG.
-public func randomBytes(_ count: Int) -> [UInt8] {
-    var generator = SystemRandomNumberGenerator()
-    return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-}

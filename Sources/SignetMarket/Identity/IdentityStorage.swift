@@ -18,12 +18,3 @@ public protocol IdentityStorage: Sendable {
     /// Parties, optionally only those with `status`, oldest first.
     func parties(status: PartyStatus?) async throws -> [Party]
 }
-
-/// Remembers which request nonces were used, so a signed request cannot be replayed.
-///
-/// Implementations shared by several server instances (a database table) make one replay
-/// window for all of them.
-public protocol NonceStorage: Sendable {
-    /// Records `nonce` for `keyID` until `expiry`; returns `false` when it was already recorded.
-    func record(keyID: String, nonce: String, expiry: Date, now: Date) async throws -> Bool
-}

@@ -1,3 +1,4 @@
+import SignetAuth
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
@@ -58,10 +59,7 @@ struct SignatureMiddleware: ServerMiddleware {
     /// operation, not a decoding error. The handler then verifies the signature itself.
     static func requireSignatureFields(_ request: HTTPRequest, carriesBody: Bool) throws {
         do {
-            _ = try UnverifiedRequestSignature(request: request, label: HTTPMessageVerifier.label, configuration: HTTPMessageVerifierConfiguration())
-            if carriesBody, request.headerFields[ContentDigest.field] == nil {
-                throw HTTPSignatureError.digestMismatch("the request has a body but no Content-Digest field")
-            }
+            try HTTPMessageVerifier.checkStructure(of: request, carriesBody: carriesBody)
         } catch let error as HTTPSignatureError {
             throw ErrorMapping.problem(for: error)
         }

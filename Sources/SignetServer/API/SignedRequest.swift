@@ -1,3 +1,4 @@
+import SignetAuth
 import HTTPTypes
 
 /// The request an API handler is serving, as ``SignatureMiddleware`` saw it: the head, the exact

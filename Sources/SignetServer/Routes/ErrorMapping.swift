@@ -1,3 +1,4 @@
+import SignetAuth
 import Hummingbird
 import SignetMarket
 import SignetVault

@@ -1,3 +1,4 @@
+import SignetCore
 import Foundation
 import NIOCore
 import PostgresNIO

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Testing
 
-@testable import SignetServer
+@testable import SignetAuth
 
 struct HTTPMessageVerifierTests {
     static let body = Array(#"{"offer": 1}"#.utf8)

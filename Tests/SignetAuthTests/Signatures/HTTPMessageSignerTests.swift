@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Testing
 
-@testable import SignetServer
+@testable import SignetAuth
 
 struct HTTPMessageSignerTests {
     // SPEC: https://www.rfc-editor.org/rfc/rfc9421#appendix-B.2.6

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Testing
 
-@testable import SignetServer
+@testable import SignetAuth
 
 struct SignatureBaseTests {
     /// RFC 9421 §2.1: leading and trailing spaces and tabs go; inner ones and other bytes stay.

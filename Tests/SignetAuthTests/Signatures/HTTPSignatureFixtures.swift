@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 
-@testable import SignetServer
+@testable import SignetAuth
 
 /// Keys, requests and helpers shared by the HTTP signature tests.
 enum HTTPSignatureFixtures {

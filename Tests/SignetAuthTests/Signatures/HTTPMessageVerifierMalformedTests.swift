@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 
-@testable import SignetServer
+@testable import SignetAuth
 
 /// Hostile `Signature-Input` and `Signature` values: each is rejected with a code, never a crash.
 struct HTTPMessageVerifierMalformedTests {

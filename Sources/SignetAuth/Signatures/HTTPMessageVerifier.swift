@@ -146,3 +146,16 @@ public struct HTTPMessageVerifier: Sendable {
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }
+
+extension HTTPMessageVerifier {
+    /// The structural part of ``verify(_:body:now:)``, for a request whose key is known only
+    /// later (a registration names the key it registers in its body): the signature fields
+    /// parse, cover what they must, and a request with a body carries `Content-Digest`.
+    /// - Throws: ``HTTPSignatureError`` as ``verify(_:body:now:)`` would for the same fault.
+    public static func checkStructure(of request: HTTPRequest, carriesBody: Bool) throws {
+        _ = try UnverifiedRequestSignature(request: request, label: label, configuration: HTTPMessageVerifierConfiguration())
+        if carriesBody, request.headerFields[ContentDigest.field] == nil {
+            throw HTTPSignatureError.digestMismatch("the request has a body but no Content-Digest field")
+        }
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import SignetServer
+@testable import SignetAuth
 
 struct ContentDigestTests {
     struct Vector: Sendable, CustomTestStringConvertible {
