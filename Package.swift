@@ -11,11 +11,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "signet", targets: ["signet"]),
+        .executable(name: "signet-bench", targets: ["signet-bench"]),
         .library(name: "SignetCore", targets: ["SignetCore"]),
         .library(name: "SignetLog", targets: ["SignetLog"]),
         .library(name: "SignetVault", targets: ["SignetVault"]),
         .library(name: "SignetAuth", targets: ["SignetAuth"]),
         .library(name: "SignetMarket", targets: ["SignetMarket"]),
+        .library(name: "SignetService", targets: ["SignetService"]),
         .library(name: "SignetStore", targets: ["SignetStore"]),
         .library(name: "SignetServer", targets: ["SignetServer"]),
         .library(name: "SignetAPI", targets: ["SignetAPI"]),
@@ -36,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Shared value types: canonical encoding, errors, hex/base64 helpers. No I/O.
@@ -77,11 +80,26 @@ let package = Package(
             dependencies: ["SignetCore", "SignetAuth", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        // SQLite (embedded default) and PostgreSQL implementations of the domain storage protocols.
+        // The workflows (register, enroll, permit, verify, party standing, activity), the ledger
+        // as a running component and event recording with observers. No HTTP types.
+        .target(
+            name: "SignetService",
+            dependencies: [
+                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite (embedded default) and PostgreSQL implementations of the domain storage
+        // protocols, and Stores.open, the one place that chooses between them.
         .target(
             name: "SignetStore",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
+                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth", "SignetService",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -101,7 +119,7 @@ let package = Package(
         .target(
             name: "SignetServer",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetStore", "SignetAPI", "SignetAuth",
+                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetStore", "SignetAPI", "SignetAuth", "SignetService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -116,11 +134,22 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
+        // The signing API client of the CLI, the demo and the benchmarks.
+        .target(
+            name: "SignetClient",
+            dependencies: [
+                "SignetCore", "SignetAuth", "SignetAPI", "SignetVault",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Fixtures shared by test targets; never imported by the product targets.
         .target(
             name: "SignetTesting",
             dependencies: [
-                "SignetCore",
+                "SignetCore", "SignetService", "SignetStore", "SignetVault",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -130,7 +159,9 @@ let package = Package(
         .executableTarget(
             name: "signet",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth",
+                "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth", "SignetService",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -140,7 +171,23 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
-                // The load generator of `signet bench api` and its throwaway PostgreSQL database.
+                "SignetClient",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Load generators and benchmarks, each printed next to a baseline from the same run;
+        // kept out of `signet` so the shipped tool links no load generator.
+        .executableTarget(
+            name: "signet-bench",
+            dependencies: [
+                "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth", "SignetService",
+                "SignetClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -169,13 +216,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SignetStoreTests",
-            dependencies: ["SignetStore", "SignetMarket", "SignetVault", "SignetAuth", "SignetTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SignetStore", "SignetMarket", "SignetVault", "SignetAuth", "SignetService", "SignetTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
-                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore", "SignetAPI", "SignetAuth",
+                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore", "SignetAPI", "SignetAuth", "SignetService",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -192,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "signetTests",
             dependencies: [
-                "signet", "SignetLog", "SignetMarket", "SignetStore", "SignetServer", "SignetVault", "SignetAuth",
+                "signet", "SignetLog", "SignetMarket", "SignetStore", "SignetServer", "SignetVault", "SignetAuth", "SignetService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -200,6 +247,12 @@ let package = Package(
                 "SignetTesting",
             ],
             exclude: ["Interop"],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the built `signet-bench` binary as a child process.
+        .testTarget(
+            name: "signet-benchTests",
+            dependencies: ["signet-bench", "SignetTesting"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -10,10 +10,17 @@ import Crypto
 /// by anyone else. `commitment` is SHA-256 of a random salt followed by the canonical JSON of
 /// the event's details, so the holder can later prove what an event was about without the
 /// ledger ever showing it.
+///
+/// An operator's event about a party (`approve`, `suspend`) has no holder: it carries only
+/// `type`, `time`, `party` and `v`, since there is nothing about it to hide.
 public struct LedgerEvent: Sendable, Equatable {
     /// What happened.
     public enum Kind: String, Sendable, CaseIterable {
         case enroll, renew, delete, use, offer, grant, decline, revoke, lockdown
+        /// The operator approved a party.
+        case approve
+        /// The operator (or the trust protocol) suspended a party.
+        case suspend
     }
 
     /// Current format version, written as `v`.
@@ -25,12 +32,12 @@ public struct LedgerEvent: Sendable, Equatable {
     public let time: Int64
     /// The party involved, by its public id; `nil` for holder-only events.
     public let party: String?
-    /// The per-event holder pseudonym (32 bytes).
-    public let pseudonym: [UInt8]
-    /// The salted commitment to the details (32 bytes).
-    public let commitment: [UInt8]
+    /// The per-event holder pseudonym (32 bytes); `nil` for an event about a party only.
+    public let pseudonym: [UInt8]?
+    /// The salted commitment to the details (32 bytes); `nil` for an event about a party only.
+    public let commitment: [UInt8]?
 
-    /// Creates an event.
+    /// Creates a holder's event.
     /// - Precondition: `pseudonym` and `commitment` are 32 bytes (as made by the functions below).
     public init(kind: Kind, time: Int64, party: String?, pseudonym: [UInt8], commitment: [UInt8]) {
         precondition(pseudonym.count == 32 && commitment.count == 32)
@@ -41,15 +48,24 @@ public struct LedgerEvent: Sendable, Equatable {
         self.commitment = commitment
     }
 
+    /// Creates an operator's event about a party, with no holder and nothing committed to.
+    public init(kind: Kind, time: Int64, party: String) {
+        self.kind = kind
+        self.time = time
+        self.party = party
+        self.pseudonym = nil
+        self.commitment = nil
+    }
+
     /// The ledger entry bytes.
     public func entry() -> [UInt8] {
         var object: [String: JSONValue] = [
             "v": .number(Double(Self.version)),
             "type": .string(kind.rawValue),
             "time": .number(Double(time)),
-            "holder": .string(Base64.encodeURL(pseudonym)),
-            "commitment": .string(Base64.encodeURL(commitment)),
         ]
+        if let pseudonym { object["holder"] = .string(Base64.encodeURL(pseudonym)) }
+        if let commitment { object["commitment"] = .string(Base64.encodeURL(commitment)) }
         if let party { object["party"] = .string(party) }
         // Every member is a string or an integer below 2^53, so encoding cannot fail.
         return (try? CanonicalJSON.encode(.object(object))) ?? []

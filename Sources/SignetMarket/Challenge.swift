@@ -21,8 +21,8 @@ public struct Challenge: Sendable, Equatable {
     }
 
     /// A new challenge with random id and nonce.
-    public static func fresh(expiresAt: Date) -> Challenge {
-        Challenge(id: "c_" + Base64.encodeURL(randomBytes(16)), nonce: randomBytes(32), expiresAt: expiresAt)
+    public static func fresh(expiresAt: Date, using random: any RandomBytesGenerator = SystemRandomBytes()) -> Challenge {
+        Challenge(id: "c_" + Base64.encodeURL(random.bytes(16)), nonce: random.bytes(32), expiresAt: expiresAt)
     }
 
     /// The bytes the device signs: UTF-8 of `signet-challenge-v1\n<id>\n<base64url nonce>`.

@@ -1,11 +1,12 @@
+import SignetVault
 import ArgumentParser
 import Foundation
+import Logging
 import SignetMarket
+import SignetService
 
-import SignetServer
-import SignetStore
-
-/// `signet admin …`: operator actions on the local store.
+/// `signet admin …`: operator actions on the configured data directory or database. They run
+/// the same workflows as the API, so each change is in the ledger like any other event.
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Operator actions.", subcommands: [AdminPartyCommand.self])
@@ -23,8 +24,8 @@ struct AdminPartyCommand: AsyncParsableCommand {
         var status: PartyStatus?
 
         func run() async throws {
-            try await withAdminStore(ledgerOptions) { identities in
-                for party in try await identities.parties(status: status) {
+            try await withAdminService(ledgerOptions) { service in
+                for party in try await service.parties(status: status) {
                     print("\(party.id)\t\(party.status.rawValue)\t\(party.name)\t\(party.contact)")
                 }
             }
@@ -32,61 +33,58 @@ struct AdminPartyCommand: AsyncParsableCommand {
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve a pending party.")
+        static let configuration = CommandConfiguration(abstract: "Approve a pending party (logged as an approve event).")
         @OptionGroup var ledgerOptions: LedgerOptions
         @Argument(help: "The party id (p_…).")
         var id: String
 
-        func run() async throws { try await setStatus(.approved, id: id, options: ledgerOptions) }
+        func validate() throws { try validatePartyID(id) }
+
+        func run() async throws {
+            try await withAdminService(ledgerOptions) { try await printChange($0.approve(party: id)) }
+        }
     }
 
     struct Suspend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Suspend a party.")
+        static let configuration = CommandConfiguration(abstract: "Suspend a party (logged as a suspend event).")
         @OptionGroup var ledgerOptions: LedgerOptions
         @Argument(help: "The party id (p_…).")
         var id: String
 
-        func run() async throws { try await setStatus(.suspended, id: id, options: ledgerOptions) }
+        func validate() throws { try validatePartyID(id) }
+
+        func run() async throws {
+            try await withAdminService(ledgerOptions) { try await printChange($0.suspend(party: id)) }
+        }
     }
 }
 
 extension PartyStatus: ExpressibleByArgument {}
 
-/// Runs `body` with the identity store of the configured data directory or database, then closes it.
-private func withAdminStore(_ options: LedgerOptions, _ body: (any IdentityStorage) async throws -> Void) async throws {
-    let configuration = try options.configuration()
-    let sqlite: SQLiteIdentityStorage?
-    let postgres: PostgresIdentityStorage?
-    do {
-        if let url = configuration.databaseURL {
-            (sqlite, postgres) = (nil, try await PostgresIdentityStorage.connect(url: url))
-        } else {
-            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-            (sqlite, postgres) = (try await SQLiteIdentityStorage.open(path: configuration.sqlitePath), nil)
-        }
-    } catch {
-        printError("signet: \(error)")
-        throw ExitCode.failure
-    }
-    let store: any IdentityStorage = sqlite ?? postgres!
-    do {
-        try await body(store)
-    } catch {
-        await sqlite?.close()
-        await postgres?.close()
-        throw error
-    }
-    await sqlite?.close()
-    await postgres?.close()
+private func validatePartyID(_ id: String) throws {
+    guard let partyID = PrincipalID(id), partyID.kind == .party else { throw ValidationError("\(id) is not a party id (p_…)") }
 }
 
-private func setStatus(_ status: PartyStatus, id: String, options: LedgerOptions) async throws {
-    guard let partyID = PrincipalID(id), partyID.kind == .party else { throw ValidationError("\(id) is not a party id (p_…)") }
-    try await withAdminStore(options) { identities in
-        guard let party = try await identities.setStatus(status, of: partyID) else {
-            printError("signet: no party \(id)")
-            throw ExitCode.failure
-        }
-        print("\(party.id)\t\(party.status.rawValue)\t\(party.name)")
+private func printChange(_ change: StandingChange) {
+    print("\(change.party.id)\t\(change.party.status.rawValue)\t\(change.party.name)\tledger index \(change.ledgerIndex)")
+}
+
+/// Runs `body` with the workflows on the configured data directory or database, then closes
+/// them; a workflow's refusal prints its sentence and exits non-zero.
+private func withAdminService(_ options: LedgerOptions, _ body: (SignetService) async throws -> Void) async throws {
+    var logger = Logger(label: "signet")
+    logger.logLevel = .warning
+    let deployment = try await LocalDeployment.open(options, logger: logger)
+    do {
+        // The vault is not used by party administration; the default keeps the service whole.
+        try await body(deployment.service(vault: try VaultConfiguration()))
+    } catch let error as ServiceError {
+        await deployment.close()
+        printError("signet: \(error.reason)")
+        throw ExitCode.failure
+    } catch {
+        await deployment.close()
+        throw error
     }
+    await deployment.close()
 }

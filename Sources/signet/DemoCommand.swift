@@ -8,7 +8,9 @@ import Logging
 import SignetCore
 import SignetLog
 import SignetMarket
+import SignetClient
 import SignetServer
+import SignetService
 import SignetStore
 import SignetVault
 
@@ -19,9 +21,11 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Walk through enrollment, consent, a logged verification and an audit on a throw-away server.")
 
     func run() async throws {
-        let server = try await ThrowawayServer.start(origin: "demo.signet.local/log", vault: try VaultConfiguration(dimension: 128, alpha: 8))
+        let server = try await ThrowawayServer.start(origin: "demo.signet.local/log", vault: try VaultConfiguration(dimension: 128, alpha: 8)) {
+            try await Stores.open(.embedded(dataDirectory: $0))
+        }
         do {
-            try await story(base: server.base, ledger: server.ledger, identities: server.identities)
+            try await story(base: server.base, service: server.service)
         } catch {
             printError("signet demo: a step failed: \(error)")
             await server.stop()
@@ -33,7 +37,8 @@ struct DemoCommand: AsyncParsableCommand {
     private func step(_ number: Int, _ text: String) { print("\n\(number). \(text)") }
     private func say(_ text: String) { print("   " + text) }
 
-    private func story(base: URL, ledger: Ledger, identities: SQLiteIdentityStorage) async throws {
+    private func story(base: URL, service: SignetService) async throws {
+        let ledger = service.ledger
         print("Signet demo: a throw-away server at \(base) with an empty ledger (\(ledger.verifier.name)).")
         print("Embeddings are synthetic 128-number vectors standing in for a face model's output.")
 
@@ -52,8 +57,9 @@ struct DemoCommand: AsyncParsableCommand {
 
         step(3, "A corner shop registers as a party and the operator approves it.")
         let shop = try await register("/v1/parties", extra: ["name": "Corner Shop", "contact": "ops@shop.example"], base: base)
-        if let id = PrincipalID(shop.keyID) { _ = try await identities.setStatus(.approved, of: id) }
+        let approval = try await service.approve(party: shop.keyID)
         say("Corner Shop is \(shop.keyID) and may now ask to verify holders who consent.")
+        say("The approval is public too: ledger index \(approval.ledgerIndex) names the shop and what the operator decided.")
 
         step(4, "Alice gives the shop a one-time permission to check her, and the shop verifies a fresh sample.")
         var permission = try await alice.send(.post, "/v1/permissions", json: ["template_id": aliceTemplate, "party_id": shop.keyID])

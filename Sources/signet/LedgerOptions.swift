@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import SignetLog
-import SignetServer
+import SignetService
+import SignetStore
 
 /// Where the ledger lives; shared by `serve` and the `log` commands.
 struct LedgerOptions: ParsableArguments {
@@ -24,8 +25,22 @@ struct LedgerOptions: ParsableArguments {
         }
     }
 
-    /// The configuration from flags, then environment, then defaults. The database URL only
-    /// comes from the environment (SIGNET_DATABASE_URL) so that passwords never sit in `ps` output.
+    /// The data directory from the flag, then the environment, then the default.
+    var resolvedDataDirectory: String {
+        dataDirectory ?? ProcessInfo.processInfo.environment["SIGNET_DATA_DIR"] ?? "signet-data"
+    }
+
+    /// Where the state lives: PostgreSQL when SIGNET_DATABASE_URL is set, else the data
+    /// directory's SQLite file. The URL only comes from the environment so that passwords never
+    /// sit in `ps` output.
+    func storeConfiguration() -> StoreConfiguration {
+        if let url = ProcessInfo.processInfo.environment["SIGNET_DATABASE_URL"], !url.isEmpty {
+            return .postgres(url: url)
+        }
+        return .embedded(dataDirectory: resolvedDataDirectory)
+    }
+
+    /// The ledger's configuration from flags, then environment, then defaults.
     func configuration() throws -> LedgerConfiguration {
         let env = ProcessInfo.processInfo.environment
         var batch = SequencerConfiguration()
@@ -33,10 +48,8 @@ struct LedgerOptions: ParsableArguments {
         if let ms = maxDelayMilliseconds ?? env["SIGNET_LOG_MAX_DELAY_MS"].flatMap(Double.init) {
             batch.maxDelay = .microseconds(Int64(ms * 1000))
         }
-        let url = env["SIGNET_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         return LedgerConfiguration(
-            dataDirectory: dataDirectory ?? env["SIGNET_DATA_DIR"] ?? "signet-data",
-            databaseURL: url,
+            dataDirectory: resolvedDataDirectory,
             origin: origin ?? env["SIGNET_LOG_ORIGIN"],
             sequencer: batch)
     }

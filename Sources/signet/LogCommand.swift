@@ -1,3 +1,4 @@
+import SignetService
 import ArgumentParser
 import Foundation
 import Logging
@@ -12,15 +13,10 @@ struct LogCommand: AsyncParsableCommand {
 }
 
 /// Opens the ledger for a one-shot command, turning start-up failures into one line.
-func openLedger(_ options: LedgerOptions) async throws -> Ledger {
+func openLedger(_ options: LedgerOptions) async throws -> LocalDeployment {
     var logger = Logger(label: "signet")
     logger.logLevel = .warning
-    do {
-        return try await Ledger.open(try options.configuration(), logger: logger)
-    } catch {
-        printError("signet: \(error)")
-        throw ExitCode.failure
-    }
+    return try await LocalDeployment.open(options, logger: logger)
 }
 
 struct LogKeyCommand: AsyncParsableCommand {
@@ -30,9 +26,9 @@ struct LogKeyCommand: AsyncParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func run() async throws {
-        let ledger = try await openLedger(ledgerOptions)
-        print(ledger.verifier.vkey)
-        await ledger.close()
+        let deployment = try await openLedger(ledgerOptions)
+        print(deployment.ledger.verifier.vkey)
+        await deployment.close()
     }
 }
 
@@ -62,7 +58,8 @@ struct LogAppendCommand: AsyncParsableCommand {
         } else {
             reader = LineReader(handle: .standardInput)
         }
-        let ledger = try await openLedger(ledgerOptions)
+        let deployment = try await openLedger(ledgerOptions)
+        let ledger = deployment.ledger
         var lineNumber = 0
         var failures = 0
         let window = concurrency
@@ -90,7 +87,7 @@ struct LogAppendCommand: AsyncParsableCommand {
             for try await done in group { report(done) }
         }
         let size = await ledger.sequencer.checkpoint?.checkpoint.size ?? 0
-        await ledger.close()
+        await deployment.close()
         printError("signet: appended \(lineNumber - failures) of \(lineNumber) entries; log size \(size)")
         if failures > 0 { throw ExitCode.failure }
     }
@@ -112,13 +109,14 @@ struct LogProveCommand: AsyncParsableCommand {
     var index: UInt64
 
     func run() async throws {
-        let ledger = try await openLedger(ledgerOptions)
-        defer { Task { await ledger.close() } }
+        let deployment = try await openLedger(ledgerOptions)
         do {
-            print(try await ledger.proof(index: index).text, terminator: "")
+            print(try await deployment.ledger.proof(index: index).text, terminator: "")
         } catch let error as LogError {
+            await deployment.close()
             printError("signet: \(error.reason)")
             throw ExitCode.failure
         }
+        await deployment.close()
     }
 }

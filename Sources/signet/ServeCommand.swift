@@ -1,3 +1,5 @@
+import UnixSignals
+import ServiceLifecycle
 import SignetVault
 import ArgumentParser
 import Foundation
@@ -7,6 +9,8 @@ import Metrics
 import Prometheus
 import SignetLog
 import SignetServer
+import ServiceLifecycle
+import SignetService
 import SignetStore
 
 /// `signet serve`: the server (ledger tiles today; API and dashboard as they land).
@@ -44,74 +48,38 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("SIGNET_IDLE_TIMEOUT must be between 1 and 3600 seconds")
         }
         let server = ServerConfiguration(host: host ?? env["SIGNET_HOST"] ?? "127.0.0.1", port: portNumber, idleTimeout: .seconds(idleSeconds))
-        let ledgerConfiguration = try ledgerOptions.configuration()
-        let ledger: Ledger
-        do {
-            ledger = try await Ledger.open(ledgerConfiguration, logger: logger)
-        } catch {
-            printError("signet: \(error)")
-            throw ExitCode.failure
-        }
         let publicText = publicURL ?? env["SIGNET_PUBLIC_URL"] ?? "http://\(server.host):\(server.port)"
         guard let publicBase = URL(string: publicText), ["http", "https"].contains(publicBase.scheme ?? ""), publicBase.host != nil else {
             throw ValidationError("--public-url must be an http(s) URL")
         }
-        let api: APIServices
-        let closeAPI: @Sendable () async -> Void
+        let vault = try VaultConfiguration(
+            dimension: env["SIGNET_VAULT_DIMENSION"].flatMap(Int.init) ?? 512,
+            alpha: env["SIGNET_VAULT_ALPHA"].flatMap(Int.init) ?? 16)
+        let deployment = try await LocalDeployment.open(ledgerOptions, logger: logger)
+        let service: SignetService
         do {
-            (api, closeAPI) = try await openAPIServices(ledgerConfiguration, publicURL: publicBase)
+            service = try await deployment.service(vault: vault)
         } catch {
-            await ledger.close()
+            await deployment.close()
             printError("signet: \(error)")
             throw ExitCode.failure
         }
+        let ledger = deployment.ledger
         let vkey = ledger.verifier.vkey
-        let store = ledgerConfiguration.databaseURL == nil ? "SQLite \(ledgerConfiguration.sqlitePath)" : "PostgreSQL"
+        let store = ledgerOptions.storeConfiguration().summary
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let app = SignetApplication.make(ledger: ledger, configuration: server, logger: logger, api: api, metrics: registry) { port in
+        let app = SignetApplication.make(
+            ledger: ledger, configuration: server, logger: logger, service: service, api: APIConfiguration(publicURL: publicBase), metrics: registry
+        ) { port in
             emit("signet: serving log \(ledger.verifier.name) on http://\(server.host):\(port)/log/ (\(store))")
             emit("signet: log verifier key \(vkey)")
         }
-        // Graceful shutdown (SIGTERM/SIGINT): the server drains, then every store is closed.
-        do {
-            try await app.runService()
-        } catch {
-            await closeAPI()
-            await ledger.close()
-            throw error
-        }
-        await closeAPI()
-        await ledger.close()
+        // Graceful shutdown (SIGTERM/SIGINT) stops the services in reverse order: the server
+        // drains, then the ledger commits what is pending, then every store is closed.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: deployment.stores), .init(service: ledger), .init(service: app)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
-}
-
-/// Opens holder, party, activity and template storage next to the ledger (same SQLite file or
-/// PostgreSQL database) and the deployment's vault scheme.
-/// - Returns: the services and a function that closes their stores.
-func openAPIServices(_ configuration: LedgerConfiguration, publicURL: URL) async throws -> (APIServices, @Sendable () async -> Void) {
-    let env = ProcessInfo.processInfo.environment
-    let vault = try VaultConfiguration(
-        dimension: env["SIGNET_VAULT_DIMENSION"].flatMap(Int.init) ?? 512,
-        alpha: env["SIGNET_VAULT_ALPHA"].flatMap(Int.init) ?? 16)
-    let apiConfiguration = APIConfiguration(publicURL: publicURL)
-    let results = try await ResultSigner.loadOrCreate(path: configuration.dataDirectory + "/results.key")
-    if let url = configuration.databaseURL {
-        let identities = try await PostgresIdentityStorage.connect(url: url)
-        let templates = try await PostgresTemplateStorage.connect(url: url)
-        let services = APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
-                                   permissions: identities, rateLimits: identities, results: results, vault: vault, configuration: apiConfiguration)
-        return (services, {
-            await identities.close()
-            await templates.close()
-        })
-    }
-    let identities = try await SQLiteIdentityStorage.open(path: configuration.sqlitePath)
-    let templates = try await SQLiteTemplateStorage.open(path: configuration.sqlitePath)
-    let services = APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
-                               permissions: identities, rateLimits: identities, results: results, vault: vault, configuration: apiConfiguration)
-    return (services, {
-        await identities.close()
-        await templates.close()
-    })
 }

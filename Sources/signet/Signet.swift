@@ -10,5 +10,5 @@ struct Signet: AsyncParsableCommand {
             Run `signet serve` to start the server on the embedded SQLite store in ./signet-data.
             Every option can also be set by the environment variable named in its help.
             """,
-        subcommands: [ServeCommand.self, DemoCommand.self, HolderCommand.self, PartyCommand.self, LogCommand.self, AdminCommand.self, EvalCommand.self, BenchCommand.self])
+        subcommands: [ServeCommand.self, DemoCommand.self, HolderCommand.self, PartyCommand.self, LogCommand.self, AdminCommand.self, EvalCommand.self])
 }

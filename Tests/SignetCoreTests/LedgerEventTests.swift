@@ -14,6 +14,11 @@ struct LedgerEventTests {
         #expect(!text.contains("t_x"))
     }
 
+    @Test func partyEventNamesOnlyTheParty() {
+        let event = LedgerEvent(kind: .suspend, time: 1_790_000_000, party: "p_shop")
+        #expect(String(decoding: event.entry(), as: UTF8.self) == "{\"party\":\"p_shop\",\"time\":1790000000,\"type\":\"suspend\",\"v\":1}")
+    }
+
     @Test func pseudonymsOfOneHolderAreUnlinkableWithoutTheSecret() {
         let a = LedgerEvent.pseudonym(activitySecret: secret, eventID: [1])
         let b = LedgerEvent.pseudonym(activitySecret: secret, eventID: [2])

@@ -1,3 +1,4 @@
+import SignetService
 import SignetAuth
 import Crypto
 import Foundation
@@ -34,7 +35,7 @@ struct ProblemMiddlewareTests {
         } catch let error as DecodingError {
             return error
         }
-        throw Problem(.internalServerError, code: "test", detail: "\(json) decoded")
+        throw Problem(.internal, detail: "\(json) decoded")
     }
 
     @Test(arguments: [
@@ -51,8 +52,34 @@ struct ProblemMiddlewareTests {
         #expect((problem["detail"] as? String)?.contains(detail) == true, "\(problem)")
     }
 
+    @Test func workflowErrorsBecomeTheirProblems() async throws {
+        let (limited, limitedProblem) = try await Self.answer(to: ServiceError(.rateLimited, "too many", retryAfter: 2.2))
+        #expect(limited.status == .tooManyRequests)
+        #expect(limited.headerFields[.retryAfter] == "3")
+        #expect(limitedProblem["code"] as? String == "rate_limited")
+        let (missing, missingProblem) = try await Self.answer(to: ServiceError(.notFound, "no such template"))
+        #expect(missing.status == .notFound)
+        #expect(missingProblem["detail"] as? String == "no such template")
+        // Operator-facing and server-fault codes are never described to the caller.
+        let (fault, faultProblem) = try await Self.answer(to: ServiceError(.corruptRecord, "a stored permission names no holder"))
+        #expect(fault.status == .internalServerError)
+        #expect(faultProblem["code"] as? String == "internal")
+        #expect((faultProblem["detail"] as? String)?.contains("permission") == false)
+    }
+
+    /// Every code is spelled once and keeps the status its doc comment names.
+    @Test func everyProblemCodeHasOneStatusClass() {
+        for code in ProblemCode.allCases {
+            let status = code.status.code
+            #expect((400...599).contains(status), "\(code)")
+            #expect(ProblemCode(rawValue: code.rawValue) == code)
+        }
+        #expect(ProblemCode.rateLimited.status == .tooManyRequests)
+        #expect(ProblemCode.invalidTilePath.status == .badRequest)
+    }
+
     @Test func problemsPassThroughWithRetryAfter() async throws {
-        let (response, problem) = try await Self.answer(to: Problem(.tooManyRequests, code: "rate_limited", detail: "later", retryAfter: 3))
+        let (response, problem) = try await Self.answer(to: Problem(.rateLimited, detail: "later", retryAfter: 3))
         #expect(response.status == .tooManyRequests)
         #expect(response.headerFields[.retryAfter] == "3")
         #expect(problem["code"] as? String == "rate_limited")
@@ -147,7 +174,7 @@ struct RegistrationSignatureOrderTests {
     }
 
     @Test func registrationWithoutContentDigestIsDigestMismatch() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
+        try await RegistrationRoutesTests.withAPI { client, service in
             let key = Curve25519.Signing.PrivateKey()
             let body = RegistrationRoutesTests.registration(key, extra: ["name": "Shop", "contact": "ops@shop.example"])
             var headers = try TestClientSigner(key: key, keyID: Base64.encodeURL(key.publicKey.rawRepresentation))
@@ -157,7 +184,7 @@ struct RegistrationSignatureOrderTests {
                 #expect(response.status == .badRequest)
                 #expect(RegistrationRoutesTests.problemCode(response) == "digest_mismatch")
             }
-            #expect(try await identities.parties(status: nil).isEmpty)
+            #expect(try await service.parties(status: nil).isEmpty)
         }
     }
 }

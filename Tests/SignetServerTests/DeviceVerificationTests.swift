@@ -1,3 +1,4 @@
+import SignetService
 import Crypto
 import Foundation
 import HTTPTypes
@@ -54,8 +55,8 @@ final class TestClock: @unchecked Sendable {
 
 struct DeviceVerificationTests {
     @Test func deviceAnswersAChallengeAndTheMatchIsLoggedAndSigned() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
-            let (alice, face, template, shop, token) = try await permittedScene(client, identities)
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (alice, face, template, shop, token) = try await permittedScene(client, service)
 
             let (created, challenge) = try await shop.challenge(client, template: template, token: token)
             #expect(created == .created)
@@ -84,8 +85,8 @@ struct DeviceVerificationTests {
     }
 
     @Test func aSignatureFromAnotherKeyIsANoMatchAndConsumesThePermission() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
-            let (_, _, template, shop, token) = try await permittedScene(client, identities)
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (_, _, template, shop, token) = try await permittedScene(client, service)
             let challenge = try await shop.challenge(client, template: template, token: token).1
             let challengeID = try #require(challenge["id"] as? String)
             let forged = try Curve25519.Signing.PrivateKey().signature(for: Challenge.message(id: challengeID, nonce: try #require(challenge["nonce"] as? String)))
@@ -107,12 +108,12 @@ struct DeviceVerificationTests {
     }
 
     @Test func challengesAreBoundToTheirPartyAndPermissionAndReplacedByANewOne() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
+        try await RegistrationRoutesTests.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             let face = randomEmbedding()
             let template = try await alice.enroll(client, face)
-            let shop = try await TestParty.register(client, approveWith: identities)
-            let intruder = try await TestParty.register(client, approveWith: identities)
+            let shop = try await TestParty.register(client, approveWith: service)
+            let intruder = try await TestParty.register(client, approveWith: service)
             let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
 
             // Another party cannot open a challenge on the shop's permission.
@@ -135,10 +136,10 @@ struct DeviceVerificationTests {
 
     @Test func anExpiredChallengeIsRefused() async throws {
         let clock = TestClock()
-        var configuration = APIConfiguration()
+        var configuration = ServiceConfiguration()
         configuration.now = { clock.now() }
-        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, identities in
-            let (alice, face, template, shop, token) = try await permittedScene(client, identities)
+        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, service in
+            let (alice, face, template, shop, token) = try await permittedScene(client, service)
             let challenge = try await shop.challenge(client, template: template, token: token).1
             let id = try #require(challenge["id"] as? String)
             let signature = try await alice.sign(client, template: template, sample: face, challengeID: id, nonce: try #require(challenge["nonce"] as? String))
@@ -150,8 +151,8 @@ struct DeviceVerificationTests {
     }
 
     @Test func malformedDeviceRequestsAre400() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
-            let (_, _, template, shop, token) = try await permittedScene(client, identities)
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (_, _, template, shop, token) = try await permittedScene(client, service)
             let challenge = "c_AAAAAAAAAAAAAAAAAAAAAA"
             let base = "\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\""
             // Each variant of the request is a closed schema: the other mode's fields are unknown.
@@ -173,14 +174,14 @@ struct DeviceVerificationTests {
     }
 
     @Test func onlyTheOwnerDownloadsATemplate() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
+        try await RegistrationRoutesTests.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             let mallory = try await TestHolder.register(client)
             let template = try await alice.enroll(client, randomEmbedding())
             let (status, problem) = try await mallory.send(client, .get, "/v1/templates/\(template)")
             #expect(status == .notFound)
             #expect(problem["template"] == nil)
-            let shop = try await TestParty.register(client, approveWith: identities)
+            let shop = try await TestParty.register(client, approveWith: service)
             let headers = try TestClientSigner(key: shop.key, keyID: shop.id).headers(method: .get, path: "/v1/templates/\(template)", body: nil)
             let partyStatus = try await client.execute(uri: "/v1/templates/\(template)", method: .get, headers: headers) { $0.status }
             #expect(partyStatus == .forbidden)
@@ -189,8 +190,8 @@ struct DeviceVerificationTests {
 
     /// Templates stored before schema v5 have no public-key column: the route parses the template.
     @Test func templatesWithoutAStoredKeyAreVerifiedFromTheirBytes() async throws {
-        try await RegistrationRoutesTests.withAPI(templates: { LegacyTemplateStorage(base: $0) }) { client, identities in
-            let (alice, face, template, shop, token) = try await permittedScene(client, identities)
+        try await RegistrationRoutesTests.withAPI(templates: { LegacyTemplateStorage(base: $0) }) { client, service in
+            let (alice, face, template, shop, token) = try await permittedScene(client, service)
             let challenge = try await shop.challenge(client, template: template, token: token).1
             let id = try #require(challenge["id"] as? String)
             let signature = try await alice.sign(client, template: template, sample: face, challengeID: id, nonce: try #require(challenge["nonce"] as? String))

@@ -1,8 +1,10 @@
+import SignetService
 import Foundation
 import Logging
 import GRDB
 import SignetLog
 import SignetServer
+import SignetTesting
 import Testing
 
 struct LedgerStartupTests {
@@ -13,33 +15,33 @@ struct LedgerStartupTests {
     @Test func createsPrivateKeyOnFirstStartAndKeepsIt() async throws {
         let dir = directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let first = try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "start.test/log"), logger: Logger(label: "t"))
-        let vkey = first.verifier.vkey
+        let first = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: "start.test/log"))
+        let vkey = first.ledger.verifier.vkey
         await first.close()
         let mode = try FileManager.default.attributesOfItem(atPath: dir + "/log.key")[.posixPermissions] as? Int
         #expect(mode == 0o600)
         // A restart without --origin keeps the stored origin and key.
-        let second = try await Ledger.open(LedgerConfiguration(dataDirectory: dir), logger: Logger(label: "t"))
-        #expect(second.verifier.vkey == vkey)
+        let second = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir))
+        #expect(second.ledger.verifier.vkey == vkey)
         await second.close()
     }
 
     @Test func refusesAnotherOriginForAnExistingKey() async throws {
         let dir = directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        await (try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "a.test/log"), logger: Logger(label: "t"))).close()
-        await #expect(throws: ServerError.self) {
-            try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "b.test/log"), logger: Logger(label: "t"))
+        await (try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: "a.test/log"))).close()
+        await #expect(throws: ServiceError.self) {
+            try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: "b.test/log"))
         }
     }
 
     @Test func refusesWorldReadableKey() async throws {
         let dir = directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        await (try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "a.test/log"), logger: Logger(label: "t"))).close()
+        await (try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: "a.test/log"))).close()
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: dir + "/log.key")
-        await #expect(throws: ServerError.self) {
-            try await Ledger.open(LedgerConfiguration(dataDirectory: dir), logger: Logger(label: "t"))
+        await #expect(throws: ServiceError.self) {
+            try await TestLedger.open(LedgerConfiguration(dataDirectory: dir))
         }
     }
 
@@ -49,9 +51,9 @@ struct LedgerStartupTests {
     func refusesToServeACorruptedLog(_ corruption: Corruption) async throws {
         let dir = directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: dir, origin: "c.test/log"), logger: Logger(label: "t"))
-        for i in 0..<600 { _ = try await ledger.append(Array("entry \(i)".utf8)) }
-        await ledger.close()
+        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: "c.test/log"))
+        for i in 0..<600 { _ = try await opened.ledger.append(Array("entry \(i)".utf8)) }
+        await opened.close()
         let db = try DatabaseQueue(path: dir + "/signet.sqlite")
         switch corruption {
         case .editedEntry: try await db.write { try $0.execute(sql: "UPDATE log_entries SET data = CAST('x' AS BLOB) WHERE idx = 10") }
@@ -61,8 +63,8 @@ struct LedgerStartupTests {
         case .extraEntry: try await db.write { try $0.execute(sql: "INSERT INTO log_entries (idx, data) VALUES (600, CAST('sneaky' AS BLOB))") }
         }
         try db.close()
-        let error = await #expect(throws: ServerError.self) {
-            try await Ledger.open(LedgerConfiguration(dataDirectory: dir), logger: Logger(label: "t"))
+        let error = await #expect(throws: ServiceError.self) {
+            try await TestLedger.open(LedgerConfiguration(dataDirectory: dir))
         }
         #expect(error?.code == .untrustedLog)
     }

@@ -1,9 +1,11 @@
+import SignetService
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import SignetLog
 import SignetServer
+import SignetTesting
 import Testing
 
 struct LogRoutesTests {
@@ -11,11 +13,12 @@ struct LogRoutesTests {
     static func withApp(size: Int, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-routes-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "routes.test/log"), logger: Logger(label: "t"))
+        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: directory, origin: "routes.test/log"))
+        let ledger = opened.ledger
         for i in 0..<size { _ = try await ledger.append(Array("entry \(i)".utf8)) }
         let app = Application(router: SignetApplication.router(ledger: ledger))
         try await app.test(.router) { client in try await body(client) }
-        await ledger.close()
+        await opened.close()
     }
 
     @Test func checkpointIsSignedTextAndNeverCached() async throws {

@@ -1,16 +1,19 @@
+import SignetService
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Prometheus
 import SignetServer
+import SignetTesting
 import Testing
 
 struct OperationsRoutesTests {
     @Test func readinessAndMetrics() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-ops-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "ops.test/log"), logger: Logger(label: "t"))
+        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: directory, origin: "ops.test/log"))
+        let ledger = opened.ledger
         let registry = PrometheusCollectorRegistry()
         registry.makeCounter(name: "signet_test_marker").increment()
         let app = Application(router: SignetApplication.router(ledger: ledger, metrics: registry))
@@ -21,7 +24,7 @@ struct OperationsRoutesTests {
                 #expect(String(buffer: response.body).contains("signet_test_marker 1"))
             }
         }
-        await ledger.close()
+        await opened.close()
         // With the database gone, the server is alive but not ready.
         let closed = Application(router: SignetApplication.router(ledger: ledger))
         try await closed.test(.router) { client in

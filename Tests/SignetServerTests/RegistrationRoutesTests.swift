@@ -1,3 +1,4 @@
+import SignetService
 import SignetAuth
 import Crypto
 import Foundation
@@ -11,6 +12,7 @@ import SignetServer
 import SignetStore
 import SignetVault
 import Prometheus
+import SignetTesting
 import Testing
 
 /// Signs API requests exactly as a standard RFC 9421 client would.
@@ -38,46 +40,45 @@ struct TestClientSigner {
 }
 
 struct RegistrationRoutesTests {
-    /// The ledger and API services on a throw-away SQLite store, closed (and removed) afterwards.
+    /// The workflows on a throw-away SQLite store, closed (and removed) afterwards.
     /// `templates` may wrap the template store (to simulate older records).
-    static func withServices(configuration: APIConfiguration = APIConfiguration(),
-                             templates wrap: @Sendable (SQLiteTemplateStorage) -> any TemplateStorage = { $0 },
-                             _ body: @Sendable (Ledger, APIServices, SQLiteIdentityStorage) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-api-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory, origin: "api.test/log"), logger: Logger(label: "t"))
-        let identities = try await SQLiteIdentityStorage.open(path: directory + "/signet.sqlite")
-        let templates = try await SQLiteTemplateStorage.open(path: directory + "/signet.sqlite")
-        var failure: (any Error)?
-        do {
-            let api = APIServices(identities: identities, nonces: identities, activity: identities, templates: wrap(templates),
-                                  permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
-                                  vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: configuration)
-            try await body(ledger, api, identities)
-        } catch {
-            failure = error
+    static func withService(configuration: ServiceConfiguration = ServiceConfiguration(),
+                            templates wrap: @Sendable (any TemplateStorage) -> any TemplateStorage = { $0 },
+                            _ body: @Sendable (SignetService) async throws -> Void) async throws {
+        try await withTemporaryDirectory("signet-api") { directory in
+            let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: directory, origin: "api.test/log"))
+            let stores = opened.stores
+            let wrapped = Stores(log: stores.log, identities: stores.identities, nonces: stores.nonces, activity: stores.activity,
+                                 templates: wrap(stores.templates), permissions: stores.permissions, rateLimits: stores.rateLimits) {}
+            var failure: (any Error)?
+            do {
+                let service = SignetService(ledger: opened.ledger, stores: wrapped, results: await ResultSigner(privateKey: .init()),
+                                            vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: configuration)
+                try await body(service)
+            } catch {
+                failure = error
+            }
+            await opened.close()
+            if let failure { throw failure }
         }
-        await identities.close()
-        await templates.close()
-        await ledger.close()
-        if let failure { throw failure }
     }
 
-    /// The API on a throw-away store, through Hummingbird's test client.
-    static func withAPI(configuration: APIConfiguration = APIConfiguration(),
-                        templates wrap: @Sendable (SQLiteTemplateStorage) -> any TemplateStorage = { $0 },
-                        _ body: @Sendable (any TestClientProtocol, SQLiteIdentityStorage) async throws -> Void) async throws {
-        try await withServices(configuration: configuration, templates: wrap) { ledger, api, identities in
-            try await Application(router: SignetApplication.router(ledger: ledger, api: api)).test(.router) { client in
-                try await body(client, identities)
+    /// The API on a throw-away store, through Hummingbird's test client; the service is the
+    /// operator's handle (approving parties, reading stores).
+    static func withAPI(configuration: ServiceConfiguration = ServiceConfiguration(),
+                        templates wrap: @Sendable (any TemplateStorage) -> any TemplateStorage = { $0 },
+                        _ body: @Sendable (any TestClientProtocol, SignetService) async throws -> Void) async throws {
+        try await withService(configuration: configuration, templates: wrap) { service in
+            try await Application(router: SignetApplication.router(ledger: service.ledger, service: service)).test(.router) { client in
+                try await body(client, service)
             }
         }
     }
 
     /// The full router (API and `/metrics`) on a throw-away store.
     static func withRouter(_ body: @Sendable (Router<BasicRequestContext>) async throws -> Void) async throws {
-        try await withServices { ledger, api, _ in
-            try await body(SignetApplication.router(ledger: ledger, api: api, metrics: PrometheusCollectorRegistry()))
+        try await withService { service in
+            try await body(SignetApplication.router(ledger: service.ledger, service: service, metrics: PrometheusCollectorRegistry()))
         }
     }
 
@@ -92,7 +93,7 @@ struct RegistrationRoutesTests {
     }
 
     @Test func holderRegistersWithProofOfPossession() async throws {
-        try await Self.withAPI { client, identities in
+        try await Self.withAPI { client, service in
             let key = Curve25519.Signing.PrivateKey()
             let body = Self.registration(key)
             let signer = TestClientSigner(key: key, keyID: Base64.encodeURL(key.publicKey.rawRepresentation))
@@ -102,7 +103,7 @@ struct RegistrationRoutesTests {
                 let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: String]
                 return try #require(json?["id"])
             }
-            let stored = try await identities.holder(try #require(PrincipalID(id)))
+            let stored = try await service.stores.identities.holder(try #require(PrincipalID(id)))
             #expect(stored?.publicKey == Array(key.publicKey.rawRepresentation))
             // The same signed request again is a replay.
             try await client.execute(uri: "/v1/holders", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
@@ -133,14 +134,14 @@ struct RegistrationRoutesTests {
     }
 
     @Test func partyRegistersPending() async throws {
-        try await Self.withAPI { client, identities in
+        try await Self.withAPI { client, service in
             let key = Curve25519.Signing.PrivateKey()
             let body = Self.registration(key, extra: ["name": "Corner Shop", "contact": "ops@shop.example"])
             let headers = try TestClientSigner(key: key, keyID: Base64.encodeURL(key.publicKey.rawRepresentation)).headers(method: .post, path: "/v1/parties", body: body)
             try await client.execute(uri: "/v1/parties", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
                 #expect(response.status == .created)
             }
-            #expect(try await identities.parties(status: .pending).count == 1)
+            #expect(try await service.parties(status: .pending).count == 1)
         }
     }
 
@@ -150,7 +151,7 @@ struct RegistrationRoutesTests {
 
     @Test(arguments: BadRequest.allCases)
     func badRequestsGetAProblemAndWriteNothing(_ bad: BadRequest) async throws {
-        try await Self.withAPI { client, identities in
+        try await Self.withAPI { client, service in
             let key = Curve25519.Signing.PrivateKey()
             let keyID = Base64.encodeURL(key.publicKey.rawRepresentation)
             var path = "/v1/holders"
@@ -180,14 +181,14 @@ struct RegistrationRoutesTests {
                 #expect(Self.problemCode(response) == expected.1)
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
-            #expect(try await identities.parties(status: nil).isEmpty)
+            #expect(try await service.parties(status: nil).isEmpty)
         }
     }
 
     @Test func aPartysPublicRecordIsReadableByRegisteredPrincipalsWithoutItsContact() async throws {
-        try await Self.withAPI { client, identities in
+        try await Self.withAPI { client, service in
             let alice = try await TestHolder.register(client)
-            let shop = try await TestParty.register(client, approveWith: identities)
+            let shop = try await TestParty.register(client, approveWith: service)
             let (status, record) = try await alice.send(client, .get, "/v1/parties/\(shop.id)")
             #expect(status == .ok)
             #expect(record["id"] as? String == shop.id)

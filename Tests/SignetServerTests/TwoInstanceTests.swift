@@ -1,3 +1,4 @@
+import SignetService
 import SignetAuth
 import Crypto
 import Foundation
@@ -25,21 +26,16 @@ struct TwoInstanceTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-two-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Both instances share the database and the data directory (log key).
-        let configuration = LedgerConfiguration(dataDirectory: directory, databaseURL: url, origin: "two.test/log")
-        let ledgerA = try await Ledger.open(configuration, logger: Logger(label: "a"))
-        let ledgerB = try await Ledger.open(configuration, logger: Logger(label: "b"))
-        var apiConfiguration = APIConfiguration()
-        apiConfiguration.templateRate = RateLimit(burst: 1, perSecond: 0.001)
-        let results = await ResultSigner(privateKey: .init())
-        func services() async throws -> APIServices {
-            let identities = try await PostgresIdentityStorage.connect(url: url)
-            let templates = try await PostgresTemplateStorage.connect(url: url)
-            return APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
-                               permissions: identities, rateLimits: identities, results: results,
-                               vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: apiConfiguration)
-        }
-        let appA = Application(router: SignetApplication.router(ledger: ledgerA, api: try await services()))
-        let appB = Application(router: SignetApplication.router(ledger: ledgerB, api: try await services()))
+        let configuration = LedgerConfiguration(dataDirectory: directory, origin: "two.test/log")
+        let openedA = try await TestLedger.open(configuration, store: .postgres(url: url))
+        let openedB = try await TestLedger.open(configuration, store: .postgres(url: url))
+        var serviceConfiguration = ServiceConfiguration()
+        serviceConfiguration.templateRate = RateLimit(burst: 1, perSecond: 0.001)
+        let vault = try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting)
+        let serviceA = await openedA.service(vault: vault, configuration: serviceConfiguration)
+        let serviceB = await openedB.service(vault: vault, configuration: serviceConfiguration)
+        let appA = Application(router: SignetApplication.router(ledger: openedA.ledger, service: serviceA))
+        let appB = Application(router: SignetApplication.router(ledger: openedB.ledger, service: serviceB))
 
         try await appA.test(.router) { a in
             try await appB.test(.router) { b in
@@ -56,9 +52,7 @@ struct TwoInstanceTests {
                 }
                 // One rate limit: the template's single attempt is spent on A, so B refuses.
                 let shop = try await TestParty.register(b)
-                let identities = try await PostgresIdentityStorage.connect(url: url)
-                _ = try await identities.setStatus(.approved, of: try #require(PrincipalID(shop.id)))
-                await identities.close()
+                _ = try await serviceB.approve(party: shop.id)
                 let first = try #require(try await alice.permit(a, party: shop.id, template: template).1)
                 #expect(try await shop.verify(a, template: template, token: first, probe: face).0 == .ok)
                 let second = try #require(try await alice.permit(b, party: shop.id, template: template).1)
@@ -67,10 +61,10 @@ struct TwoInstanceTests {
         }
         // One ledger: every event from both instances in one tree that verifies.
         let storage = try await PostgresLogStorage.connect(url: url)
-        let report = try await LogIntegrity.check(storage: storage, verifier: ledgerA.verifier)
-        #expect((report.checkpoint?.checkpoint.size ?? 0) >= 5)
+        let report = try await LogIntegrity.check(storage: storage, verifier: openedA.ledger.verifier)
+        #expect((report.checkpoint?.checkpoint.size ?? 0) >= 6)
         await storage.close()
-        await ledgerA.close()
-        await ledgerB.close()
+        await openedA.close()
+        await openedB.close()
     }
 }

@@ -1,3 +1,4 @@
+import SignetService
 import SignetAuth
 import Crypto
 import Foundation
@@ -16,14 +17,14 @@ struct TestParty {
     let key = Curve25519.Signing.PrivateKey()
     var id = ""
 
-    static func register(_ client: any TestClientProtocol, approveWith identities: SQLiteIdentityStorage? = nil) async throws -> TestParty {
+    static func register(_ client: any TestClientProtocol, approveWith service: SignetService? = nil) async throws -> TestParty {
         var party = TestParty()
         let body = RegistrationRoutesTests.registration(party.key, extra: ["name": "Corner Shop", "contact": "ops@shop.example"])
         let headers = try TestClientSigner(key: party.key, keyID: Base64.encodeURL(party.key.publicKey.rawRepresentation)).headers(method: .post, path: "/v1/parties", body: body)
         party.id = try await client.execute(uri: "/v1/parties", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
             try #require((try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: String])?["id"])
         }
-        if let identities, let id = PrincipalID(party.id) { _ = try await identities.setStatus(.approved, of: id) }
+        if let service, let id = PrincipalID(party.id) { _ = try await service.approve(party: id.rawValue) }
         return party
     }
 
@@ -51,12 +52,12 @@ extension TestHolder {
 
 /// A holder who enrolled a random face and gave an approved party one permission: where most
 /// verification tests start.
-func permittedScene(_ client: any TestClientProtocol, _ identities: SQLiteIdentityStorage) async throws
+func permittedScene(_ client: any TestClientProtocol, _ service: SignetService) async throws
     -> (alice: TestHolder, face: [Float], template: String, shop: TestParty, token: String) {
     let alice = try await TestHolder.register(client)
     let face = randomEmbedding()
     let template = try await alice.enroll(client, face)
-    let shop = try await TestParty.register(client, approveWith: identities)
+    let shop = try await TestParty.register(client, approveWith: service)
     let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
     return (alice, face, template, shop, token)
 }
@@ -69,11 +70,11 @@ func resultClaims(_ client: any TestClientProtocol, _ answer: [String: Any]) asy
 
 struct VerificationRoutesTests {
     @Test func permittedVerificationIsLoggedBeforeItsSignedAnswer() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
+        try await RegistrationRoutesTests.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             let face = randomEmbedding()
             let template = try await alice.enroll(client, face)
-            let shop = try await TestParty.register(client, approveWith: identities)
+            let shop = try await TestParty.register(client, approveWith: service)
 
             let (permitStatus, token) = try await alice.permit(client, party: shop.id, template: template)
             #expect(permitStatus == .created)
@@ -103,8 +104,8 @@ struct VerificationRoutesTests {
     }
 
     @Test func impostorProbeIsANoMatchAndStillLogged() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
-            let (_, _, template, shop, token) = try await permittedScene(client, identities)
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (_, _, template, shop, token) = try await permittedScene(client, service)
             let (status, answer, _) = try await shop.verify(client, template: template, token: token, probe: randomEmbedding())
             #expect(status == .ok)
             let claims = try await resultClaims(client, answer)
@@ -114,11 +115,11 @@ struct VerificationRoutesTests {
 
     /// The server caches parsed templates: a renewed template must be verified as renewed.
     @Test func verificationAfterRenewalUsesTheRenewedTemplate() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
+        try await RegistrationRoutesTests.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             let (oldFace, newFace) = (randomEmbedding(), randomEmbedding())
             let template = try await alice.enroll(client, oldFace)
-            let shop = try await TestParty.register(client, approveWith: identities)
+            let shop = try await TestParty.register(client, approveWith: service)
             func matches(_ probe: [Float]) async throws -> Bool {
                 let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
                 let (status, answer, _) = try await shop.verify(client, template: template, token: token, probe: probe)
@@ -151,12 +152,12 @@ struct VerificationRoutesTests {
     }
 
     @Test func attemptsPerTemplateAreRateLimited() async throws {
-        var configuration = APIConfiguration()
+        var configuration = ServiceConfiguration()
         configuration.templateRate = RateLimit(burst: 2, perSecond: 0.01)
-        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, identities in
+        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, service in
             let alice = try await TestHolder.register(client)
             let template = try await alice.enroll(client, randomEmbedding())
-            let shop = try await TestParty.register(client, approveWith: identities)
+            let shop = try await TestParty.register(client, approveWith: service)
             var statuses: [HTTPResponse.Status] = []
             var retryAfter: String?
             for _ in 0..<3 {
@@ -173,11 +174,11 @@ struct VerificationRoutesTests {
     @Test func aTemplateLimitedAttemptKeepsItsPermissionForTheRetry() async throws {
         // Frozen: Retry-After must not depend on how long the test takes.
         let clock = TestClock(frozen: true)
-        var configuration = APIConfiguration()
+        var configuration = ServiceConfiguration()
         configuration.now = { clock.now() }
         configuration.templateRate = RateLimit(burst: 1, perSecond: 0.1)
-        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, identities in
-            let (alice, face, template, shop, first) = try await permittedScene(client, identities)
+        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, service in
+            let (alice, face, template, shop, first) = try await permittedScene(client, service)
             #expect(try await shop.verify(client, template: template, token: first, probe: face).0 == .ok)
             let second = try #require(try await alice.permit(client, party: shop.id, template: template).1)
             let (status, problem, headers) = try await shop.verify(client, template: template, token: second, probe: face)
@@ -194,14 +195,14 @@ struct VerificationRoutesTests {
     }
 
     @Test func attemptsWithoutPermissionDoNotSpendTheTemplatesBudget() async throws {
-        var configuration = APIConfiguration()
+        var configuration = ServiceConfiguration()
         configuration.templateRate = RateLimit(burst: 1, perSecond: 0.001)
-        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, identities in
+        try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, service in
             let alice = try await TestHolder.register(client)
             let face = randomEmbedding()
             let template = try await alice.enroll(client, face)
-            let intruder = try await TestParty.register(client, approveWith: identities)
-            let shop = try await TestParty.register(client, approveWith: identities)
+            let intruder = try await TestParty.register(client, approveWith: service)
+            let shop = try await TestParty.register(client, approveWith: service)
             for _ in 0..<5 {
                 let forged = Base64.encodeURL([UInt8](repeating: 7, count: 32))
                 #expect(try await intruder.verify(client, template: template, token: forged, probe: face).0 == .forbidden)
@@ -212,11 +213,11 @@ struct VerificationRoutesTests {
     }
 
     @Test func renewingATemplateRevokesItsOutstandingPermissions() async throws {
-        try await RegistrationRoutesTests.withAPI { client, identities in
+        try await RegistrationRoutesTests.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             let face = randomEmbedding()
             let template = try await alice.enroll(client, face)
-            let shop = try await TestParty.register(client, approveWith: identities)
+            let shop = try await TestParty.register(client, approveWith: service)
             let before = try #require(try await alice.permit(client, party: shop.id, template: template).1)
             #expect(try await alice.send(client, .put, "/v1/templates/\(template)", json: embeddingJSON(face)).0 == .ok)
             let (status, problem, _) = try await shop.verify(client, template: template, token: before, probe: face)

@@ -1,3 +1,4 @@
+import SignetTesting
 import Crypto
 import Foundation
 import SignetMarket

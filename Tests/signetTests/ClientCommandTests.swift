@@ -1,3 +1,5 @@
+import SignetTesting
+import SignetService
 import Crypto
 import Foundation
 import SignetLog
@@ -14,12 +16,9 @@ struct ClientCommandTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let data = directory.path + "/data"
-        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: data, origin: "client.test/log"), logger: Logger(label: "t"))
-        let identities = try await SQLiteIdentityStorage.open(path: data + "/signet.sqlite")
-        let templates = try await SQLiteTemplateStorage.open(path: data + "/signet.sqlite")
-        let api = APIServices(identities: identities, nonces: identities, activity: identities, templates: templates,
-                              permissions: identities, rateLimits: identities, results: await ResultSigner(privateKey: .init()),
-                              vault: try VaultConfiguration(dimension: 16, alpha: 4, kdf: .insecureTesting), configuration: APIConfiguration(publicURL: nil))
+        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: data, origin: "client.test/log"))
+        let ledger = opened.ledger
+        let service = await opened.service(vault: try VaultConfiguration(dimension: 16, alpha: 4, kdf: .insecureTesting))
         let face = (0..<16).map { _ in Double.random(in: -1...1) }
         try JSONEncoder().encode(face).write(to: URL(fileURLWithPath: directory.path + "/face.json"))
         try face.map { String($0) }.joined(separator: " ").write(toFile: directory.path + "/probe.txt", atomically: true, encoding: .utf8)
@@ -27,7 +26,7 @@ struct ClientCommandTests {
         let home = directory.path + "/home"
         let partyHome = directory.path + "/party-home"
 
-        try await withServer(ledger, api: api) { url in
+        try await withServer(ledger, service: service) { url in
             let server = String(url.dropLast("/log/".count))
             func signet(_ arguments: [String], home: String) async throws -> ProcessResult {
                 try await runProcessAsync(signetBinary, arguments + ["--server", server, "--home", home])
@@ -50,7 +49,7 @@ struct ClientCommandTests {
             let earlyVerify = try await signet(["party", "verify", "--template", template, "--token=" + early.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--probe", directory.path + "/probe.txt"], home: partyHome)
             #expect(earlyVerify.status == 1)
             #expect(earlyVerify.stderr.contains("party_not_approved"))
-            _ = try await identities.setStatus(.approved, of: try #require(PrincipalID(partyID)))
+            _ = try await service.approve(party: partyID)
 
             let token = try await signet(["holder", "permit", "--template", template, "--party", partyID], home: home)
             #expect(token.status == 0)
@@ -92,9 +91,7 @@ struct ClientCommandTests {
             #expect(stranger.status != 0)
             #expect(stranger.stderr.contains("signet holder init"))
         }
-        await identities.close()
-        await templates.close()
-        await ledger.close()
+        await opened.close()
     }
 
     /// A base64url token, nonce or signature may start with "-"; the parser must take it as the

@@ -1,3 +1,5 @@
+import SignetTesting
+import SignetService
 import Foundation
 import Logging
 import SignetLog
@@ -12,7 +14,7 @@ struct CrashSafetyTests {
         defer { directory.cleanup() }
         let dataDir = directory.path + "/data"
         // Create the log (and its key) first, so the child and this test share it.
-        await (try await Ledger.open(LedgerConfiguration(dataDirectory: dataDir, origin: "crash.test/log"), logger: Logger(label: "t"))).close()
+        await (try await TestLedger.open(LedgerConfiguration(dataDirectory: dataDir, origin: "crash.test/log"))).close()
 
         let child = Process()
         child.executableURL = signetBinary
@@ -71,7 +73,8 @@ struct CrashSafetyTests {
         #expect(acknowledged.count >= 3_000)
 
         // Restart: the integrity check must pass, every acknowledged entry must be there.
-        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: dataDir), logger: Logger(label: "t"))
+        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: dataDir))
+        let ledger = opened.ledger
         let after = try VerifiedCheckpoint(note: try await ledger.checkpointNote(), verifier: ledger.verifier)
         for (index, line) in acknowledged {
             let stored = try await ledger.tiles.storage.entries(from: index, count: 1)
@@ -89,6 +92,6 @@ struct CrashSafetyTests {
 
         // And appending continues at the next index.
         #expect(try await ledger.append(Array("after restart".utf8)) == after.checkpoint.size)
-        await ledger.close()
+        await opened.close()
     }
 }

@@ -1,3 +1,5 @@
+import SignetService
+import SignetTesting
 import Foundation
 import Logging
 import SignetLog
@@ -53,7 +55,8 @@ struct LogCommandTests {
     @Test func verifyAuditsServedLogAndKeepsState() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let ledger = try await makeLedger(in: directory.path + "/data", entries: 1000)
+        let opened = try await makeLedger(in: directory.path + "/data", entries: 1000)
+        let ledger = opened.ledger
         let vkey = ledger.verifier.vkey
         let state = directory.path + "/audit.json"
         let (first, second, wrongKey) = try await withServer(ledger) { url in
@@ -64,7 +67,7 @@ struct LogCommandTests {
             let wrongKey = try await runProcessAsync(signetBinary, ["log", "verify", "--url", url, "--vkey", other])
             return (first, second, wrongKey)
         }
-        await ledger.close()
+        await opened.close()
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.hasPrefix("OK interop.test/log size 1000 "))
         #expect(second.status == 0, "\(second.stderr)")
@@ -79,7 +82,8 @@ struct LogCommandTests {
     @Test func verifyRefusesRollbackAgainstState() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let ledger = try await makeLedger(in: directory.path + "/data", entries: 10)
+        let opened = try await makeLedger(in: directory.path + "/data", entries: 10)
+        let ledger = opened.ledger
         let vkey = ledger.verifier.vkey
         let state = directory.path + "/audit.json"
         // A state claiming a bigger verified tree than the log now serves.
@@ -89,7 +93,7 @@ struct LogCommandTests {
         let result = try await withServer(ledger) { url in
             try await runProcessAsync(signetBinary, ["log", "verify", "--url", url, "--vkey", vkey, "--state", state])
         }
-        await ledger.close()
+        await opened.close()
         #expect(result.status != 0)
         #expect(result.stderr.contains("rollback"))
         // A failed audit never overwrites the state.

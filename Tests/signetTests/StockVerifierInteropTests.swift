@@ -1,3 +1,5 @@
+import SignetStore
+import SignetService
 import Foundation
 import Logging
 import GRDB
@@ -42,12 +44,13 @@ struct StockVerifierInteropTests {
     func goVerifierAcceptsServedLog(size: Int) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let ledger = try await makeLedger(in: directory.path, entries: size)
+        let opened = try await makeLedger(in: directory.path, entries: size)
+        let ledger = opened.ledger
         let vkey = ledger.verifier.vkey
         let result = try await withServer(ledger) { url in
             try await runProcessAsync(Self.verifier!, ["-url", url, "-vkey", vkey])
         }
-        await ledger.close()
+        await opened.close()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("OK interop.test/log \(size) "))
     }
@@ -60,7 +63,8 @@ struct StockVerifierInteropTests {
     func goVerifierRejectsTamperedLog(_ tamper: Tamper) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let ledger = try await makeLedger(in: directory.path, entries: 70_000)
+        let opened = try await makeLedger(in: directory.path, entries: 70_000)
+        let ledger = opened.ledger
         let vkey = ledger.verifier.vkey
         // Edit the database underneath the running server, as a compromised host would.
         let connection = try DatabaseQueue(path: directory.path + "/signet.sqlite")
@@ -76,7 +80,7 @@ struct StockVerifierInteropTests {
         let result = try await withServer(ledger) { url in
             try await runProcessAsync(Self.verifier!, ["-url", url, "-vkey", vkey])
         }
-        await ledger.close()
+        await opened.close()
         #expect(result.status != 0)
         #expect(result.stderr.contains("FAIL"))
         // It must fail because of the tampering, not because the server was unreachable.
@@ -94,9 +98,10 @@ extension StockVerifierInteropTests {
         let url = try await PostgresTestDatabase.create(from: try #require(Self.postgresURL))
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let configuration = LedgerConfiguration(dataDirectory: directory.path, databaseURL: url, origin: "two.interop.test/log")
-        let a = try await Ledger.open(configuration, logger: Logger(label: "a"))
-        let b = try await Ledger.open(configuration, logger: Logger(label: "b"))
+        let configuration = LedgerConfiguration(dataDirectory: directory.path, origin: "two.interop.test/log")
+        let openedA = try await TestLedger.open(configuration, store: .postgres(url: url))
+        let openedB = try await TestLedger.open(configuration, store: .postgres(url: url))
+        let (a, b) = (openedA.ledger, openedB.ledger)
         try await withThrowingTaskGroup(of: UInt64.self) { group in
             for i in 0..<600 {
                 let ledger = i.isMultiple(of: 2) ? a : b
@@ -110,7 +115,7 @@ extension StockVerifierInteropTests {
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.hasPrefix("OK two.interop.test/log 600 "))
         }
-        await a.close()
-        await b.close()
+        await openedA.close()
+        await openedB.close()
     }
 }

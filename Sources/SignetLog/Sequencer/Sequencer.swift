@@ -109,7 +109,7 @@ public actor Sequencer {
         flushing = true
         // Deliberate: default priority. On Linux each task priority has its own thread pool, so
         // a high-priority flush ran on other threads than the request handlers and every batch
-        // paid thread wake-ups both ways (12,000 context switches/s in `signet bench api`).
+        // paid thread wake-ups both ways (12,000 context switches/s in `signet-bench api`).
         // Once SQLite writes ran in place, dropping the priority gave +26 % device-mode
         // verifications/s on tmpfs and no loss on disk.
         Task { await self.flushLoop() }

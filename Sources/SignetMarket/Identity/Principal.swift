@@ -18,8 +18,8 @@ public struct PrincipalID: Hashable, Sendable, CustomStringConvertible {
     public let kind: PrincipalKind
 
     /// A new random identifier.
-    public static func random(_ kind: PrincipalKind) -> PrincipalID {
-        PrincipalID(rawValue: prefix(kind) + Base64.encodeURL(randomBytes(16)), kind: kind)
+    public static func random(_ kind: PrincipalKind, using random: any RandomBytesGenerator = SystemRandomBytes()) -> PrincipalID {
+        PrincipalID(rawValue: prefix(kind) + Base64.encodeURL(random.bytes(16)), kind: kind)
     }
 
     /// Parses an identifier; `nil` unless it has the exact shape of one.

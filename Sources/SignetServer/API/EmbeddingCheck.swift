@@ -10,15 +10,15 @@ enum EmbeddingCheck {
     static func values(_ embedding: Components.Schemas.Embedding, minimumDimension: Int = 16, maximumDimension: Int = 4096) throws -> [Float] {
         let dimension = Int(embedding.dimension)
         guard (minimumDimension...maximumDimension).contains(dimension) else {
-            throw Problem(.unprocessableContent, code: "invalid_embedding", detail: "\"dimension\" must be between \(minimumDimension) and \(maximumDimension)")
+            throw Problem(.invalidEmbedding, detail: "\"dimension\" must be between \(minimumDimension) and \(maximumDimension)")
         }
         guard embedding.values.count == dimension else {
-            throw Problem(.unprocessableContent, code: "wrong_dimension", detail: "\"values\" has \(embedding.values.count) numbers but \"dimension\" says \(dimension)")
+            throw Problem(.wrongDimension, detail: "\"values\" has \(embedding.values.count) numbers but \"dimension\" says \(dimension)")
         }
         // Doubles on the wire: a number beyond Float32's range becomes infinity here and is refused.
         let values = embedding.values.map { Float($0) }
         guard values.allSatisfy(\.isFinite) else {
-            throw Problem(.unprocessableContent, code: "non_finite", detail: "a value does not fit a finite 32-bit float")
+            throw Problem(.nonFinite, detail: "a value does not fit a finite 32-bit float")
         }
         return values
     }

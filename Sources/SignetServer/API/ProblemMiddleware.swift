@@ -1,3 +1,4 @@
+import SignetService
 import Foundation
 import HTTPTypes
 import Logging
@@ -6,7 +7,8 @@ import OpenAPIRuntime
 /// Turns every error of an API operation into an RFC 9457 problem response, so nothing reaches
 /// the transport as an unexplained 500.
 ///
-/// The outermost middleware. Handlers and ``SignatureMiddleware`` throw ``Problem``s; the
+/// The outermost middleware. Handlers throw ``Problem``s and workflows `ServiceError`s (mapped by
+/// ``ErrorMapping``); ``SignatureMiddleware`` throws ``Problem``s; the
 /// generated decoder throws `DecodingError`s (mapped to `invalid_json`, `unknown_field` or
 /// `invalid_field`); the runtime's own request errors keep their 4xx status. Anything else is
 /// logged (operation, cause and error, never the request or its body) and answered 500 `internal`.
@@ -33,16 +35,17 @@ struct ProblemMiddleware: ServerMiddleware {
     ///   media type), which describes only the client's own request.
     static func problem(for error: any Error, status: HTTPResponse.Status, cause: String = "") -> Problem? {
         if let problem = error as? Problem { return problem }
+        if let error = error as? ServiceError { return ErrorMapping.problem(for: error) }
         if let decoding = error as? DecodingError { return problem(for: decoding) }
         switch status.kind {
         case .clientError:
-            let code = switch status.code {
-            case 415: "unsupported_media_type"
-            case 406: "not_acceptable"
-            default: "invalid_field"
+            let code: ProblemCode = switch status.code {
+            case 415: .unsupportedMediaType
+            case 406: .notAcceptable
+            default: .invalidField
             }
             let reason = cause.isEmpty || cause == "Unknown" ? status.reasonPhrase.lowercased() : String(cause.prefix(300))
-            return Problem(status, code: code, detail: "the request does not fit this operation: \(reason)")
+            return Problem(code, detail: "the request does not fit this operation: \(reason)", status: status)
         default:
             return nil
         }
@@ -52,19 +55,19 @@ struct ProblemMiddleware: ServerMiddleware {
     static func problem(for error: DecodingError) -> Problem {
         switch error {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return Problem(.badRequest, code: "invalid_json", detail: "the body is not valid JSON")
+            return Problem(.invalidJSON, detail: "the body is not valid JSON")
         case .typeMismatch(_, let context) where context.codingPath.isEmpty:
-            return Problem(.badRequest, code: "invalid_json", detail: "the body must be a JSON object")
+            return Problem(.invalidJSON, detail: "the body must be a JSON object")
         case .dataCorrupted(let context) where context.debugDescription.hasPrefix("Additional properties are disabled"):
-            return Problem(.badRequest, code: "unknown_field", detail: "unknown field \"\(path(context.codingPath))\"")
+            return Problem(.unknownField, detail: "unknown field \"\(path(context.codingPath))\"")
         case .keyNotFound(let key, let context):
-            return Problem(.badRequest, code: "invalid_field", detail: "\"\(path(context.codingPath + [key]))\" is required")
+            return Problem(.invalidField, detail: "\"\(path(context.codingPath + [key]))\" is required")
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return Problem(.badRequest, code: "invalid_field", detail: "\"\(path(context.codingPath))\" has the wrong type")
+            return Problem(.invalidField, detail: "\"\(path(context.codingPath))\" has the wrong type")
         case .dataCorrupted(let context):
-            return Problem(.badRequest, code: "invalid_field", detail: "\"\(path(context.codingPath))\" has a value this operation does not accept")
+            return Problem(.invalidField, detail: "\"\(path(context.codingPath))\" has a value this operation does not accept")
         @unknown default:
-            return Problem(.badRequest, code: "invalid_field", detail: "the body does not fit this operation")
+            return Problem(.invalidField, detail: "the body does not fit this operation")
         }
     }
 
@@ -75,6 +78,6 @@ struct ProblemMiddleware: ServerMiddleware {
 
     private func internalFault(_ operationID: String, _ cause: String, _ error: any Error) -> Problem {
         logger.error("operation failed", metadata: ["operation": "\(operationID)", "cause": "\(cause)", "error": "\(error)"])
-        return Problem(.internalServerError, code: "internal", detail: "an unexpected fault; nothing was half-written")
+        return Problem(.internal, detail: "an unexpected fault; nothing was half-written")
     }
 }

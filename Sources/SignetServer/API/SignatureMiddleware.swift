@@ -33,12 +33,12 @@ struct SignatureMiddleware: ServerMiddleware {
         let carriesBody = request.method == .post || request.method == .put
         if carriesBody {
             guard request.headerFields[.contentType].map(Self.isJSON) == true else {
-                throw Problem(.unsupportedMediaType, code: "unsupported_media_type", detail: "send the body as application/json")
+                throw Problem(.unsupportedMediaType, detail: "send the body as application/json")
             }
             do {
                 bytes = try await [UInt8](collecting: body ?? HTTPBody(), upTo: maximumBodySize)
             } catch {
-                throw Problem(.contentTooLarge, code: "body_too_large", detail: "the body is larger than \(maximumBodySize) bytes")
+                throw Problem(.bodyTooLarge, detail: "the body is larger than \(maximumBodySize) bytes")
             }
         }
         let caller: VerifiedRequestSignature?

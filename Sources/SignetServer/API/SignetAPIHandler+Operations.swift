@@ -1,3 +1,4 @@
+import SignetService
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
@@ -13,14 +14,14 @@ extension SignetAPIHandler {
     /// Ready means the database answers and the signed checkpoint is readable.
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
         guard (try? await ledger.checkpointNote()) != nil else {
-            throw Problem(.serviceUnavailable, code: "not_ready", detail: "the database is not reachable", retryAfter: 5)
+            throw Problem(.notReady, detail: "the database is not reachable", retryAfter: 5)
         }
         return .ok(.init(body: .plainText(HTTPBody("ready\n"))))
     }
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
         guard let metrics else {
-            throw Problem(.notFound, code: "not_found", detail: "this server does not collect metrics")
+            throw Problem(.notFound, detail: "this server does not collect metrics")
         }
         return .ok(.init(body: .plainText(HTTPBody(metrics.emitToBuffer()))))
     }
@@ -28,14 +29,14 @@ extension SignetAPIHandler {
     /// The OpenAPI description the server is built against, byte for byte.
     func getOpenAPIDocument(_ input: Operations.GetOpenAPIDocument.Input) async throws -> Operations.GetOpenAPIDocument.Output {
         guard let bytes = OpenAPIDocument.bytes else {
-            throw Problem(.internalServerError, code: "internal", detail: "the OpenAPI document is missing from this build")
+            throw Problem(.internal, detail: "the OpenAPI document is missing from this build")
         }
         return .ok(.init(body: .yaml(HTTPBody(bytes))))
     }
 
     /// The key that signs verification results, as a JWK Set (RFC 7517, RFC 8037).
     func getResultKeys(_ input: Operations.GetResultKeys.Input) async throws -> Operations.GetResultKeys.Output {
-        let results = try api().services.results
+        let results = try api().results
         return .ok(.init(body: .json(.init(keys: [
             .init(kty: .okp, crv: .ed25519, x: results.publicKeyBase64URL, kid: results.keyID, alg: .edDSA, use: .sig),
         ]))))

@@ -1,3 +1,4 @@
+import SignetService
 import Hummingbird
 import SignetLog
 
@@ -30,12 +31,12 @@ public struct LogRoutes: Sendable {
     }
 
     func tile(path: String) async throws -> Response {
-        guard path.hasPrefix(Self.prefix) else { throw Problem(.notFound, code: "not_found", detail: "no such resource") }
+        guard path.hasPrefix(Self.prefix) else { throw Problem(.notFound, detail: "no such resource") }
         let tilePath: TilePath
         do {
             tilePath = try TilePath(parsing: path.dropFirst(Self.prefix.count))
         } catch let error as LogError {
-            throw Problem(.badRequest, code: error.code.rawValue, detail: error.reason)
+            throw Problem(.invalidTilePath, detail: error.reason)
         }
         do {
             let bytes = try await ledger.tiles.tileBytes(tilePath)
@@ -44,7 +45,7 @@ public struct LogRoutes: Sendable {
                 headers: [.contentType: "application/octet-stream", .cacheControl: Self.immutable],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch let error as LogError where error.code == .notFound {
-            throw Problem(.notFound, code: "not_found", detail: "tile \(tilePath) is not in the log")
+            throw Problem(.notFound, detail: "tile \(tilePath) is not in the log")
         }
     }
 }

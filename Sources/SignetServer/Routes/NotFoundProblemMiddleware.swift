@@ -13,12 +13,12 @@ struct NotFoundProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error.status {
             case .notFound:
                 if let allowed = operations.methods(forPath: request.uri.path), !allowed.contains(request.method) {
-                    throw Problem(.methodNotAllowed, code: "method_not_allowed",
+                    throw Problem(.methodNotAllowed,
                                   detail: "this resource answers " + allowed.map(\.rawValue).joined(separator: ", "), allow: allowed)
                 }
-                throw Problem(.notFound, code: "not_found", detail: "no such resource")
-            case .contentTooLarge: throw Problem(.contentTooLarge, code: "body_too_large", detail: "the body is too large")
-            default: throw Problem(error.status, code: error.status.code < 500 ? "invalid_field" : "internal", detail: error.status.reasonPhrase.lowercased())
+                throw Problem(.notFound, detail: "no such resource")
+            case .contentTooLarge: throw Problem(.bodyTooLarge, detail: "the body is too large")
+            default: throw Problem(error.status.code < 500 ? .invalidField : .internal, detail: error.status.reasonPhrase.lowercased(), status: error.status)
             }
         }
     }

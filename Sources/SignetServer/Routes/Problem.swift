@@ -10,7 +10,7 @@ public struct Problem: HTTPResponseError, Sendable {
     /// HTTP status.
     public let status: HTTPResponse.Status
     /// Stable code, e.g. `invalid_tile_path`.
-    public let code: String
+    public let code: ProblemCode
     /// One human sentence.
     public let detail: String
     /// Seconds for a `Retry-After` header (429, 503).
@@ -18,9 +18,11 @@ public struct Problem: HTTPResponseError, Sendable {
     /// The methods for an `Allow` header (405).
     public let allow: [HTTPRequest.Method]
 
-    /// Creates a problem.
-    public init(_ status: HTTPResponse.Status, code: String, detail: String, retryAfter: Int? = nil, allow: [HTTPRequest.Method] = []) {
-        self.status = status
+    /// Creates a problem with its code's status.
+    /// - Parameter status: only for the runtime's generic refusals, whose status the code
+    ///   cannot tell (any 4xx the OpenAPI runtime chose); `nil` takes ``ProblemCode/status``.
+    public init(_ code: ProblemCode, detail: String, status: HTTPResponse.Status? = nil, retryAfter: Int? = nil, allow: [HTTPRequest.Method] = []) {
+        self.status = status ?? code.status
         self.code = code
         self.detail = detail
         self.retryAfter = retryAfter
@@ -30,7 +32,7 @@ public struct Problem: HTTPResponseError, Sendable {
     /// The `application/problem+json` body.
     var body: [UInt8] {
         let object: [String: any Sendable] = [
-            "type": "about:blank", "title": status.reasonPhrase, "status": status.code, "code": code, "detail": detail,
+            "type": "about:blank", "title": status.reasonPhrase, "status": status.code, "code": code.rawValue, "detail": detail,
         ]
         // Only strings and an integer: serialisation cannot fail.
         return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())

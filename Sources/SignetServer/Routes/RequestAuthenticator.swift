@@ -10,14 +10,16 @@ import SignetMarket
 struct RequestAuthenticator: Sendable {
     let identities: any IdentityStorage
     let nonces: any NonceStorage
+    let now: @Sendable () -> Date
     let configuration: APIConfiguration
     /// Registered keys by principal id. Safe to keep: an id's key never changes (there is no key
     /// rotation; a new key is a new registration), and a party's status is always read afresh.
     private let keys = BoundedCache<String, [UInt8]>(capacity: 100_000)
 
-    init(identities: any IdentityStorage, nonces: any NonceStorage, configuration: APIConfiguration) {
+    init(identities: any IdentityStorage, nonces: any NonceStorage, now: @escaping @Sendable () -> Date, configuration: APIConfiguration) {
         self.identities = identities
         self.nonces = nonces
+        self.now = now
         self.configuration = configuration
     }
 
@@ -37,6 +39,7 @@ struct RequestAuthenticator: Sendable {
         let nonces = self.nonces
         let keys = self.keys
         let skew = configuration.maximumClockSkew
+        let clock = now
         let verifier = HTTPMessageVerifier(
             configuration: HTTPMessageVerifierConfiguration(maximumClockSkew: skew),
             keyLookup: { keyID in
@@ -57,18 +60,18 @@ struct RequestAuthenticator: Sendable {
             },
             replayCheck: { keyID, nonce in
                 // Nonces are kept twice the skew window: a replay outside it fails the clock check.
-                let now = Date()
+                let now = clock()
                 return (try? await nonces.record(keyID: keyID, nonce: nonce, expiry: now + 2 * skew.timeInterval, now: now)) ?? false
             })
         do {
-            return try await verifier.verify(head, body: body, now: configuration.now())
+            return try await verifier.verify(head, body: body, now: now())
         } catch let error as HTTPSignatureError {
             throw ErrorMapping.problem(for: error)
         }
     }
 }
 
-/// Settings of the HTTP API.
+/// Settings of the HTTP API (the workflows' policy and clock are in `ServiceConfiguration`).
 public struct APIConfiguration: Sendable {
     /// The scheme clients use to reach the server (`@target-uri` is built from it).
     public var publicScheme: String
@@ -78,12 +81,6 @@ public struct APIConfiguration: Sendable {
     public var maximumBodySize: Int
     /// Allowed difference between a signature's `created` and the server clock.
     public var maximumClockSkew: Duration
-    /// The clock; injected by tests.
-    public var now: @Sendable () -> Date
-    /// Verification attempts per party.
-    public var partyRate = RateLimit(burst: 50, perSecond: 20)
-    /// Verification attempts per template: verification is an oracle, so this is tight.
-    public var templateRate = RateLimit(burst: 5, perSecond: 0.2)
 
     /// Creates a configuration.
     /// - Parameters:
@@ -92,7 +89,7 @@ public struct APIConfiguration: Sendable {
     ///   - maximumBodySize: default 64 KiB.
     ///   - maximumClockSkew: default 5 minutes.
     public init(publicURL: URL? = URL(string: "http://127.0.0.1:8080")!, maximumBodySize: Int = 64 * 1024,
-                maximumClockSkew: Duration = .seconds(300), now: @escaping @Sendable () -> Date = { Date() }) {
+                maximumClockSkew: Duration = .seconds(300)) {
         self.publicScheme = publicURL?.scheme ?? "http"
         self.publicAuthority = publicURL.map { url in
             let host = url.host ?? "127.0.0.1"
@@ -100,7 +97,6 @@ public struct APIConfiguration: Sendable {
         }
         self.maximumBodySize = maximumBodySize
         self.maximumClockSkew = maximumClockSkew
-        self.now = now
     }
 }
 

@@ -6,7 +6,7 @@ import SignetMarket
 
 /// The admission statement of ``PostgresIdentityStorage/admit(_:)``, prepared once per pooled
 /// connection: planning its four parts took longer than running them (0.24 ms against 0.36 ms a
-/// call in `pg_stat_statements` during `signet bench api`).
+/// call in `pg_stat_statements` during `signet-bench api`).
 ///
 /// Its parts run in order through their references: the party's bucket; the permission, locked
 /// (`FOR UPDATE`) and checked; the template's bucket, only if the permission is good; spending

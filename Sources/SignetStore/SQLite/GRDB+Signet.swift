@@ -15,7 +15,7 @@ extension DatabaseReader {
     ///
     /// Deliberate: a point lookup takes microseconds, while `await read` hands it to a reader
     /// thread and back, two context switches (thread switching was about a third of all CPU
-    /// samples in `signet bench api`). On its own this did not move the bench beyond its noise;
+    /// samples in `signet-bench api`). On its own this did not move the bench beyond its noise;
     /// it removes two of the hand-offs a verification pays. Use it for lookups by key only;
     /// scans keep the asynchronous `read`.
     func readInPlace<T>(_ body: (Database) throws -> T) throws -> T {
@@ -31,7 +31,7 @@ extension DatabaseWriter {
     /// Handing each access to GRDB's writer queue and back cost two thread wake-ups, which on
     /// the 2-core bench machine weighed more than the statements themselves; the price is
     /// that the one thread inside also waits out the commit's fsync (about 0.5 ms measured).
-    /// `signet bench api`, device mode: 2,229–2,699/s handed off, 2,893–3,155/s in place on
+    /// `signet-bench api`, device mode: 2,229–2,699/s handed off, 2,893–3,155/s in place on
     /// disk; 4,220/s in place on tmpfs.
     func writeInPlace<T>(_ body: (Database) throws -> T) throws -> T {
         try writeWithoutTransaction(body)

@@ -9,7 +9,7 @@ import NIOConcurrencyHelpers
 /// each store had its own writer connection, which in WAL mode drops its page cache whenever
 /// another one has committed (a profile showed the group commit re-reading pages through
 /// `pread`). One writer keeps its cache and the process holds a third of the connections;
-/// `signet bench api` measured the change as neutral (4 alternating runs each, within noise).
+/// `signet-bench api` measured the change as neutral (4 alternating runs each, within noise).
 final class SQLiteFile: Sendable {
     /// The shared pool (a private queue for `":memory:"`).
     let database: any DatabaseWriter

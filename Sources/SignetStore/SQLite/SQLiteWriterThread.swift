@@ -8,7 +8,7 @@ import Foundation
 /// core, so on the 2-core bench machine that wait idled half of the request handlers' threads
 /// several times per verification. On this thread the wait blocks nothing else; request tasks
 /// hop here only for their batch's write, which the group commit and the ledger's batching
-/// amortize over many requests. `signet bench api`, 256 connections, 3 alternating runs each:
+/// amortize over many requests. `signet-bench api`, 256 connections, 3 alternating runs each:
 /// see docs/performance.md.
 ///
 /// One thread, not one per file: writes to one file are serialized by its gate anyway, and a

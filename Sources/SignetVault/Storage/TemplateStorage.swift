@@ -25,9 +25,8 @@ public struct StoredTemplate: Sendable, Equatable {
     }
 
     /// A new random template id.
-    public static func newID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return "t_" + Base64.encodeURL((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    public static func newID(using random: any RandomBytesGenerator = SystemRandomBytes()) -> String {
+        "t_" + Base64.encodeURL(random.bytes(16))
     }
 }
 

@@ -1,3 +1,4 @@
+import SignetClient
 import ArgumentParser
 import Crypto
 import Foundation
@@ -96,6 +97,9 @@ func runClient(_ body: () async throws -> Void) async throws {
         throw ExitCode.failure
     } catch let error as URLError {
         printError("signet: cannot reach the server: \(error.localizedDescription)")
+        throw ExitCode.failure
+    } catch let error as DeviceKeyError {
+        printError("signet: \(error)")
         throw ExitCode.failure
     }
 }

@@ -1,3 +1,4 @@
+import SignetClient
 import ArgumentParser
 import Crypto
 import Foundation

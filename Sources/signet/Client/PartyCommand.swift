@@ -1,3 +1,5 @@
+import SignetService
+import SignetClient
 import ArgumentParser
 import Foundation
 import HTTPTypes

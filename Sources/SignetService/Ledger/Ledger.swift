@@ -1,13 +1,15 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import SignetLog
-import SignetStore
 
 /// Signet's transparency log as a running component: key, storage, verified state, sequencer.
 ///
-/// Everything in Signet that writes an event goes through ``append(_:)``; tile serving and
-/// proofs read through ``tiles``.
-public final class Ledger: Sendable {
+/// Everything in Signet that writes an event goes through ``append(_:)`` (workflows through
+/// ``EventRecorder``); tile serving and proofs read through ``tiles``. As a ``Service`` it runs
+/// until graceful shutdown, then waits for pending appends; it does not close its storage,
+/// which belongs to ``Stores``.
+public final class Ledger: EventLog, Service {
     /// The log key's verifier (origin + key), as auditors configure it.
     public let verifier: NoteVerifier
     /// Batching sequencer; the single writer of this process.
@@ -23,29 +25,23 @@ public final class Ledger: Sendable {
         self.tiles = StoredTiles(storage: storage, cacheBytes: 64 << 20)
     }
 
-    /// Opens the ledger: creates the data directory and key on first start, opens storage,
+    /// Opens the ledger on `storage`: creates the data directory and key on first start,
     /// verifies the stored log against its signed checkpoint, and publishes a checkpoint if the
     /// log has none yet.
-    /// - Throws: ``ServerError`` `.untrustedLog` when stored data and checkpoint disagree, or
-    ///   `.configuration` / ``StoreError`` when the data directory or database is unusable.
-    public static func open(_ configuration: LedgerConfiguration, logger: Logger) async throws -> Ledger {
+    /// - Throws: ``ServiceError`` `.untrustedLog` when stored data and checkpoint disagree, or
+    ///   `.configuration` when the data directory or key is unusable; storage errors as thrown.
+    public static func open(_ configuration: LedgerConfiguration, storage: any LogStorage, logger: Logger) async throws -> Ledger {
         do {
             try FileManager.default.createDirectory(
                 atPath: configuration.dataDirectory, withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700])
         } catch {
-            throw ServerError(.configuration, "cannot create data directory \(configuration.dataDirectory)")
+            throw ServiceError(.configuration, "cannot create data directory \(configuration.dataDirectory)")
         }
         let (signer, created) = try LogKeyFile.loadOrCreate(
             path: configuration.keyPath, origin: configuration.origin, defaultOrigin: LogKeyFile.defaultOrigin())
         if created {
             logger.notice("created log key", metadata: ["signet.log.key_file": "\(configuration.keyPath)"])
-        }
-        let storage: any LogStorage
-        if let url = configuration.databaseURL {
-            storage = try await PostgresLogStorage.connect(url: url, logger: logger)
-        } else {
-            storage = try await SQLiteLogStorage.open(path: configuration.sqlitePath)
         }
         let report: LogIntegrity.Report
         do {
@@ -55,8 +51,7 @@ public final class Ledger: Sendable {
                 }
             }
         } catch let error as LogError {
-            await storage.close()
-            throw ServerError(.untrustedLog, "refusing to serve the log: \(error.reason)")
+            throw ServiceError(.untrustedLog, "refusing to serve the log: \(error.reason)")
         }
         let sequencer = Sequencer(
             storage: storage, signer: signer, edge: report.edge, checkpoint: report.checkpoint,
@@ -91,9 +86,25 @@ public final class Ledger: Sendable {
         return TlogProof(index: index, path: path, checkpointNote: note)
     }
 
-    /// Waits for pending appends and closes storage.
+    /// Waits for pending appends and stops the sequencer (storage stays open).
     public func close() async {
         await sequencer.close()
-        await storage.close()
+    }
+
+    /// Waits for graceful shutdown, then for pending appends.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+}
+
+extension Ledger {
+    /// The entry at `index` as stored.
+    /// - Throws: ``LogError`` when the entry is not in the log.
+    public func entry(at index: UInt64) async throws -> [UInt8] {
+        guard let entry = try await storage.entries(from: index, count: 1).first else {
+            throw LogError.missing("no entry at index \(index)")
+        }
+        return entry
     }
 }

@@ -1,3 +1,4 @@
+import SignetClient
 import NIOCore
 import NIOHTTP1
 

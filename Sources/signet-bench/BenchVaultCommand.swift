@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SignetVault
 
-/// `signet bench vault`: verification throughput of plain cosine matching and of protected IronMask verification.
+/// `signet-bench vault`: verification throughput of plain cosine matching and of protected IronMask verification.
 struct BenchVaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault",
@@ -49,7 +49,7 @@ struct BenchVaultCommand: AsyncParsableCommand {
         do { kdf = try KDFParameters(log2N: kdfLog2N, r: kdfR, p: 1) } catch let e as VaultError { throw ValidationError(e.reason) }
         let results = try VaultBenchmark.run(
             .init(dimension: dimension, alpha: alpha, templates: templates, operations: operations, kdf: kdf),
-            progress: { stderr.write(Data("signet bench vault: \($0)\n".utf8)) })
+            progress: { stderr.write(Data("signet-bench vault: \($0)\n".utf8)) })
         // Each protected row is compared with the cosine row of the same template pool.
         var ratios: [String] = []
         for cosine in results where cosine.name.hasPrefix("cosine verify, ") {
@@ -64,7 +64,7 @@ struct BenchVaultCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(Output(dimension: dimension, alpha: alpha, results: results)), as: UTF8.self))
             return
         }
-        print("signet bench vault: n=\(dimension), alpha=\(alpha), one thread")
+        print("signet-bench vault: n=\(dimension), alpha=\(alpha), one thread")
         print("operation".padding(toLength: 66, withPad: " ", startingAt: 0) + "      ops/s     p50 us     p99 us")
         for r in results {
             print(r.name.padding(toLength: 66, withPad: " ", startingAt: 0)

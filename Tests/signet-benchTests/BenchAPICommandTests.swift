@@ -1,8 +1,11 @@
 import Foundation
+import SignetTesting
 import Testing
 
-/// `signet bench api` end to end, as a child process, with a tiny load and a cheap KDF.
+/// `signet-bench api` end to end, as a child process, with a tiny load and a cheap KDF.
 struct BenchAPICommandTests {
+    var benchBinary: URL { builtExecutable("signet-bench") }
+
     static var postgresURL: String? { ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"] }
 
     /// The child's environment without a database URL, so the SQLite tests stay on SQLite.
@@ -17,7 +20,7 @@ struct BenchAPICommandTests {
         // the busy timeout (the ledger could not commit while identity writes held every
         // blocking-pool thread in SQLite's busy handler); --timeout turns a stall into a failure.
         let result = try await runProcessAsync(
-            signetBinary, ["bench", "api", "--requests", "200", "--connections", "16", "--kdf-log2-n", "1", "--timeout", "20"],
+            benchBinary, ["api", "--requests", "200", "--connections", "16", "--kdf-log2-n", "1", "--timeout", "20"],
             environment: Self.sqliteEnvironment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("200 requests, 16 connections"))
@@ -37,7 +40,7 @@ struct BenchAPICommandTests {
         var environment = Self.sqliteEnvironment
         environment["SIGNET_DATABASE_URL"] = url
         let result = try await runProcessAsync(
-            signetBinary, ["bench", "api", "--requests", "20", "--connections", "4", "--kdf-log2-n", "1"], environment: environment)
+            benchBinary, ["api", "--requests", "20", "--connections", "4", "--kdf-log2-n", "1"], environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(", PostgreSQL, 2 instances on one database\n"))
         let row = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("POST /v1/verifications (full path)") })

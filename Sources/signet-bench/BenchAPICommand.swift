@@ -1,3 +1,5 @@
+import SignetClient
+import SignetService
 import SignetAuth
 import ArgumentParser
 import Crypto
@@ -8,7 +10,7 @@ import SignetMarket
 import SignetServer
 import SignetVault
 
-/// `signet bench api`: verifications per second through the full path (signature check, rate
+/// `signet-bench api`: verifications per second through the full path (signature check, rate
 /// limits, permission, match, ledger append, signed answer) next to a trivial route, with the
 /// same closed-loop NIO load generator (``LoadGenerator``) on the same machine.
 struct BenchAPICommand: AsyncParsableCommand {
@@ -42,26 +44,27 @@ struct BenchAPICommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration = APIConfiguration(publicURL: nil)
+        var configuration = ServiceConfiguration()
         // The bench measures throughput, not the limiter: open the buckets wide.
         configuration.partyRate = RateLimit(burst: 1e9, perSecond: 1e9)
         configuration.templateRate = RateLimit(burst: 1e9, perSecond: 1e9)
+        var api = APIConfiguration(publicURL: nil)
         // Requests are signed before the run starts; a long run must not age them out.
-        configuration.maximumClockSkew = .seconds(3600)
+        api.maximumClockSkew = .seconds(3600)
         let vault = try VaultConfiguration(dimension: dimension, alpha: 8, kdf: try KDFParameters(log2N: kdfLog2N, r: 8, p: 1))
         let url = databaseURL ?? ProcessInfo.processInfo.environment["SIGNET_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         let deployment: BenchDeployment
         if let url {
-            deployment = try await BenchDeployment.postgres(url: url, vault: vault, configuration: configuration)
+            deployment = try await BenchDeployment.postgres(url: url, vault: vault, configuration: configuration, api: api)
         } else {
-            deployment = try await BenchDeployment.sqlite(vault: vault, configuration: configuration)
+            deployment = try await BenchDeployment.sqlite(vault: vault, configuration: configuration, api: api)
         }
         do {
             try await measure(deployment)
         } catch {
-            printError("signet bench api: \(error)")
+            printError("signet-bench api: \(error)")
             if error is LoadConnectionHandler.NoAnswer {
-                printError("signet bench api: the server stopped answering: that is a bug (docs/performance.md, API, tells how the last one was found)")
+                printError("signet-bench api: the server stopped answering: that is a bug (docs/performance.md, API, tells how the last one was found)")
             }
             await deployment.stop()
             throw ExitCode.failure
@@ -88,7 +91,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         }
 
         var tokens = try await createPermissions(holder: holder, pairs: pairs, targets: targets)
-        printError("signet bench api: signing \(requests) verification requests…")
+        printError("signet-bench api: signing \(requests) verification requests…")
         let verifications = try LoadPlan.deal(requests, connections: connections, targets: targets) { i, target in
             let pair = pairs[i % pairs.count]
             let client = APIClient(base: target.base, key: pair.party.key, keyID: pair.party.keyID)
@@ -101,7 +104,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             LoadRequest(method: "GET", target: target, path: "/healthz")
         }
 
-        print("signet bench api: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(requests) requests, \(connections) connections, "
+        print("signet-bench api: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(requests) requests, \(connections) connections, "
               + (parties > 1 ? "\(parties) parties and templates, " : "")
               + "n=\(dimension), α=8, KDF scrypt N=2^\(kdfLog2N) r=8 p=1, \(deployment.store)")
         let baseline = try await load("baseline: GET /healthz (trivial route)", trivial)
@@ -129,10 +132,10 @@ struct BenchAPICommand: AsyncParsableCommand {
             let client = APIClient(base: target.base, key: pairs[pair].party.key, keyID: pairs[pair].party.keyID)
             return LoadRequest(try client.request(.post, "/v1/challenges", json: ["template_id": pairs[pair].template, "permission_token": token]), target: target)
         }
-        printError("signet bench api: creating \(requests) device challenges…")
+        printError("signet-bench api: creating \(requests) device challenges…")
         let issued = try await LoadGenerator.run(challengePlans, expect: 201, keepBodies: true, timeout: .seconds(timeout), threads: clientThreads)
         if let first = issued.firstUnexpected {
-            printError("signet bench api: creating challenges: \(issued.unexpected) answers were not 201; the first: \(first.status) \(first.body)")
+            printError("signet-bench api: creating challenges: \(issued.unexpected) answers were not 201; the first: \(first.status) \(first.body)")
             throw ExitCode.failure
         }
         // Bodies come connection by connection, each connection's in the order it sent them.
@@ -177,7 +180,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             }
             let result = try await LoadGenerator.run(plans, expect: 201, keepBodies: true, timeout: .seconds(timeout), threads: clientThreads)
             if let first = result.firstUnexpected {
-                printError("signet bench api: creating permissions: \(result.unexpected) answers were not 201; the first: \(first.status) \(first.body)")
+                printError("signet-bench api: creating permissions: \(result.unexpected) answers were not 201; the first: \(first.status) \(first.body)")
                 throw ExitCode.failure
             }
             // Answers arrive connection by connection; each names the pair it is for.
@@ -185,23 +188,23 @@ struct BenchAPICommand: AsyncParsableCommand {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let token = object["token"] as? String,
                       let template = object["template_id"] as? String, let party = object["party_id"] as? String,
                       let pair = index[template + " " + party] else {
-                    printError("signet bench api: unexpected permission answer: \(String(decoding: body, as: UTF8.self))")
+                    printError("signet-bench api: unexpected permission answer: \(String(decoding: body, as: UTF8.self))")
                     throw ExitCode.failure
                 }
                 tokens[pair].append(token)
             }
             created += count
-            printError("signet bench api: created \(created)/\(requests) permissions (\(String(format: "%.0f", Double(count) / result.seconds))/s)")
+            printError("signet-bench api: created \(created)/\(requests) permissions (\(String(format: "%.0f", Double(count) / result.seconds))/s)")
         }
         return tokens
     }
 
     /// Runs `plans`; counts only answers with status 200, and shows the first other answer once.
     private func load(_ name: String, _ plans: [LoadPlan]) async throws -> BenchRow {
-        printError("signet bench api: measuring \(name)…")
+        printError("signet-bench api: measuring \(name)…")
         let result = try await LoadGenerator.run(plans, expect: 200, timeout: .seconds(timeout), threads: clientThreads)
         if let first = result.firstUnexpected {
-            printError("signet bench api: \(name): \(result.unexpected) answers were not 200; the first: \(first.status) \(first.body)")
+            printError("signet-bench api: \(name): \(result.unexpected) answers were not 200; the first: \(first.status) \(first.body)")
         }
         return BenchRow(name: name, operations: result.expected, seconds: result.seconds,
                         p50: result.samples.percentile(50), p99: result.samples.percentile(99))

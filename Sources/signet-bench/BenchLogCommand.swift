@@ -8,7 +8,7 @@ import SignetLog
 import SignetServer
 import SignetStore
 
-/// `signet bench log`: durable append throughput and latency, next to raw SHA-256 and plain
+/// `signet-bench log`: durable append throughput and latency, next to raw SHA-256 and plain
 /// SQLite inserts measured in the same run.
 struct BenchLogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +46,7 @@ struct BenchLogCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let entry = [UInt8](repeating: 0x61, count: entrySize)
-        print("signet bench log: \(ProcessInfo.processInfo.activeProcessorCount) cores, entry \(entrySize) B, \(seconds) s per row, batch ≤ \(maxBatchSize), delay ≤ \(maxBatchDelayMs) ms")
+        print("signet-bench log: \(ProcessInfo.processInfo.activeProcessorCount) cores, entry \(entrySize) B, \(seconds) s per row, batch ≤ \(maxBatchSize), delay ≤ \(maxBatchDelayMs) ms")
 
         let hashing = measureHashing(entry: entry)
         var rows = [hashing]

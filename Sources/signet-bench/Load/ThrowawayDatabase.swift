@@ -1,3 +1,4 @@
+import SignetClient
 import Logging
 import PostgresKit
 import PostgresNIO

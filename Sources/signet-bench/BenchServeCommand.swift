@@ -1,10 +1,12 @@
+import SignetStore
+import SignetService
 import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
 import SignetServer
 
-/// `signet bench serve`: tile and bundle serving under `wrk`, next to a static file and a
+/// `signet-bench serve`: tile and bundle serving under `wrk`, next to a static file and a
 /// trivial route served by the same server in the same run.
 struct BenchServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +31,7 @@ struct BenchServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            printError("signet: wrk is not installed (apt-get install wrk)")
+            printError("signet-bench: wrk is not installed (apt-get install wrk)")
             throw ExitCode.failure
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-bench-serve-\(UUID().uuidString)").path
@@ -40,7 +42,8 @@ struct BenchServeCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "signet-bench")
         logger.logLevel = .error
-        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory + "/data", origin: "bench.example/log"), logger: logger)
+        let stores = try await Stores.open(.embedded(dataDirectory: directory + "/data"))
+        let ledger = try await Ledger.open(LedgerConfiguration(dataDirectory: directory + "/data", origin: "bench.example/log"), storage: stores.log, logger: logger)
         try await withThrowingTaskGroup(of: UInt64.self) { group in
             for i in 0..<entries { group.addTask { try await ledger.append(Array("bench entry \(i)".utf8)) } }
             try await group.waitForAll()
@@ -56,7 +59,7 @@ struct BenchServeCommand: AsyncParsableCommand {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw ExitCode.failure }
 
-        print("signet bench serve: \(ProcessInfo.processInfo.activeProcessorCount) cores, wrk -t1 -c\(connections) -d\(seconds)s, log of \(entries) entries")
+        print("signet-bench serve: \(ProcessInfo.processInfo.activeProcessorCount) cores, wrk -t1 -c\(connections) -d\(seconds)s, log of \(entries) entries")
         let targets = [
             ("baseline: trivial route /healthz", "/healthz"),
             ("baseline: static 8 KiB file (FileMiddleware)", "/static/tile.bin"),
@@ -73,6 +76,7 @@ struct BenchServeCommand: AsyncParsableCommand {
         server.cancel()
         _ = await server.result
         await ledger.close()
+        await stores.close()
         print("")
         printTable(rows, baseline: rows[1])
     }
@@ -106,7 +110,7 @@ struct BenchServeCommand: AsyncParsableCommand {
             if fields.count >= 2, fields[1] == "requests", let n = Int(fields[0]) { requests = n }
             if fields.count == 2, fields[0] == "50%" { p50 = Self.milliseconds(fields[1]) }
             if fields.count == 2, fields[0] == "99%" { p99 = Self.milliseconds(fields[1]) }
-            if line.contains("Non-2xx") { printError("signet: \(url): \(line.trimmingCharacters(in: .whitespaces))") }
+            if line.contains("Non-2xx") { printError("signet-bench: \(url): \(line.trimmingCharacters(in: .whitespaces))") }
         }
         return (requests, p50, p99)
     }

@@ -59,17 +59,17 @@ public struct ResultSigner: Sendable {
     }
 
     /// Loads the result key from `path` (raw 32-byte seed, base64, mode 0600), creating it on first use.
-    /// - Throws: ``ServerError`` `.configuration` when the file is unreadable, malformed or too permissive.
+    /// - Throws: ``ServiceError`` `.configuration` when the file is unreadable, malformed or too permissive.
     public static func loadOrCreate(path: String) async throws -> ResultSigner {
         let fm = FileManager.default
         if fm.fileExists(atPath: path) {
             if let mode = try fm.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                throw ServerError(.configuration, "result key \(path) is readable by others; run chmod 600 on it")
+                throw ServiceError(.configuration, "result key \(path) is readable by others; run chmod 600 on it")
             }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8),
                   let seed = Base64.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)),
                   let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)
-            else { throw ServerError(.configuration, "result key \(path) is malformed") }
+            else { throw ServiceError(.configuration, "result key \(path) is malformed") }
             return await ResultSigner(privateKey: key)
         }
         let key = Curve25519.Signing.PrivateKey()

@@ -1,11 +1,9 @@
 import SignetLog
 
-/// Where the ledger lives and how it batches.
+/// Where the ledger's key lives and how it batches (its entries live in ``Stores/log``).
 public struct LedgerConfiguration: Sendable {
-    /// The data directory: SQLite database and log key.
+    /// The data directory: the log key (and, on the embedded default, the SQLite database).
     public var dataDirectory: String
-    /// A `postgres://` URL; when set, entries live in PostgreSQL instead of SQLite.
-    public var databaseURL: String?
     /// The checkpoint origin; `nil` uses the origin stored with the key, or the default for a new key.
     public var origin: String?
     /// Sequencer batching.
@@ -13,17 +11,16 @@ public struct LedgerConfiguration: Sendable {
 
     /// Creates a configuration; every field has a working default.
     public init(
-        dataDirectory: String = "signet-data", databaseURL: String? = nil, origin: String? = nil,
+        dataDirectory: String = "signet-data", origin: String? = nil,
         sequencer: SequencerConfiguration = .init()
     ) {
         self.dataDirectory = dataDirectory
-        self.databaseURL = databaseURL
         self.origin = origin
         self.sequencer = sequencer
     }
 
     /// The log key file inside the data directory.
     public var keyPath: String { dataDirectory + "/log.key" }
-    /// The SQLite database file inside the data directory.
-    public var sqlitePath: String { dataDirectory + "/signet.sqlite" }
+    /// The verification-result key file inside the data directory.
+    public var resultKeyPath: String { dataDirectory + "/results.key" }
 }

@@ -12,23 +12,23 @@ public enum LogKeyFile {
     ///   - origin: the origin to create the key for, or to require; `nil` accepts the stored one.
     ///   - defaultOrigin: the origin used when creating a key and `origin` is `nil`.
     /// - Returns: the signer and whether it was just created.
-    /// - Throws: ``ServerError`` when the file is unreadable, malformed, too permissive, or
+    /// - Throws: ``ServiceError`` when the file is unreadable, malformed, too permissive, or
     ///   names another origin.
     public static func loadOrCreate(path: String, origin: String?, defaultOrigin: String) throws -> (signer: NoteSigner, created: Bool) {
         let fm = FileManager.default
         if fm.fileExists(atPath: path) {
             let attributes = try fm.attributesOfItem(atPath: path)
             if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                throw ServerError(.configuration, "log key \(path) is readable by others (mode \(String(mode, radix: 8))); run chmod 600 on it")
+                throw ServiceError(.configuration, "log key \(path) is readable by others (mode \(String(mode, radix: 8))); run chmod 600 on it")
             }
             let signer: NoteSigner
             do {
                 signer = try NoteSigner(skey: String(contentsOfFile: path, encoding: .utf8))
             } catch {
-                throw ServerError(.configuration, "log key \(path) is not a valid signed-note private key")
+                throw ServiceError(.configuration, "log key \(path) is not a valid signed-note private key")
             }
             if let origin, origin != signer.name {
-                throw ServerError(.configuration, "the log key in \(path) belongs to origin \(signer.name), not \(origin)")
+                throw ServiceError(.configuration, "the log key in \(path) belongs to origin \(signer.name), not \(origin)")
             }
             return (signer, false)
         }
@@ -36,7 +36,7 @@ public enum LogKeyFile {
         do {
             signer = try NoteSigner(generatingFor: origin ?? defaultOrigin)
         } catch {
-            throw ServerError(.configuration, "log origin must be non-empty and contain no spaces or '+'")
+            throw ServiceError(.configuration, "log origin must be non-empty and contain no spaces or '+'")
         }
         try writeSecret(signer.skey + "\n", to: path)
         return (signer, true)
@@ -46,11 +46,11 @@ public enum LogKeyFile {
     static func writeSecret(_ text: String, to path: String) throws {
         let temporary = path + ".tmp-\(UUID().uuidString)"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ServerError(.configuration, "cannot write \(path)")
+            throw ServiceError(.configuration, "cannot write \(path)")
         }
         guard rename(temporary, path) == 0 else {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw ServerError(.configuration, "cannot write \(path)")
+            throw ServiceError(.configuration, "cannot write \(path)")
         }
     }
 

@@ -3,30 +3,40 @@ import Crypto
 import Foundation
 import HTTPTypes
 import SignetCore
-import SignetServer
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// A Signet API client that signs every request (RFC 9421, Ed25519, with Content-Digest).
-struct APIClient: Sendable {
+public struct APIClient: Sendable {
     /// Base URL of the server, without a trailing slash.
-    let base: URL
-    let key: Curve25519.Signing.PrivateKey
+    public let base: URL
+    /// The signing key.
+    public let key: Curve25519.Signing.PrivateKey
     /// The keyid: the holder or party id, or the base64url public key when registering.
-    var keyID: String
+    public var keyID: String
+
+    /// Creates a client.
+    public init(base: URL, key: Curve25519.Signing.PrivateKey, keyID: String) {
+        self.base = base
+        self.key = key
+        self.keyID = keyID
+    }
 
     /// An error answer from the server: its status and problem code.
-    struct Failure: Error, CustomStringConvertible {
-        let status: Int
-        let code: String
-        let detail: String
-        var description: String { "\(status) \(code): \(detail)" }
+    public struct Failure: Error, CustomStringConvertible {
+        /// The HTTP status.
+        public let status: Int
+        /// The problem code.
+        public let code: String
+        /// The problem's sentence.
+        public let detail: String
+        public var description: String { "\(status) \(code): \(detail)" }
     }
 
     /// Sends a signed request and returns the decoded JSON object of a 2xx answer.
     /// - Throws: ``Failure`` for any other status.
-    func send(_ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil) async throws -> [String: Any] {
+    public func send(_ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil) async throws -> [String: Any] {
         let (data, response) = try await URLSession.shared.data(for: try request(method, path, json: json))
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         let object = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
@@ -37,7 +47,7 @@ struct APIClient: Sendable {
     }
 
     /// A signed request, ready to send (fresh nonce and `created`).
-    func request(_ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil) throws -> URLRequest {
+    public func request(_ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil) throws -> URLRequest {
         let body = try json.map { Array(try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])) }
         var fields = HTTPFields()
         var components: [SignatureComponent] = [.method, .targetURI]
@@ -61,7 +71,7 @@ struct APIClient: Sendable {
     }
 
     /// GETs an unauthenticated resource as text.
-    func getText(_ path: String) async throws -> String {
+    public func getText(_ path: String) async throws -> String {
         let (data, _) = try await URLSession.shared.data(from: URL(string: base.absoluteString + path)!)
         return String(decoding: data, as: UTF8.self)
     }

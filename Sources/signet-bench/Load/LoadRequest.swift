@@ -1,3 +1,4 @@
+import SignetClient
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,11 +1,19 @@
 import ArgumentParser
 import Foundation
 
-/// `signet bench …`: performance measurements, each printed next to a baseline from the same run.
+/// `signet-bench …`: performance measurements, each printed next to a baseline from the same run.
+///
+/// A tool of its own, so the shipped `signet` links no load generator.
+@main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure throughput and latency against in-run baselines.",
+        commandName: "signet-bench", abstract: "Measure Signet's throughput and latency against in-run baselines.",
         subcommands: [BenchLogCommand.self, BenchServeCommand.self, BenchVaultCommand.self, BenchAPICommand.self])
+}
+
+/// Prints one line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
 /// Latency samples and their percentiles.

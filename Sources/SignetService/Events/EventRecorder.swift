@@ -1,0 +1,72 @@
+import Crypto
+import Foundation
+import SignetCore
+import SignetMarket
+
+/// Where recorded entries go: the ledger (``Ledger``), or a test double.
+public protocol EventLog: Sendable {
+    /// Appends an entry and returns its index once it is durable.
+    func append(_ entry: [UInt8]) async throws -> UInt64
+}
+
+/// Writes events to the ledger, the one way any workflow records anything.
+///
+/// A holder's event gets a fresh pseudonym and commitment; the entry is appended (durably)
+/// first, then the private record that lets the holder open it is stored. Then every observer
+/// sees the event.
+public struct EventRecorder: Sendable {
+    let log: any EventLog
+    let activity: any HolderActivityStorage
+    let random: any RandomBytesGenerator
+    let observers: [any EventObserver]
+    /// Activity secrets by holder id: created once, never changed, so safe to keep.
+    private let secrets = BoundedCache<String, [UInt8]>(capacity: 100_000)
+
+    /// Creates a recorder.
+    /// - Parameters:
+    ///   - random: makes event ids and commitment salts.
+    ///   - observers: see every event once it is durable (the watch attaches here).
+    public init(log: any EventLog, activity: any HolderActivityStorage, random: any RandomBytesGenerator = SystemRandomBytes(),
+                observers: [any EventObserver] = []) {
+        self.log = log
+        self.activity = activity
+        self.random = random
+        self.observers = observers
+    }
+
+    /// Records one event and returns its ledger index once the entry is durable.
+    /// - Throws: when the ledger or the activity store fails; nothing is acknowledged then.
+    @discardableResult
+    public func record(_ event: SignetEvent, at time: Date) async throws -> UInt64 {
+        let seconds = Int64(time.timeIntervalSince1970.rounded(.down))
+        let index: UInt64
+        if let holder = event.holder {
+            let secret = SymmetricKey(data: try await activitySecret(holder.rawValue))
+            let eventID = random.bytes(16)
+            let salt = random.bytes(16)
+            let details = event.details
+            let entry = LedgerEvent(
+                kind: event.kind, time: seconds, party: event.party?.rawValue,
+                pseudonym: LedgerEvent.pseudonym(activitySecret: secret, eventID: eventID),
+                commitment: try LedgerEvent.commitment(salt: salt, details: details))
+            index = try await log.append(entry.entry())
+            try await activity.record(ActivityRecord(
+                holderID: holder.rawValue, ledgerIndex: index, kind: event.kind.rawValue, eventID: eventID, salt: salt,
+                details: try CanonicalJSON.encode(details), time: Date(timeIntervalSince1970: Double(seconds))))
+        } else {
+            index = try await log.append(LedgerEvent(kind: event.kind, time: seconds, party: event.party?.rawValue ?? "").entry())
+        }
+        let recorded = RecordedEvent(event: event, ledgerIndex: index, time: Date(timeIntervalSince1970: Double(seconds)))
+        for observer in observers {
+            await observer.observe(recorded)
+        }
+        return index
+    }
+
+    private func activitySecret(_ holderID: String) async throws -> [UInt8] {
+        if let cached = secrets.get(holderID) { return cached }
+        let secret = try await activity.activitySecret(holderID: holderID)
+        secrets.put(holderID, secret)
+        return secret
+    }
+}

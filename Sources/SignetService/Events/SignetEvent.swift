@@ -1,0 +1,73 @@
+import SignetCore
+import SignetMarket
+
+/// Everything Signet records in the ledger, each case with its typed details.
+///
+/// A holder's event is written under a fresh pseudonym with a salted commitment to
+/// ``details`` (see `LedgerEvent`); only the holder can open it. An operator's event about a
+/// party names the party in clear and commits to nothing secret.
+public enum SignetEvent: Sendable, Equatable {
+    /// A holder enrolled a template.
+    case enroll(holder: PrincipalID, template: String)
+    /// A holder renewed a template from a fresh sample; its outstanding permissions died with the old one.
+    case renew(holder: PrincipalID, template: String)
+    /// A holder deleted a template; its outstanding permissions died with it.
+    case delete(holder: PrincipalID, template: String)
+    /// A holder permitted a party to verify a template `uses` times within `ttlSeconds`.
+    case grant(holder: PrincipalID, party: PrincipalID, template: String, uses: Int, ttlSeconds: Int)
+    /// A party used a permission: one verification, and whether it matched.
+    case use(holder: PrincipalID, party: PrincipalID, template: String, mode: VerificationMode, match: Bool)
+    /// The operator changed a party's standing.
+    case partyStatus(party: PrincipalID, status: PartyStatus)
+
+    /// The ledger entry's `type`.
+    public var kind: LedgerEvent.Kind {
+        switch self {
+        case .enroll: .enroll
+        case .renew: .renew
+        case .delete: .delete
+        case .grant: .grant
+        case .use: .use
+        case .partyStatus(_, let status): status == .approved ? .approve : .suspend
+        }
+    }
+
+    /// The holder the event is about, if any.
+    public var holder: PrincipalID? {
+        switch self {
+        case .enroll(let holder, _), .renew(let holder, _), .delete(let holder, _): holder
+        case .grant(let holder, _, _, _, _), .use(let holder, _, _, _, _): holder
+        case .partyStatus: nil
+        }
+    }
+
+    /// The party involved, named in clear in the entry.
+    public var party: PrincipalID? {
+        switch self {
+        case .enroll, .renew, .delete: nil
+        case .grant(_, let party, _, _, _), .use(_, let party, _, _, _), .partyStatus(let party, _): party
+        }
+    }
+
+    /// The details a holder's entry commits to (canonical JSON; the wire format of the activity API).
+    public var details: JSONValue {
+        switch self {
+        case .enroll(_, let template), .renew(_, let template), .delete(_, let template):
+            .object(["template": .string(template)])
+        case .grant(_, _, let template, let uses, let ttl):
+            .object(["template": .string(template), "scope": .string("verify"), "uses": .number(Double(uses)), "ttl": .number(Double(ttl))])
+        case .use(_, _, let template, let mode, let match):
+            .object(["template": .string(template), "mode": .string(mode.rawValue), "match": .bool(match)])
+        case .partyStatus(let party, let status):
+            .object(["party": .string(party.rawValue), "status": .string(status.rawValue)])
+        }
+    }
+}
+
+/// How a verification was answered.
+public enum VerificationMode: String, Sendable, Equatable {
+    /// The party sent a probe embedding and the server matched it.
+    case probe
+    /// The holder's device signed a challenge with its template key.
+    case device
+}

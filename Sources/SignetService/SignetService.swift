@@ -1,0 +1,91 @@
+import Foundation
+import SignetCore
+import SignetMarket
+import SignetVault
+
+/// The application: every workflow of Signet, on one ledger and one set of stores.
+///
+/// The JSON API, the dashboard and the operator's CLI all call these workflows, so an action
+/// is checked, recorded and observed the same way whichever front end asked for it. Nothing
+/// here knows about HTTP: inputs are typed values, outcomes are typed values, and failures are
+/// ``ServiceError``s with a code.
+public struct SignetService: Sendable {
+    /// The transparency log every event goes to.
+    public let ledger: Ledger
+    /// Where state is kept.
+    public let stores: Stores
+    /// Signs verification results.
+    public let results: ResultSigner
+    /// The deployment's template protection.
+    public let vault: VaultConfiguration
+    /// Policy, clock and randomness.
+    public let configuration: ServiceConfiguration
+    /// Records every event (and tells the observers).
+    public let recorder: EventRecorder
+    /// Parsed templates for probe mode, keyed by id and public key (see ``TemplateVersion``).
+    let parsedTemplates = BoundedCache<TemplateVersion, ProtectedTemplate>(capacity: 256 << 20) { $0.dimension * $0.dimension * 4 }
+
+    /// Creates the application.
+    /// - Parameter observers: see every event once it is durable (the watch attaches here).
+    public init(ledger: Ledger, stores: Stores, results: ResultSigner, vault: VaultConfiguration,
+                configuration: ServiceConfiguration = ServiceConfiguration(), observers: [any EventObserver] = []) {
+        self.ledger = ledger
+        self.stores = stores
+        self.results = results
+        self.vault = vault
+        self.configuration = configuration
+        self.recorder = EventRecorder(log: ledger, activity: stores.activity, random: configuration.random, observers: observers)
+    }
+
+    /// The current time of the configured clock.
+    var now: Date { configuration.now() }
+}
+
+extension SignetService {
+    /// The caller, who must be a holder.
+    /// - Throws: ``ServiceError`` `.holderOnly`.
+    func requireHolder(_ caller: PrincipalID) throws -> PrincipalID {
+        guard caller.kind == .holder else { throw ServiceError(.holderOnly, "only a holder may do this") }
+        return caller
+    }
+
+    /// The caller, who must be a registered and approved party (its standing is read afresh).
+    /// - Throws: ``ServiceError`` `.partyOnly` or `.partyNotApproved`.
+    func requireApprovedParty(_ caller: PrincipalID) async throws -> Party {
+        guard caller.kind == .party, let party = try await stores.identities.party(caller) else {
+            throw ServiceError(.partyOnly, "only a registered party may verify")
+        }
+        guard party.status == .approved else {
+            throw ServiceError(.partyNotApproved, "the operator has not approved this party")
+        }
+        return party
+    }
+
+    /// Runs `work`, turning ``MarketError``s into ``ServiceError``s with the same meaning.
+    static func mappingMarketErrors<T>(_ work: () async throws -> T) async throws -> T {
+        do { return try await work() } catch let error as MarketError { throw ServiceError(market: error) }
+    }
+}
+
+extension ServiceError {
+    /// The service error with the same meaning as a market error.
+    init(market error: MarketError, file: String = #fileID, line: Int = #line) {
+        let code: Code = switch error.code {
+        case .conflict: .conflict
+        case .notFound: .notFound
+        case .invalidField: .invalidField
+        }
+        self.init(code, error.reason, file: file, line: line)
+    }
+}
+
+/// One version of a stored template: its id and its public key.
+///
+/// Renewal replaces a template's helper data and its codeword, so its public key changes too (a
+/// fresh random codeword; equal keys would take a collision of the key derivation). A parsed
+/// template cached under this key can therefore never be served after its template was renewed,
+/// on this instance or another one sharing the database, and a deleted one is not found at all.
+struct TemplateVersion: Hashable, Sendable {
+    let id: String
+    let publicKey: [UInt8]
+}

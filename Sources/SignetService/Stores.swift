@@ -1,0 +1,58 @@
+import ServiceLifecycle
+import SignetAuth
+import SignetLog
+import SignetMarket
+import SignetVault
+
+/// Every store Signet keeps its state in, one per concept, opened on one database.
+///
+/// SignetStore's `Stores.open(_:logger:)` is the only place that chooses between SQLite and
+/// PostgreSQL: `signet serve`, `demo`, `admin`, the benchmarks and the tests all get their
+/// stores from it (or, for tests of the workflows, from SignetTesting's in-memory stores).
+///
+/// As a swift-service-lifecycle ``Service`` it runs until graceful shutdown and then closes
+/// every store, after the services started before it (the HTTP server) have stopped.
+public struct Stores: Sendable, Service {
+    /// The ledger's entries, tiles and checkpoints.
+    public let log: any LogStorage
+    /// Holders and parties.
+    public let identities: any IdentityStorage
+    /// Used request nonces (one replay window for every instance on the database).
+    public let nonces: any NonceStorage
+    /// Activity secrets and the records that open each holder's ledger events.
+    public let activity: any HolderActivityStorage
+    /// Protected templates.
+    public let templates: any TemplateStorage
+    /// One-time permissions and the admission of verification attempts.
+    public let permissions: any PermissionStorage & VerificationAdmission
+    /// Shared token buckets.
+    public let rateLimits: any RateLimitStorage
+    private let closeAll: @Sendable () async -> Void
+
+    /// Assembles stores from parts (the in-memory stores of SignetTesting, or a wrapper a test
+    /// puts around one store).
+    /// - Parameter close: closes whatever the parts hold open.
+    public init(log: any LogStorage, identities: any IdentityStorage, nonces: any NonceStorage, activity: any HolderActivityStorage,
+                templates: any TemplateStorage, permissions: any PermissionStorage & VerificationAdmission, rateLimits: any RateLimitStorage,
+                close: @escaping @Sendable () async -> Void) {
+        self.log = log
+        self.identities = identities
+        self.nonces = nonces
+        self.activity = activity
+        self.templates = templates
+        self.permissions = permissions
+        self.rateLimits = rateLimits
+        self.closeAll = close
+    }
+
+    /// Closes every store. The ledger's sequencer must be closed first (it writes to ``log``).
+    public func close() async {
+        await closeAll()
+    }
+
+    /// Waits for graceful shutdown, then closes every store.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+}

@@ -1,0 +1,106 @@
+import SignetVault
+import SignetAuth
+import Foundation
+import SignetCore
+import SignetMarket
+
+/// A holder's request to let one party verify one template once.
+public struct PermissionRequest: Sendable, Equatable {
+    /// The template the party may verify against.
+    public var templateID: String
+    /// The party, by its id text.
+    public var partyID: String
+    /// Lifetime in seconds; `nil` takes the configured default.
+    public var lifetimeSeconds: Int?
+
+    /// Creates a request.
+    public init(templateID: String, partyID: String, lifetimeSeconds: Int? = nil) {
+        self.templateID = templateID
+        self.partyID = partyID
+        self.lifetimeSeconds = lifetimeSeconds
+    }
+}
+
+/// A permission as issued: the bearer token is shown once, only its hash is stored.
+public struct IssuedPermission: Sendable, Equatable {
+    /// The 32-byte bearer token for the party.
+    public let token: [UInt8]
+    /// The template.
+    public let templateID: String
+    /// The party.
+    public let partyID: PrincipalID
+    /// When it stops being usable.
+    public let expiresAt: Date
+    /// Where the `grant` event sits in the ledger.
+    public let ledgerIndex: UInt64
+}
+
+/// Consent until the market lands: one-time permissions, and challenges that ride on them.
+extension SignetService {
+    /// Issues a one-time permission and logs `grant`.
+    /// - Throws: ``ServiceError`` `.holderOnly`, `.invalidField` (lifetime out of range), or
+    ///   `.notFound` for an unknown template (or another holder's) or party.
+    public func permit(_ request: PermissionRequest, as caller: PrincipalID) async throws -> IssuedPermission {
+        let holder = try requireHolder(caller)
+        let lifetime = request.lifetimeSeconds ?? configuration.defaultPermissionLifetime
+        let range = configuration.permissionLifetimes
+        guard range.contains(lifetime) else {
+            throw ServiceError(.invalidField, "ttl_seconds must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        // Deliberate: another holder's template and an unknown one get the same answer.
+        guard try await stores.templates.template(id: request.templateID, holderID: holder.rawValue) != nil else {
+            throw ServiceError(.notFound, "no such template")
+        }
+        guard let partyID = PrincipalID(request.partyID), partyID.kind == .party, try await stores.identities.party(partyID) != nil else {
+            throw ServiceError(.notFound, "no such party")
+        }
+        let now = self.now
+        let token = configuration.random.bytes(32)
+        let expiry = now.addingTimeInterval(TimeInterval(lifetime))
+        try await stores.permissions.insert(Permission(
+            tokenHash: Permission.hash(token: token), holderID: holder.rawValue, partyID: partyID.rawValue,
+            templateID: request.templateID, expiresAt: expiry))
+        let index = try await recorder.record(
+            .grant(holder: holder, party: partyID, template: request.templateID, uses: 1, ttlSeconds: lifetime), at: now)
+        return IssuedPermission(token: token, templateID: request.templateID, partyID: partyID, expiresAt: expiry, ledgerIndex: index)
+    }
+
+    /// Starts a device-mode verification: a fresh challenge attached to the permission.
+    ///
+    /// Nothing is logged here: the `use` event is appended when the answer is verified. The
+    /// party's bucket is charged, so challenges cannot be requested without limit.
+    /// - Parameter token: the permission token in base64url, as the party holds it.
+    /// - Throws: ``ServiceError`` `.partyOnly`, `.partyNotApproved`, `.rateLimited` or `.invalidPermission`.
+    public func challenge(token: String, templateID: String, as caller: PrincipalID) async throws -> Challenge {
+        let party = try await requireApprovedParty(caller)
+        let now = self.now
+        let rate = configuration.partyRate
+        if let wait = try await stores.rateLimits.take(bucket: RateBucket.party(party.id.rawValue), capacity: rate.burst, perSecond: rate.perSecond, now: now) {
+            throw Self.rateLimited(wait)
+        }
+        let challenge = Challenge.fresh(expiresAt: now.addingTimeInterval(configuration.challengeLifetime), using: configuration.random)
+        guard let token = Self.permissionToken(token),
+              try await stores.permissions.attach(challenge, tokenHash: Permission.hash(token: token), partyID: party.id.rawValue,
+                                                  templateID: templateID, now: now)
+        else {
+            throw Self.invalidPermission
+        }
+        return challenge
+    }
+
+    /// The 32 token bytes of a permission token's text; `nil` for anything else.
+    static func permissionToken(_ text: String) -> [UInt8]? {
+        guard let token = Base64.decodeURL(text), token.count == 32 else { return nil }
+        return token
+    }
+
+    /// Any unusable token: unknown, spent, expired or malformed alike.
+    static var invalidPermission: ServiceError {
+        ServiceError(.invalidPermission, "no unused, unexpired permission of this holder for this party and template")
+    }
+
+    /// A rate-limit refusal with its wait.
+    static func rateLimited(_ wait: TimeInterval) -> ServiceError {
+        ServiceError(.rateLimited, "too many verification attempts; retry later", retryAfter: wait)
+    }
+}

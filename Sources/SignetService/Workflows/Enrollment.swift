@@ -1,0 +1,95 @@
+import Foundation
+import SignetMarket
+import SignetVault
+
+/// What a template workflow did: the template and the ledger index of its event.
+public struct TemplateReceipt: Sendable, Equatable {
+    /// The template's id.
+    public let id: String
+    /// Where the enroll, renew or delete event sits in the ledger.
+    public let ledgerIndex: UInt64
+}
+
+/// A holder's templates: enroll, read, renew and delete.
+extension SignetService {
+    /// Protects `samples` of one person into a new template and logs `enroll`. The samples are
+    /// not kept.
+    /// - Throws: ``ServiceError`` `.holderOnly`, or an embedding code (`.wrongDimension`, …).
+    public func enroll(samples: [[Float]], as caller: PrincipalID) async throws -> TemplateReceipt {
+        let holder = try requireHolder(caller)
+        let template = try protect(samples)
+        let now = self.now
+        let stored = StoredTemplate(id: StoredTemplate.newID(using: configuration.random), holderID: holder.rawValue,
+                                    bytes: template.serializedBytes(), updatedAt: now, publicKey: template.publicKey)
+        try await stores.templates.insert(stored)
+        let index = try await recorder.record(.enroll(holder: holder, template: stored.id), at: now)
+        return TemplateReceipt(id: stored.id, ledgerIndex: index)
+    }
+
+    /// The caller's own protected template (for their device to answer challenges). It holds
+    /// no embedding.
+    /// - Throws: ``ServiceError`` `.holderOnly`, or `.notFound` for another holder's template
+    ///   exactly as for an unknown one.
+    public func template(_ id: String, as caller: PrincipalID) async throws -> StoredTemplate {
+        let holder = try requireHolder(caller)
+        guard let stored = try await stores.templates.template(id: id, holderID: holder.rawValue) else {
+            throw ServiceError(.notFound, "no such template")
+        }
+        return stored
+    }
+
+    /// Replaces a template's helper data from fresh samples and logs `renew`; the template's
+    /// outstanding permissions are revoked (consent was given for the old helper data).
+    /// - Throws: ``ServiceError`` `.holderOnly`, `.notFound`, or an embedding code.
+    public func renew(_ id: String, samples: [[Float]], as caller: PrincipalID) async throws -> TemplateReceipt {
+        let holder = try requireHolder(caller)
+        let template = try protect(samples)
+        let now = self.now
+        // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.
+        guard try await stores.templates.replace(id: id, holderID: holder.rawValue, bytes: template.serializedBytes(),
+                                                 publicKey: template.publicKey, at: now) else {
+            throw ServiceError(.notFound, "no such template")
+        }
+        return try await retire(.renew(holder: holder, template: id), template: id, at: now)
+    }
+
+    /// Deletes a template and logs `delete`; its outstanding permissions are revoked.
+    /// - Throws: ``ServiceError`` `.holderOnly` or `.notFound`.
+    public func delete(_ id: String, as caller: PrincipalID) async throws -> TemplateReceipt {
+        let holder = try requireHolder(caller)
+        guard try await stores.templates.delete(id: id, holderID: holder.rawValue) else {
+            throw ServiceError(.notFound, "no such template")
+        }
+        return try await retire(.delete(holder: holder, template: id), template: id, at: now)
+    }
+
+    /// After a renewal or deletion: revokes the template's outstanding permissions and logs the event.
+    private func retire(_ event: SignetEvent, template id: String, at now: Date) async throws -> TemplateReceipt {
+        _ = try await stores.permissions.revokeAll(templateID: id, now: now)
+        return TemplateReceipt(id: id, ledgerIndex: try await recorder.record(event, at: now))
+    }
+
+    /// Turns samples of one person into a protected template; the samples are not kept.
+    private func protect(_ samples: [[Float]]) throws -> ProtectedTemplate {
+        do {
+            return try vault.scheme.enroll(samples: samples)
+        } catch let error as VaultError {
+            throw ServiceError(vault: error) ?? error
+        }
+    }
+}
+
+extension ServiceError {
+    /// The service error for a vault error about a submitted embedding, or `nil` for a
+    /// template-integrity failure (a server fault, never described to the caller). A
+    /// non-matching probe is not an error at all.
+    init?(vault error: VaultError, file: String = #fileID, line: Int = #line) {
+        switch error.code {
+        case .dimensionMismatch: self.init(.wrongDimension, "the embedding does not have this deployment's dimension", file: file, line: line)
+        case .nonFiniteValue: self.init(.nonFinite, "the embedding contains a value that is not a finite 32-bit float", file: file, line: line)
+        case .degenerateEmbedding: self.init(.zeroVector, "the embedding is the zero vector after centring", file: file, line: line)
+        case .insufficientSamples, .invalidParameter, .malformedData: self.init(.invalidEmbedding, "the embedding is not usable", file: file, line: line)
+        case .authenticationFailure, .corruptTemplate, .truncatedTemplate, .unsupportedVersion, .preprocessorMismatch, .keyDerivationFailure: return nil
+        }
+    }
+}

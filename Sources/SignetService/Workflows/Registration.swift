@@ -1,0 +1,57 @@
+import Foundation
+import SignetMarket
+
+/// Registering holders and parties, and reading a party's public record.
+///
+/// Registration happens in two steps so the front end can prove possession of the key in
+/// between: `new…` checks the input and makes the record without writing anything, and
+/// `register` stores it.
+extension SignetService {
+    /// A new holder record for `publicKey`, not yet stored.
+    /// - Throws: ``ServiceError`` `.invalidField` unless the key is a raw 32-byte Ed25519 key.
+    public func newHolder(publicKey: [UInt8]) throws -> Holder {
+        let key = try Self.validated(publicKey)
+        return Holder(id: .random(.holder, using: configuration.random), publicKey: key, registeredAt: now)
+    }
+
+    /// A new pending party record, not yet stored.
+    /// - Throws: ``ServiceError`` `.invalidField` for a bad key, name or contact.
+    public func newParty(name: String, contact: String, publicKey: [UInt8]) throws -> Party {
+        let key = try Self.validated(publicKey)
+        do {
+            return try Party(id: .random(.party, using: configuration.random), name: name, contact: contact, publicKey: key,
+                             status: .pending, registeredAt: now)
+        } catch let error as MarketError {
+            throw ServiceError(market: error)
+        }
+    }
+
+    /// Stores a new holder.
+    /// - Throws: ``ServiceError`` `.conflict` when the key is already registered.
+    public func register(_ holder: Holder) async throws {
+        try await Self.mappingMarketErrors { try await stores.identities.insert(holder) }
+    }
+
+    /// Stores a new party (pending until the operator approves it).
+    /// - Throws: ``ServiceError`` `.conflict` when the key is already registered.
+    public func register(_ party: Party) async throws {
+        try await Self.mappingMarketErrors { try await stores.identities.insert(party) }
+    }
+
+    /// A party's public record, for any registered holder or party (a holder checks whom they
+    /// are about to consent to).
+    /// - Throws: ``ServiceError`` `.invalidField` for text that is no party id, `.notFound`.
+    public func party(_ id: String) async throws -> Party {
+        guard let partyID = PrincipalID(id), partyID.kind == .party else {
+            throw ServiceError(.invalidField, "not a party id (p_ followed by 22 base64url characters)")
+        }
+        guard let party = try await stores.identities.party(partyID) else {
+            throw ServiceError(.notFound, "no such party")
+        }
+        return party
+    }
+
+    private static func validated(_ publicKey: [UInt8]) throws -> [UInt8] {
+        do { return try validatedPublicKey(publicKey) } catch let error as MarketError { throw ServiceError(market: error) }
+    }
+}

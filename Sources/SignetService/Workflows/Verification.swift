@@ -1,0 +1,141 @@
+import SignetLog
+import Crypto
+import Foundation
+import SignetCore
+import SignetMarket
+import SignetVault
+
+/// What a party asks to verify.
+public enum VerificationRequest: Sendable, Equatable {
+    /// Probe mode: the server matches the party's fresh probe against the template.
+    case probe(templateID: String, token: String, probe: [Float])
+    /// Device mode: the holder's device signed the challenge with its template key.
+    case device(templateID: String, token: String, challengeID: String, signature: String)
+
+    var templateID: String {
+        switch self {
+        case .probe(let id, _, _), .device(let id, _, _, _): id
+        }
+    }
+}
+
+/// A verification's answer, released only once its `use` event is durable.
+public struct VerificationOutcome: Sendable, Equatable {
+    /// The claims, as signed.
+    public let claims: VerificationClaims
+    /// The compact JWS of ``claims`` under the result key.
+    public let result: String
+}
+
+/// Verification under a one-time permission: rate-limited per party and per template, and the
+/// `use` event appended to the ledger before the signed answer is released.
+extension SignetService {
+    /// Verifies, logs `use`, and signs the answer.
+    /// - Throws: ``ServiceError`` `.partyOnly`, `.partyNotApproved`, `.invalidField` (a
+    ///   malformed device signature), `.rateLimited`, `.invalidPermission`, `.invalidChallenge`,
+    ///   `.notFound` (template deleted since) or an embedding code.
+    public func verify(_ request: VerificationRequest, as caller: PrincipalID) async throws -> VerificationOutcome {
+        let party = try await requireApprovedParty(caller).id
+        let now = self.now
+        let mode: VerificationMode
+        let outcome: (permission: Permission, match: Bool)
+        switch request {
+        case .probe(let templateID, let token, let probe):
+            mode = .probe
+            guard let token = Self.permissionToken(token) else { throw Self.invalidPermission }
+            outcome = try await verifyProbe(probe, token: token, templateID: templateID, party: party, now: now)
+        case .device(let templateID, let token, let challengeID, let signature):
+            mode = .device
+            guard let signature = Base64.decodeURL(signature), signature.count == 64 else {
+                throw ServiceError(.invalidField, "signature must be 64 bytes in base64url without padding")
+            }
+            guard let token = Self.permissionToken(token) else { throw Self.invalidPermission }
+            outcome = try await verifyDevice(signature, challengeID: challengeID, token: token, templateID: templateID, party: party, now: now)
+        }
+        guard let holder = PrincipalID(outcome.permission.holderID) else {
+            throw ServiceError(.corruptRecord, "a stored permission names no holder")
+        }
+        // Log before release: the answer exists only once its event is durable in the ledger.
+        let index = try await recorder.record(
+            .use(holder: holder, party: party, template: request.templateID, mode: mode, match: outcome.match), at: now)
+        let claims = VerificationClaims(
+            match: outcome.match, ledger_index: Int(index), log_origin: ledger.verifier.name, template_id: request.templateID,
+            party_id: party.rawValue, mode: mode.rawValue, iat: Int(now.timeIntervalSince1970))
+        return VerificationOutcome(claims: claims, result: try await results.sign(claims))
+    }
+
+    /// Probe mode: the server decodes the party's probe against the template.
+    private func verifyProbe(_ probe: [Float], token: [UInt8], templateID: String, party: PrincipalID, now: Date) async throws -> (permission: Permission, match: Bool) {
+        let (permission, _) = try await admit(token: token, templateID: templateID, challengeID: nil, party: party, now: now)
+        let template = try await protectedTemplate(templateID)
+        do {
+            return (permission, try vault.scheme.verify(probe: probe, against: template) == .accepted)
+        } catch let error as VaultError where error.code == .authenticationFailure {
+            return (permission, false)
+        } catch let error as VaultError {
+            throw ServiceError(vault: error) ?? error
+        }
+    }
+
+    /// Device mode: the server only checks the device's signature against the template's public key.
+    private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], templateID: String, party: PrincipalID,
+                              now: Date) async throws -> (permission: Permission, match: Bool) {
+        let (permission, nonce) = try await admit(token: token, templateID: templateID, challengeID: challengeID, party: party, now: now)
+        guard let nonce else { throw ServiceError(.corruptRecord, "the admitted challenge has no nonce") }
+        // The stored key column spares reading and parsing the helper matrix; older rows fall back.
+        let publicKey: [UInt8]
+        if let stored = try await stores.templates.publicKey(id: templateID) {
+            publicKey = stored
+        } else {
+            publicKey = try await protectedTemplate(templateID).publicKey
+        }
+        let message = Challenge.message(id: challengeID, nonce: Base64.encodeURL(nonce))
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else {
+            throw ServiceError(.corruptRecord, "the stored template has an unusable public key")
+        }
+        return (permission, key.isValidSignature(signature, for: message))
+    }
+
+    /// Charges the rate limits and spends the permission in one step (``VerificationAdmission``).
+    ///
+    /// The party's bucket is charged for every attempt. Deliberate: the template's bucket is
+    /// charged only for permitted attempts, so a party without consent cannot exhaust it and
+    /// lock the holder's legitimate verifications out; an attempt refused by the template's
+    /// limit leaves its permission unspent, to be retried after `retryAfter`.
+    private func admit(token: [UInt8], templateID: String, challengeID: String?, party: PrincipalID, now: Date) async throws -> (Permission, challengeNonce: [UInt8]?) {
+        let attempt = VerificationAttempt(
+            tokenHash: Permission.hash(token: token), partyID: party.rawValue, templateID: templateID, challengeID: challengeID,
+            partyRate: configuration.partyRate, templateRate: configuration.templateRate, now: now)
+        switch try await stores.permissions.admit(attempt) {
+        case .admitted(let permission, let nonce):
+            return (permission, nonce)
+        case .partyLimited(let wait), .templateLimited(let wait):
+            throw Self.rateLimited(wait)
+        case .refused where challengeID != nil:
+            throw ServiceError(.invalidChallenge, "no unused, unexpired permission carrying this unexpired challenge for this party and template")
+        case .refused:
+            throw Self.invalidPermission
+        }
+    }
+
+    /// The stored template, parsed; a template deleted since the permission was granted is `.notFound`.
+    ///
+    /// Probe mode reads the 32-byte public key first and parses the helper data (n² floats: 1 MiB
+    /// at n = 512, plus its integrity hash) only when that version is not cached yet.
+    private func protectedTemplate(_ id: String) async throws -> ProtectedTemplate {
+        let key = try await stores.templates.publicKey(id: id)
+        if let key, let cached = parsedTemplates.get(TemplateVersion(id: id, publicKey: key)) {
+            return cached
+        }
+        guard let stored = try await stores.templates.template(id: id) else {
+            throw ServiceError(.notFound, "no such template")
+        }
+        let template = try ProtectedTemplate(serializedBytes: stored.bytes)
+        // Cached only when the row's key column names exactly this content (rows written before
+        // the column existed have none and are parsed every time).
+        if let storedKey = stored.publicKey, storedKey == template.publicKey {
+            parsedTemplates.put(TemplateVersion(id: id, publicKey: storedKey), template)
+        }
+        return template
+    }
+}

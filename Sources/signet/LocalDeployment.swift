@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SignetService
+import SignetStore
+import SignetVault
+
+/// The stores and the ledger of the configured data directory or database, open for one
+/// command (`serve`, `log …`, `admin …`).
+struct LocalDeployment {
+    let stores: Stores
+    let ledger: Ledger
+    let ledgerConfiguration: LedgerConfiguration
+
+    /// Opens the stores (``Stores/open(_:logger:)``, the one SQLite-or-PostgreSQL choice) and
+    /// the ledger on them; a start-up failure prints one line and exits non-zero.
+    static func open(_ options: LedgerOptions, logger: Logger) async throws -> LocalDeployment {
+        let configuration = try options.configuration()
+        do {
+            let stores = try await Stores.open(options.storeConfiguration(), logger: logger)
+            do {
+                let ledger = try await Ledger.open(configuration, storage: stores.log, logger: logger)
+                return LocalDeployment(stores: stores, ledger: ledger, ledgerConfiguration: configuration)
+            } catch {
+                await stores.close()
+                throw error
+            }
+        } catch {
+            printError("signet: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// The workflows on this deployment, with the data directory's result key.
+    func service(vault: VaultConfiguration, observers: [any EventObserver] = []) async throws -> SignetService {
+        let results = try await ResultSigner.loadOrCreate(path: ledgerConfiguration.resultKeyPath)
+        return SignetService(ledger: ledger, stores: stores, results: results, vault: vault, observers: observers)
+    }
+
+    /// Waits for pending appends, then closes every store.
+    func close() async {
+        await ledger.close()
+        await stores.close()
+    }
+}
