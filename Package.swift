@@ -208,6 +208,15 @@ let package = Package(
             dependencies: ["SignetAuth", "SignetCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SignetServiceTests",
+            dependencies: [
+                "SignetService", "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SignetVaultTests", dependencies: ["SignetVault"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SignetMarketTests",

@@ -1,3 +1,4 @@
+import SignetCore
 import ServiceLifecycle
 import SignetAuth
 import SignetLog
@@ -54,5 +55,17 @@ public struct Stores: Sendable, Service {
     public func run() async throws {
         try? await gracefulShutdown()
         await close()
+    }
+}
+
+extension Stores {
+    /// Every store in memory: the reference implementations, for workflow tests and demos that
+    /// need no database. Nothing survives the process.
+    /// - Parameter random: makes the activity secrets (seeded in reproducible tests).
+    public static func inMemory(random: any RandomBytesGenerator = SystemRandomBytes()) -> Stores {
+        let buckets = MemoryRateLimitStorage()
+        return Stores(log: MemoryLogStorage(), identities: MemoryIdentityStorage(), nonces: MemoryNonceStorage(),
+                      activity: MemoryHolderActivityStorage(random: random), templates: MemoryTemplateStorage(),
+                      permissions: MemoryPermissionStorage(buckets: buckets), rateLimits: buckets) {}
     }
 }

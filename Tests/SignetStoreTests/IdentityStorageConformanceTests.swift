@@ -1,3 +1,4 @@
+import SignetService
 import SignetAuth
 import Crypto
 import Foundation
@@ -7,66 +8,45 @@ import SignetMarket
 import SignetTesting
 import Testing
 
-/// Opens a fresh identity store of `backend`.
-func withFreshIdentityStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any IdentityStorage & NonceStorage & HolderActivityStorage & PermissionStorage & RateLimitStorage & VerificationAdmission) async throws -> T) async throws -> T {
-    switch backend {
-    case .sqlite:
-        return try await withTemporaryDirectory("signet-identity") { dir in
-            let store = try await SQLiteIdentityStorage.open(path: dir + "/signet.sqlite")
-            let result = await Result { try await body(store) }
-            await store.close()
-            return try result.get()
-        }
-    case .postgres:
-        return try await PostgresGate.shared.run {
-            let store = try await PostgresIdentityStorage.connect(url: Backend.postgresURL!)
-            try await store.testingOnlyReset()
-            let result = await Result { try await body(store) }
-            await store.close()
-            return try result.get()
-        }
-    }
-}
-
 struct IdentityStorageConformanceTests {
     static func key() -> [UInt8] { Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation) }
     static let now = Date(timeIntervalSince1970: 1_790_000_000)
 
     @Test(arguments: Backend.available)
     func holdersRoundTripAndKeysAreUnique(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             let key = Self.key()
             let holder = Holder(id: .random(.holder), publicKey: key, registeredAt: Self.now)
-            try await store.insert(holder)
-            #expect(try await store.holder(holder.id) == holder)
-            #expect(try await store.holder(.random(.holder)) == nil)
+            try await stores.identities.insert(holder)
+            #expect(try await stores.identities.holder(holder.id) == holder)
+            #expect(try await stores.identities.holder(.random(.holder)) == nil)
             await #expect(throws: MarketError(.conflict, "")) {
-                try await store.insert(Holder(id: .random(.holder), publicKey: key, registeredAt: Self.now))
+                try await stores.identities.insert(Holder(id: .random(.holder), publicKey: key, registeredAt: Self.now))
             }
         }
     }
 
     @Test(arguments: Backend.available)
     func partiesStartPendingAndCanBeApproved(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             let party = try Party(id: .random(.party), name: "Corner Shop", contact: "ops@shop.example", publicKey: Self.key(), status: .pending, registeredAt: Self.now)
-            try await store.insert(party)
-            #expect(try await store.parties(status: .pending).map(\.id) == [party.id])
-            let approved = try #require(try await store.setStatus(.approved, of: party.id))
+            try await stores.identities.insert(party)
+            #expect(try await stores.identities.parties(status: .pending).map(\.id) == [party.id])
+            let approved = try #require(try await stores.identities.setStatus(.approved, of: party.id))
             #expect(approved.status == .approved)
-            #expect(try await store.parties(status: .pending).isEmpty)
-            #expect(try await store.party(party.id)?.status == .approved)
-            #expect(try await store.setStatus(.approved, of: .random(.party)) == nil)
+            #expect(try await stores.identities.parties(status: .pending).isEmpty)
+            #expect(try await stores.identities.party(party.id)?.status == .approved)
+            #expect(try await stores.identities.setStatus(.approved, of: .random(.party)) == nil)
         }
     }
 
     @Test(arguments: Backend.available)
     func aNonceCanBeUsedOnce(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             let expiry = Self.now.addingTimeInterval(600)
-            let first = try await store.record(keyID: "h_a", nonce: "n1", expiry: expiry, now: Self.now)
-            let replay = try await store.record(keyID: "h_a", nonce: "n1", expiry: expiry, now: Self.now)
-            let otherKey = try await store.record(keyID: "h_b", nonce: "n1", expiry: expiry, now: Self.now)
+            let first = try await stores.nonces.record(keyID: "h_a", nonce: "n1", expiry: expiry, now: Self.now)
+            let replay = try await stores.nonces.record(keyID: "h_a", nonce: "n1", expiry: expiry, now: Self.now)
+            let otherKey = try await stores.nonces.record(keyID: "h_b", nonce: "n1", expiry: expiry, now: Self.now)
             #expect(first)
             #expect(!replay)
             #expect(otherKey)
@@ -77,18 +57,18 @@ struct IdentityStorageConformanceTests {
 extension IdentityStorageConformanceTests {
     @Test(arguments: Backend.available)
     func activitySecretIsStableAndRecordsAreScoped(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             let secrets = try await withThrowingTaskGroup(of: [UInt8].self) { group in
-                for _ in 0..<8 { group.addTask { try await store.activitySecret(holderID: "h_alice") } }
+                for _ in 0..<8 { group.addTask { try await stores.activity.activitySecret(holderID: "h_alice") } }
                 return try await group.reduce(into: Set<[UInt8]>()) { $0.insert($1) }
             }
             #expect(secrets.count == 1)
             #expect(secrets.first?.count == 32)
-            #expect(try await store.activitySecret(holderID: "h_bob") != secrets.first)
+            #expect(try await stores.activity.activitySecret(holderID: "h_bob") != secrets.first)
             let record = ActivityRecord(holderID: "h_alice", ledgerIndex: 4, kind: "enroll", eventID: [1], salt: [2], details: Array("{}".utf8), time: Self.now)
-            try await store.record(record)
-            #expect(try await store.activity(holderID: "h_alice") == [record])
-            #expect(try await store.activity(holderID: "h_bob").isEmpty)
+            try await stores.activity.record(record)
+            #expect(try await stores.activity.activity(holderID: "h_alice") == [record])
+            #expect(try await stores.activity.activity(holderID: "h_bob").isEmpty)
         }
     }
 }
@@ -105,17 +85,17 @@ extension IdentityStorageConformanceTests {
 
     @Test(arguments: Backend.available)
     func aPermissionIsUsedOnceByItsPartyForItsTemplateBeforeItExpires(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             let token: [UInt8] = [1, 2, 3]
             let permission = Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(60))
-            try await store.insert(permission)
+            try await stores.permissions.insert(permission)
             let hash = Permission.hash(token: token)
-            #expect(try await store.admit(Self.attempt(hash, party: "p_other")) == .refused)
-            #expect(try await store.admit(Self.attempt(hash, template: "t_2")) == .refused)
-            #expect(try await store.admit(Self.attempt(hash, at: Self.now.addingTimeInterval(61))) == .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(hash, party: "p_other")) == .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(hash, template: "t_2")) == .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(hash, at: Self.now.addingTimeInterval(61))) == .refused)
             // Concurrent uses: exactly one wins, and it returns the stored permission.
             let outcomes = try await withThrowingTaskGroup(of: Admission.self) { group in
-                for _ in 0..<4 { group.addTask { try await store.admit(Self.attempt(hash)) } }
+                for _ in 0..<4 { group.addTask { try await stores.permissions.admit(Self.attempt(hash)) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(outcomes.filter { $0 == .admitted(permission, challengeNonce: nil) }.count == 1)
@@ -125,59 +105,59 @@ extension IdentityStorageConformanceTests {
 
     @Test(arguments: Backend.available)
     func revokingATemplatesPermissionsLeavesOthersUsable(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             let expiry = Self.now.addingTimeInterval(600)
             for (token, template) in [([1], "t_1"), ([2], "t_1"), ([3], "t_2")] as [([UInt8], String)] {
-                try await store.insert(Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: template, expiresAt: expiry))
+                try await stores.permissions.insert(Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: template, expiresAt: expiry))
             }
-            #expect(try await store.admit(Self.attempt(Permission.hash(token: [1]))) != .refused)
-            #expect(try await store.revokeAll(templateID: "t_1", now: Self.now) == 1)  // the used one is not counted
-            #expect(try await store.admit(Self.attempt(Permission.hash(token: [2]))) == .refused)
-            #expect(try await store.admit(Self.attempt(Permission.hash(token: [3]), template: "t_2")) != .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [1]))) != .refused)
+            #expect(try await stores.permissions.revokeAll(templateID: "t_1", now: Self.now) == 1)  // the used one is not counted
+            #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [2]))) == .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [3]), template: "t_2")) != .refused)
         }
     }
 
     @Test(arguments: Backend.available)
     func aChallengeRidesOnItsPermissionAndIsConsumedWithIt(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             let hash = Permission.hash(token: [9, 9])
             let permission = Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600))
-            try await store.insert(permission)
+            try await stores.permissions.insert(permission)
             let first = Challenge.fresh(expiresAt: Self.now.addingTimeInterval(120))
             let second = Challenge.fresh(expiresAt: Self.now.addingTimeInterval(120))
-            #expect(try await store.attach(first, tokenHash: hash, partyID: "p_other", templateID: "t_1", now: Self.now) == false)
-            #expect(try await store.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_2", now: Self.now) == false)
-            #expect(try await store.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now))
-            #expect(try await store.attach(second, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now))
+            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_other", templateID: "t_1", now: Self.now) == false)
+            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_2", now: Self.now) == false)
+            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now))
+            #expect(try await stores.permissions.attach(second, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now))
             // The first challenge was replaced; the second is dead once expired.
-            #expect(try await store.admit(Self.attempt(hash, challenge: first.id)) == .refused)
-            #expect(try await store.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(121))) == .refused)
-            let admitted = try await store.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(1)))
+            #expect(try await stores.permissions.admit(Self.attempt(hash, challenge: first.id)) == .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(121))) == .refused)
+            let admitted = try await stores.permissions.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(1)))
             #expect(admitted == .admitted(permission, challengeNonce: second.nonce))
             // Used: neither the challenge nor the bare permission works again, nor can a new challenge attach.
-            #expect(try await store.admit(Self.attempt(hash, challenge: second.id)) == .refused)
-            #expect(try await store.admit(Self.attempt(hash)) == .refused)
-            #expect(try await store.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now) == false)
+            #expect(try await stores.permissions.admit(Self.attempt(hash, challenge: second.id)) == .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(hash)) == .refused)
+            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now) == false)
         }
     }
 
     @Test(arguments: Backend.available)
     func admissionChargesThePartyFirstAndTheTemplateOnlyForPermittedAttempts(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             let tight = RateLimit(burst: 2, perSecond: 1)
             let hash = Permission.hash(token: [4])
-            try await store.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600)))
+            try await stores.permissions.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600)))
             // Two refused attempts spend the party's two tokens and none of the template's.
             for _ in 0..<2 {
-                #expect(try await store.admit(Self.attempt(Permission.hash(token: [5]), partyRate: tight, templateRate: tight)) == .refused)
+                #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [5]), partyRate: tight, templateRate: tight)) == .refused)
             }
-            guard case .partyLimited(let wait) = try await store.admit(Self.attempt(hash, partyRate: tight, templateRate: tight)) else {
+            guard case .partyLimited(let wait) = try await stores.permissions.admit(Self.attempt(hash, partyRate: tight, templateRate: tight)) else {
                 Issue.record("the third attempt should be refused by the party's limit")
                 return
             }
             #expect(wait > 0.5 && wait <= 1)
             // Nothing else happened: a second later the permission is still there to spend.
-            guard case .admitted = try await store.admit(Self.attempt(hash, partyRate: tight, templateRate: tight, at: Self.now.addingTimeInterval(1))) else {
+            guard case .admitted = try await stores.permissions.admit(Self.attempt(hash, partyRate: tight, templateRate: tight, at: Self.now.addingTimeInterval(1))) else {
                 Issue.record("the permission should have been left unspent by the party-limited attempt")
                 return
             }
@@ -186,54 +166,54 @@ extension IdentityStorageConformanceTests {
 
     @Test(arguments: Backend.available)
     func aTemplateLimitedAttemptLeavesItsPermissionUnspent(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             let once = RateLimit(burst: 1, perSecond: 0.1)
             let hashes = [Permission.hash(token: [6]), Permission.hash(token: [7])]
             for hash in hashes {
-                try await store.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600)))
+                try await stores.permissions.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600)))
             }
-            guard case .admitted = try await store.admit(Self.attempt(hashes[0], templateRate: once)) else {
+            guard case .admitted = try await stores.permissions.admit(Self.attempt(hashes[0], templateRate: once)) else {
                 Issue.record("the first attempt should be admitted")
                 return
             }
-            guard case .templateLimited(let wait) = try await store.admit(Self.attempt(hashes[1], templateRate: once)) else {
+            guard case .templateLimited(let wait) = try await stores.permissions.admit(Self.attempt(hashes[1], templateRate: once)) else {
                 Issue.record("the second attempt should be refused by the template's limit")
                 return
             }
             #expect(wait > 9 && wait <= 10)
             // Once the template's token is due, the same permission is still good, and only once.
             let later = Self.now.addingTimeInterval(10)
-            guard case .admitted = try await store.admit(Self.attempt(hashes[1], templateRate: once, at: later)) else {
+            guard case .admitted = try await stores.permissions.admit(Self.attempt(hashes[1], templateRate: once, at: later)) else {
                 Issue.record("the permission should have survived the template-limited attempt")
                 return
             }
-            #expect(try await store.admit(Self.attempt(hashes[1], templateRate: once, at: later.addingTimeInterval(10))) == .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(hashes[1], templateRate: once, at: later.addingTimeInterval(10))) == .refused)
         }
     }
 
     @Test(arguments: Backend.available)
     func tokenBucketLimitsAndRefills(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             for _ in 0..<3 {
-                let wait = try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now)
+                let wait = try await stores.rateLimits.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now)
                 #expect(wait == nil)
             }
-            let denied = try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now)
+            let denied = try await stores.rateLimits.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now)
             #expect((denied ?? 0) > 0.5)
-            #expect(try await store.take(bucket: "party:q", capacity: 3, perSecond: 1, now: Self.now) == nil)
-            let later = try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now.addingTimeInterval(1.5))
+            #expect(try await stores.rateLimits.take(bucket: "party:q", capacity: 3, perSecond: 1, now: Self.now) == nil)
+            let later = try await stores.rateLimits.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now.addingTimeInterval(1.5))
             #expect(later == nil)
         }
     }
 
     @Test(arguments: Backend.available)
     func aClockBehindTheBucketsDoesNotDrainIt(_ backend: Backend) async throws {
-        try await withFreshIdentityStore(backend) { store in
+        try await withFreshStores(backend) { stores, _ in
             // Another instance's clock 5 s behind (or a clock stepped back) counts as no time passed.
-            #expect(try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now) == nil)
-            #expect(try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now.addingTimeInterval(-5)) == nil)
-            #expect(try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now) == nil)
-            let denied = try #require(try await store.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now.addingTimeInterval(-5)))
+            #expect(try await stores.rateLimits.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now) == nil)
+            #expect(try await stores.rateLimits.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now.addingTimeInterval(-5)) == nil)
+            #expect(try await stores.rateLimits.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now) == nil)
+            let denied = try #require(try await stores.rateLimits.take(bucket: "party:p", capacity: 3, perSecond: 1, now: Self.now.addingTimeInterval(-5)))
             #expect(denied > 0.5 && denied <= 1)
         }
     }

@@ -1,3 +1,4 @@
+import SignetTesting
 import Foundation
 import SignetLog
 import SignetStore

@@ -1,3 +1,4 @@
+import SignetTesting
 import PostgresNIO
 @testable import SignetStore
 import Testing

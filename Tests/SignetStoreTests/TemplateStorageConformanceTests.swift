@@ -4,32 +4,6 @@ import SignetTesting
 import SignetVault
 import Testing
 
-func withFreshTemplateStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (any TemplateStorage) async throws -> T) async throws -> T {
-    switch backend {
-    case .sqlite:
-        return try await withTemporaryDirectory("signet-templates") { dir in
-            let store = try await SQLiteTemplateStorage.open(path: dir + "/signet.sqlite")
-            let result = await Result { try await body(store) }
-            await store.close()
-            return try result.get()
-        }
-    case .postgres:
-        return try await PostgresGate.shared.run {
-            let store = try await PostgresTemplateStorage.connect(url: Backend.postgresURL!)
-            try await store.testingOnlyReset()
-            let result = await Result { try await body(store) }
-            await store.close()
-            return try result.get()
-        }
-    }
-}
-
-extension Result where Failure == any Error {
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
-    }
-}
-
 struct TemplateStorageConformanceTests {
     static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
 

@@ -1,27 +1,45 @@
-import SignetTesting
+import SignetLog
 import Crypto
 import Foundation
 import SignetMarket
+import SignetService
 import SignetStore
+import SignetTesting
 import Testing
 
 struct AdminCommandTests {
-    @Test func operatorListsAndApprovesAPendingParty() async throws {
+    @Test func operatorListsApprovesAndSuspendsAPartyAndTheLedgerRecordsIt() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let store = try await SQLiteIdentityStorage.open(path: directory.path + "/signet.sqlite")
+        let stores = try await Stores.open(.embedded(dataDirectory: directory.path))
         let party = try Party(id: .random(.party), name: "Corner Shop", contact: "ops@shop.example",
                               publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), status: .pending, registeredAt: Date())
-        try await store.insert(party)
+        try await stores.identities.insert(party)
         let pending = try runProcess(signetBinary, ["admin", "party", "list", "--data-dir", directory.path, "--status", "pending"])
         #expect(pending.status == 0)
         #expect(pending.stdout.contains("\(party.id)\tpending\tCorner Shop"))
         let approve = try runProcess(signetBinary, ["admin", "party", "approve", "--data-dir", directory.path, party.id.rawValue])
         #expect(approve.status == 0, "\(approve.stderr)")
-        #expect(try await store.party(party.id)?.status == .approved)
+        #expect(approve.stdout.contains("approved\tCorner Shop\tledger index 0"))
+        #expect(try await stores.identities.party(party.id)?.status == .approved)
+        let suspend = try runProcess(signetBinary, ["admin", "party", "suspend", "--data-dir", directory.path, party.id.rawValue])
+        #expect(suspend.status == 0, "\(suspend.stderr)")
+        #expect(try await stores.identities.party(party.id)?.status == .suspended)
+        // Both decisions are public ledger entries naming the party, and nothing else.
+        var types: [String] = []
+        for entry in try await stores.log.entries(from: 0, count: 2) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(entry)) as? [String: Any])
+            #expect(object["party"] as? String == party.id.rawValue)
+            #expect(object["holder"] == nil)
+            types.append(try #require(object["type"] as? String))
+        }
+        #expect(types == ["approve", "suspend"])
         let unknown = try runProcess(signetBinary, ["admin", "party", "approve", "--data-dir", directory.path, PrincipalID.random(.party).rawValue])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("no party"))
-        await store.close()
+        let malformed = try runProcess(signetBinary, ["admin", "party", "suspend", "--data-dir", directory.path, "h_nope"])
+        #expect(malformed.status != 0)
+        #expect(malformed.stderr.contains("is not a party id"))
+        await stores.close()
     }
 }

@@ -43,6 +43,15 @@ public final class Ledger: EventLog, Service {
         if created {
             logger.notice("created log key", metadata: ["signet.log.key_file": "\(configuration.keyPath)"])
         }
+        return try await open(signer: signer, storage: storage, sequencer: configuration.sequencer, logger: logger)
+    }
+
+    /// Opens the ledger on `storage` with a key the caller holds (a test's fixed key): verifies
+    /// the stored log against its signed checkpoint and publishes one if the log has none yet.
+    /// - Throws: ``ServiceError`` `.untrustedLog` when stored data and checkpoint disagree;
+    ///   storage errors as thrown.
+    public static func open(signer: NoteSigner, storage: any LogStorage, sequencer configuration: SequencerConfiguration = .init(),
+                            logger: Logger) async throws -> Ledger {
         let report: LogIntegrity.Report
         do {
             report = try await LogIntegrity.check(storage: storage, verifier: signer.verifier) { done, total in
@@ -55,7 +64,7 @@ public final class Ledger: EventLog, Service {
         }
         let sequencer = Sequencer(
             storage: storage, signer: signer, edge: report.edge, checkpoint: report.checkpoint,
-            configuration: configuration.sequencer)
+            configuration: configuration)
         if report.checkpoint == nil {
             _ = try await sequencer.publishInitialCheckpoint()
         }

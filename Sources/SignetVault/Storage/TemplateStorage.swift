@@ -48,6 +48,6 @@ public protocol TemplateStorage: Sendable {
     func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool
     /// Deletes a holder's template; `false` when there is no such template.
     func delete(id: String, holderID: String) async throws -> Bool
-    /// The ids of a holder's templates, oldest first.
+    /// The ids of a holder's templates, least recently written (enrolled or renewed) first.
     func templateIDs(holderID: String) async throws -> [String]
 }

@@ -1,0 +1,32 @@
+import Foundation
+import SignetCore
+import Synchronization
+
+/// The in-memory reference ``HolderActivityStorage``.
+public final class MemoryHolderActivityStorage: HolderActivityStorage {
+    private let random: any RandomBytesGenerator
+    private let state = Mutex<(secrets: [String: [UInt8]], records: [String: [ActivityRecord]])>(([:], [:]))
+
+    /// Creates an empty store.
+    /// - Parameter random: makes the activity secrets (seeded in reproducible tests).
+    public init(random: any RandomBytesGenerator = SystemRandomBytes()) {
+        self.random = random
+    }
+
+    public func activitySecret(holderID: String) async throws -> [UInt8] {
+        state.withLock { state in
+            if let secret = state.secrets[holderID] { return secret }
+            let secret = random.bytes(32)
+            state.secrets[holderID] = secret
+            return secret
+        }
+    }
+
+    public func record(_ record: ActivityRecord) async throws {
+        state.withLock { $0.records[record.holderID, default: []].append(record) }
+    }
+
+    public func activity(holderID: String) async throws -> [ActivityRecord] {
+        state.withLock { $0.records[holderID, default: []].sorted { $0.ledgerIndex < $1.ledgerIndex } }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Synchronization
+
+/// The in-memory reference ``IdentityStorage``: what the database stores must do, for one
+/// process (workflow tests, the storage conformance suite).
+public final class MemoryIdentityStorage: IdentityStorage {
+    private struct State {
+        var holders: [PrincipalID: Holder] = [:]
+        var parties: [PrincipalID: Party] = [:]
+        /// Registration order of parties, for ``parties(status:)``.
+        var partyOrder: [PrincipalID] = []
+        var keys: Set<[UInt8]> = []
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty store.
+    public init() {}
+
+    public func insert(_ holder: Holder) async throws {
+        try state.withLock { state in
+            guard state.keys.insert(holder.publicKey).inserted else { throw MarketError(.conflict, "this public key is already registered") }
+            state.holders[holder.id] = holder
+        }
+    }
+
+    public func insert(_ party: Party) async throws {
+        try state.withLock { state in
+            guard state.keys.insert(party.publicKey).inserted else { throw MarketError(.conflict, "this public key is already registered") }
+            state.parties[party.id] = party
+            state.partyOrder.append(party.id)
+        }
+    }
+
+    public func holder(_ id: PrincipalID) async throws -> Holder? {
+        state.withLock { $0.holders[id] }
+    }
+
+    public func party(_ id: PrincipalID) async throws -> Party? {
+        state.withLock { $0.parties[id] }
+    }
+
+    public func setStatus(_ status: PartyStatus, of id: PrincipalID) async throws -> Party? {
+        state.withLock { state in
+            state.parties[id]?.status = status
+            return state.parties[id]
+        }
+    }
+
+    public func parties(status: PartyStatus?) async throws -> [Party] {
+        state.withLock { state in
+            state.partyOrder.compactMap { state.parties[$0] }.filter { status == nil || $0.status == status }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import SignetAuth
+import Synchronization
+
+/// The in-memory reference ``PermissionStorage`` and ``VerificationAdmission``.
+///
+/// An admission runs under one lock, taking its tokens from `buckets` inside it, so it is as
+/// atomic as the database stores' single transaction.
+public final class MemoryPermissionStorage: PermissionStorage, VerificationAdmission {
+    private struct Stored {
+        var permission: Permission
+        var usedAt: Date?
+        var challenge: Challenge?
+    }
+
+    private let buckets: MemoryRateLimitStorage
+    private let permissions = Mutex<[[UInt8]: Stored]>([:])
+
+    /// Creates an empty store charging `buckets` (share them with the store's
+    /// ``RateLimitStorage``, so challenges and verifications spend one party budget).
+    public init(buckets: MemoryRateLimitStorage) {
+        self.buckets = buckets
+    }
+
+    public func insert(_ permission: Permission) async throws {
+        permissions.withLock { $0[permission.tokenHash] = Stored(permission: permission) }
+    }
+
+    public func revokeAll(templateID: String, now: Date) async throws -> Int {
+        permissions.withLock { permissions in
+            var revoked = 0
+            for (hash, stored) in permissions where stored.permission.templateID == templateID && stored.usedAt == nil {
+                permissions[hash]?.usedAt = now
+                revoked += 1
+            }
+            return revoked
+        }
+    }
+
+    public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool {
+        permissions.withLock { permissions in
+            guard let stored = permissions[tokenHash], Self.usable(stored, partyID: partyID, templateID: templateID, now: now) else { return false }
+            permissions[tokenHash]?.challenge = challenge
+            return true
+        }
+    }
+
+    public func admit(_ attempt: VerificationAttempt) async throws -> Admission {
+        permissions.withLock { permissions in
+            if let wait = buckets.take(bucket: RateBucket.party(attempt.partyID), rate: attempt.partyRate, now: attempt.now) {
+                return .partyLimited(retryAfter: wait)
+            }
+            guard let stored = permissions[attempt.tokenHash],
+                  Self.usable(stored, partyID: attempt.partyID, templateID: attempt.templateID, now: attempt.now) else { return .refused }
+            var nonce: [UInt8]?
+            if let challengeID = attempt.challengeID {
+                guard let challenge = stored.challenge, challenge.id == challengeID, challenge.expiresAt > attempt.now else { return .refused }
+                nonce = challenge.nonce
+            }
+            // Deliberate: the template's bucket is charged last, and a refusal there leaves the
+            // permission unspent (the attempt did not happen).
+            if let wait = buckets.take(bucket: RateBucket.template(attempt.templateID), rate: attempt.templateRate, now: attempt.now) {
+                return .templateLimited(retryAfter: wait)
+            }
+            permissions[attempt.tokenHash]?.usedAt = attempt.now
+            return .admitted(stored.permission, challengeNonce: nonce)
+        }
+    }
+
+    private static func usable(_ stored: Stored, partyID: String, templateID: String, now: Date) -> Bool {
+        stored.usedAt == nil && stored.permission.partyID == partyID && stored.permission.templateID == templateID && stored.permission.expiresAt > now
+    }
+}

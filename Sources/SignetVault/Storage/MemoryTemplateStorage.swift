@@ -1,0 +1,48 @@
+import Foundation
+import Synchronization
+
+/// The in-memory reference ``TemplateStorage``.
+public final class MemoryTemplateStorage: TemplateStorage {
+    /// Templates in insertion order (ids are unique).
+    private let templates = Mutex<[StoredTemplate]>([])
+
+    /// Creates an empty store.
+    public init() {}
+
+    public func insert(_ template: StoredTemplate) async throws {
+        templates.withLock { $0.append(template) }
+    }
+
+    public func template(id: String, holderID: String) async throws -> StoredTemplate? {
+        templates.withLock { $0.first { $0.id == id && $0.holderID == holderID } }
+    }
+
+    public func template(id: String) async throws -> StoredTemplate? {
+        templates.withLock { $0.first { $0.id == id } }
+    }
+
+    public func publicKey(id: String) async throws -> [UInt8]? {
+        templates.withLock { $0.first { $0.id == id }?.publicKey }
+    }
+
+    public func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
+        templates.withLock { templates in
+            guard let index = templates.firstIndex(where: { $0.id == id && $0.holderID == holderID }) else { return false }
+            templates[index] = StoredTemplate(id: id, holderID: holderID, bytes: bytes, updatedAt: date, publicKey: publicKey)
+            return true
+        }
+    }
+
+    public func delete(id: String, holderID: String) async throws -> Bool {
+        templates.withLock { templates in
+            guard let index = templates.firstIndex(where: { $0.id == id && $0.holderID == holderID }) else { return false }
+            templates.remove(at: index)
+            return true
+        }
+    }
+
+    public func templateIDs(holderID: String) async throws -> [String] {
+        // Least recently written first, as the database stores order them.
+        templates.withLock { $0.filter { $0.holderID == holderID }.sorted { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }.map(\.id) }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import SignetAuth
+import SignetCore
+import SignetMarket
+import SignetService
+import Testing
+
+/// What each workflow refuses, by code.
+struct WorkflowRefusalTests {
+    @Test func rolesAreChecked() async throws {
+        let fixture = try await ServiceFixture.make()
+        let alice = try await fixture.holder(1)
+        let shop = try await fixture.party(2)
+        let pending = try await fixture.party(3, approved: false)
+        await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.enroll(samples: [ServiceFixture.face], as: shop) }
+        await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.activity(as: shop) }
+        await #expect(throws: ServiceError(.partyOnly, "")) {
+            try await fixture.service.verify(.probe(templateID: "t_x", token: "x", probe: ServiceFixture.face), as: alice)
+        }
+        await #expect(throws: ServiceError(.partyNotApproved, "")) {
+            try await fixture.service.challenge(token: "x", templateID: "t_x", as: pending)
+        }
+    }
+
+    @Test(arguments: [59, 86_401, -1, Int.max])
+    func permissionLifetimesOutsideTheRangeAreRefused(_ seconds: Int) async throws {
+        let fixture = try await ServiceFixture.make()
+        let alice = try await fixture.holder(1)
+        let shop = try await fixture.party(2)
+        let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        await #expect(throws: ServiceError(.invalidField, "")) {
+            try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue, lifetimeSeconds: seconds), as: alice)
+        }
+    }
+
+    @Test func unknownAndForeignThingsAreNotFound() async throws {
+        let fixture = try await ServiceFixture.make()
+        let alice = try await fixture.holder(1)
+        let mallory = try await fixture.holder(4)
+        let shop = try await fixture.party(2)
+        let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        // Mallory cannot see, renew, delete or hand out Alice's template: for her it does not exist.
+        await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.template(template, as: mallory) }
+        await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.renew(template, samples: [ServiceFixture.face], as: mallory) }
+        await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.delete(template, as: mallory) }
+        await #expect(throws: ServiceError(.notFound, "")) {
+            try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: mallory)
+        }
+        await #expect(throws: ServiceError(.notFound, "")) {
+            try await fixture.service.permit(PermissionRequest(templateID: template, partyID: PrincipalID.random(.party).rawValue), as: alice)
+        }
+        await #expect(throws: ServiceError(.invalidField, "")) { try await fixture.service.party("h_not-a-party") }
+        await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.approve(party: PrincipalID.random(.party).rawValue) }
+    }
+
+    @Test func embeddingsOfTheWrongShapeAreRefusedByCode() async throws {
+        let fixture = try await ServiceFixture.make()
+        let alice = try await fixture.holder(1)
+        await #expect(throws: ServiceError(.wrongDimension, "")) { try await fixture.service.enroll(samples: [[1, 2, 3]], as: alice) }
+        await #expect(throws: ServiceError(.zeroVector, "")) {
+            try await fixture.service.enroll(samples: [[Float](repeating: 0, count: 16)], as: alice)
+        }
+    }
+
+    @Test func theTemplatesBudgetRefusesWithItsWait() async throws {
+        let fixture = try await ServiceFixture.make { $0.templateRate = RateLimit(burst: 1, perSecond: 0.1) }
+        let alice = try await fixture.holder(1)
+        let shop = try await fixture.party(2)
+        let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        func attempt() async throws -> VerificationOutcome {
+            let permission = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice)
+            return try await fixture.service.verify(.probe(templateID: template, token: Base64.encodeURL(permission.token), probe: ServiceFixture.face), as: shop)
+        }
+        _ = try await attempt()
+        do {
+            _ = try await attempt()
+            Issue.record("the second attempt should be rate-limited")
+        } catch let error as ServiceError {
+            #expect(error.code == .rateLimited)
+            #expect(error.retryAfter == 10)
+        }
+        fixture.clock.advance(10)
+        #expect(try await attempt().claims.match)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import SignetCore
+import SignetLog
+import SignetMarket
+import SignetService
+import Testing
+
+/// The workflows end to end on in-memory stores, without HTTP.
+struct WorkflowTests {
+    @Test func enrollPermitVerifyAndReadTheActivity() async throws {
+        let fixture = try await ServiceFixture.make()
+        let service = fixture.service
+        let alice = try await fixture.holder(1)
+        let shop = try await fixture.party(2)
+        let enrolled = try await service.enroll(samples: [ServiceFixture.face], as: alice)
+        let permission = try await service.permit(PermissionRequest(templateID: enrolled.id, partyID: shop.rawValue), as: alice)
+        #expect(permission.expiresAt == fixture.clock.now().addingTimeInterval(600))
+        let genuine = try await service.verify(
+            .probe(templateID: enrolled.id, token: Base64.encodeURL(permission.token), probe: ServiceFixture.sameFace), as: shop)
+        #expect(genuine.claims.match)
+        #expect(try await service.results.verify(genuine.result) == genuine.claims)
+        // A spent permission is spent.
+        await #expect(throws: ServiceError(.invalidPermission, "")) {
+            try await service.verify(.probe(templateID: enrolled.id, token: Base64.encodeURL(permission.token), probe: ServiceFixture.face), as: shop)
+        }
+        let another = try await service.permit(PermissionRequest(templateID: enrolled.id, partyID: shop.rawValue), as: alice)
+        let impostor = try await service.verify(
+            .probe(templateID: enrolled.id, token: Base64.encodeURL(another.token), probe: ServiceFixture.otherFace), as: shop)
+        #expect(!impostor.claims.match)
+
+        // Alice's activity: enroll, two grants, two uses, each provable against the log's key.
+        let activity = try await service.activity(as: alice)
+        #expect(activity.entries.map(\.record.kind) == ["enroll", "grant", "use", "grant", "use"])
+        for entry in activity.entries {
+            let checkpoint = try entry.proof.verify(entry: entry.entry, verifier: service.ledger.verifier)
+            #expect(entry.proof.index == entry.record.ledgerIndex)
+            #expect(checkpoint.checkpoint.size > entry.record.ledgerIndex)
+        }
+        #expect(UInt64(genuine.claims.ledger_index) == activity.entries[2].record.ledgerIndex)
+    }
+
+    @Test func sameSeedSameLedger() async throws {
+        func story(seed: UInt8) async throws -> [[UInt8]] {
+            let fixture = try await ServiceFixture.make(seed: seed)
+            let alice = try await fixture.holder(1)
+            let shop = try await fixture.party(2)
+            let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+            _ = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice)
+            var entries: [[UInt8]] = []
+            for index in 0..<3 { entries.append(try await fixture.service.ledger.entry(at: UInt64(index))) }
+            return entries
+        }
+        let first = try await story(seed: 7)
+        #expect(try await story(seed: 7) == first)
+        #expect(try await story(seed: 8) != first)
+    }
+
+    @Test func observersSeeEveryEventOnceDurable() async throws {
+        let fixture = try await ServiceFixture.make()
+        let alice = try await fixture.holder(1)
+        let shop = try await fixture.party(2)
+        let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        _ = try await fixture.service.renew(template, samples: [ServiceFixture.face], as: alice)
+        _ = try await fixture.service.suspend(party: shop.rawValue)
+        _ = try await fixture.service.delete(template, as: alice)
+        let events = fixture.logbook.recorded
+        #expect(events.map(\.event) == [
+            .partyStatus(party: shop, status: .approved),
+            .enroll(holder: alice, template: template),
+            .renew(holder: alice, template: template),
+            .partyStatus(party: shop, status: .suspended),
+            .delete(holder: alice, template: template),
+        ])
+        #expect(events.map(\.ledgerIndex) == [0, 1, 2, 3, 4])
+        // An operator's event names the party and no holder.
+        let suspension = try JSONSerialization.jsonObject(with: Data(try await fixture.service.ledger.entry(at: 3))) as? [String: Any]
+        #expect(suspension?["type"] as? String == "suspend")
+        #expect(suspension?["party"] as? String == shop.rawValue)
+        #expect(suspension?["holder"] == nil)
+    }
+
+    @Test func aSuspendedPartyCannotVerifyOrChallenge() async throws {
+        let fixture = try await ServiceFixture.make()
+        let alice = try await fixture.holder(1)
+        let shop = try await fixture.party(2)
+        let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        let token = Base64.encodeURL(try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice).token)
+        _ = try await fixture.service.suspend(party: shop.rawValue)
+        await #expect(throws: ServiceError(.partyNotApproved, "")) {
+            try await fixture.service.verify(.probe(templateID: template, token: token, probe: ServiceFixture.face), as: shop)
+        }
+        await #expect(throws: ServiceError(.partyNotApproved, "")) {
+            try await fixture.service.challenge(token: token, templateID: template, as: shop)
+        }
+    }
+}
