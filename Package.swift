@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession.git", from: "1.4.0"),
     ],
     targets: [
         // Shared value types: canonical encoding, errors, hex/base64 helpers. No I/O.
@@ -119,7 +120,7 @@ let package = Package(
         .target(
             name: "SignetServer",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetStore", "SignetAPI", "SignetAuth", "SignetService",
+                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAPI", "SignetAuth", "SignetService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -142,6 +143,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -159,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "signet",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth", "SignetService",
+                "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth", "SignetService", "SignetAPI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -181,7 +183,7 @@ let package = Package(
             name: "signet-bench",
             dependencies: [
                 "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth", "SignetService",
-                "SignetClient",
+                "SignetClient", "SignetAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

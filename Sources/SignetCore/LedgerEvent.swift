@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// One event as written to the ledger: canonical JSON (RFC 8785) with no personal data.
 ///
@@ -83,5 +84,37 @@ public struct LedgerEvent: Sendable, Equatable {
         hasher.update(data: salt)
         hasher.update(data: try CanonicalJSON.encode(details))
         return Array(hasher.finalize())
+    }
+}
+
+extension LedgerEvent {
+    /// Reads an entry back: what an auditor or a holder's device does with a ledger entry.
+    /// - Throws: ``LedgerEvent/UnreadableEntry`` unless `entry` is a version-1 event with a
+    ///   known type and, for a holder's event, a 32-byte pseudonym and commitment.
+    public init(parsing entry: [UInt8]) throws {
+        struct Wire: Decodable {
+            var v: Int
+            var type: String
+            var time: Int64
+            var party: String?
+            var holder: String?
+            var commitment: String?
+        }
+        guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(entry)), wire.v == Self.version,
+              let kind = Kind(rawValue: wire.type) else { throw UnreadableEntry() }
+        switch (wire.holder.flatMap(Base64.decodeURL), wire.commitment.flatMap(Base64.decodeURL)) {
+        case (let pseudonym?, let commitment?) where pseudonym.count == 32 && commitment.count == 32:
+            self.init(kind: kind, time: wire.time, party: wire.party, pseudonym: pseudonym, commitment: commitment)
+        case (nil, nil) where wire.holder == nil && wire.commitment == nil:
+            guard let party = wire.party else { throw UnreadableEntry() }
+            self.init(kind: kind, time: wire.time, party: party)
+        default:
+            throw UnreadableEntry()
+        }
+    }
+
+    /// An entry that is not a Signet event.
+    public struct UnreadableEntry: Error, CustomStringConvertible {
+        public var description: String { "the entry is not a Signet ledger event" }
     }
 }

@@ -9,7 +9,7 @@ import SignetVault
 ///
 /// SignetStore's `Stores.open(_:logger:)` is the only place that chooses between SQLite and
 /// PostgreSQL: `signet serve`, `demo`, `admin`, the benchmarks and the tests all get their
-/// stores from it (or, for tests of the workflows, from SignetTesting's in-memory stores).
+/// stores from it (or, for tests of the workflows, from ``Stores/inMemory(random:)``).
 ///
 /// As a swift-service-lifecycle ``Service`` it runs until graceful shutdown and then closes
 /// every store, after the services started before it (the HTTP server) have stopped.

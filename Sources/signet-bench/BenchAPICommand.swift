@@ -1,3 +1,4 @@
+import SignetAPI
 import SignetClient
 import SignetService
 import SignetAuth
@@ -76,17 +77,20 @@ struct BenchAPICommand: AsyncParsableCommand {
     /// runs the baseline and the verifications and prints the table.
     private func measure(_ deployment: BenchDeployment) async throws {
         let targets = try deployment.bases.map(LoadTarget.init(base:))
-        let holderKey = Curve25519.Signing.PrivateKey()
-        var holder = APIClient(base: deployment.bases[0], key: holderKey, keyID: Base64.encodeURL(holderKey.publicKey.rawRepresentation))
-        holder.keyID = try await holder.send(.post, "/v1/holders", json: ["public_key": holder.keyID])["id"] as? String ?? ""
+        let base = deployment.bases[0]
+        let holder = try await Principal.register(base) { api, publicKey in
+            try await api.registerHolder(headers: .init(contentDigest: Self.digest), body: .json(.init(publicKey: publicKey))).created.body.json.id
+        }
         let face = (0..<dimension).map { _ in Double.random(in: -1...1) }
+        let embedding = EmbeddingPayload(dimension: Int32(dimension), values: face)
         var pairs: [Pair] = []
         for _ in 0..<parties {
-            let template = try await holder.send(.post, "/v1/templates", json: ["dimension": dimension, "values": face])["id"] as? String ?? ""
-            let partyKey = Curve25519.Signing.PrivateKey()
-            var party = APIClient(base: deployment.bases[0], key: partyKey, keyID: Base64.encodeURL(partyKey.publicKey.rawRepresentation))
-            party.keyID = try await party.send(.post, "/v1/parties", json: ["public_key": party.keyID, "name": "Bench", "contact": "bench@example"])["id"] as? String ?? ""
-            try await deployment.approve(try PrincipalID(party.keyID).orThrow())
+            let template = try await holder.api.enrollTemplate(headers: .init(contentDigest: Self.digest), body: .json(embedding)).created.body.json.id
+            let party = try await Principal.register(base) { api, publicKey in
+                try await api.registerParty(headers: .init(contentDigest: Self.digest), body: .json(.init(publicKey: publicKey, name: "Bench", contact: "bench@example")))
+                    .created.body.json.id
+            }
+            try await deployment.approve(try PrincipalID(party.id).orThrow())
             pairs.append(Pair(template: template, party: party))
         }
 
@@ -94,11 +98,9 @@ struct BenchAPICommand: AsyncParsableCommand {
         printError("signet-bench api: signing \(requests) verification requests…")
         let verifications = try LoadPlan.deal(requests, connections: connections, targets: targets) { i, target in
             let pair = pairs[i % pairs.count]
-            let client = APIClient(base: target.base, key: pair.party.key, keyID: pair.party.keyID)
-            return LoadRequest(try client.request(.post, "/v1/verifications", json: [
-                "mode": "probe", "template_id": pair.template, "permission_token": tokens[i % pairs.count].removeLast(),
-                "probe": ["dimension": dimension, "values": face],
-            ]), target: target)
+            let body = Components.Schemas.VerificationRequest.probe(.init(
+                mode: .probe, templateId: pair.template, permissionToken: tokens[i % pairs.count].removeLast(), probe: embedding))
+            return LoadRequest(try pair.party.presigner(target).request(.post, "/v1/verifications", body: body), target: target)
         }
         let trivial = LoadPlan.deal(requests, connections: connections, targets: targets) { _, target in
             LoadRequest(method: "GET", target: target, path: "/healthz")
@@ -118,19 +120,19 @@ struct BenchAPICommand: AsyncParsableCommand {
     /// Device mode: one permission and one challenge per request (set up through the API), each
     /// answered by the holder's device key, unlocked once per template from the enrolled face.
     /// Measures POST /v1/verifications alone; the challenge round trip is part of the set-up.
-    private func loadDeviceMode(holder: APIClient, face: [Double], pairs: [Pair], targets: [LoadTarget]) async throws -> BenchRow {
+    private func loadDeviceMode(holder: Principal, face: [Double], pairs: [Pair], targets: [LoadTarget]) async throws -> BenchRow {
         var tokens = try await createPermissions(holder: holder, pairs: pairs, targets: targets)
         var keys: [TemplateSigningKey] = []
         for pair in pairs {
-            keys.append(try await holder.unlockDeviceKey(template: pair.template, sample: face.map { Float($0) }))
+            keys.append(try await holder.api.unlockDeviceKey(template: pair.template, sample: face.map { Float($0) }))
         }
         var asked: [(pair: Int, token: String)] = []
         let challengePlans = try LoadPlan.deal(requests, connections: connections, targets: targets) { i, target in
             let pair = i % pairs.count
             let token = tokens[pair].removeLast()
             asked.append((pair, token))
-            let client = APIClient(base: target.base, key: pairs[pair].party.key, keyID: pairs[pair].party.keyID)
-            return LoadRequest(try client.request(.post, "/v1/challenges", json: ["template_id": pairs[pair].template, "permission_token": token]), target: target)
+            let body = Components.Schemas.ChallengeRequest(templateId: pairs[pair].template, permissionToken: token)
+            return LoadRequest(try pairs[pair].party.presigner(target).request(.post, "/v1/challenges", body: body), target: target)
         }
         printError("signet-bench api: creating \(requests) device challenges…")
         let issued = try await LoadGenerator.run(challengePlans, expect: 201, keepBodies: true, timeout: .seconds(timeout), threads: clientThreads)
@@ -142,17 +144,15 @@ struct BenchAPICommand: AsyncParsableCommand {
         let order = (0..<challengePlans.count).flatMap { c in Array(stride(from: c, to: requests, by: challengePlans.count)) }
         var answers = [(id: String, nonce: String)](repeating: ("", ""), count: requests)
         for (i, body) in zip(order, issued.bodies) {
-            let object = (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:]
-            answers[i] = (object["id"] as? String ?? "", object["nonce"] as? String ?? "")
+            let challenge = try Self.decoder.decode(Components.Schemas.Challenge.self, from: Data(body))
+            answers[i] = (challenge.id, challenge.nonce)
         }
         let plans = try LoadPlan.deal(requests, connections: connections, targets: targets) { i, target in
             let (pair, token) = asked[i]
             let signature = try keys[pair].sign(challenge: Challenge.message(id: answers[i].id, nonce: answers[i].nonce))
-            let client = APIClient(base: target.base, key: pairs[pair].party.key, keyID: pairs[pair].party.keyID)
-            return LoadRequest(try client.request(.post, "/v1/verifications", json: [
-                "mode": "device", "template_id": pairs[pair].template, "permission_token": token,
-                "challenge_id": answers[i].id, "signature": Base64.encodeURL(signature),
-            ]), target: target)
+            let body = Components.Schemas.VerificationRequest.device(.init(
+                mode: .device, templateId: pairs[pair].template, permissionToken: token, challengeId: answers[i].id, signature: Base64.encodeURL(signature)))
+            return LoadRequest(try pairs[pair].party.presigner(target).request(.post, "/v1/verifications", body: body), target: target)
         }
         return try await load("POST /v1/verifications (device mode)", plans)
     }
@@ -160,23 +160,53 @@ struct BenchAPICommand: AsyncParsableCommand {
     /// An approved party and a template of the holder's that it may verify against.
     private struct Pair {
         let template: String
-        let party: APIClient
+        let party: Principal
+    }
+
+    /// A registered holder or party: its key, id and a client signing as it.
+    private struct Principal {
+        let key: Curve25519.Signing.PrivateKey
+        let id: String
+        let api: Client
+
+        /// Registers a fresh key through `call` (given a client signing as the key and the key in base64url).
+        static func register(_ base: URL, _ call: (Client, String) async throws -> String) async throws -> Principal {
+            let key = Curve25519.Signing.PrivateKey()
+            let publicKey = Base64.encodeURL(key.publicKey.rawRepresentation)
+            let id = try await call(Client.signed(server: base, key: key, keyID: publicKey), publicKey)
+            return Principal(key: key, id: id, api: Client.signed(server: base, key: key, keyID: id))
+        }
+
+        /// Presigns requests as this principal for `target`.
+        func presigner(_ target: LoadTarget) -> RequestPresigner {
+            RequestPresigner(base: target.base, key: key, keyID: id)
+        }
+    }
+
+    /// The header argument of calls with a body; the signing middleware writes the real digest.
+    private static let digest = RequestSigningMiddleware.digestPlaceholder
+
+    /// Reads answers the load generator collected (timestamps are RFC 3339, as the API sends them).
+    private static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
     }
 
     /// Creates one permission per request through the API, for pair `i % pairs.count`,
     /// concurrently over the same generator, in batches so that progress shows on standard error.
     /// - Returns: the permission tokens of each pair.
-    private func createPermissions(holder: APIClient, pairs: [Pair], targets: [LoadTarget]) async throws -> [[String]] {
+    private func createPermissions(holder: Principal, pairs: [Pair], targets: [LoadTarget]) async throws -> [[String]] {
         var tokens = Array(repeating: [String](), count: pairs.count)
-        let index = Dictionary(uniqueKeysWithValues: pairs.enumerated().map { ($1.template + " " + $1.party.keyID, $0) })
+        let index = Dictionary(uniqueKeysWithValues: pairs.enumerated().map { ($1.template + " " + $1.party.id, $0) })
         var created = 0
         let batch = max(1000, requests / 10)
         while created < requests {
             let count = min(batch, requests - created)
             let plans = try LoadPlan.deal(count, connections: connections, targets: targets) { i, target in
                 let pair = pairs[(created + i) % pairs.count]
-                let client = APIClient(base: target.base, key: holder.key, keyID: holder.keyID)
-                return LoadRequest(try client.request(.post, "/v1/permissions", json: ["template_id": pair.template, "party_id": pair.party.keyID]), target: target)
+                let body = Components.Schemas.PermissionRequest(templateId: pair.template, partyId: pair.party.id)
+                return LoadRequest(try holder.presigner(target).request(.post, "/v1/permissions", body: body), target: target)
             }
             let result = try await LoadGenerator.run(plans, expect: 201, keepBodies: true, timeout: .seconds(timeout), threads: clientThreads)
             if let first = result.firstUnexpected {
@@ -185,13 +215,12 @@ struct BenchAPICommand: AsyncParsableCommand {
             }
             // Answers arrive connection by connection; each names the pair it is for.
             for body in result.bodies {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let token = object["token"] as? String,
-                      let template = object["template_id"] as? String, let party = object["party_id"] as? String,
-                      let pair = index[template + " " + party] else {
+                guard let permission = try? Self.decoder.decode(Components.Schemas.Permission.self, from: Data(body)),
+                      let pair = index[permission.templateId + " " + permission.partyId] else {
                     printError("signet-bench api: unexpected permission answer: \(String(decoding: body, as: UTF8.self))")
                     throw ExitCode.failure
                 }
-                tokens[pair].append(token)
+                tokens[pair].append(permission.token)
             }
             created += count
             printError("signet-bench api: created \(created)/\(requests) permissions (\(String(format: "%.0f", Double(count) / result.seconds))/s)")

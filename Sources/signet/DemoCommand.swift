@@ -1,3 +1,4 @@
+import OpenAPIRuntime
 import ArgumentParser
 import Crypto
 import Foundation
@@ -8,6 +9,7 @@ import Logging
 import SignetCore
 import SignetLog
 import SignetMarket
+import SignetAPI
 import SignetClient
 import SignetServer
 import SignetService
@@ -43,93 +45,106 @@ struct DemoCommand: AsyncParsableCommand {
         print("Embeddings are synthetic 128-number vectors standing in for a face model's output.")
 
         step(1, "Alice and Bob each create a key on their device and register it.")
-        let alice = try await register("/v1/holders", extra: [:], base: base)
-        let bob = try await register("/v1/holders", extra: [:], base: base)
-        say("Alice is \(alice.keyID), Bob is \(bob.keyID). Signet stores only their public keys.")
+        let alice = try await Participant.holder(base)
+        let bob = try await Participant.holder(base)
+        say("Alice is \(alice.id), Bob is \(bob.id). Signet stores only their public keys.")
 
         step(2, "Both enroll their neural signature. Signet keeps only a protected template.")
         let aliceFace = Self.randomFace()
         let bobFace = Self.randomFace()
-        let aliceEnroll = try await alice.send(.post, "/v1/templates", json: ["dimension": 128, "values": aliceFace])
-        let aliceTemplate = aliceEnroll["id"] as? String ?? ""
-        _ = try await bob.send(.post, "/v1/templates", json: ["dimension": 128, "values": bobFace])
-        say("Alice's template \(aliceTemplate) is logged at ledger index \(aliceEnroll["ledger_index"] ?? "?"), under a pseudonym only she can recognise.")
+        let aliceEnroll = try await alice.api.enrollTemplate(headers: .init(contentDigest: Self.digest), body: .json(Self.payload(aliceFace))).created.body.json
+        let aliceTemplate = aliceEnroll.id
+        _ = try await bob.api.enrollTemplate(headers: .init(contentDigest: Self.digest), body: .json(Self.payload(bobFace))).created
+        say("Alice's template \(aliceTemplate) is logged at ledger index \(aliceEnroll.ledgerIndex), under a pseudonym only she can recognise.")
 
         step(3, "A corner shop registers as a party and the operator approves it.")
-        let shop = try await register("/v1/parties", extra: ["name": "Corner Shop", "contact": "ops@shop.example"], base: base)
-        let approval = try await service.approve(party: shop.keyID)
-        say("Corner Shop is \(shop.keyID) and may now ask to verify holders who consent.")
+        let shop = try await Participant.party(base, name: "Corner Shop", contact: "ops@shop.example")
+        let approval = try await service.approve(party: shop.id)
+        say("Corner Shop is \(shop.id) and may now ask to verify holders who consent.")
         say("The approval is public too: ledger index \(approval.ledgerIndex) names the shop and what the operator decided.")
 
         step(4, "Alice gives the shop a one-time permission to check her, and the shop verifies a fresh sample.")
-        var permission = try await alice.send(.post, "/v1/permissions", json: ["template_id": aliceTemplate, "party_id": shop.keyID])
-        let genuine = try await verify(shop, template: aliceTemplate, token: permission["token"] as? String ?? "", probe: Self.nearby(aliceFace), base: base)
+        func permit() async throws -> String {
+            try await alice.api.createPermission(headers: .init(contentDigest: Self.digest), body: .json(.init(templateId: aliceTemplate, partyId: shop.id))).created.body.json.token
+        }
+        let genuine = try await verify(shop, template: aliceTemplate, token: try await permit(), probe: Self.nearby(aliceFace))
         say("Answer: \(genuine.match ? "MATCH" : "no match"), signed by the server and naming ledger index \(genuine.ledger_index), where the use was logged first.")
 
         step(5, "The shop tries again with someone else's face (Bob's) against Alice's template.")
-        permission = try await alice.send(.post, "/v1/permissions", json: ["template_id": aliceTemplate, "party_id": shop.keyID])
-        let impostor = try await verify(shop, template: aliceTemplate, token: permission["token"] as? String ?? "", probe: Self.nearby(bobFace), base: base)
+        let impostor = try await verify(shop, template: aliceTemplate, token: try await permit(), probe: Self.nearby(bobFace))
         say("Answer: \(impostor.match ? "MATCH (unexpected!)" : "no match"). The attempt is in the ledger too (index \(impostor.ledger_index)).")
 
         step(6, "At the counter, the shop asks Alice's phone instead: her face never leaves the phone.")
-        permission = try await alice.send(.post, "/v1/permissions", json: ["template_id": aliceTemplate, "party_id": shop.keyID])
-        let device = try await deviceVerify(shop, alice, template: aliceTemplate, token: permission["token"] as? String ?? "", sample: Self.nearby(aliceFace))
+        let device = try await deviceVerify(shop, alice, template: aliceTemplate, token: try await permit(), sample: Self.nearby(aliceFace))
         say("The phone unlocked its key from a fresh sample and signed the shop's challenge.")
         say("Answer: \(device.match ? "MATCH" : "no match"), logged at ledger index \(device.ledger_index) before it was released.")
 
         step(7, "Alice checks her activity: every event against the public ledger, on her own device.")
-        let activity = try await alice.send(.get, "/v1/holders/me/activity")
-        let secret = SymmetricKey(data: Base64.decodeURL(activity["activity_secret"] as? String ?? "") ?? [])
-        let events = activity["events"] as? [[String: Any]] ?? []
+        let activity = try await alice.api.listHolderActivity().ok.body.json
+        let secret = SymmetricKey(data: Base64.decodeURL(activity.activitySecret) ?? [])
         var checked = 0
-        for event in events {
-            let entry = Base64.decode(event["entry"] as? String ?? "") ?? []
-            let proof = try TlogProof(parsing: event["proof"] as? String ?? "")
+        for event in activity.events {
+            let entry = Array(event.entry.data)
+            let proof = try TlogProof(parsing: event.proof)
             _ = try proof.verify(entry: entry, verifier: ledger.verifier)
-            let logged = (try? JSONSerialization.jsonObject(with: Data(entry)) as? [String: Any]) ?? [:]
-            let eventID = Base64.decodeURL(event["event_id"] as? String ?? "") ?? []
-            guard logged["holder"] as? String == Base64.encodeURL(LedgerEvent.pseudonym(activitySecret: secret, eventID: eventID)) else {
-                throw ValidationError("event \(event["ledger_index"] ?? "?") does not carry Alice's pseudonym")
+            let logged = try LedgerEvent(parsing: entry)
+            guard logged.pseudonym == LedgerEvent.pseudonym(activitySecret: secret, eventID: Base64.decodeURL(event.eventId) ?? []) else {
+                throw ValidationError("event \(event.ledgerIndex) does not carry Alice's pseudonym")
             }
-            say("✓ \(event["type"] as? String ?? "?") at index \(event["ledger_index"] ?? "?"): inclusion proof verified, pseudonym recognised")
+            say("✓ \(event._type.rawValue) at index \(event.ledgerIndex): inclusion proof verified, pseudonym recognised")
             checked += 1
         }
-        guard genuine.match, !impostor.match, device.match, checked == events.count, checked >= 7 else {
+        guard genuine.match, !impostor.match, device.match, checked == activity.events.count, checked >= 7 else {
             throw ValidationError("the story did not end as expected")
         }
         print("\nDone: \(checked) events checked. Nobody but Alice can tell which ledger entries are hers, and nothing in the ledger is biometric.")
     }
 
-    private func register(_ path: String, extra: [String: String], base: URL) async throws -> APIClient {
-        let key = Curve25519.Signing.PrivateKey()
-        var client = APIClient(base: base, key: key, keyID: Base64.encodeURL(key.publicKey.rawRepresentation))
-        var body: [String: Any] = extra
-        body["public_key"] = client.keyID
-        let answer = try await client.send(.post, path, json: body)
-        client.keyID = answer["id"] as? String ?? ""
-        return client
+    /// A holder or party of the story: a fresh key, registered, and a client signing as it.
+    private struct Participant {
+        let id: String
+        let api: Client
+
+        static func holder(_ base: URL) async throws -> Participant {
+            try await register(base) { api, publicKey in try await api.registerHolder(headers: .init(contentDigest: digest), body: .json(.init(publicKey: publicKey))).created.body.json.id }
+        }
+
+        static func party(_ base: URL, name: String, contact: String) async throws -> Participant {
+            try await register(base) { api, publicKey in
+                try await api.registerParty(headers: .init(contentDigest: digest), body: .json(.init(publicKey: publicKey, name: name, contact: contact))).created.body.json.id
+            }
+        }
+
+        private static func register(_ base: URL, _ call: (Client, String) async throws -> String) async throws -> Participant {
+            let key = Curve25519.Signing.PrivateKey()
+            let publicKey = Base64.encodeURL(key.publicKey.rawRepresentation)
+            let id = try await call(Client.signed(server: base, key: key, keyID: publicKey), publicKey)
+            return Participant(id: id, api: Client.signed(server: base, key: key, keyID: id))
+        }
     }
 
-    private func verify(_ party: APIClient, template: String, token: String, probe: [Float], base: URL) async throws -> VerificationClaims {
-        let answer = try await party.send(.post, "/v1/verifications", json: [
-            "mode": "probe", "template_id": template, "permission_token": token, "probe": ["dimension": 128, "values": probe],
-        ])
-        let jwks = try await party.getText("/.well-known/jwks.json")
-        return try await JWTKeyCollection().add(jwksJSON: jwks).verify(answer["result"] as? String ?? "", as: VerificationClaims.self)
+    /// The header argument of calls with a body; the signing middleware writes the real digest.
+    private static let digest = RequestSigningMiddleware.digestPlaceholder
+
+    private static func payload(_ face: [Float]) -> EmbeddingPayload {
+        EmbeddingPayload(dimension: Int32(face.count), values: face.map(Double.init))
+    }
+
+    private func verify(_ party: Participant, template: String, token: String, probe: [Float]) async throws -> VerificationClaims {
+        let answer = try await party.api.createVerification(headers: .init(contentDigest: Self.digest), body: .json(.probe(.init(
+            mode: .probe, templateId: template, permissionToken: token, probe: Self.payload(probe))))).ok.body.json
+        return try await JWTKeyCollection().add(jwksJSON: party.api.resultKeysJSON()).verify(answer.result, as: VerificationClaims.self)
     }
 
     /// Device mode: the shop gets a challenge; Alice's device downloads her template, unlocks the
     /// key with the fresh sample and signs; the shop sends the signature.
-    private func deviceVerify(_ party: APIClient, _ holder: APIClient, template: String, token: String, sample: [Float]) async throws -> VerificationClaims {
-        let challenge = try await party.send(.post, "/v1/challenges", json: ["template_id": template, "permission_token": token])
-        let id = challenge["id"] as? String ?? ""
-        let key = try await holder.unlockDeviceKey(template: template, sample: sample)
-        let signature = try key.sign(challenge: Challenge.message(id: id, nonce: challenge["nonce"] as? String ?? ""))
-        let answer = try await party.send(.post, "/v1/verifications", json: [
-            "mode": "device", "template_id": template, "permission_token": token, "challenge_id": id, "signature": Base64.encodeURL(signature),
-        ])
-        let jwks = try await party.getText("/.well-known/jwks.json")
-        return try await JWTKeyCollection().add(jwksJSON: jwks).verify(answer["result"] as? String ?? "", as: VerificationClaims.self)
+    private func deviceVerify(_ party: Participant, _ holder: Participant, template: String, token: String, sample: [Float]) async throws -> VerificationClaims {
+        let challenge = try await party.api.createChallenge(headers: .init(contentDigest: Self.digest), body: .json(.init(templateId: template, permissionToken: token))).created.body.json
+        let key = try await holder.api.unlockDeviceKey(template: template, sample: sample)
+        let signature = try key.sign(challenge: Challenge.message(id: challenge.id, nonce: challenge.nonce))
+        let answer = try await party.api.createVerification(headers: .init(contentDigest: Self.digest), body: .json(.device(.init(
+            mode: .device, templateId: template, permissionToken: token, challengeId: challenge.id, signature: Base64.encodeURL(signature))))).ok.body.json
+        return try await JWTKeyCollection().add(jwksJSON: party.api.resultKeysJSON()).verify(answer.result, as: VerificationClaims.self)
     }
 
     static func randomFace() -> [Float] { (0..<128).map { _ in Float.random(in: -1...1) } }

@@ -13,7 +13,7 @@ import ServiceLifecycle
 import SignetService
 import SignetStore
 
-/// `signet serve`: the server (ledger tiles today; API and dashboard as they land).
+/// `signet serve`: the server: the `/v1` API, the ledger's tiles and checkpoints, metrics.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the Signet server on the embedded SQLite store (or PostgreSQL with SIGNET_DATABASE_URL).")

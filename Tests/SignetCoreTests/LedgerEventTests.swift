@@ -36,3 +36,21 @@ struct LedgerEventTests {
         #expect(try LedgerEvent.commitment(salt: [1], details: details) != LedgerEvent.commitment(salt: [1], details: .object(["a": .string("y"), "b": .number(1)])))
     }
 }
+
+extension LedgerEventTests {
+    @Test func entriesReadBackAsTheyWereWritten() throws {
+        let holderEvent = LedgerEvent(kind: .grant, time: 1_790_000_000, party: "p_shop",
+                                      pseudonym: [UInt8](repeating: 1, count: 32), commitment: [UInt8](repeating: 2, count: 32))
+        #expect(try LedgerEvent(parsing: holderEvent.entry()) == holderEvent)
+        let partyEvent = LedgerEvent(kind: .approve, time: 1_790_000_000, party: "p_shop")
+        #expect(try LedgerEvent(parsing: partyEvent.entry()) == partyEvent)
+    }
+
+    @Test(arguments: [
+        "", "{}", "[1]", "{\"v\":2,\"type\":\"use\",\"time\":1}", "{\"v\":1,\"type\":\"steal\",\"time\":1,\"party\":\"p\"}",
+        "{\"v\":1,\"type\":\"use\",\"time\":1,\"holder\":\"AAAA\",\"commitment\":\"AAAA\"}", "{\"v\":1,\"type\":\"approve\",\"time\":1}",
+    ])
+    func somethingElseIsUnreadable(_ text: String) {
+        #expect(throws: LedgerEvent.UnreadableEntry.self) { try LedgerEvent(parsing: Array(text.utf8)) }
+    }
+}

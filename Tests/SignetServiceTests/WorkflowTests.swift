@@ -65,10 +65,10 @@ struct WorkflowTests {
         _ = try await fixture.service.delete(template, as: alice)
         let events = fixture.logbook.recorded
         #expect(events.map(\.event) == [
-            .partyStatus(party: shop, status: .approved),
+            .approveParty(shop),
             .enroll(holder: alice, template: template),
             .renew(holder: alice, template: template),
-            .partyStatus(party: shop, status: .suspended),
+            .suspendParty(shop),
             .delete(holder: alice, template: template),
         ])
         #expect(events.map(\.ledgerIndex) == [0, 1, 2, 3, 4])
@@ -92,5 +92,22 @@ struct WorkflowTests {
         await #expect(throws: ServiceError(.partyNotApproved, "")) {
             try await fixture.service.challenge(token: token, templateID: template, as: shop)
         }
+    }
+}
+
+extension WorkflowTests {
+    @Test func aHolderReadsTheirOwnRecordOnly() async throws {
+        let fixture = try await ServiceFixture.make()
+        let alice = try await fixture.holder(1)
+        let shop = try await fixture.party(2)
+        #expect(try await fixture.service.profile(as: alice).templateIDs.isEmpty)
+        let first = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        fixture.clock.advance(1)
+        let second = try await fixture.service.enroll(samples: [ServiceFixture.otherFace], as: alice).id
+        let profile = try await fixture.service.profile(as: alice)
+        #expect(profile.holder.id == alice)
+        #expect(profile.holder.registeredAt == Date(timeIntervalSince1970: 1_790_000_000))
+        #expect(profile.templateIDs == [first, second])
+        await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.profile(as: shop) }
     }
 }

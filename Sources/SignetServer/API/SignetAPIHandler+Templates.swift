@@ -8,7 +8,7 @@ import SignetCore
 import SignetService
 
 /// Holder-only operations: enroll, download, renew and delete templates; read one's own
-/// activity with proofs.
+/// record and activity with proofs.
 extension SignetAPIHandler {
     func enrollTemplate(_ input: Operations.EnrollTemplate.Input) async throws -> Operations.EnrollTemplate.Output {
         let embedding = switch input.body { case .json(let body): body }
@@ -33,6 +33,13 @@ extension SignetAPIHandler {
     func deleteTemplate(_ input: Operations.DeleteTemplate.Input) async throws -> Operations.DeleteTemplate.Output {
         let receipt = try await api().delete(input.path.templateId, as: try caller())
         return .ok(.init(body: .json(.init(id: receipt.id, ledgerIndex: Int64(receipt.ledgerIndex)))))
+    }
+
+    func getHolderProfile(_ input: Operations.GetHolderProfile.Input) async throws -> Operations.GetHolderProfile.Output {
+        let profile = try await api().profile(as: try caller())
+        return .ok(.init(body: .json(.init(
+            id: profile.holder.id.rawValue, publicKey: Base64.encodeURL(profile.holder.publicKey),
+            registeredAt: profile.holder.registeredAt, templates: profile.templateIDs))))
     }
 
     func listHolderActivity(_ input: Operations.ListHolderActivity.Input) async throws -> Operations.ListHolderActivity.Output {

@@ -53,8 +53,11 @@ public struct EventRecorder: Sendable {
             try await activity.record(ActivityRecord(
                 holderID: holder.rawValue, ledgerIndex: index, kind: event.kind.rawValue, eventID: eventID, salt: salt,
                 details: try CanonicalJSON.encode(details), time: Date(timeIntervalSince1970: Double(seconds))))
+        } else if let party = event.party {
+            index = try await log.append(LedgerEvent(kind: event.kind, time: seconds, party: party.rawValue).entry())
         } else {
-            index = try await log.append(LedgerEvent(kind: event.kind, time: seconds, party: event.party?.rawValue ?? "").entry())
+            // Every case of SignetEvent names a holder or a party; a new one that names neither is a bug here.
+            preconditionFailure("an event without a holder or a party")
         }
         let recorded = RecordedEvent(event: event, ledgerIndex: index, time: Date(timeIntervalSince1970: Double(seconds)))
         for observer in observers {

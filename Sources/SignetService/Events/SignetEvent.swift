@@ -17,8 +17,10 @@ public enum SignetEvent: Sendable, Equatable {
     case grant(holder: PrincipalID, party: PrincipalID, template: String, uses: Int, ttlSeconds: Int)
     /// A party used a permission: one verification, and whether it matched.
     case use(holder: PrincipalID, party: PrincipalID, template: String, mode: VerificationMode, match: Bool)
-    /// The operator changed a party's standing.
-    case partyStatus(party: PrincipalID, status: PartyStatus)
+    /// The operator approved a party: it may verify holders who consent.
+    case approveParty(PrincipalID)
+    /// The operator (or, later, the trust protocol) suspended a party.
+    case suspendParty(PrincipalID)
 
     /// The ledger entry's `type`.
     public var kind: LedgerEvent.Kind {
@@ -28,7 +30,8 @@ public enum SignetEvent: Sendable, Equatable {
         case .delete: .delete
         case .grant: .grant
         case .use: .use
-        case .partyStatus(_, let status): status == .approved ? .approve : .suspend
+        case .approveParty: .approve
+        case .suspendParty: .suspend
         }
     }
 
@@ -37,7 +40,7 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll(let holder, _), .renew(let holder, _), .delete(let holder, _): holder
         case .grant(let holder, _, _, _, _), .use(let holder, _, _, _, _): holder
-        case .partyStatus: nil
+        case .approveParty, .suspendParty: nil
         }
     }
 
@@ -45,7 +48,7 @@ public enum SignetEvent: Sendable, Equatable {
     public var party: PrincipalID? {
         switch self {
         case .enroll, .renew, .delete: nil
-        case .grant(_, let party, _, _, _), .use(_, let party, _, _, _), .partyStatus(let party, _): party
+        case .grant(_, let party, _, _, _), .use(_, let party, _, _, _), .approveParty(let party), .suspendParty(let party): party
         }
     }
 
@@ -58,8 +61,8 @@ public enum SignetEvent: Sendable, Equatable {
             .object(["template": .string(template), "scope": .string("verify"), "uses": .number(Double(uses)), "ttl": .number(Double(ttl))])
         case .use(_, _, let template, let mode, let match):
             .object(["template": .string(template), "mode": .string(mode.rawValue), "match": .bool(match)])
-        case .partyStatus(let party, let status):
-            .object(["party": .string(party.rawValue), "status": .string(status.rawValue)])
+        case .approveParty(let party), .suspendParty(let party):
+            .object(["party": .string(party.rawValue)])
         }
     }
 }

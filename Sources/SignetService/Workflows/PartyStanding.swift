@@ -29,14 +29,16 @@ extension SignetService {
         try await setStanding(.suspended, of: id)
     }
 
+    /// Sets `status` (approved or suspended) and logs the matching event.
     private func setStanding(_ status: PartyStatus, of id: String) async throws -> StandingChange {
+        precondition(status != .pending, "a party never returns to pending")
         guard let partyID = PrincipalID(id), partyID.kind == .party else {
             throw ServiceError(.invalidField, "\(id) is not a party id (p_…)")
         }
         guard let party = try await stores.identities.setStatus(status, of: partyID) else {
             throw ServiceError(.notFound, "no party \(id)")
         }
-        let index = try await recorder.record(.partyStatus(party: partyID, status: status), at: now)
+        let index = try await recorder.record(status == .approved ? .approveParty(partyID) : .suspendParty(partyID), at: now)
         return StandingChange(party: party, ledgerIndex: index)
     }
 }

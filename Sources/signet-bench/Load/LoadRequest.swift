@@ -1,4 +1,3 @@
-import SignetClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -38,7 +37,7 @@ struct LoadRequest: Sendable {
         self.body = body.map { ByteBuffer(bytes: $0) }
     }
 
-    /// The same request as a signed `URLRequest` (as ``APIClient/request(_:_:json:)`` builds
+    /// The same request as a signed `URLRequest` (as ``RequestPresigner/request(_:_:body:)`` builds
     /// them); its URL must address `target`, whose authority the signature covers.
     init(_ request: URLRequest, target: LoadTarget) {
         let url = request.url!

@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import JWTKit
+import SignetAPI
 import SignetCore
 
 /// Where the client talks to and keeps its keys; shared by `signet holder` and `signet party`.
@@ -24,6 +25,9 @@ struct ClientOptions: ParsableArguments {
         let text = server ?? ProcessInfo.processInfo.environment["SIGNET_SERVER"] ?? "http://127.0.0.1:8080"
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
+
+    /// ``serverURL`` as a URL (checked by `validate()`).
+    var base: URL { URL(string: serverURL)! }
 
     var homeDirectory: String {
         home ?? ProcessInfo.processInfo.environment["SIGNET_HOME"] ?? (NSHomeDirectory() + "/.signet")
@@ -55,22 +59,20 @@ struct ClientIdentity {
         return key
     }
 
-    /// A client signing as the registered principal.
-    func client() throws -> APIClient {
+    /// The API client signing as the registered principal.
+    func client() throws -> Client {
         guard FileManager.default.fileExists(atPath: keyPath),
               let id = try? String(contentsOfFile: idPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty
         else { throw ValidationError("no \(role) registered in \(options.homeDirectory); run `signet \(role) \(role == "holder" ? "init" : "register")` first") }
-        return APIClient(base: URL(string: options.serverURL)!, key: try loadOrCreateKey(), keyID: id)
+        return Client.signed(server: options.base, key: try loadOrCreateKey(), keyID: id)
     }
 
-    /// Registers the key at `path` with `extra` fields and stores the id.
-    func register(_ path: String, extra: [String: String]) async throws -> String {
+    /// Registers this role's key (creating it if needed) with `register`, which is given a
+    /// client signing with the key itself and the key in base64url; stores and returns the id.
+    func register(_ register: (Client, String) async throws -> String) async throws -> String {
         let key = try loadOrCreateKey()
         let publicKey = Base64.encodeURL(key.publicKey.rawRepresentation)
-        var body: [String: Any] = extra
-        body["public_key"] = publicKey
-        let answer = try await APIClient(base: URL(string: options.serverURL)!, key: key, keyID: publicKey).send(.post, path, json: body)
-        guard let id = answer["id"] as? String else { throw ValidationError("the server answered without an id") }
+        let id = try await register(Client.signed(server: options.base, key: key, keyID: publicKey), publicKey)
         try (id + "\n").write(toFile: idPath, atomically: true, encoding: .utf8)
         return id
     }
@@ -92,14 +94,22 @@ func readEmbedding(_ path: String) throws -> [Double] {
 func runClient(_ body: () async throws -> Void) async throws {
     do {
         try await body()
-    } catch let failure as APIClient.Failure {
-        printError("signet: the server refused: \(failure)")
-        throw ExitCode.failure
-    } catch let error as URLError {
-        printError("signet: cannot reach the server: \(error.localizedDescription)")
-        throw ExitCode.failure
-    } catch let error as DeviceKeyError {
-        printError("signet: \(error)")
+    } catch {
+        switch error.clientCause {
+        case let problem as ServerProblem:
+            printError("signet: the server refused: \(problem)")
+        case let error as URLError:
+            printError("signet: cannot reach the server: \(error.localizedDescription)")
+        case let error as DeviceKeyError:
+            printError("signet: \(error)")
+        default:
+            throw error
+        }
         throw ExitCode.failure
     }
+}
+
+/// An embedding as the API takes it.
+func embeddingPayload(_ values: [Double]) -> EmbeddingPayload {
+    EmbeddingPayload(dimension: Int32(clamping: values.count), values: values)
 }

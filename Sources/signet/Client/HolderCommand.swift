@@ -1,8 +1,10 @@
+import OpenAPIRuntime
 import SignetClient
 import ArgumentParser
 import Crypto
 import Foundation
 import HTTPTypes
+import SignetAPI
 import SignetCore
 import SignetLog
 import SignetMarket
@@ -12,13 +14,29 @@ import SignetVault
 struct HolderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holder", abstract: "Act as a holder: register, enroll, consent, check your activity.",
-        subcommands: [Init.self, Enroll.self, Renew.self, Delete.self, Permit.self, Answer.self, Activity.self])
+        subcommands: [Init.self, Show.self, Enroll.self, Renew.self, Delete.self, Permit.self, Answer.self, Activity.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key (if needed) and register as a holder.")
         @OptionGroup var client: ClientOptions
         func run() async throws {
-            try await runClient { print(try await ClientIdentity(role: "holder", options: client).register("/v1/holders", extra: [:])) }
+            try await runClient {
+                print(try await ClientIdentity(role: "holder", options: client).register { api, publicKey in
+                    try await api.registerHolder(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(publicKey: publicKey))).created.body.json.id
+                })
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show your holder record: id, registration time and template ids.")
+        @OptionGroup var client: ClientOptions
+        func run() async throws {
+            try await runClient {
+                let profile = try await ClientIdentity(role: "holder", options: client).client().getHolderProfile().ok.body.json
+                print("holder \(profile.id) registered \(ISO8601DateFormatter().string(from: profile.registeredAt))")
+                for template in profile.templates { print("template \(template)") }
+            }
         }
     }
 
@@ -31,8 +49,8 @@ struct HolderCommand: AsyncParsableCommand {
             let values = try readEmbedding(embedding)
             try await runClient {
                 let answer = try await ClientIdentity(role: "holder", options: client).client()
-                    .send(.post, "/v1/templates", json: ["dimension": values.count, "values": values])
-                print("template \(answer["id"] ?? "?") ledger_index \(answer["ledger_index"] ?? "?")")
+                    .enrollTemplate(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(embeddingPayload(values))).created.body.json
+                print("template \(answer.id) ledger_index \(answer.ledgerIndex)")
             }
         }
     }
@@ -46,8 +64,8 @@ struct HolderCommand: AsyncParsableCommand {
             let values = try readEmbedding(embedding)
             try await runClient {
                 let answer = try await ClientIdentity(role: "holder", options: client).client()
-                    .send(.put, "/v1/templates/\(template)", json: ["dimension": values.count, "values": values])
-                print("template \(answer["id"] ?? "?") ledger_index \(answer["ledger_index"] ?? "?")")
+                    .renewTemplate(path: .init(templateId: template), headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(embeddingPayload(values))).ok.body.json
+                print("template \(answer.id) ledger_index \(answer.ledgerIndex)")
             }
         }
     }
@@ -58,8 +76,9 @@ struct HolderCommand: AsyncParsableCommand {
         @Option(help: "Template id.") var template: String
         func run() async throws {
             try await runClient {
-                let answer = try await ClientIdentity(role: "holder", options: client).client().send(.delete, "/v1/templates/\(template)")
-                print("deleted \(answer["id"] ?? "?") ledger_index \(answer["ledger_index"] ?? "?")")
+                let answer = try await ClientIdentity(role: "holder", options: client).client()
+                    .deleteTemplate(path: .init(templateId: template)).ok.body.json
+                print("deleted \(answer.id) ledger_index \(answer.ledgerIndex)")
             }
         }
     }
@@ -73,8 +92,8 @@ struct HolderCommand: AsyncParsableCommand {
         func run() async throws {
             try await runClient {
                 let answer = try await ClientIdentity(role: "holder", options: client).client()
-                    .send(.post, "/v1/permissions", json: ["template_id": template, "party_id": party, "ttl_seconds": ttl])
-                print(answer["token"] as? String ?? "")
+                    .createPermission(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(templateId: template, partyId: party, ttlSeconds: Int32(clamping: ttl)))).created.body.json
+                print(answer.token)
             }
         }
     }
@@ -113,17 +132,16 @@ struct HolderCommand: AsyncParsableCommand {
             let verifier: NoteVerifier
             do { verifier = try NoteVerifier(vkey: vkeyText) } catch { throw ValidationError("--vkey: \(error)") }
             try await runClient {
-                let activity = try await ClientIdentity(role: "holder", options: client).client().send(.get, "/v1/holders/me/activity")
-                let secret = SymmetricKey(data: Base64.decodeURL(activity["activity_secret"] as? String ?? "") ?? [])
+                let activity = try await ClientIdentity(role: "holder", options: client).client().listHolderActivity().ok.body.json
+                let secret = SymmetricKey(data: Base64.decodeURL(activity.activitySecret) ?? [])
                 var failures = 0
-                for event in activity["events"] as? [[String: Any]] ?? [] {
-                    let index = event["ledger_index"] as? Int ?? -1
+                for event in activity.events {
                     do {
                         try check(event, verifier: verifier, secret: secret)
-                        print("✓ \(index) \(event["type"] as? String ?? "?") \(event["details"] as? String ?? "")")
+                        print("✓ \(event.ledgerIndex) \(event._type.rawValue) \(event.details)")
                     } catch {
                         failures += 1
-                        print("✗ \(index) \(event["type"] as? String ?? "?"): \(error)")
+                        print("✗ \(event.ledgerIndex) \(event._type.rawValue): \(error)")
                     }
                 }
                 if failures > 0 {
@@ -134,18 +152,17 @@ struct HolderCommand: AsyncParsableCommand {
         }
 
         /// Checks one event: proof and checkpoint, pseudonym, and commitment to the details.
-        func check(_ event: [String: Any], verifier: NoteVerifier, secret: SymmetricKey) throws {
-            let entry = Base64.decode(event["entry"] as? String ?? "") ?? []
-            _ = try TlogProof(parsing: event["proof"] as? String ?? "").verify(entry: entry, verifier: verifier)
-            let logged = (try? JSONSerialization.jsonObject(with: Data(entry)) as? [String: Any]) ?? [:]
-            let eventID = Base64.decodeURL(event["event_id"] as? String ?? "") ?? []
-            guard logged["holder"] as? String == Base64.encodeURL(LedgerEvent.pseudonym(activitySecret: secret, eventID: eventID)) else {
+        func check(_ event: Components.Schemas.ActivityEvent, verifier: NoteVerifier, secret: SymmetricKey) throws {
+            let entry = Array(event.entry.data)
+            _ = try TlogProof(parsing: event.proof).verify(entry: entry, verifier: verifier)
+            let logged = try LedgerEvent(parsing: entry)
+            guard logged.pseudonym == LedgerEvent.pseudonym(activitySecret: secret, eventID: Base64.decodeURL(event.eventId) ?? []) else {
                 throw ValidationError("the logged pseudonym is not yours")
             }
             var hasher = SHA256()
-            hasher.update(data: Base64.decodeURL(event["salt"] as? String ?? "") ?? [])
-            hasher.update(data: Array((event["details"] as? String ?? "").utf8))
-            guard logged["commitment"] as? String == Base64.encodeURL(Array(hasher.finalize())) else {
+            hasher.update(data: Base64.decodeURL(event.salt) ?? [])
+            hasher.update(data: Array(event.details.utf8))
+            guard logged.commitment == Array(hasher.finalize()) else {
                 throw ValidationError("the logged commitment does not match the details")
             }
         }

@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 import HTTPTypes
 import JWTKit
-import SignetServer
+import SignetAPI
 
 /// `signet party …`: an organisation that verifies holders with their consent.
 struct PartyCommand: AsyncParsableCommand {
@@ -19,7 +19,9 @@ struct PartyCommand: AsyncParsableCommand {
         @Option(help: "Contact (e-mail or URL).") var contact: String
         func run() async throws {
             try await runClient {
-                print(try await ClientIdentity(role: "party", options: client).register("/v1/parties", extra: ["name": name, "contact": contact]))
+                print(try await ClientIdentity(role: "party", options: client).register { api, publicKey in
+                    try await api.registerParty(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(publicKey: publicKey, name: name, contact: contact))).created.body.json.id
+                })
             }
         }
     }
@@ -35,8 +37,8 @@ struct PartyCommand: AsyncParsableCommand {
         func run() async throws {
             try await runClient {
                 let answer = try await ClientIdentity(role: "party", options: client).client()
-                    .send(.post, "/v1/challenges", json: ["template_id": template, "permission_token": token])
-                print("\(answer["id"] as? String ?? "?") \(answer["nonce"] as? String ?? "?")")
+                    .createChallenge(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(templateId: template, permissionToken: token))).created.body.json
+                print("\(answer.id) \(answer.nonce)")
             }
         }
     }
@@ -61,21 +63,17 @@ struct PartyCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            var body: [String: Any] = ["template_id": template, "permission_token": token]
+            let request: Components.Schemas.VerificationRequest
             if let probe {
-                let values = try readEmbedding(probe)
-                body["mode"] = "probe"
-                body["probe"] = ["dimension": values.count, "values": values]
+                request = .probe(.init(mode: .probe, templateId: template, permissionToken: token, probe: embeddingPayload(try readEmbedding(probe))))
             } else {
-                body["mode"] = "device"
-                body["challenge_id"] = challenge
-                body["signature"] = signature
+                request = .device(.init(mode: .device, templateId: template, permissionToken: token, challengeId: challenge ?? "", signature: signature ?? ""))
             }
             try await runClient {
                 let party = try ClientIdentity(role: "party", options: client).client()
-                let answer = try await party.send(.post, "/v1/verifications", json: body)
-                let keys = try await JWTKeyCollection().add(jwksJSON: party.getText("/.well-known/jwks.json"))
-                let claims = try await keys.verify(answer["result"] as? String ?? "", as: VerificationClaims.self)
+                let answer = try await party.createVerification(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(request)).ok.body.json
+                let keys = try await JWTKeyCollection().add(jwksJSON: party.resultKeysJSON())
+                let claims = try await keys.verify(answer.result, as: VerificationClaims.self)
                 print("\(claims.match ? "match" : "no match") ledger_index \(claims.ledger_index)")
             }
         }

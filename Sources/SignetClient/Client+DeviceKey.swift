@@ -1,15 +1,16 @@
-import SignetClient
-import HTTPTypes
+import Foundation
+import SignetAPI
 import SignetCore
 import SignetVault
 
-extension APIClient {
+extension Client {
     /// What a holder's device does before answering challenges: download the holder's protected
     /// template and unlock its signing key with a fresh sample, which never leaves this process.
-    /// - Throws: ``DeviceKeyError`` when the template is unreadable or the sample does not unlock it.
+    /// - Throws: ``DeviceKeyError`` when the template is unreadable or the sample does not
+    ///   unlock it; ``ServerProblem`` (inside the runtime's `ClientError`) when the server refuses.
     public func unlockDeviceKey(template: String, sample: [Float]) async throws -> TemplateSigningKey {
-        let document = try await send(.get, "/v1/templates/\(template)")
-        guard let bytes = Base64.decodeURL(document["template"] as? String ?? "") else {
+        let document = try await getTemplate(path: .init(templateId: template)).ok.body.json
+        guard let bytes = Base64.decodeURL(document.template) else {
             throw DeviceKeyError(description: "the server sent an unreadable template")
         }
         let protected = try ProtectedTemplate(serializedBytes: bytes)
@@ -18,6 +19,12 @@ extension APIClient {
         } catch let error as VaultError where error.code == .authenticationFailure {
             throw DeviceKeyError(description: "this sample does not unlock the template; take a fresh one")
         }
+    }
+
+    /// The server's result keys as a JWK Set document, for JWTKit's `add(jwksJSON:)`.
+    public func resultKeysJSON() async throws -> String {
+        let keys = try await getResultKeys().ok.body.json
+        return String(decoding: try JSONEncoder().encode(keys), as: UTF8.self)
     }
 }
 
