@@ -242,7 +242,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                "SignetTesting",
+                "SignetTesting", "SignetClient",
             ],
             swiftSettings: swiftSettings
         ),

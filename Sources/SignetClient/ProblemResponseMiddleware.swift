@@ -10,12 +10,15 @@ public struct ServerProblem: Error, Sendable, Equatable, CustomStringConvertible
     public let code: String
     /// The problem's one sentence.
     public let detail: String
+    /// Seconds to wait before retrying, from `Retry-After` (429, 503).
+    public let retryAfter: Int?
 
     /// Creates a problem.
-    public init(status: Int, code: String, detail: String) {
+    public init(status: Int, code: String, detail: String, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.detail = detail
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(status) \(code): \(detail)" }
@@ -49,6 +52,7 @@ public struct ProblemResponseMiddleware: ClientMiddleware {
         if let body, let collected = try? await [UInt8](collecting: body, upTo: maximumProblemSize) { bytes = collected }
         let decoded = try? JSONDecoder().decode(Body.self, from: Data(bytes))
         return ServerProblem(status: response.status.code, code: decoded?.code ?? "http_\(response.status.code)",
-                             detail: decoded?.detail ?? response.status.reasonPhrase)
+                             detail: decoded?.detail ?? response.status.reasonPhrase,
+                             retryAfter: response.headerFields[.retryAfter].flatMap { Int($0) })
     }
 }

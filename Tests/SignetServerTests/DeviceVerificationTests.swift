@@ -1,3 +1,5 @@
+import SignetClient
+import SignetAPI
 import SignetService
 import Crypto
 import Foundation
@@ -10,38 +12,6 @@ import SignetMarket
 import SignetServer
 import SignetVault
 import Testing
-
-extension TestParty {
-    func challenge(_ client: any TestClientProtocol, template: String, token: String) async throws -> (HTTPResponse.Status, [String: Any]) {
-        let body = Array("{\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\"}".utf8)
-        return try await post(client, "/v1/challenges", body)
-    }
-
-    func answer(_ client: any TestClientProtocol, template: String, token: String, challenge: String, signature: [UInt8]) async throws -> (HTTPResponse.Status, [String: Any]) {
-        let body = Array("{\"mode\":\"device\",\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\",\"challenge_id\":\"\(challenge)\",\"signature\":\"\(Base64.encodeURL(signature))\"}".utf8)
-        return try await post(client, "/v1/verifications", body)
-    }
-
-    func post(_ client: any TestClientProtocol, _ path: String, _ body: [UInt8]) async throws -> (HTTPResponse.Status, [String: Any]) {
-        let headers = try TestClientSigner(key: key, keyID: id).headers(method: .post, path: path, body: body)
-        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
-            (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:])
-        }
-    }
-}
-
-extension TestHolder {
-    /// What the holder's device does: download the template, unlock its key with a fresh sample, sign.
-    func sign(_ client: any TestClientProtocol, template: String, sample: [Float], challengeID: String, nonce: String) async throws -> [UInt8] {
-        let (status, document) = try await send(client, .get, "/v1/templates/\(template)")
-        #expect(status == .ok)
-        let encoded = try #require(document["template"] as? String)
-        let bytes = try #require(Base64.decodeURL(encoded))
-        let protected = try ProtectedTemplate(serializedBytes: bytes)
-        let key = try IronMask.device(for: protected).unlockSigningKey(probe: sample, template: protected)
-        return try key.sign(challenge: Challenge.message(id: challengeID, nonce: nonce))
-    }
-}
 
 /// A mutable clock for tests that move time forward; frozen, it moves only when advanced.
 final class TestClock: @unchecked Sendable {
@@ -58,51 +28,43 @@ struct DeviceVerificationTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
 
-            let (created, challenge) = try await shop.challenge(client, template: template, token: token)
-            #expect(created == .created)
-            let challengeID = try #require(challenge["id"] as? String)
-            let nonce = try #require(challenge["nonce"] as? String)
-            #expect(challengeID.hasPrefix("c_") && challengeID.count == 24)
-            #expect(Base64.decodeURL(nonce)?.count == 32)
+            let challenge = try await shop.challenge(template: template, token: token)
+            #expect(challenge.id.hasPrefix("c_") && challenge.id.count == 24)
+            #expect(Base64.decodeURL(challenge.nonce)?.count == 32)
 
-            let signature = try await alice.sign(client, template: template, sample: face, challengeID: challengeID, nonce: nonce)
-            let (status, answer) = try await shop.answer(client, template: template, token: token, challenge: challengeID, signature: signature)
-            #expect(status == .ok)
-            let claims = try await resultClaims(client, answer)
+            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce)
+            let claims = try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature))
             #expect(claims.match)
             #expect(claims.mode == "device")
 
-            let events = try #require(try await alice.send(client, .get, "/v1/holders/me/activity").1["events"] as? [[String: Any]])
-            let use = try #require(events.first { $0["type"] as? String == "use" })
-            #expect(use["ledger_index"] as? Int == claims.ledger_index)
-            #expect((use["details"] as? String)?.contains("\"mode\":\"device\"") == true)
+            let use = try #require(try await alice.activity().events.first { $0._type == .use })
+            #expect(use.ledgerIndex == Int64(claims.ledger_index))
+            #expect(use.details.contains("\"mode\":\"device\""))
 
             // Single use: the same answer again finds no live permission with that challenge.
-            let (again, problem) = try await shop.answer(client, template: template, token: token, challenge: challengeID, signature: signature)
-            #expect(again == .forbidden)
-            #expect(problem["code"] as? String == "invalid_challenge")
+            let again = await refusal(try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature))
+            #expect(again?.status == 403)
+            #expect(again?.code == "invalid_challenge")
         }
     }
 
     @Test func aSignatureFromAnotherKeyIsANoMatchAndConsumesThePermission() async throws {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (_, _, template, shop, token) = try await permittedScene(client, service)
-            let challenge = try await shop.challenge(client, template: template, token: token).1
-            let challengeID = try #require(challenge["id"] as? String)
-            let forged = try Curve25519.Signing.PrivateKey().signature(for: Challenge.message(id: challengeID, nonce: try #require(challenge["nonce"] as? String)))
-            let (status, answer) = try await shop.answer(client, template: template, token: token, challenge: challengeID, signature: Array(forged))
-            #expect(status == .ok)
-            #expect(!(try await resultClaims(client, answer).match))
-            #expect(try await shop.challenge(client, template: template, token: token).0 == .forbidden)
+            let challenge = try await shop.challenge(template: template, token: token)
+            let forged = try Curve25519.Signing.PrivateKey().signature(for: Challenge.message(id: challenge.id, nonce: challenge.nonce))
+            let result = try await shop.answer(template: template, token: token, challenge: challenge.id, signature: Array(forged))
+            #expect(!(try await resultClaims(shop, result).match))
+            #expect(await refusal(try await shop.challenge(template: template, token: token))?.status == 403)
         }
     }
 
     @Test func anImpostorSampleCannotUnlockTheKey() async throws {
         try await RegistrationRoutesTests.withAPI { client, _ in
             let alice = try await TestHolder.register(client)
-            let template = try await alice.enroll(client, randomEmbedding())
+            let template = try await alice.enroll(randomEmbedding())
             await #expect(throws: VaultError.self) {
-                _ = try await alice.sign(client, template: template, sample: randomEmbedding(), challengeID: "c_AAAAAAAAAAAAAAAAAAAAAA", nonce: "n")
+                _ = try await alice.sign(template: template, sample: randomEmbedding(), challengeID: "c_AAAAAAAAAAAAAAAAAAAAAA", nonce: "n")
             }
         }
     }
@@ -111,26 +73,25 @@ struct DeviceVerificationTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             let face = randomEmbedding()
-            let template = try await alice.enroll(client, face)
+            let template = try await alice.enroll(face)
             let shop = try await TestParty.register(client, approveWith: service)
             let intruder = try await TestParty.register(client, approveWith: service)
-            let token = try #require(try await alice.permit(client, party: shop.id, template: template).1)
+            let token = try await alice.permit(party: shop.id, template: template)
 
             // Another party cannot open a challenge on the shop's permission.
-            let (foreign, problem) = try await intruder.challenge(client, template: template, token: token)
-            #expect(foreign == .forbidden)
-            #expect(problem["code"] as? String == "invalid_permission")
+            let foreign = await refusal(try await intruder.challenge(template: template, token: token))
+            #expect(foreign?.status == 403)
+            #expect(foreign?.code == "invalid_permission")
 
-            let first = try #require(try await shop.challenge(client, template: template, token: token).1["id"] as? String)
-            let second = try await shop.challenge(client, template: template, token: token).1
-            let secondID = try #require(second["id"] as? String)
-            #expect(first != secondID)
-            let signature = try await alice.sign(client, template: template, sample: face, challengeID: first, nonce: "unused")
+            let first = try await shop.challenge(template: template, token: token).id
+            let second = try await shop.challenge(template: template, token: token)
+            #expect(first != second.id)
+            let signature = try await alice.sign(template: template, sample: face, challengeID: first, nonce: "unused")
             // The replaced challenge is dead; the intruder cannot answer the live one either.
-            #expect(try await shop.answer(client, template: template, token: token, challenge: first, signature: signature).0 == .forbidden)
-            let live = try await alice.sign(client, template: template, sample: face, challengeID: secondID, nonce: try #require(second["nonce"] as? String))
-            #expect(try await intruder.answer(client, template: template, token: token, challenge: secondID, signature: live).0 == .forbidden)
-            #expect(try await shop.answer(client, template: template, token: token, challenge: secondID, signature: live).0 == .ok)
+            #expect(await refusal(try await shop.answer(template: template, token: token, challenge: first, signature: signature))?.status == 403)
+            let live = try await alice.sign(template: template, sample: face, challengeID: second.id, nonce: second.nonce)
+            #expect(await refusal(try await intruder.answer(template: template, token: token, challenge: second.id, signature: live))?.status == 403)
+            #expect(try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: second.id, signature: live)).match)
         }
     }
 
@@ -140,16 +101,16 @@ struct DeviceVerificationTests {
         configuration.now = { clock.now() }
         try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
-            let challenge = try await shop.challenge(client, template: template, token: token).1
-            let id = try #require(challenge["id"] as? String)
-            let signature = try await alice.sign(client, template: template, sample: face, challengeID: id, nonce: try #require(challenge["nonce"] as? String))
+            let challenge = try await shop.challenge(template: template, token: token)
+            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce)
             clock.advance(121)
-            let (status, problem) = try await shop.answer(client, template: template, token: token, challenge: id, signature: signature)
-            #expect(status == .forbidden)
-            #expect(problem["code"] as? String == "invalid_challenge")
+            let expired = await refusal(try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature))
+            #expect(expired?.status == 403)
+            #expect(expired?.code == "invalid_challenge")
         }
     }
 
+    /// Hand-built bodies: each is something the generated client cannot send.
     @Test func malformedDeviceRequestsAre400() async throws {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (_, _, template, shop, token) = try await permittedScene(client, service)
@@ -164,12 +125,12 @@ struct DeviceVerificationTests {
                 ("{\"mode\":\"retina\",\(base)}", "invalid_field"),
             ]
             for (body, code) in bodies {
-                let (status, problem) = try await shop.post(client, "/v1/verifications", Array(body.utf8))
+                let (status, problem) = try await sendRaw(client, key: shop.key, keyID: shop.id, .post, "/v1/verifications", json: Array(body.utf8))
                 #expect(status == .badRequest, "\(body)")
-                #expect(problem["code"] as? String == code, "\(body)")
+                #expect(problem == code, "\(body)")
             }
             // None of them spent the permission.
-            #expect(try await shop.challenge(client, template: template, token: token).0 == .created)
+            _ = try await shop.challenge(template: template, token: token)
         }
     }
 
@@ -177,14 +138,11 @@ struct DeviceVerificationTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             let mallory = try await TestHolder.register(client)
-            let template = try await alice.enroll(client, randomEmbedding())
-            let (status, problem) = try await mallory.send(client, .get, "/v1/templates/\(template)")
+            let template = try await alice.enroll(randomEmbedding())
+            let (status, _) = try await sendRaw(client, key: mallory.key, keyID: mallory.id, .get, "/v1/templates/\(template)")
             #expect(status == .notFound)
-            #expect(problem["template"] == nil)
             let shop = try await TestParty.register(client, approveWith: service)
-            let headers = try TestClientSigner(key: shop.key, keyID: shop.id).headers(method: .get, path: "/v1/templates/\(template)", body: nil)
-            let partyStatus = try await client.execute(uri: "/v1/templates/\(template)", method: .get, headers: headers) { $0.status }
-            #expect(partyStatus == .forbidden)
+            #expect(await refusal(try await shop.api.getTemplate(path: .init(templateId: template)).ok)?.code == "holder_only")
         }
     }
 
@@ -192,12 +150,9 @@ struct DeviceVerificationTests {
     @Test func templatesWithoutAStoredKeyAreVerifiedFromTheirBytes() async throws {
         try await RegistrationRoutesTests.withAPI(templates: { LegacyTemplateStorage(base: $0) }) { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
-            let challenge = try await shop.challenge(client, template: template, token: token).1
-            let id = try #require(challenge["id"] as? String)
-            let signature = try await alice.sign(client, template: template, sample: face, challengeID: id, nonce: try #require(challenge["nonce"] as? String))
-            let (status, answer) = try await shop.answer(client, template: template, token: token, challenge: id, signature: signature)
-            #expect(status == .ok)
-            #expect(try await resultClaims(client, answer).match)
+            let challenge = try await shop.challenge(template: template, token: token)
+            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce)
+            #expect(try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature)).match)
         }
     }
 }

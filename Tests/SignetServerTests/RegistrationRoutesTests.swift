@@ -1,3 +1,5 @@
+import SignetClient
+import SignetAPI
 import SignetService
 import SignetAuth
 import Crypto
@@ -189,17 +191,21 @@ struct RegistrationRoutesTests {
         try await Self.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             let shop = try await TestParty.register(client, approveWith: service)
-            let (status, record) = try await alice.send(client, .get, "/v1/parties/\(shop.id)")
-            #expect(status == .ok)
-            #expect(record["id"] as? String == shop.id)
-            #expect(record["name"] as? String == "Corner Shop")
-            #expect(record["status"] as? String == "approved")
-            #expect(record["public_key"] as? String == Base64.encodeURL(shop.key.publicKey.rawRepresentation))
-            #expect(record["contact"] == nil)
-            #expect(try await alice.send(client, .get, "/v1/parties/p_AAAAAAAAAAAAAAAAAAAAAA").0 == .notFound)
-            let (malformed, problem) = try await alice.send(client, .get, "/v1/parties/\(alice.id)")
+            let record = try await alice.api.getParty(path: .init(partyId: shop.id)).ok.body.json
+            #expect(record.id == shop.id)
+            #expect(record.name == "Corner Shop")
+            #expect(record.status == .approved)
+            #expect(record.publicKey == Base64.encodeURL(shop.key.publicKey.rawRepresentation))
+            // The contact stays with the operator: the wire record has no such field.
+            let wire = try await client.execute(uri: "/v1/parties/\(shop.id)", method: .get,
+                                                headers: try TestClientSigner(key: alice.key, keyID: alice.id).headers(method: .get, path: "/v1/parties/\(shop.id)", body: nil)) {
+                String(buffer: $0.body)
+            }
+            #expect(!wire.contains("contact") && !wire.contains("ops@shop.example"))
+            #expect(await refusal(try await alice.api.getParty(path: .init(partyId: "p_AAAAAAAAAAAAAAAAAAAAAA")).ok)?.status == 404)
+            let (malformed, problem) = try await sendRaw(client, key: alice.key, keyID: alice.id, .get, "/v1/parties/\(alice.id)")
             #expect(malformed == .badRequest)
-            #expect(problem["code"] as? String == "invalid_field")
+            #expect(problem == "invalid_field")
             // Unsigned: 401.
             #expect(try await client.execute(uri: "/v1/parties/\(shop.id)", method: .get) { $0.status } == .unauthorized)
         }

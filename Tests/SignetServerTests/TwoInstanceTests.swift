@@ -1,3 +1,4 @@
+import SignetClient
 import SignetService
 import SignetAuth
 import Crypto
@@ -42,7 +43,7 @@ struct TwoInstanceTests {
                 // Registered on A, known to B.
                 let alice = try await TestHolder.register(a)
                 let face = randomEmbedding()
-                let template = try await alice.enroll(b, face)
+                let template = try await alice.on(b).enroll(face)
                 // A request accepted by A is a replay at B.
                 let json = embeddingJSON(randomEmbedding())
                 let headers = try TestClientSigner(key: alice.key, keyID: alice.id).headers(method: .post, path: "/v1/templates", body: json)
@@ -53,10 +54,10 @@ struct TwoInstanceTests {
                 // One rate limit: the template's single attempt is spent on A, so B refuses.
                 let shop = try await TestParty.register(b)
                 _ = try await serviceB.approve(party: shop.id)
-                let first = try #require(try await alice.permit(a, party: shop.id, template: template).1)
-                #expect(try await shop.verify(a, template: template, token: first, probe: face).0 == .ok)
-                let second = try #require(try await alice.permit(b, party: shop.id, template: template).1)
-                #expect(try await shop.verify(b, template: template, token: second, probe: face).0 == .tooManyRequests)
+                let first = try await alice.permit(party: shop.id, template: template)
+                _ = try await shop.on(a).verify(template: template, token: first, probe: face)
+                let second = try await alice.on(b).permit(party: shop.id, template: template)
+                #expect(await refusal(try await shop.verify(template: template, token: second, probe: face))?.status == 429)
             }
         }
         // One ledger: every event from both instances in one tree that verifies.
