@@ -6,6 +6,33 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The products this package depends on, by the name targets use.
+extension Target.Dependency {
+    static let argumentParser = Self.product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let crypto = Self.product(name: "Crypto", package: "swift-crypto")
+    static let cryptoExtras = Self.product(name: "_CryptoExtras", package: "swift-crypto")
+    static let grdb = Self.product(name: "GRDB", package: "GRDB.swift")
+    static let httpTypes = Self.product(name: "HTTPTypes", package: "swift-http-types")
+    static let hummingbird = Self.product(name: "Hummingbird", package: "hummingbird")
+    static let hummingbirdTesting = Self.product(name: "HummingbirdTesting", package: "hummingbird")
+    static let jwtKit = Self.product(name: "JWTKit", package: "jwt-kit")
+    static let logging = Self.product(name: "Logging", package: "swift-log")
+    static let metrics = Self.product(name: "Metrics", package: "swift-metrics")
+    static let nioConcurrencyHelpers = Self.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+    static let nioCore = Self.product(name: "NIOCore", package: "swift-nio")
+    static let nioHTTP1 = Self.product(name: "NIOHTTP1", package: "swift-nio")
+    static let nioPosix = Self.product(name: "NIOPosix", package: "swift-nio")
+    static let openAPIHummingbird = Self.product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird")
+    static let openAPIRuntime = Self.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")
+    static let openAPIURLSession = Self.product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession")
+    static let postgresKit = Self.product(name: "PostgresKit", package: "postgres-kit")
+    static let postgresNIO = Self.product(name: "PostgresNIO", package: "postgres-nio")
+    static let prometheus = Self.product(name: "Prometheus", package: "swift-prometheus")
+    static let serviceLifecycle = Self.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let structuredFieldValues = Self.product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers")
+    static let unixSignals = Self.product(name: "UnixSignals", package: "swift-service-lifecycle")
+}
+
 let package = Package(
     name: "signet",
     platforms: [.macOS(.v15)],
@@ -45,13 +72,13 @@ let package = Package(
         // Shared value types: canonical encoding, errors, hex/base64 helpers. No I/O.
         .target(
             name: "SignetCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [.crypto],
             swiftSettings: swiftSettings
         ),
         // RFC 9162 Merkle tree, C2SP tiles, signed-note checkpoints, proofs, sequencer.
         .target(
             name: "SignetLog",
-            dependencies: ["SignetCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SignetCore", .crypto],
             swiftSettings: swiftSettings
         ),
         // Protected biometric templates (IronMask) and matching metrics.
@@ -59,8 +86,8 @@ let package = Package(
             name: "SignetVault",
             dependencies: [
                 "SignetCore",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .crypto,
+                .cryptoExtras,
             ],
             swiftSettings: swiftSettings
         ),
@@ -69,16 +96,16 @@ let package = Package(
             name: "SignetAuth",
             dependencies: [
                 "SignetCore",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+                .crypto,
+                .httpTypes,
+                .structuredFieldValues,
             ],
             swiftSettings: swiftSettings
         ),
         // Holders, parties and (later) offers, grants and the trust protocol.
         .target(
             name: "SignetMarket",
-            dependencies: ["SignetCore", "SignetAuth", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SignetCore", "SignetAuth", .crypto],
             swiftSettings: swiftSettings
         ),
         // The workflows (register, enroll, permit, verify, party standing, activity), the ledger
@@ -87,10 +114,10 @@ let package = Package(
             name: "SignetService",
             dependencies: [
                 "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .crypto,
+                .jwtKit,
+                .logging,
+                .serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -100,20 +127,20 @@ let package = Package(
             name: "SignetStore",
             dependencies: [
                 "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth", "SignetService",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .serviceLifecycle,
+                .grdb,
+                .postgresKit,
+                .postgresNIO,
+                .logging,
+                .nioConcurrencyHelpers,
+                .nioCore,
             ],
             swiftSettings: swiftSettings
         ),
         // Types and server protocol generated from openapi.yaml (scripts/generate-openapi.sh).
         .target(
             name: "SignetAPI",
-            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            dependencies: [.openAPIRuntime],
             swiftSettings: swiftSettings
         ),
         // HTTP: tile serving, the generated API protocol's implementation, error mapping.
@@ -121,16 +148,16 @@ let package = Package(
             name: "SignetServer",
             dependencies: [
                 "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAPI", "SignetAuth", "SignetService",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .hummingbird,
+                .openAPIRuntime,
+                .openAPIHummingbird,
+                .logging,
+                .crypto,
+                .httpTypes,
+                .structuredFieldValues,
+                .jwtKit,
+                .prometheus,
+                .nioCore,
             ],
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
@@ -140,10 +167,10 @@ let package = Package(
             name: "SignetClient",
             dependencies: [
                 "SignetCore", "SignetAuth", "SignetAPI", "SignetVault",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .crypto,
+                .httpTypes,
+                .openAPIRuntime,
+                .openAPIURLSession,
             ],
             swiftSettings: swiftSettings
         ),
@@ -152,9 +179,9 @@ let package = Package(
             name: "SignetTesting",
             dependencies: [
                 "SignetCore", "SignetService", "SignetStore", "SignetVault",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
-                .product(name: "Logging", package: "swift-log"),
+                .postgresNIO,
+                .postgresKit,
+                .logging,
             ],
             swiftSettings: swiftSettings
         ),
@@ -162,17 +189,17 @@ let package = Package(
             name: "signet",
             dependencies: [
                 "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth", "SignetService", "SignetAPI",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Logging", package: "swift-log"),
+                .serviceLifecycle,
+                .unixSignals,
+                .argumentParser,
+                .hummingbird,
+                .grdb,
+                .crypto,
+                .httpTypes,
+                .jwtKit,
+                .prometheus,
+                .metrics,
+                .logging,
                 "SignetClient",
             ],
             swiftSettings: swiftSettings
@@ -184,17 +211,17 @@ let package = Package(
             dependencies: [
                 "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth", "SignetService",
                 "SignetClient", "SignetAPI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
+                .argumentParser,
+                .hummingbird,
+                .grdb,
+                .crypto,
+                .httpTypes,
+                .logging,
+                .nioCore,
+                .nioPosix,
+                .nioHTTP1,
+                .postgresNIO,
+                .postgresKit,
             ],
             swiftSettings: swiftSettings
         ),
@@ -207,41 +234,41 @@ let package = Package(
         ),
         .testTarget(
             name: "SignetAuthTests",
-            dependencies: ["SignetAuth", "SignetCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: ["SignetAuth", "SignetCore", .crypto, .httpTypes],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SignetServiceTests",
             dependencies: [
                 "SignetService", "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+                .crypto,
+                .logging,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SignetVaultTests", dependencies: ["SignetVault"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SignetMarketTests",
-            dependencies: ["SignetMarket", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SignetMarket", .crypto],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SignetStoreTests",
-            dependencies: ["SignetStore", "SignetMarket", "SignetVault", "SignetAuth", "SignetService", "SignetTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SignetStore", "SignetMarket", "SignetVault", "SignetAuth", "SignetService", "SignetTesting", .grdb],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
                 "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore", "SignetAPI", "SignetAuth", "SignetService",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .hummingbirdTesting,
+                .openAPIRuntime,
+                .grdb,
+                .logging,
+                .crypto,
+                .httpTypes,
+                .jwtKit,
+                .prometheus,
                 "SignetTesting", "SignetClient",
             ],
             swiftSettings: swiftSettings
@@ -251,10 +278,10 @@ let package = Package(
             name: "signetTests",
             dependencies: [
                 "signet", "SignetLog", "SignetMarket", "SignetStore", "SignetServer", "SignetVault", "SignetAuth", "SignetService",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
+                .hummingbird,
+                .crypto,
+                .grdb,
+                .logging,
                 "SignetTesting",
             ],
             exclude: ["Interop"],

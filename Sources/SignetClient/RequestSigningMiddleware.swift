@@ -47,20 +47,13 @@ public struct RequestSigningMiddleware: ClientMiddleware {
         if let body {
             bytes = try await [UInt8](collecting: body, upTo: Self.maximumBodySize)
         }
-        var components: [SignatureComponent] = [.method, .targetURI]
-        if let bytes {
-            request.headerFields[ContentDigest.field] = ContentDigest.fieldValue(for: bytes)
-            components.append(.contentDigest)
-        }
         // The signature covers the URI the server sees: the base URL's scheme and authority
         // and its path prefix, followed by the operation's path.
         var target = request
         target.scheme = baseURL.scheme ?? "http"
         target.authority = baseURL.port.map { "\(baseURL.host ?? "localhost"):\($0)" } ?? baseURL.host
         target.path = Self.prefix(of: baseURL) + (request.path ?? "/")
-        let fields = try signer.sign(target, coveredComponents: components, created: now(), nonce: Base64.encodeURL(random.bytes(16)))
-        request.headerFields[HTTPField.Name("Signature-Input")!] = fields.signatureInput
-        request.headerFields[HTTPField.Name("Signature")!] = fields.signature
+        request.headerFields = try signer.signedFields(for: target, body: bytes, created: now(), nonce: Base64.encodeURL(random.bytes(16)))
         return try await next(request, bytes.map { HTTPBody($0) }, baseURL)
     }
 

@@ -30,7 +30,7 @@ public struct Stores: Sendable, Service {
     public let rateLimits: any RateLimitStorage
     private let closeAll: @Sendable () async -> Void
 
-    /// Assembles stores from parts (the in-memory stores of SignetTesting, or a wrapper a test
+    /// Assembles stores from parts (the in-memory stores of ``inMemory(random:)``, or a wrapper a test
     /// puts around one store).
     /// - Parameter close: closes whatever the parts hold open.
     public init(log: any LogStorage, identities: any IdentityStorage, nonces: any NonceStorage, activity: any HolderActivityStorage,

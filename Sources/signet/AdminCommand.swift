@@ -34,36 +34,35 @@ struct AdminPartyCommand: AsyncParsableCommand {
 
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Approve a pending party (logged as an approve event).")
-        @OptionGroup var ledgerOptions: LedgerOptions
-        @Argument(help: "The party id (p_…).")
-        var id: String
-
-        func validate() throws { try validatePartyID(id) }
+        @OptionGroup var decision: PartyDecision
 
         func run() async throws {
-            try await withAdminService(ledgerOptions) { try await printChange($0.approve(party: id)) }
+            try await withAdminService(decision.ledgerOptions) { try await printChange($0.approve(party: decision.id)) }
         }
     }
 
     struct Suspend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Suspend a party (logged as a suspend event).")
-        @OptionGroup var ledgerOptions: LedgerOptions
-        @Argument(help: "The party id (p_…).")
-        var id: String
-
-        func validate() throws { try validatePartyID(id) }
+        @OptionGroup var decision: PartyDecision
 
         func run() async throws {
-            try await withAdminService(ledgerOptions) { try await printChange($0.suspend(party: id)) }
+            try await withAdminService(decision.ledgerOptions) { try await printChange($0.suspend(party: decision.id)) }
         }
     }
 }
 
-extension PartyStatus: ExpressibleByArgument {}
+/// What an operator's decision about a party names: where the state is, and the party.
+struct PartyDecision: ParsableArguments {
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @Argument(help: "The party id (p_…).")
+    var id: String
 
-private func validatePartyID(_ id: String) throws {
-    guard let partyID = PrincipalID(id), partyID.kind == .party else { throw ValidationError("\(id) is not a party id (p_…)") }
+    func validate() throws {
+        guard let partyID = PrincipalID(id), partyID.kind == .party else { throw ValidationError("\(id) is not a party id (p_…)") }
+    }
 }
+
+extension PartyStatus: ExpressibleByArgument {}
 
 private func printChange(_ change: StandingChange) {
     print("\(change.party.id)\t\(change.party.status.rawValue)\t\(change.party.name)\tledger index \(change.ledgerIndex)")

@@ -67,6 +67,17 @@ struct ProblemMiddlewareTests {
         #expect((faultProblem["detail"] as? String)?.contains("permission") == false)
     }
 
+    /// Every workflow code a client can cause has its problem code, by the same name.
+    @Test(arguments: ServiceError.Code.allCases)
+    func everyClientFacingWorkflowCodeHasAProblem(_ code: ServiceError.Code) {
+        let problem = ErrorMapping.problem(for: ServiceError(code, "reason"))
+        if [.configuration, .untrustedLog, .corruptRecord].contains(code) {
+            #expect(problem == nil)
+        } else {
+            #expect(problem?.code.rawValue == code.rawValue)
+        }
+    }
+
     /// Every code is spelled once and keeps the status its doc comment names.
     @Test func everyProblemCodeHasOneStatusClass() {
         for code in ProblemCode.allCases {

@@ -44,6 +44,12 @@ func refusal<T>(_ call: @autoclosure () async throws -> T) async -> ServerProble
     }
 }
 
+/// `"<status> <code>"` of the problem a call was refused with, or `"accepted"`: one line to expect.
+func refused<T>(_ call: @autoclosure () async throws -> T) async -> String {
+    guard let problem = await refusal(try await call()) else { return "accepted" }
+    return "\(problem.status) \(problem.code)"
+}
+
 /// A registered holder in a test: its key, id and a client signing as it.
 struct TestHolder: Sendable {
     let key: Curve25519.Signing.PrivateKey
@@ -148,16 +154,20 @@ func payload(_ values: [Float]) -> EmbeddingPayload {
     EmbeddingPayload(dimension: Int32(values.count), values: values.map(Double.init))
 }
 
-/// A holder who enrolled a random face and gave an approved party one permission: where most
-/// verification tests start.
-func permittedScene(_ client: any TestClientProtocol, _ service: SignetService) async throws
-    -> (alice: TestHolder, face: [Float], template: String, shop: TestParty, token: String) {
+/// A holder who enrolled a random face, and a party the operator approved.
+func enrolledScene(_ client: any TestClientProtocol, _ service: SignetService) async throws
+    -> (alice: TestHolder, face: [Float], template: String, shop: TestParty) {
     let alice = try await TestHolder.register(client)
     let face = randomEmbedding()
     let template = try await alice.enroll(face)
-    let shop = try await TestParty.register(client, approveWith: service)
-    let token = try await alice.permit(party: shop.id, template: template)
-    return (alice, face, template, shop, token)
+    return (alice, face, template, try await TestParty.register(client, approveWith: service))
+}
+
+/// The ``enrolledScene(_:_:)`` with one permission for the party: where most verification tests start.
+func permittedScene(_ client: any TestClientProtocol, _ service: SignetService) async throws
+    -> (alice: TestHolder, face: [Float], template: String, shop: TestParty, token: String) {
+    let (alice, face, template, shop) = try await enrolledScene(client, service)
+    return (alice, face, template, shop, try await alice.permit(party: shop.id, template: template))
 }
 
 /// The claims of a verification result, checked with the server's published key set as a party would.

@@ -96,3 +96,27 @@ public struct HTTPMessageSigner: Sendable, CustomStringConvertible {
     /// Names the key id only.
     public var description: String { "HTTPMessageSigner(keyID: \(keyID))" }
 }
+
+extension HTTPMessageSigner {
+    /// The header fields of a request signed as Signet's API requires: the request's own fields,
+    /// `Content-Digest` (RFC 9530, SHA-256) when there is a body, and `Signature-Input` and
+    /// `Signature` covering `@method`, `@target-uri` and, with a body, `content-digest`, with
+    /// `created`, `keyid` and `nonce`.
+    /// - Parameters:
+    ///   - request: the request as the server sees it: scheme, authority and path set.
+    ///   - body: the exact bytes that will be sent, if any.
+    /// - Throws: ``HTTPSignatureError`` when the request lacks a component to cover.
+    public func signedFields(for request: HTTPRequest, body: [UInt8]?, created: Date, nonce: String) throws -> HTTPFields {
+        var request = request
+        var components: [SignatureComponent] = [.method, .targetURI]
+        if let body {
+            request.headerFields[ContentDigest.field] = ContentDigest.fieldValue(for: body)
+            components.append(.contentDigest)
+        }
+        let signed = try sign(request, coveredComponents: components, created: created, nonce: nonce)
+        var fields = request.headerFields
+        fields[HTTPField.Name("Signature-Input")!] = signed.signatureInput
+        fields[HTTPField.Name("Signature")!] = signed.signature
+        return fields
+    }
+}

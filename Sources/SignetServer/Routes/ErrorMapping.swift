@@ -21,25 +21,21 @@ enum ErrorMapping {
 
     /// The problem for a workflow's error; `nil` for the operator-facing and server-fault codes,
     /// which become a generic 500 (logged, never described to the caller).
+    ///
+    /// Every client-facing ``ServiceError/Code`` has the same raw value as its ``ProblemCode``
+    /// (a test holds every code to this), so the mapping is by name.
     static func problem(for error: ServiceError) -> Problem? {
-        let code: ProblemCode
-        switch error.code {
-        case .notFound: code = .notFound
-        case .conflict: code = .conflict
-        case .invalidField: code = .invalidField
-        case .holderOnly: code = .holderOnly
-        case .partyOnly: code = .partyOnly
-        case .partyNotApproved: code = .partyNotApproved
-        case .invalidPermission: code = .invalidPermission
-        case .invalidChallenge: code = .invalidChallenge
-        case .wrongDimension: code = .wrongDimension
-        case .nonFinite: code = .nonFinite
-        case .zeroVector: code = .zeroVector
-        case .invalidEmbedding: code = .invalidEmbedding
-        case .rateLimited:
-            return Problem(.rateLimited, detail: error.reason, retryAfter: error.retryAfter.map { Int($0.rounded(.up)) } ?? 1)
-        case .configuration, .untrustedLog, .corruptRecord: return nil
+        guard !error.code.isServerFault, let code = ProblemCode(rawValue: error.code.rawValue) else { return nil }
+        return Problem(code, detail: error.reason, retryAfter: error.retryAfter.map { max(1, Int($0.rounded(.up))) })
+    }
+}
+
+extension ServiceError.Code {
+    /// The codes no client caused: they answer 500 with a generic body.
+    var isServerFault: Bool {
+        switch self {
+        case .configuration, .untrustedLog, .corruptRecord: true
+        default: false
         }
-        return Problem(code, detail: error.reason)
     }
 }

@@ -35,10 +35,15 @@ extension SignetService {
         guard let partyID = PrincipalID(id), partyID.kind == .party else {
             throw ServiceError(.invalidField, "\(id) is not a party id (p_…)")
         }
+        guard try await stores.identities.party(partyID) != nil else {
+            throw ServiceError(.notFound, "no party \(id)")
+        }
+        // Deliberate: the decision is logged before it takes effect. A crash in between leaves a
+        // logged decision to apply again, never an applied one nobody can see.
+        let index = try await recorder.record(status == .approved ? .approveParty(partyID) : .suspendParty(partyID), at: now)
         guard let party = try await stores.identities.setStatus(status, of: partyID) else {
             throw ServiceError(.notFound, "no party \(id)")
         }
-        let index = try await recorder.record(status == .approved ? .approveParty(partyID) : .suspendParty(partyID), at: now)
         return StandingChange(party: party, ledgerIndex: index)
     }
 }

@@ -50,20 +50,22 @@ public struct ProtectedTemplate: Sendable {
         dimension: Int, alpha: Int, kdf: KDFParameters, salt: [UInt8], publicKey: [UInt8],
         preprocessorFingerprint: [UInt8], helperEncoding: HelperEncoding, helper: [Float]
     ) {
-        self.dimension = dimension
-        self.alpha = alpha
-        self.kdf = kdf
-        self.salt = salt
-        self.publicKey = publicKey
-        self.preprocessorFingerprint = preprocessorFingerprint
-        self.helperEncoding = helperEncoding
-        self.helper32 = helperEncoding == .float32 ? helper : []
-        self.helper16 = helperEncoding == .float16 ? helper.map { Float16($0).bitPattern } : []
+        self.init(dimension: dimension, alpha: alpha, kdf: kdf, salt: salt, publicKey: publicKey, preprocessorFingerprint: preprocessorFingerprint,
+                  helperEncoding: helperEncoding, helper32: helperEncoding == .float32 ? helper : [],
+                  helper16: helperEncoding == .float16 ? helper.map { Float16($0).bitPattern } : [])
     }
 
     init(
         dimension: Int, alpha: Int, kdf: KDFParameters, salt: [UInt8], publicKey: [UInt8],
         preprocessorFingerprint: [UInt8], halfHelper: [UInt16]
+    ) {
+        self.init(dimension: dimension, alpha: alpha, kdf: kdf, salt: salt, publicKey: publicKey, preprocessorFingerprint: preprocessorFingerprint,
+                  helperEncoding: .float16, helper32: [], helper16: halfHelper)
+    }
+
+    private init(
+        dimension: Int, alpha: Int, kdf: KDFParameters, salt: [UInt8], publicKey: [UInt8],
+        preprocessorFingerprint: [UInt8], helperEncoding: HelperEncoding, helper32: [Float], helper16: [UInt16]
     ) {
         self.dimension = dimension
         self.alpha = alpha
@@ -71,9 +73,9 @@ public struct ProtectedTemplate: Sendable {
         self.salt = salt
         self.publicKey = publicKey
         self.preprocessorFingerprint = preprocessorFingerprint
-        self.helperEncoding = .float16
-        self.helper32 = []
-        self.helper16 = halfHelper
+        self.helperEncoding = helperEncoding
+        self.helper32 = helper32
+        self.helper16 = helper16
     }
 
     /// Size in bytes of the serialized template.

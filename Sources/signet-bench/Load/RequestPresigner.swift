@@ -23,21 +23,14 @@ struct RequestPresigner: Sendable {
     func request(_ method: HTTPRequest.Method, _ path: String, body: (some Encodable)?) throws -> URLRequest {
         let bytes = try body.map { Array(try JSONEncoder().encode($0)) }
         var fields = HTTPFields()
-        var components: [SignatureComponent] = [.method, .targetURI]
-        if let bytes {
-            fields[.contentType] = "application/json"
-            fields[ContentDigest.field] = ContentDigest.fieldValue(for: bytes)
-            components.append(.contentDigest)
-        }
+        if bytes != nil { fields[.contentType] = "application/json" }
         let authority = base.port.map { "\(base.host ?? "127.0.0.1"):\($0)" } ?? (base.host ?? "127.0.0.1")
         let head = HTTPRequest(method: method, scheme: base.scheme ?? "http", authority: authority, path: path, headerFields: fields)
         let signed = try HTTPMessageSigner(privateKey: key, keyID: keyID)
-            .sign(head, coveredComponents: components, created: Date(), nonce: Base64.encodeURL(randomBytes(16)))
+            .signedFields(for: head, body: bytes, created: Date(), nonce: Base64.encodeURL(randomBytes(16)))
         var request = URLRequest(url: URL(string: base.absoluteString + path)!)
         request.httpMethod = method.rawValue
-        for field in fields { request.setValue(field.value, forHTTPHeaderField: field.name.rawName) }
-        request.setValue(signed.signatureInput, forHTTPHeaderField: "Signature-Input")
-        request.setValue(signed.signature, forHTTPHeaderField: "Signature")
+        for field in signed { request.setValue(field.value, forHTTPHeaderField: field.name.rawName) }
         if let bytes { request.httpBody = Data(bytes) }
         return request
     }
