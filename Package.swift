@@ -1,10 +1,17 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-let swiftSettings: [SwiftSetting] = [
+/// The generated code's settings: swift-openapi-generator writes plain imports, which
+/// `InternalImportsByDefault` would hide from the public API it generates.
+let generatedCodeSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+/// Every target but the generated one: an import is internal unless it says `public import`,
+/// so a module's public API names exactly the modules it exposes.
+let swiftSettings: [SwiftSetting] = generatedCodeSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+
 
 /// The products this package depends on, by the name targets use.
 extension Target.Dependency {
@@ -141,7 +148,7 @@ let package = Package(
         .target(
             name: "SignetAPI",
             dependencies: [.openAPIRuntime],
-            swiftSettings: swiftSettings
+            swiftSettings: generatedCodeSettings
         ),
         // HTTP: tile serving, the generated API protocol's implementation, error mapping.
         .target(

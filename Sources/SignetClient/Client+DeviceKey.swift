@@ -1,7 +1,7 @@
 import Foundation
-import SignetAPI
+public import SignetAPI
 import SignetCore
-import SignetVault
+public import SignetVault
 
 extension Client {
     /// What a holder's device does before answering challenges: download the holder's protected

@@ -1,9 +1,9 @@
-import Crypto
-import Foundation
-import OpenAPIRuntime
-import OpenAPIURLSession
-import SignetAPI
-import SignetCore
+public import Crypto
+public import Foundation
+public import OpenAPIRuntime
+public import OpenAPIURLSession
+public import SignetAPI
+public import SignetCore
 
 extension Client {
     /// The generated API client for `server`, signing every request as `keyID` and throwing

@@ -1,6 +1,6 @@
-import Foundation
-import HTTPTypes
-import OpenAPIRuntime
+public import Foundation
+public import HTTPTypes
+public import OpenAPIRuntime
 
 /// An error answer from a Signet server: its status and RFC 9457 problem code and sentence.
 public struct ServerProblem: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,9 +1,9 @@
-import Crypto
-import Foundation
-import HTTPTypes
-import OpenAPIRuntime
+public import Crypto
+public import Foundation
+public import HTTPTypes
+public import OpenAPIRuntime
 import SignetAuth
-import SignetCore
+public import SignetCore
 
 /// Signs every request of the generated API client as Signet's server requires (RFC 9421,
 /// Ed25519): `@method`, `@target-uri` and, with a body, `content-digest` (RFC 9530), with

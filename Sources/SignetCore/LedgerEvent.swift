@@ -1,4 +1,4 @@
-import Crypto
+public import Crypto
 import Foundation
 
 /// One event as written to the ledger: canonical JSON (RFC 8785) with no personal data.

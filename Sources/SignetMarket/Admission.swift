@@ -1,5 +1,5 @@
-import Foundation
-import SignetAuth
+public import Foundation
+public import SignetAuth
 
 /// Names of the shared rate-limit buckets, one per party and one per template.
 public enum RateBucket {

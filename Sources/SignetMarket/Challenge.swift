@@ -1,5 +1,5 @@
-import Foundation
-import SignetCore
+public import Foundation
+public import SignetCore
 
 /// A fresh nonce that a holder's device signs with its template key (device-mode verification).
 ///

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// A holder's one-time permission for one party to verify one template, until it expires.
 /// Until the market's offers and grants land (issue: market), this is how a holder consents.

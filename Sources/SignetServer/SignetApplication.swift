@@ -1,12 +1,12 @@
 import SignetAuth
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import NIOCore
 import OpenAPIHummingbird
 import OpenAPIRuntime
-import Prometheus
+public import Prometheus
 import SignetAPI
-import SignetService
+public import SignetService
 
 /// Network settings of `signet serve`.
 public struct ServerConfiguration: Sendable {

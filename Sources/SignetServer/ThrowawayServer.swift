@@ -1,9 +1,9 @@
 import Crypto
-import Foundation
+public import Foundation
 import Hummingbird
 import Logging
-import SignetService
-import SignetVault
+public import SignetService
+public import SignetVault
 
 /// A complete Signet server (ledger and API) on a free loopback port and a temporary data
 /// directory, for `signet demo` and the benchmarks. Its data directory is removed on ``stop()``.

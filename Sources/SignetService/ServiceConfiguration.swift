@@ -1,6 +1,6 @@
-import Foundation
-import SignetAuth
-import SignetCore
+public import Foundation
+public import SignetAuth
+public import SignetCore
 
 /// The policy and the seams of the workflows: limits that are Signet's rules (not HTTP's),
 /// and where time and randomness come from.

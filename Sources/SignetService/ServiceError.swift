@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The one error type of SignetService: what a workflow could not do, with a stable code.
 ///

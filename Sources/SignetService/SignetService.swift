@@ -1,7 +1,7 @@
 import Foundation
 import SignetCore
 import SignetMarket
-import SignetVault
+public import SignetVault
 
 /// The application: every workflow of Signet, on one ledger and one set of stores.
 ///

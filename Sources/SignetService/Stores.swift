@@ -1,9 +1,9 @@
-import SignetCore
-import ServiceLifecycle
-import SignetAuth
-import SignetLog
-import SignetMarket
-import SignetVault
+public import SignetCore
+public import ServiceLifecycle
+public import SignetAuth
+public import SignetLog
+public import SignetMarket
+public import SignetVault
 
 /// Every store Signet keeps its state in, one per concept, opened on one database.
 ///

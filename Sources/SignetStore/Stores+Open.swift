@@ -1,9 +1,9 @@
 import Foundation
-import Logging
+public import Logging
 import SignetAuth
 import SignetLog
 import SignetMarket
-import SignetService
+public import SignetService
 import SignetVault
 
 extension Stores {

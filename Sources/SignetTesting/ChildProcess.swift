@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An executable of this package built next to the running test bundle (`signet`, `signet-bench`).
 public func builtExecutable(_ name: String) -> URL {

@@ -1,5 +1,5 @@
 import Foundation
-import SignetService
+public import SignetService
 import SignetStore
 
 /// The storage backends every conformance test runs against: the in-memory reference stores,

@@ -1,8 +1,8 @@
 import Crypto
-import Logging
-import SignetService
-import SignetStore
-import SignetVault
+public import Logging
+public import SignetService
+public import SignetStore
+public import SignetVault
 
 /// A ledger and the stores it writes to, opened together for a test and closed together.
 public struct TestLedger: Sendable {

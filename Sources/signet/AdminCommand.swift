@@ -1,5 +1,5 @@
 import SignetVault
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Logging
 import SignetMarket

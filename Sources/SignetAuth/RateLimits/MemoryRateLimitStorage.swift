@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// The in-memory reference ``RateLimitStorage``: the same refill rule as the database stores,

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A token-bucket rate: `burst` attempts at once, refilled at `perSecond`.
 public struct RateLimit: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Remembers which request nonces were used, so a signed request cannot be replayed.

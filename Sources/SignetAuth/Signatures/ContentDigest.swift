@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
-import HTTPTypes
+public import Foundation
+public import HTTPTypes
 import RawStructuredFieldValues
 
 /// Computes and checks the `Content-Digest` field of RFC 9530 with `sha-256`.

@@ -1,6 +1,6 @@
-import Crypto
-import Foundation
-import HTTPTypes
+public import Crypto
+public import Foundation
+public import HTTPTypes
 import RawStructuredFieldValues
 
 /// Signs requests with Ed25519 as RFC 9421 describes.

@@ -1,6 +1,6 @@
-import Crypto
-import Foundation
-import HTTPTypes
+public import Crypto
+public import Foundation
+public import HTTPTypes
 
 /// Verifies Ed25519 request signatures (RFC 9421) and the `Content-Digest` they cover (RFC 9530).
 ///

@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 import RawStructuredFieldValues
 
 /// The signature base of RFC 9421: the exact bytes an Ed25519 signature covers.

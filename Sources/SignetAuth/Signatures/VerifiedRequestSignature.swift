@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A request signature that ``HTTPMessageVerifier`` has checked: the signature verifies under the
 /// key, policy holds, the content digest matches, and the nonce was fresh.

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 import SignetCore
 
 /// A SHA-256 Merkle tree hash (32 bytes), as defined by RFC 9162 §2.1.1.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What the holder (and only the holder) can see about one of their ledger events: the random
 /// event id and salt that open the pseudonym and the commitment, and the details committed to.

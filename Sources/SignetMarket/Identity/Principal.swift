@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
-import SignetCore
+public import Foundation
+public import SignetCore
 
 /// Who signs a request: a holder (a person) or a party (an organisation).
 public enum PrincipalKind: String, Sendable, Codable {

@@ -1,5 +1,5 @@
 import Foundation
-import SignetCore
+public import SignetCore
 import Synchronization
 
 /// The in-memory reference ``HolderActivityStorage``.

@@ -1,5 +1,5 @@
-import Foundation
-import SignetAuth
+public import Foundation
+public import SignetAuth
 import Synchronization
 
 /// The in-memory reference ``PermissionStorage`` and ``VerificationAdmission``.

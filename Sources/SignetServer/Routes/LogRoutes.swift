@@ -1,5 +1,5 @@
-import SignetService
-import Hummingbird
+public import SignetService
+public import Hummingbird
 import SignetLog
 
 /// The C2SP tlog-tiles endpoints under `/log/`.

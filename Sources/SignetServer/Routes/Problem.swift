@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 
 /// An RFC 9457 problem response with a stable machine-readable `code`.
 ///

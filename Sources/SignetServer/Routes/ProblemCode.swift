@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 /// Every machine-readable `code` a Signet problem response carries, with its HTTP status.
 ///

@@ -1,6 +1,6 @@
 import SignetAuth
 import Crypto
-import Foundation
+public import Foundation
 import HTTPTypes
 import SignetCore
 import SignetMarket

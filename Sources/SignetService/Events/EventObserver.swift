@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An event once it is durable in the ledger.
 public struct RecordedEvent: Sendable, Equatable {

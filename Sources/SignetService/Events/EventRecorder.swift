@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
-import SignetCore
-import SignetMarket
+public import Foundation
+public import SignetCore
+public import SignetMarket
 
 /// Where recorded entries go: the ledger (``Ledger``), or a test double.
 public protocol EventLog: Sendable {

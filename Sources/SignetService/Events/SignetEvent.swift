@@ -1,5 +1,5 @@
-import SignetCore
-import SignetMarket
+public import SignetCore
+public import SignetMarket
 
 /// Everything Signet records in the ledger, each case with its typed details.
 ///

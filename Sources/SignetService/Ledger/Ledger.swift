@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import ServiceLifecycle
-import SignetLog
+public import Logging
+public import ServiceLifecycle
+public import SignetLog
 
 /// Signet's transparency log as a running component: key, storage, verified state, sequencer.
 ///

@@ -1,4 +1,4 @@
-import SignetLog
+public import SignetLog
 
 /// Where the ledger's key lives and how it batches (its entries live in ``Stores/log``).
 public struct LedgerConfiguration: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import SignetLog
+public import SignetLog
 
 /// The log's signing key on disk: a signed-note private key in a 0600 file.
 public enum LogKeyFile {

@@ -1,6 +1,6 @@
-import Crypto
+public import Crypto
 import Foundation
-import JWTKit
+public import JWTKit
 import SignetCore
 
 /// The claims of a signed verification result (compact JWS, EdDSA), as `VerificationResultClaims`

@@ -1,6 +1,6 @@
 import Foundation
-import SignetLog
-import SignetMarket
+public import SignetLog
+public import SignetMarket
 
 /// One of a holder's events with what opens and proves it.
 public struct ActivityEntry: Sendable {

@@ -1,8 +1,8 @@
 import SignetVault
 import SignetAuth
-import Foundation
+public import Foundation
 import SignetCore
-import SignetMarket
+public import SignetMarket
 
 /// A holder's request to let one party verify one template once.
 public struct PermissionRequest: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
-import SignetMarket
-import SignetVault
+public import SignetMarket
+public import SignetVault
 
 /// What a template workflow did: the template and the ledger index of its event.
 public struct TemplateReceipt: Sendable, Equatable {

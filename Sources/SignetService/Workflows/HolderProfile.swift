@@ -1,6 +1,6 @@
 import SignetVault
 import Foundation
-import SignetMarket
+public import SignetMarket
 
 /// What a holder's own record shows them.
 public struct HolderProfile: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import SignetMarket
+public import SignetMarket
 
 /// A party's standing as the operator changed it, with the ledger index of the change.
 public struct StandingChange: Sendable, Equatable {

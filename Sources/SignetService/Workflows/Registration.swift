@@ -1,5 +1,5 @@
 import Foundation
-import SignetMarket
+public import SignetMarket
 
 /// Registering holders and parties, and reading a party's public record.
 ///

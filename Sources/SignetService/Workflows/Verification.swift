@@ -2,7 +2,7 @@ import SignetLog
 import Crypto
 import Foundation
 import SignetCore
-import SignetMarket
+public import SignetMarket
 import SignetVault
 
 /// What a party asks to verify.

@@ -2,7 +2,7 @@ import SignetCore
 import Foundation
 import NIOCore
 import PostgresNIO
-import SignetMarket
+public import SignetMarket
 
 extension PostgresIdentityStorage: HolderActivityStorage {
     public func activitySecret(holderID: String) async throws -> [UInt8] {

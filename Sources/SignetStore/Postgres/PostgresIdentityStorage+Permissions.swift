@@ -1,8 +1,8 @@
-import SignetAuth
-import Foundation
+public import SignetAuth
+public import Foundation
 import NIOCore
 import PostgresNIO
-import SignetMarket
+public import SignetMarket
 
 extension PostgresIdentityStorage: PermissionStorage, RateLimitStorage {
     public func insert(_ permission: Permission) async throws {

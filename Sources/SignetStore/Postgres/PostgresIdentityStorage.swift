@@ -1,9 +1,9 @@
-import SignetAuth
-import Foundation
-import Logging
+public import SignetAuth
+public import Foundation
+public import Logging
 import NIOCore
 import PostgresNIO
-import SignetMarket
+public import SignetMarket
 
 /// Holders, parties and request nonces in PostgreSQL, shared by every server instance (so one
 /// nonce can be used once across all of them).

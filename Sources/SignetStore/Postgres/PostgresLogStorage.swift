@@ -1,8 +1,8 @@
-import Logging
+public import Logging
 import NIOCore
 import PostgresKit
 import PostgresNIO
-import SignetLog
+public import SignetLog
 
 /// The scale-out store: the log in PostgreSQL, shared by any number of server instances.
 ///

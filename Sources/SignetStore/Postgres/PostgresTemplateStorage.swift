@@ -1,8 +1,8 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import NIOCore
 import PostgresNIO
-import SignetVault
+public import SignetVault
 
 /// Protected templates in PostgreSQL, shared by every server instance.
 public final class PostgresTemplateStorage: TemplateStorage {

@@ -1,7 +1,7 @@
 import SignetCore
 import Foundation
 import GRDB
-import SignetMarket
+public import SignetMarket
 
 extension SQLiteIdentityStorage: HolderActivityStorage {
     public func activitySecret(holderID: String) async throws -> [UInt8] {

@@ -1,7 +1,7 @@
-import SignetAuth
-import Foundation
+public import SignetAuth
+public import Foundation
 import GRDB
-import SignetMarket
+public import SignetMarket
 
 extension SQLiteIdentityStorage: PermissionStorage, RateLimitStorage {
     public func insert(_ permission: Permission) async throws {

@@ -1,7 +1,7 @@
-import SignetAuth
-import Foundation
+public import SignetAuth
+public import Foundation
 import GRDB
-import SignetMarket
+public import SignetMarket
 
 /// Holders, parties and request nonces in the embedded SQLite database.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import NIOConcurrencyHelpers
-import SignetLog
+public import SignetLog
 
 /// The embedded default: the log in one SQLite database file (WAL mode, full fsync per commit).
 ///

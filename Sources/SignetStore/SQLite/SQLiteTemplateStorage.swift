@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import SignetVault
+public import SignetVault
 
 /// Protected templates in the embedded SQLite database (the file's shared pool, ``SQLiteFile``;
 /// writes pass the file's ``SQLiteWriteGate``).

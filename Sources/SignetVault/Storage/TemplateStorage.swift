@@ -1,5 +1,5 @@
-import Foundation
-import SignetCore
+public import Foundation
+public import SignetCore
 
 /// A protected template as stored: serialized bytes owned by one holder.
 public struct StoredTemplate: Sendable, Equatable {
