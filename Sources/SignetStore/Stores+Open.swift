@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import Logging
 import SignetAuth
 import SignetLog
@@ -10,47 +11,36 @@ extension Stores {
     /// Opens (creating and migrating where needed) every store on the configured database.
     /// - Throws: ``StoreError`` when the database cannot be opened, reached or migrated.
     public static func open(_ configuration: StoreConfiguration, logger: Logger = Logger(label: "signet.store")) async throws -> Stores {
-        switch configuration {
-        case .sqlite(let path):
-            try createDirectory(of: path)
-            return try await assemble(
-                log: { try await SQLiteLogStorage.open(path: path) },
-                identities: { try await SQLiteIdentityStorage.open(path: path) },
-                templates: { try await SQLiteTemplateStorage.open(path: path) })
-        case .postgres(let url):
-            return try await assemble(
-                log: { try await PostgresLogStorage.connect(url: url, logger: logger) },
-                identities: { try await PostgresIdentityStorage.connect(url: url, logger: logger) },
-                templates: { try await PostgresTemplateStorage.connect(url: url, logger: logger) })
-        }
-    }
-
-    /// Opens the three stores of one backend in turn, closing what was opened if a later one fails.
-    private static func assemble<Identities: IdentityStorage & NonceStorage & HolderActivityStorage & PermissionStorage
-        & VerificationAdmission & RateLimitStorage & ClosableStore, Templates: TemplateStorage & ClosableStore>(
-        log openLog: () async throws -> any LogStorage, identities openIdentities: () async throws -> Identities,
-        templates openTemplates: () async throws -> Templates
-    ) async throws -> Stores {
-        let log = try await openLog()
-        let identities: Identities
-        let templates: Templates
+        let opened = OpenedSoFar()
         do {
-            identities = try await openIdentities()
-            do {
-                templates = try await openTemplates()
-            } catch {
-                await identities.close()
-                throw error
+            switch configuration {
+            case .sqlite(let path):
+                try createDirectory(of: path)
+                // Every store joins the file's one shared pool (SQLiteFile counts them).
+                return Stores(
+                    log: try await opened.add(SQLiteLogStorage.open(path: path)),
+                    identities: try await opened.add(SQLiteIdentityStorage.open(path: path)),
+                    nonces: try await opened.add(SQLiteNonceStorage.open(path: path)),
+                    activity: try await opened.add(SQLiteActivityStorage.open(path: path)),
+                    templates: try await opened.add(SQLiteTemplateStorage.open(path: path)),
+                    permissions: try await opened.add(SQLitePermissionStorage.open(path: path)),
+                    rateLimits: try await opened.add(SQLiteRateLimitStorage.open(path: path)),
+                    close: opened.closeAll)
+            case .postgres(let url):
+                // The log's writer and the templates keep their own pools, as before; the stores
+                // of holders, parties, nonces, activity, permissions and buckets share one.
+                let log = try await opened.add(PostgresLogStorage.connect(url: url, logger: logger))
+                let templates = try await opened.add(PostgresTemplateStorage.connect(url: url, logger: logger))
+                let shared = try await opened.add(PostgresDatabase.connect(url: url, logger: logger))
+                return Stores(
+                    log: log, identities: PostgresIdentityStorage(database: shared), nonces: PostgresNonceStorage(database: shared),
+                    activity: PostgresActivityStorage(database: shared), templates: templates,
+                    permissions: PostgresPermissionStorage(database: shared), rateLimits: PostgresRateLimitStorage(database: shared),
+                    close: opened.closeAll)
             }
         } catch {
-            await log.close()
+            await opened.closeAll()
             throw error
-        }
-        return Stores(log: log, identities: identities, nonces: identities, activity: identities, templates: templates,
-                      permissions: identities, rateLimits: identities) {
-            await templates.close()
-            await identities.close()
-            await log.close()
         }
     }
 
@@ -72,7 +62,27 @@ protocol ClosableStore: Sendable {
     func close() async
 }
 
-extension SQLiteIdentityStorage: ClosableStore {}
+extension SQLiteLogStorage: ClosableStore {}
 extension SQLiteTemplateStorage: ClosableStore {}
-extension PostgresIdentityStorage: ClosableStore {}
+extension PostgresLogStorage: ClosableStore {}
 extension PostgresTemplateStorage: ClosableStore {}
+extension PostgresDatabase: ClosableStore {}
+
+/// What ``Stores/open(_:logger:)`` has opened so far: closed in reverse order, all at once,
+/// when the stores are closed or when opening a later one fails.
+private final class OpenedSoFar: Sendable {
+    private let stores = Mutex<[any ClosableStore]>([])
+
+    func add<Store: ClosableStore>(_ store: Store) -> Store {
+        stores.withLock { $0.append(store) }
+        return store
+    }
+
+    @Sendable func closeAll() async {
+        let all = stores.withLock { stores in
+            defer { stores = [] }
+            return stores
+        }
+        for store in all.reversed() { await store.close() }
+    }
+}

@@ -1,4 +1,5 @@
 import SignetTesting
+import Logging
 import PostgresNIO
 @testable import SignetStore
 import Testing
@@ -10,12 +11,12 @@ struct PostgresAsynchronousCommitTests {
     @Test(.enabled(if: Backend.postgresURL != nil, "needs SIGNET_TEST_POSTGRES_URL"))
     func theRelaxedCommitEndsWithItsStatement() async throws {
         try await PostgresGate.shared.run {
-            let store = try await PostgresIdentityStorage.connect(url: Backend.postgresURL!)
+            let store = try await PostgresDatabase.connect(url: Backend.postgresURL!, logger: Logger(label: "test"))
             let logger = store.logger
             let (during, after) = try await store.client.withConnection { connection in
                 var during = ""
                 for try await (_, setting) in try await connection.query(
-                    "SELECT \(unescaped: PostgresIdentityStorage.asynchronousCommit), current_setting('synchronous_commit')", logger: logger
+                    "SELECT \(unescaped: PostgresRateLimitStorage.asynchronousCommit), current_setting('synchronous_commit')", logger: logger
                 ).decode((String, String).self) {
                     during = setting
                 }

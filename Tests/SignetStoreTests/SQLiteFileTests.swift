@@ -14,7 +14,7 @@ struct SQLiteDamagedRowTests {
             let store = try await SQLiteIdentityStorage.open(path: dir + "/signet.sqlite")
             let id = PrincipalID.random(.holder)
             // registered_at must be a number; 'yesterday' cannot be read as one.
-            try await store.execute("INSERT INTO holders (id, public_key, registered_at) VALUES (?, ?, 'yesterday')", [id.rawValue, Data(repeating: 7, count: 32)])
+            try await store.statements.execute("INSERT INTO holders (id, public_key, registered_at) VALUES (?, ?, 'yesterday')", [id.rawValue, Data(repeating: 7, count: 32)])
             await #expect(throws: (any Error).self) { try await store.holder(id) }
             // The store keeps answering other lookups.
             #expect(try await store.holder(.random(.holder)) == nil)

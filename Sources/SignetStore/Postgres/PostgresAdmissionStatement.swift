@@ -4,7 +4,7 @@ import NIOCore
 import PostgresNIO
 import SignetMarket
 
-/// The admission statement of ``PostgresIdentityStorage/admit(_:)``, prepared once per pooled
+/// The admission statement of ``PostgresPermissionStorage/admit(_:)``, prepared once per pooled
 /// connection: planning its four parts took longer than running them (0.24 ms against 0.36 ms a
 /// call in `pg_stat_statements` during `signet-bench api`).
 ///
@@ -14,7 +14,7 @@ import SignetMarket
 /// its permission unspent without a second statement. Of two attempts on one permission, the
 /// second waits on the row lock and then finds it spent (READ COMMITTED re-checks a locked row),
 /// so it charges no template token. The final row also relaxes the commit
-/// (``PostgresIdentityStorage/asynchronousCommit``).
+/// (``PostgresRateLimitStorage/asynchronousCommit``).
 struct PostgresAdmissionStatement: PostgresPreparedStatement {
     // $1 party bucket, $2 party burst, $3 party refill per second, $4 now, $5 token hash,
     // $6 party id, $7 template id, $8 challenge id or NULL, $9 template bucket, $10 template
@@ -45,7 +45,7 @@ struct PostgresAdmissionStatement: PostgresPreparedStatement {
           WHERE token_hash = (SELECT token_hash FROM permitted) AND EXISTS (SELECT 1 FROM charged)
           RETURNING holder_id, expires_at, challenge_nonce
         )
-        SELECT \(PostgresIdentityStorage.asynchronousCommit), (SELECT count(*) FROM party), (SELECT count(*) FROM permitted), (SELECT count(*) FROM charged),
+        SELECT \(PostgresRateLimitStorage.asynchronousCommit), (SELECT count(*) FROM party), (SELECT count(*) FROM permitted), (SELECT count(*) FROM charged),
                s.holder_id, s.expires_at, s.challenge_nonce, pb.tokens, pb.updated_at, tb.tokens, tb.updated_at
         FROM (SELECT 1) AS one
         LEFT JOIN spent AS s ON true

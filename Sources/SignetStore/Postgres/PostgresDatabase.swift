@@ -52,3 +52,15 @@ final class PostgresDatabase: Sendable {
     /// Stops the pool.
     func close() async { runner.cancel() }
 }
+
+/// One concept's store in PostgreSQL (holders and parties, nonces, activity, permissions, rate
+/// limits), all on one connection pool that ``Stores`` opens and closes.
+protocol PostgresStore: Sendable {
+    init(database: PostgresDatabase)
+    var database: PostgresDatabase { get }
+}
+
+extension PostgresStore {
+    var client: PostgresClient { database.client }
+    var logger: Logger { database.logger }
+}

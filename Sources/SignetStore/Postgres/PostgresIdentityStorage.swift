@@ -5,25 +5,11 @@ import NIOCore
 import PostgresNIO
 public import SignetMarket
 
-/// Holders, parties and request nonces in PostgreSQL, shared by every server instance (so one
-/// nonce can be used once across all of them).
-public final class PostgresIdentityStorage: IdentityStorage, NonceStorage {
-    private let database: PostgresDatabase
-    private let pruneCounter = ManagedCounter()
+/// Holders and parties in PostgreSQL, shared by every server instance.
+public final class PostgresIdentityStorage: IdentityStorage, PostgresStore {
+    let database: PostgresDatabase
 
-    private init(database: PostgresDatabase) { self.database = database }
-
-    /// Connects to the database named by a `postgres://` URL and migrates the schema.
-    /// - Throws: ``StoreError`` when the URL is malformed or the database cannot be reached.
-    public static func connect(url: String, logger: Logger = Logger(label: "signet.store.postgres")) async throws -> PostgresIdentityStorage {
-        PostgresIdentityStorage(database: try await PostgresDatabase.connect(url: url, logger: logger))
-    }
-
-    /// Stops the connection pool.
-    public func close() async { await database.close() }
-
-    var client: PostgresClient { database.client }
-    var logger: Logger { database.logger }
+    init(database: PostgresDatabase) { self.database = database }
 
     public func insert(_ holder: Holder) async throws {
         try await insertUnique {
@@ -89,18 +75,7 @@ public final class PostgresIdentityStorage: IdentityStorage, NonceStorage {
         return parties
     }
 
-    public func record(keyID: String, nonce: String, expiry: Date, now: Date) async throws -> Bool {
-        if pruneCounter.next() % 256 == 0 {
-            _ = try await client.query("DELETE FROM request_nonces WHERE expires_at < \(now.timeIntervalSince1970)", logger: logger)
-        }
-        let rows = try await client.query(
-            "INSERT INTO request_nonces (key_id, nonce, expires_at) VALUES (\(keyID), \(nonce), \(expiry.timeIntervalSince1970)) ON CONFLICT DO NOTHING RETURNING 1",
-            logger: logger)
-        for try await _ in rows.decode(Int.self) { return true }
-        return false
-    }
-
-    /// Test hook: empties the identity tables.
+    /// Empties every table of the identity-side stores (they share one database).
     public func testingOnlyReset() async throws {
         _ = try await client.query("TRUNCATE holders, parties, request_nonces, holder_secrets, holder_events, permissions, rate_buckets", logger: logger)
     }

@@ -4,7 +4,12 @@ import NIOCore
 import PostgresNIO
 public import SignetMarket
 
-extension PostgresIdentityStorage: HolderActivityStorage {
+/// Activity secrets and the records that open each holder's ledger events, in PostgreSQL.
+public final class PostgresActivityStorage: HolderActivityStorage, PostgresStore {
+    let database: PostgresDatabase
+
+    init(database: PostgresDatabase) { self.database = database }
+
     public func activitySecret(holderID: String) async throws -> [UInt8] {
         // Read first: after a holder's first event this is a plain read, no write per event.
         if let secret = try await storedSecret(holderID) { return secret }

@@ -3,13 +3,21 @@ import Foundation
 import GRDB
 public import SignetMarket
 
-extension SQLiteIdentityStorage: HolderActivityStorage {
+/// Activity secrets and the records that open each holder's ledger events, in the embedded
+/// SQLite database.
+public final class SQLiteActivityStorage: HolderActivityStorage, SQLiteStore {
+    let statements: SQLiteStatements
+
+    init(statements: SQLiteStatements) {
+        self.statements = statements
+    }
+
     public func activitySecret(holderID: String) async throws -> [UInt8] {
         // Read first: after a holder's first event this is a plain read, no write lock per event.
         if let secret = try await storedSecret(holderID) { return secret }
         // Insert-if-absent then read, in one job: concurrent first uses agree on one secret.
         let fresh = Data(randomBytes(32))
-        return try await write { db in
+        return try await statements.write { db in
             try db.cachedStatement(sql: "INSERT INTO holder_secrets (holder_id, secret) VALUES (?, ?) ON CONFLICT DO NOTHING")
                 .execute(arguments: [holderID, fresh])
             guard let secret = try Data.fetchOne(db.cachedStatement(sql: "SELECT secret FROM holder_secrets WHERE holder_id = ?"), arguments: [holderID]) else {
@@ -20,18 +28,18 @@ extension SQLiteIdentityStorage: HolderActivityStorage {
     }
 
     private func storedSecret(_ holderID: String) async throws -> [UInt8]? {
-        try read("SELECT secret FROM holder_secrets WHERE holder_id = ?", [holderID]) { row in try row.value("secret", as: Data.self).map(Array.init) }.first
+        try statements.read("SELECT secret FROM holder_secrets WHERE holder_id = ?", [holderID]) { row in try row.value("secret", as: Data.self).map(Array.init) }.first
     }
 
     public func record(_ record: ActivityRecord) async throws {
-        try await execute(
+        try await statements.execute(
             "INSERT INTO holder_events (holder_id, ledger_index, kind, event_id, salt, details, time) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [record.holderID, Int64(record.ledgerIndex), record.kind, Data(record.eventID), Data(record.salt),
              String(decoding: record.details, as: UTF8.self), record.time.timeIntervalSince1970])
     }
 
     public func activity(holderID: String) async throws -> [ActivityRecord] {
-        try await scan(
+        try await statements.scan(
             "SELECT ledger_index, kind, event_id, salt, details, time FROM holder_events WHERE holder_id = ? ORDER BY ledger_index",
             [holderID]
         ) { row -> ActivityRecord? in

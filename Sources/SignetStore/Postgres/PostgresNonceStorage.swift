@@ -1,0 +1,25 @@
+public import Foundation
+import Logging
+import PostgresNIO
+public import SignetAuth
+
+/// Used request nonces in PostgreSQL: one replay window for every instance on the database.
+public final class PostgresNonceStorage: NonceStorage, PostgresStore {
+    let database: PostgresDatabase
+    private let pruneCounter = ManagedCounter()
+
+    init(database: PostgresDatabase) { self.database = database }
+
+    public func record(keyID: String, nonce: String, expiry: Date, now: Date) async throws -> Bool {
+        if pruneCounter.next() % 256 == 0 {
+            _ = try await client.query("DELETE FROM request_nonces WHERE expires_at < \(now.timeIntervalSince1970)", logger: logger)
+        }
+        let rows = try await client.query(
+            "INSERT INTO request_nonces (key_id, nonce, expires_at) VALUES (\(keyID), \(nonce), \(expiry.timeIntervalSince1970)) ON CONFLICT DO NOTHING RETURNING 1",
+            logger: logger)
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
+    }
+
+    /// Test hook: empties the identity tables.
+}

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+
+/// The statements every SQLite store runs, on the file's shared pool (``SQLiteFile``).
+///
+/// Writes are group-committed (``SQLiteGroupCommit``) through the file's ``SQLiteWriteGate``,
+/// which orders them with the ledger's batches without holding a thread, so a store's write never
+/// lands inside a ledger batch's open transaction. Reads use the pool's reader connections, which
+/// see only committed data, never a group transaction in progress.
+struct SQLiteStatements: Sendable {
+    let file: SQLiteFile
+    private let writes: SQLiteGroupCommit
+    private var database: any DatabaseWriter { file.database }
+
+    init(file: SQLiteFile) {
+        self.file = file
+        self.writes = SQLiteGroupCommit(database: file.database, gate: file.gate)
+    }
+
+    /// Runs `job` in the next group transaction; concurrent requests' jobs share one commit (and fsync).
+    func write<T: Sendable>(_ job: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writes.write(job)
+    }
+
+    /// Runs one writing statement and maps its returned rows.
+    func write<T: Sendable>(_ sql: String, _ arguments: StatementArguments, row: @escaping @Sendable (Row) throws -> T?) async throws -> [T] {
+        try await writes.write(sql, arguments, row: row)
+    }
+
+    /// Runs one writing statement that returns no rows.
+    func execute(_ sql: String, _ arguments: StatementArguments) async throws {
+        try await writes.execute(sql, arguments)
+    }
+
+    /// Runs a lookup by key on a reader connection, on the calling thread (see ``DatabaseReader/readInPlace(_:)``).
+    func read<T>(_ sql: String, _ arguments: StatementArguments, row: (Row) throws -> T?) throws -> [T] {
+        try database.readInPlace { db in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).compactMap(row) }
+    }
+
+    /// Runs a scan on a reader connection's own thread.
+    func scan<T: Sendable>(_ sql: String, _ arguments: StatementArguments, row: @escaping @Sendable (Row) throws -> T?) async throws -> [T] {
+        try await database.read { db in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).compactMap(row) }
+    }
+}
+
+/// One concept's store in the SQLite file: holders and parties, nonces, activity, permissions,
+/// rate limits. Each holds the file's shared pool until closed.
+protocol SQLiteStore: ClosableStore {
+    init(statements: SQLiteStatements)
+    var statements: SQLiteStatements { get }
+}
+
+extension SQLiteStore {
+    /// Opens (creating and migrating if needed) the database at `path`.
+    /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
+    static func open(path: String, busyTimeoutMilliseconds: Int = 10_000) async throws -> Self {
+        Self(statements: SQLiteStatements(file: try await SQLiteFile.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)))
+    }
+
+    /// Leaves the file's shared pool (the last store on the file closes it).
+    func close() async {
+        statements.file.close()
+    }
+}
