@@ -87,3 +87,21 @@ struct LogRoutesTests {
         }
     }
 }
+
+extension LogRoutesTests {
+    /// Unauthenticated paths whose index is 2^63 or more once trapped in the stores' integer
+    /// conversion and took the whole server down; they are simply not in the log.
+    @Test(arguments: [
+        "/log/tile/0/x009/x223/x372/x036/x854/x775/808",
+        "/log/tile/0/x010/x000/x000/x000/x000/x000/000",
+        "/log/tile/5/x018/x446/x744/x073/x709/x551/615",
+        "/log/tile/entries/x036/x028/x797/x018/x964/968",
+        "/log/tile/entries/x072/x057/x594/x037/x927/935.p/3",
+    ])
+    func indexesPastInt64AreNotFound(_ path: String) async throws {
+        try await Self.withApp(size: 3) { client in
+            try await client.execute(uri: path, method: .get) { #expect($0.status == .notFound, "\(path)") }
+            try await client.execute(uri: "/log/checkpoint", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+}

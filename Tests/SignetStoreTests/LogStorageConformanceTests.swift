@@ -72,3 +72,24 @@ struct LogStorageConformanceTests {
         }
     }
 }
+
+extension LogStorageConformanceTests {
+    /// Indexes from requests can be anything up to 2^64 − 1: past the tree they read as absent,
+    /// never trap (a tile path `x009/x223/x372/x036/x854/x775/808` once took the server down).
+    @Test(arguments: Backend.available)
+    func readsFarPastTheTreeAreEmpty(_ backend: Backend) async throws {
+        try await withFreshStore(backend) { store, _ in
+            let sequencer = Sequencer(storage: store, signer: Self.signer)
+            for i in 0..<3 { _ = try await sequencer.append(Array("e\(i)".utf8)) }
+            for index: UInt64 in [1 << 62, UInt64(Int64.max), UInt64(Int64.max) + 1, 9_223_372_036_854_775_808, UInt64.max - 1, UInt64.max] {
+                for level in [0, 1, 63] {
+                    #expect(try await store.tile(level: level, index: index) == nil, "tile \(level)/\(index)")
+                }
+                #expect(try await store.entries(from: index, count: 256).isEmpty, "entries from \(index)")
+            }
+            #expect(try await store.entries(from: UInt64(Int64.max) - 1, count: Int.max).isEmpty)
+            #expect(try await store.entries(from: 1, count: Int.max).count == 2)
+            #expect(try await store.entries(from: 0, count: 256).count == 3)
+        }
+    }
+}

@@ -32,3 +32,23 @@ public protocol LogWriteTransaction: Sendable {
     /// Records the new checkpoint; its size becomes ``treeSize()``.
     func putCheckpoint(size: UInt64, note: String) async throws
 }
+
+/// Log indexes as the databases store them (signed 64-bit integers).
+///
+/// Deliberate: indexes arrive from requests (tile and bundle paths) and may be anything up to
+/// 2^64 − 1. An index past `Int64.max` cannot name a stored row, so it converts to `nil`, an
+/// empty answer, never a trap.
+public enum StoredIndex {
+    /// `index` as a database integer, or `nil` when no row can have it.
+    public static func row(_ index: UInt64) -> Int64? {
+        Int64(exactly: index)
+    }
+
+    /// The rows `[start, start + count)` as database integers, cut at `Int64.max`; `nil` when
+    /// none can exist.
+    public static func rows(from start: UInt64, count: Int) -> Range<Int64>? {
+        guard let first = Int64(exactly: start), count > 0 else { return nil }
+        let (end, overflow) = first.addingReportingOverflow(Int64(count))
+        return first..<(overflow ? Int64.max : end)
+    }
+}

@@ -39,9 +39,9 @@ public actor MemoryLogStorage: LogStorage {
     public func tile(level: Int, index: UInt64) -> [UInt8]? { tiles[TileKey(level: level, index: index)] }
 
     public func entries(from start: UInt64, count: Int) -> [[UInt8]] {
-        guard start < UInt64(entries.count) else { return [] }
-        let end = min(entries.count, Int(start) + count)
-        return Array(entries[Int(start)..<end])
+        guard start < UInt64(entries.count), count > 0 else { return [] }
+        let first = Int(start)
+        return Array(entries[first..<(first + min(count, entries.count - first))])
     }
 
     /// Test hook: overwrites one stored entry to simulate corruption.

@@ -52,15 +52,17 @@ public final class PostgresLogStorage: LogStorage {
     }
 
     public func tile(level: Int, index: UInt64) async throws -> [UInt8]? {
+        guard let row = StoredIndex.row(index) else { return nil }
         let rows = try await client.query(
-            "SELECT data FROM log_tiles WHERE level = \(level) AND idx = \(Int64(index))", logger: logger)
+            "SELECT data FROM log_tiles WHERE level = \(level) AND idx = \(row)", logger: logger)
         for try await data in rows.decode(ByteBuffer.self) { return Array(data.readableBytesView) }
         return nil
     }
 
     public func entries(from start: UInt64, count: Int) async throws -> [[UInt8]] {
+        guard let range = StoredIndex.rows(from: start, count: count) else { return [] }
         let rows = try await client.query(
-            "SELECT data FROM log_entries WHERE idx >= \(Int64(start)) AND idx < \(Int64(start) + Int64(count)) ORDER BY idx",
+            "SELECT data FROM log_entries WHERE idx >= \(range.lowerBound) AND idx < \(range.upperBound) ORDER BY idx",
             logger: logger)
         var out: [[UInt8]] = []
         for try await data in rows.decode(ByteBuffer.self) { out.append(Array(data.readableBytesView)) }
@@ -85,8 +87,9 @@ struct PostgresWriteTransaction: LogWriteTransaction {
     }
 
     func tile(level: Int, index: UInt64) async throws -> [UInt8]? {
+        guard let row = StoredIndex.row(index) else { return nil }
         let rows = try await connection.query(
-            "SELECT data FROM log_tiles WHERE level = \(level) AND idx = \(Int64(index))", logger: logger)
+            "SELECT data FROM log_tiles WHERE level = \(level) AND idx = \(row)", logger: logger)
         for try await data in rows.decode(ByteBuffer.self) { return Array(data.readableBytesView) }
         return nil
     }

@@ -93,9 +93,10 @@ public final class SQLiteLogStorage: LogStorage {
     }
 
     public func entries(from start: UInt64, count: Int) async throws -> [[UInt8]] {
-        try await database.read { db in
+        guard let rows = StoredIndex.rows(from: start, count: count) else { return [] }
+        return try await database.read { db in
             try Data.fetchAll(db.cachedStatement(sql: "SELECT data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
-                              arguments: [Int64(start), Int64(start) + Int64(count)]).map(Array.init)
+                              arguments: [rows.lowerBound, rows.upperBound]).map(Array.init)
         }
     }
 }
@@ -131,7 +132,8 @@ final class SQLiteWriteTransaction: LogWriteTransaction {
     }
 
     static func tile(level: Int, index: UInt64, in db: Database) throws -> [UInt8]? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM log_tiles WHERE level = ? AND idx = ?"), arguments: [level, Int64(index)]).map(Array.init)
+        guard let row = StoredIndex.row(index) else { return nil }
+        return try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM log_tiles WHERE level = ? AND idx = ?"), arguments: [level, row]).map(Array.init)
     }
 
     func appendEntries(startingAt start: UInt64, _ entries: [[UInt8]]) async throws {
