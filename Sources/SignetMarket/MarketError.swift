@@ -14,11 +14,17 @@ public struct MarketError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: Code
     /// One sentence for the caller.
     public let reason: String
+    /// Where the error was made, for diagnostics.
+    public let file: String
+    /// Where the error was made, for diagnostics.
+    public let line: Int
 
     /// Creates an error.
-    public init(_ code: Code, _ reason: String) {
+    public init(_ code: Code, _ reason: String, file: String = #fileID, line: Int = #line) {
         self.code = code
         self.reason = reason
+        self.file = file
+        self.line = line
     }
 
     public static func == (lhs: MarketError, rhs: MarketError) -> Bool { lhs.code == rhs.code }

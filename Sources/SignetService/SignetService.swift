@@ -44,15 +44,15 @@ public struct SignetService: Sendable {
 extension SignetService {
     /// The caller, who must be a holder.
     /// - Throws: ``ServiceError`` `.holderOnly`.
-    func requireHolder(_ caller: PrincipalID) throws -> PrincipalID {
-        guard caller.kind == .holder else { throw ServiceError(.holderOnly, "only a holder may do this") }
-        return caller
+    func requireHolder(_ caller: PrincipalID) throws -> HolderID {
+        guard let holder = HolderID(caller) else { throw ServiceError(.holderOnly, "only a holder may do this") }
+        return holder
     }
 
     /// The caller, who must be a registered and approved party (its standing is read afresh).
     /// - Throws: ``ServiceError`` `.partyOnly` or `.partyNotApproved`.
     func requireApprovedParty(_ caller: PrincipalID) async throws -> Party {
-        guard caller.kind == .party, let party = try await stores.identities.party(caller) else {
+        guard let id = PartyID(caller), let party = try await stores.identities.party(id) else {
             throw ServiceError(.partyOnly, "only a registered party may verify")
         }
         guard party.status == .approved else {

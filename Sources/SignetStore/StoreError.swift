@@ -16,10 +16,16 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: Code
     /// A sentence for operators.
     public let reason: String
+    /// Where the error was made, for diagnostics.
+    public let file: String
+    /// Where the error was made, for diagnostics.
+    public let line: Int
 
-    init(_ code: Code, _ reason: String) {
+    init(_ code: Code, _ reason: String, file: String = #fileID, line: Int = #line) {
         self.code = code
         self.reason = reason
+        self.file = file
+        self.line = line
     }
 
     public static func == (lhs: StoreError, rhs: StoreError) -> Bool { lhs.code == rhs.code }

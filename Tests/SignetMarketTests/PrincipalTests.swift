@@ -21,8 +21,19 @@ struct PrincipalTests {
     @Test(arguments: [("", "ops@x"), ("Shop", ""), (String(repeating: "a", count: 201), "ops@x"), ("Sh\u{0007}op", "ops@x")])
     func partyNamesAndContactsAreValidated(_ name: String, _ contact: String) {
         #expect(throws: MarketError(.invalidField, "")) {
-            try Party(id: .random(.party), name: name, contact: contact, publicKey: [], status: .pending, registeredAt: Date())
+            try Party(id: .random(), name: name, contact: contact, publicKey: [], status: .pending, registeredAt: Date())
         }
+    }
+
+    @Test func holderAndPartyIDsAreTypedByTheirKind() throws {
+        let holder = PrincipalID.random(.holder)
+        let party = PrincipalID.random(.party)
+        #expect(HolderID(holder)?.rawValue == holder.rawValue)
+        #expect(HolderID(party) == nil)
+        #expect(PartyID(party)?.principal == party)
+        #expect(PartyID(holder) == nil)
+        #expect(PartyID(holder.rawValue) == nil)
+        #expect(HolderID("h_not-an-id") == nil)
     }
 
     @Test func publicKeysMustBeEd25519() throws {

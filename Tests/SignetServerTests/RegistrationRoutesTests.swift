@@ -97,7 +97,7 @@ struct RegistrationRoutesTests {
                 let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: String]
                 return try #require(json?["id"])
             }
-            let stored = try await service.stores.identities.holder(try #require(PrincipalID(id)))
+            let stored = try await service.stores.identities.holder(try #require(HolderID(id)))
             #expect(stored?.publicKey == Array(key.publicKey.rawRepresentation))
             // The same signed request again is a replay.
             try await client.execute(uri: "/v1/holders", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in

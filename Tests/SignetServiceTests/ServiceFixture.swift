@@ -55,7 +55,7 @@ struct ServiceFixture {
     func holder(_ number: UInt8) async throws -> PrincipalID {
         let holder = try service.newHolder(publicKey: Self.publicKey(number))
         try await service.register(holder)
-        return holder.id
+        return holder.id.principal
     }
 
     /// A registered party, approved by the operator unless told otherwise.
@@ -63,7 +63,7 @@ struct ServiceFixture {
         let party = try service.newParty(name: "Party \(number)", contact: "ops@party\(number).example", publicKey: Self.publicKey(number))
         try await service.register(party)
         if approved { _ = try await service.approve(party: party.id.rawValue) }
-        return party.id
+        return party.id.principal
     }
 
     static func publicKey(_ number: UInt8) -> [UInt8] {

@@ -64,12 +64,13 @@ struct WorkflowTests {
         _ = try await fixture.service.suspend(party: shop.rawValue)
         _ = try await fixture.service.delete(template, as: alice)
         let events = fixture.logbook.recorded
+        let (holder, party) = (try #require(HolderID(alice)), try #require(PartyID(shop)))
         #expect(events.map(\.event) == [
-            .approveParty(shop),
-            .enroll(holder: alice, template: template),
-            .renew(holder: alice, template: template),
-            .suspendParty(shop),
-            .delete(holder: alice, template: template),
+            .approveParty(party),
+            .enroll(holder: holder, template: template),
+            .renew(holder: holder, template: template),
+            .suspendParty(party),
+            .delete(holder: holder, template: template),
         ])
         #expect(events.map(\.ledgerIndex) == [0, 1, 2, 3, 4])
         // An operator's event names the party and no holder.
@@ -105,7 +106,7 @@ extension WorkflowTests {
         fixture.clock.advance(1)
         let second = try await fixture.service.enroll(samples: [ServiceFixture.otherFace], as: alice).id
         let profile = try await fixture.service.profile(as: alice)
-        #expect(profile.holder.id == alice)
+        #expect(profile.holder.id.principal == alice)
         #expect(profile.holder.registeredAt == Date(timeIntervalSince1970: 1_790_000_000))
         #expect(profile.templateIDs == [first, second])
         await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.profile(as: shop) }

@@ -16,12 +16,12 @@ struct IdentityStorageConformanceTests {
     func holdersRoundTripAndKeysAreUnique(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
             let key = Self.key()
-            let holder = Holder(id: .random(.holder), publicKey: key, registeredAt: Self.now)
+            let holder = Holder(id: .random(), publicKey: key, registeredAt: Self.now)
             try await stores.identities.insert(holder)
             #expect(try await stores.identities.holder(holder.id) == holder)
-            #expect(try await stores.identities.holder(.random(.holder)) == nil)
+            #expect(try await stores.identities.holder(.random()) == nil)
             await #expect(throws: MarketError(.conflict, "")) {
-                try await stores.identities.insert(Holder(id: .random(.holder), publicKey: key, registeredAt: Self.now))
+                try await stores.identities.insert(Holder(id: .random(), publicKey: key, registeredAt: Self.now))
             }
         }
     }
@@ -29,14 +29,14 @@ struct IdentityStorageConformanceTests {
     @Test(arguments: Backend.available)
     func partiesStartPendingAndCanBeApproved(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
-            let party = try Party(id: .random(.party), name: "Corner Shop", contact: "ops@shop.example", publicKey: Self.key(), status: .pending, registeredAt: Self.now)
+            let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example", publicKey: Self.key(), status: .pending, registeredAt: Self.now)
             try await stores.identities.insert(party)
             #expect(try await stores.identities.parties(status: .pending).map(\.id) == [party.id])
             let approved = try #require(try await stores.identities.setStatus(.approved, of: party.id))
             #expect(approved.status == .approved)
             #expect(try await stores.identities.parties(status: .pending).isEmpty)
             #expect(try await stores.identities.party(party.id)?.status == .approved)
-            #expect(try await stores.identities.setStatus(.approved, of: .random(.party)) == nil)
+            #expect(try await stores.identities.setStatus(.approved, of: .random()) == nil)
         }
     }
 
@@ -232,7 +232,7 @@ struct SchemaMigrationTests {
             await old.close()
             // Opening with this build migrates to the latest schema; the log still verifies.
             let identity = try await SQLiteIdentityStorage.open(path: path)
-            try await identity.insert(Holder(id: .random(.holder), publicKey: IdentityStorageConformanceTests.key(), registeredAt: Date()))
+            try await identity.insert(Holder(id: .random(), publicKey: IdentityStorageConformanceTests.key(), registeredAt: Date()))
             await identity.close()
             let reopened = try await SQLiteLogStorage.open(path: path)
             #expect(try await LogIntegrity.check(storage: reopened, verifier: signer.verifier).checkpoint?.checkpoint.size == 50)

@@ -12,12 +12,12 @@ struct SQLiteDamagedRowTests {
     @Test func aWronglyTypedColumnThrowsInsteadOfTrapping() async throws {
         try await withTemporaryDirectory("signet-damaged") { dir in
             let store = try await SQLiteIdentityStorage.open(path: dir + "/signet.sqlite")
-            let id = PrincipalID.random(.holder)
+            let id = HolderID.random()
             // registered_at must be a number; 'yesterday' cannot be read as one.
             try await store.statements.execute("INSERT INTO holders (id, public_key, registered_at) VALUES (?, ?, 'yesterday')", [id.rawValue, Data(repeating: 7, count: 32)])
             await #expect(throws: (any Error).self) { try await store.holder(id) }
             // The store keeps answering other lookups.
-            #expect(try await store.holder(.random(.holder)) == nil)
+            #expect(try await store.holder(.random()) == nil)
             await store.close()
         }
     }

@@ -12,7 +12,7 @@ struct AdminCommandTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let stores = try await Stores.open(.embedded(dataDirectory: directory.path))
-        let party = try Party(id: .random(.party), name: "Corner Shop", contact: "ops@shop.example",
+        let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example",
                               publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), status: .pending, registeredAt: Date())
         try await stores.identities.insert(party)
         let pending = try runProcess(signetBinary, ["admin", "party", "list", "--data-dir", directory.path, "--status", "pending"])

@@ -10,11 +10,11 @@ public protocol IdentityStorage: Sendable {
     /// Stores a new party.
     func insert(_ party: Party) async throws
     /// The holder with `id`, or `nil`.
-    func holder(_ id: PrincipalID) async throws -> Holder?
+    func holder(_ id: HolderID) async throws -> Holder?
     /// The party with `id`, or `nil`.
-    func party(_ id: PrincipalID) async throws -> Party?
+    func party(_ id: PartyID) async throws -> Party?
     /// Changes a party's status; returns the updated party, or `nil` when unknown.
-    func setStatus(_ status: PartyStatus, of id: PrincipalID) async throws -> Party?
+    func setStatus(_ status: PartyStatus, of id: PartyID) async throws -> Party?
     /// Parties, optionally only those with `status`, oldest first.
     func parties(status: PartyStatus?) async throws -> [Party]
 }

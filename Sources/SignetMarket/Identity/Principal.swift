@@ -42,6 +42,60 @@ public struct PrincipalID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
 }
 
+/// A holder's id (`h_…`): a ``PrincipalID`` known to name a holder.
+public struct HolderID: Hashable, Sendable, CustomStringConvertible {
+    /// The id as a principal (what signs requests).
+    public let principal: PrincipalID
+
+    /// The holder id a principal id is, or `nil` for a party's.
+    public init?(_ principal: PrincipalID) {
+        guard principal.kind == .holder else { return nil }
+        self.principal = principal
+    }
+
+    /// Parses a holder id; `nil` unless it has the exact shape of one.
+    public init?(_ text: some StringProtocol) {
+        guard let principal = PrincipalID(text) else { return nil }
+        self.init(principal)
+    }
+
+    /// A new random holder id.
+    public static func random(using random: any RandomBytesGenerator = SystemRandomBytes()) -> HolderID {
+        HolderID(PrincipalID.random(.holder, using: random))!
+    }
+
+    /// The full identifier text.
+    public var rawValue: String { principal.rawValue }
+    public var description: String { rawValue }
+}
+
+/// A party's id (`p_…`): a ``PrincipalID`` known to name a party.
+public struct PartyID: Hashable, Sendable, CustomStringConvertible {
+    /// The id as a principal (what signs requests).
+    public let principal: PrincipalID
+
+    /// The party id a principal id is, or `nil` for a holder's.
+    public init?(_ principal: PrincipalID) {
+        guard principal.kind == .party else { return nil }
+        self.principal = principal
+    }
+
+    /// Parses a party id; `nil` unless it has the exact shape of one.
+    public init?(_ text: some StringProtocol) {
+        guard let principal = PrincipalID(text) else { return nil }
+        self.init(principal)
+    }
+
+    /// A new random party id.
+    public static func random(using random: any RandomBytesGenerator = SystemRandomBytes()) -> PartyID {
+        PartyID(PrincipalID.random(.party, using: random))!
+    }
+
+    /// The full identifier text.
+    public var rawValue: String { principal.rawValue }
+    public var description: String { rawValue }
+}
+
 /// A party's standing with the operator.
 public enum PartyStatus: String, Sendable, Codable, CaseIterable {
     /// Registered, waiting for `signet admin party approve`.
@@ -55,14 +109,14 @@ public enum PartyStatus: String, Sendable, Codable, CaseIterable {
 /// A registered holder: only an id and a public key. Signet never stores a name for a holder.
 public struct Holder: Sendable, Equatable {
     /// The holder's id.
-    public let id: PrincipalID
+    public let id: HolderID
     /// Raw 32-byte Ed25519 public key.
     public let publicKey: [UInt8]
     /// When the holder registered.
     public let registeredAt: Date
 
     /// Creates a holder record.
-    public init(id: PrincipalID, publicKey: [UInt8], registeredAt: Date) {
+    public init(id: HolderID, publicKey: [UInt8], registeredAt: Date) {
         self.id = id
         self.publicKey = publicKey
         self.registeredAt = registeredAt
@@ -72,7 +126,7 @@ public struct Holder: Sendable, Equatable {
 /// A registered party: public, accountable name and contact.
 public struct Party: Sendable, Equatable {
     /// The party's id.
-    public let id: PrincipalID
+    public let id: PartyID
     /// Public name shown to holders, 1–200 characters.
     public let name: String
     /// Contact (e-mail or URL), 1–200 characters.
@@ -87,7 +141,7 @@ public struct Party: Sendable, Equatable {
     /// Creates a party record, validating name and contact.
     /// - Throws: ``MarketError`` `.invalidField` when name or contact is empty, too long or
     ///   contains control characters.
-    public init(id: PrincipalID, name: String, contact: String, publicKey: [UInt8], status: PartyStatus, registeredAt: Date) throws {
+    public init(id: PartyID, name: String, contact: String, publicKey: [UInt8], status: PartyStatus, registeredAt: Date) throws {
         for (field, value) in [("name", name), ("contact", contact)] {
             guard (1...200).contains(value.count), !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw MarketError(.invalidField, "\(field) must be 1 to 200 printable characters")

@@ -5,10 +5,10 @@ import Synchronization
 /// process (workflow tests, the storage conformance suite).
 public final class MemoryIdentityStorage: IdentityStorage {
     private struct State {
-        var holders: [PrincipalID: Holder] = [:]
-        var parties: [PrincipalID: Party] = [:]
+        var holders: [HolderID: Holder] = [:]
+        var parties: [PartyID: Party] = [:]
         /// Registration order of parties, for ``parties(status:)``.
-        var partyOrder: [PrincipalID] = []
+        var partyOrder: [PartyID] = []
         var keys: Set<[UInt8]> = []
     }
 
@@ -32,15 +32,15 @@ public final class MemoryIdentityStorage: IdentityStorage {
         }
     }
 
-    public func holder(_ id: PrincipalID) async throws -> Holder? {
+    public func holder(_ id: HolderID) async throws -> Holder? {
         state.withLock { $0.holders[id] }
     }
 
-    public func party(_ id: PrincipalID) async throws -> Party? {
+    public func party(_ id: PartyID) async throws -> Party? {
         state.withLock { $0.parties[id] }
     }
 
-    public func setStatus(_ status: PartyStatus, of id: PrincipalID) async throws -> Party? {
+    public func setStatus(_ status: PartyStatus, of id: PartyID) async throws -> Party? {
         state.withLock { state in
             state.parties[id]?.status = status
             return state.parties[id]

@@ -50,9 +50,10 @@ struct RequestAuthenticator: Sendable {
                 guard let id = PrincipalID(keyID) else { return nil }
                 var raw = keys.get(keyID)
                 if raw == nil {
-                    switch id.kind {
-                    case .holder: raw = try await identities.holder(id)?.publicKey
-                    case .party: raw = try await identities.party(id)?.publicKey
+                    if let holder = HolderID(id) {
+                        raw = try await identities.holder(holder)?.publicKey
+                    } else if let party = PartyID(id) {
+                        raw = try await identities.party(party)?.publicKey
                     }
                     if let raw { keys.put(keyID, raw) }
                 }

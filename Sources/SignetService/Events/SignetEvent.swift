@@ -8,19 +8,19 @@ public import SignetMarket
 /// party names the party in clear and commits to nothing secret.
 public enum SignetEvent: Sendable, Equatable {
     /// A holder enrolled a template.
-    case enroll(holder: PrincipalID, template: String)
+    case enroll(holder: HolderID, template: String)
     /// A holder renewed a template from a fresh sample; its outstanding permissions died with the old one.
-    case renew(holder: PrincipalID, template: String)
+    case renew(holder: HolderID, template: String)
     /// A holder deleted a template; its outstanding permissions died with it.
-    case delete(holder: PrincipalID, template: String)
+    case delete(holder: HolderID, template: String)
     /// A holder permitted a party to verify a template `uses` times within `ttlSeconds`.
-    case grant(holder: PrincipalID, party: PrincipalID, template: String, uses: Int, ttlSeconds: Int)
+    case grant(holder: HolderID, party: PartyID, template: String, uses: Int, ttlSeconds: Int)
     /// A party used a permission: one verification, and whether it matched.
-    case use(holder: PrincipalID, party: PrincipalID, template: String, mode: VerificationMode, match: Bool)
+    case use(holder: HolderID, party: PartyID, template: String, mode: VerificationMode, match: Bool)
     /// The operator approved a party: it may verify holders who consent.
-    case approveParty(PrincipalID)
+    case approveParty(PartyID)
     /// The operator (or, later, the trust protocol) suspended a party.
-    case suspendParty(PrincipalID)
+    case suspendParty(PartyID)
 
     /// The ledger entry's `type`.
     public var kind: LedgerEvent.Kind {
@@ -36,7 +36,7 @@ public enum SignetEvent: Sendable, Equatable {
     }
 
     /// The holder the event is about, if any.
-    public var holder: PrincipalID? {
+    public var holder: HolderID? {
         switch self {
         case .enroll(let holder, _), .renew(let holder, _), .delete(let holder, _): holder
         case .grant(let holder, _, _, _, _), .use(let holder, _, _, _, _): holder
@@ -45,7 +45,7 @@ public enum SignetEvent: Sendable, Equatable {
     }
 
     /// The party involved, named in clear in the entry.
-    public var party: PrincipalID? {
+    public var party: PartyID? {
         switch self {
         case .enroll, .renew, .delete: nil
         case .grant(_, let party, _, _, _), .use(_, let party, _, _, _), .approveParty(let party), .suspendParty(let party): party

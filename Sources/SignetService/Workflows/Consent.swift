@@ -28,7 +28,7 @@ public struct IssuedPermission: Sendable, Equatable {
     /// The template.
     public let templateID: String
     /// The party.
-    public let partyID: PrincipalID
+    public let partyID: PartyID
     /// When it stops being usable.
     public let expiresAt: Date
     /// Where the `grant` event sits in the ledger.
@@ -51,7 +51,7 @@ extension SignetService {
         guard try await stores.templates.template(id: request.templateID, holderID: holder.rawValue) != nil else {
             throw ServiceError(.notFound, "no such template")
         }
-        guard let partyID = PrincipalID(request.partyID), partyID.kind == .party, try await stores.identities.party(partyID) != nil else {
+        guard let partyID = PartyID(request.partyID), try await stores.identities.party(partyID) != nil else {
             throw ServiceError(.notFound, "no such party")
         }
         let now = self.now

@@ -32,7 +32,7 @@ extension SignetService {
     /// Sets `status` (approved or suspended) and logs the matching event.
     private func setStanding(_ status: PartyStatus, of id: String) async throws -> StandingChange {
         precondition(status != .pending, "a party never returns to pending")
-        guard let partyID = PrincipalID(id), partyID.kind == .party else {
+        guard let partyID = PartyID(id) else {
             throw ServiceError(.invalidField, "\(id) is not a party id (p_…)")
         }
         guard try await stores.identities.party(partyID) != nil else {

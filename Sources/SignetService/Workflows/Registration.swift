@@ -11,7 +11,7 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.invalidField` unless the key is a raw 32-byte Ed25519 key.
     public func newHolder(publicKey: [UInt8]) throws -> Holder {
         let key = try Self.validated(publicKey)
-        return Holder(id: .random(.holder, using: configuration.random), publicKey: key, registeredAt: now)
+        return Holder(id: .random(using: configuration.random), publicKey: key, registeredAt: now)
     }
 
     /// A new pending party record, not yet stored.
@@ -19,7 +19,7 @@ extension SignetService {
     public func newParty(name: String, contact: String, publicKey: [UInt8]) throws -> Party {
         let key = try Self.validated(publicKey)
         do {
-            return try Party(id: .random(.party, using: configuration.random), name: name, contact: contact, publicKey: key,
+            return try Party(id: .random(using: configuration.random), name: name, contact: contact, publicKey: key,
                              status: .pending, registeredAt: now)
         } catch let error as MarketError {
             throw ServiceError(market: error)
@@ -42,7 +42,7 @@ extension SignetService {
     /// are about to consent to).
     /// - Throws: ``ServiceError`` `.invalidField` for text that is no party id, `.notFound`.
     public func party(_ id: String) async throws -> Party {
-        guard let partyID = PrincipalID(id), partyID.kind == .party else {
+        guard let partyID = PartyID(id) else {
             throw ServiceError(.invalidField, "not a party id (p_ followed by 22 base64url characters)")
         }
         guard let party = try await stores.identities.party(partyID) else {

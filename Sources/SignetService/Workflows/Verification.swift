@@ -52,7 +52,7 @@ extension SignetService {
             guard let token = Self.permissionToken(token) else { throw Self.invalidPermission }
             outcome = try await verifyDevice(signature, challengeID: challengeID, token: token, templateID: templateID, party: party, now: now)
         }
-        guard let holder = PrincipalID(outcome.permission.holderID) else {
+        guard let holder = HolderID(outcome.permission.holderID) else {
             throw ServiceError(.corruptRecord, "a stored permission names no holder")
         }
         // Log before release: the answer exists only once its event is durable in the ledger.
@@ -65,7 +65,7 @@ extension SignetService {
     }
 
     /// Probe mode: the server decodes the party's probe against the template.
-    private func verifyProbe(_ probe: [Float], token: [UInt8], templateID: String, party: PrincipalID, now: Date) async throws -> (permission: Permission, match: Bool) {
+    private func verifyProbe(_ probe: [Float], token: [UInt8], templateID: String, party: PartyID, now: Date) async throws -> (permission: Permission, match: Bool) {
         let (permission, _) = try await admit(token: token, templateID: templateID, challengeID: nil, party: party, now: now)
         let template = try await protectedTemplate(templateID)
         do {
@@ -78,7 +78,7 @@ extension SignetService {
     }
 
     /// Device mode: the server only checks the device's signature against the template's public key.
-    private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], templateID: String, party: PrincipalID,
+    private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], templateID: String, party: PartyID,
                               now: Date) async throws -> (permission: Permission, match: Bool) {
         let (permission, nonce) = try await admit(token: token, templateID: templateID, challengeID: challengeID, party: party, now: now)
         guard let nonce else { throw ServiceError(.corruptRecord, "the admitted challenge has no nonce") }
@@ -102,7 +102,7 @@ extension SignetService {
     /// charged only for permitted attempts, so a party without consent cannot exhaust it and
     /// lock the holder's legitimate verifications out; an attempt refused by the template's
     /// limit leaves its permission unspent, to be retried after `retryAfter`.
-    private func admit(token: [UInt8], templateID: String, challengeID: String?, party: PrincipalID, now: Date) async throws -> (Permission, challengeNonce: [UInt8]?) {
+    private func admit(token: [UInt8], templateID: String, challengeID: String?, party: PartyID, now: Date) async throws -> (Permission, challengeNonce: [UInt8]?) {
         let attempt = VerificationAttempt(
             tokenHash: Permission.hash(token: token), partyID: party.rawValue, templateID: templateID, challengeID: challengeID,
             partyRate: configuration.partyRate, templateRate: configuration.templateRate, now: now)

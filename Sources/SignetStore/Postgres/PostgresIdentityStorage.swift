@@ -39,7 +39,7 @@ public final class PostgresIdentityStorage: IdentityStorage, PostgresStore {
         }
     }
 
-    public func holder(_ id: PrincipalID) async throws -> Holder? {
+    public func holder(_ id: HolderID) async throws -> Holder? {
         let rows = try await client.query("SELECT public_key, registered_at FROM holders WHERE id = \(id.rawValue)", logger: logger)
         for try await (key, at) in rows.decode((ByteBuffer, Double).self) {
             return Holder(id: id, publicKey: Array(key.readableBytesView), registeredAt: Date(timeIntervalSince1970: at))
@@ -47,11 +47,11 @@ public final class PostgresIdentityStorage: IdentityStorage, PostgresStore {
         return nil
     }
 
-    public func party(_ id: PrincipalID) async throws -> Party? {
+    public func party(_ id: PartyID) async throws -> Party? {
         try await partyRows("SELECT id, name, contact, public_key, status, registered_at FROM parties WHERE id = \(id.rawValue)").first
     }
 
-    public func setStatus(_ status: PartyStatus, of id: PrincipalID) async throws -> Party? {
+    public func setStatus(_ status: PartyStatus, of id: PartyID) async throws -> Party? {
         _ = try await client.query("UPDATE parties SET status = \(status.rawValue) WHERE id = \(id.rawValue)", logger: logger)
         return try await party(id)
     }
@@ -68,7 +68,7 @@ public final class PostgresIdentityStorage: IdentityStorage, PostgresStore {
         var parties: [Party] = []
         let rows = try await client.query(query, logger: logger)
         for try await (idText, name, contact, key, statusText, at) in rows.decode((String, String, String, ByteBuffer, String, Double).self) {
-            guard let id = PrincipalID(idText), let status = PartyStatus(rawValue: statusText) else { continue }
+            guard let id = PartyID(idText), let status = PartyStatus(rawValue: statusText) else { continue }
             parties.append(try Party(id: id, name: name, contact: contact, publicKey: Array(key.readableBytesView), status: status,
                                      registeredAt: Date(timeIntervalSince1970: at)))
         }

@@ -35,18 +35,18 @@ public final class SQLiteIdentityStorage: IdentityStorage, SQLiteStore {
         }
     }
 
-    public func holder(_ id: PrincipalID) async throws -> Holder? {
+    public func holder(_ id: HolderID) async throws -> Holder? {
         try statements.read("SELECT public_key, registered_at FROM holders WHERE id = ?", [id.rawValue]) { row -> Holder? in
             guard let key = try row.value("public_key", as: Data.self), let at = try row.value("registered_at", as: Double.self) else { return nil }
             return Holder(id: id, publicKey: Array(key), registeredAt: Date(timeIntervalSince1970: at))
         }.first
     }
 
-    public func party(_ id: PrincipalID) async throws -> Party? {
+    public func party(_ id: PartyID) async throws -> Party? {
         try statements.read("SELECT id, name, contact, public_key, status, registered_at FROM parties WHERE id = ?", [id.rawValue], row: Self.party(from:)).first
     }
 
-    public func setStatus(_ status: PartyStatus, of id: PrincipalID) async throws -> Party? {
+    public func setStatus(_ status: PartyStatus, of id: PartyID) async throws -> Party? {
         try await statements.execute("UPDATE parties SET status = ? WHERE id = ?", [status.rawValue, id.rawValue])
         return try await party(id)
     }
@@ -61,7 +61,7 @@ public final class SQLiteIdentityStorage: IdentityStorage, SQLiteStore {
     }
 
     @Sendable static func party(from row: Row) throws -> Party? {
-        guard let idText = try row.value("id", as: String.self), let id = PrincipalID(idText),
+        guard let idText = try row.value("id", as: String.self), let id = PartyID(idText),
               let name = try row.value("name", as: String.self), let contact = try row.value("contact", as: String.self),
               let key = try row.value("public_key", as: Data.self), let statusText = try row.value("status", as: String.self),
               let status = PartyStatus(rawValue: statusText), let at = try row.value("registered_at", as: Double.self)
