@@ -63,7 +63,6 @@ protocol ClosableStore: Sendable {
 }
 
 extension SQLiteLogStorage: ClosableStore {}
-extension SQLiteTemplateStorage: ClosableStore {}
 extension PostgresLogStorage: ClosableStore {}
 extension PostgresTemplateStorage: ClosableStore {}
 extension PostgresDatabase: ClosableStore {}

@@ -42,26 +42,27 @@ public struct PrincipalID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
 }
 
-/// A holder's id (`h_…`): a ``PrincipalID`` known to name a holder.
-public struct HolderID: Hashable, Sendable, CustomStringConvertible {
+/// The id of one kind of principal: a ``PrincipalID`` known to name a holder (``HolderID``) or a
+/// party (``PartyID``), so one cannot be passed where the other is meant.
+public struct KindedPrincipalID<Kind: PrincipalKindMarker>: Hashable, Sendable, CustomStringConvertible {
     /// The id as a principal (what signs requests).
     public let principal: PrincipalID
 
-    /// The holder id a principal id is, or `nil` for a party's.
+    /// The id a principal id is, or `nil` for another kind's.
     public init?(_ principal: PrincipalID) {
-        guard principal.kind == .holder else { return nil }
+        guard principal.kind == Kind.kind else { return nil }
         self.principal = principal
     }
 
-    /// Parses a holder id; `nil` unless it has the exact shape of one.
+    /// Parses an id; `nil` unless it has the exact shape of one of this kind.
     public init?(_ text: some StringProtocol) {
         guard let principal = PrincipalID(text) else { return nil }
         self.init(principal)
     }
 
-    /// A new random holder id.
-    public static func random(using random: any RandomBytesGenerator = SystemRandomBytes()) -> HolderID {
-        HolderID(PrincipalID.random(.holder, using: random))!
+    /// A new random id.
+    public static func random(using random: any RandomBytesGenerator = SystemRandomBytes()) -> Self {
+        Self(PrincipalID.random(Kind.kind, using: random))!
     }
 
     /// The full identifier text.
@@ -69,32 +70,26 @@ public struct HolderID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
 }
 
-/// A party's id (`p_…`): a ``PrincipalID`` known to name a party.
-public struct PartyID: Hashable, Sendable, CustomStringConvertible {
-    /// The id as a principal (what signs requests).
-    public let principal: PrincipalID
-
-    /// The party id a principal id is, or `nil` for a holder's.
-    public init?(_ principal: PrincipalID) {
-        guard principal.kind == .party else { return nil }
-        self.principal = principal
-    }
-
-    /// Parses a party id; `nil` unless it has the exact shape of one.
-    public init?(_ text: some StringProtocol) {
-        guard let principal = PrincipalID(text) else { return nil }
-        self.init(principal)
-    }
-
-    /// A new random party id.
-    public static func random(using random: any RandomBytesGenerator = SystemRandomBytes()) -> PartyID {
-        PartyID(PrincipalID.random(.party, using: random))!
-    }
-
-    /// The full identifier text.
-    public var rawValue: String { principal.rawValue }
-    public var description: String { rawValue }
+/// Names the kind of a ``KindedPrincipalID``.
+public protocol PrincipalKindMarker: Sendable {
+    /// The kind.
+    static var kind: PrincipalKind { get }
 }
+
+/// The marker of holders' ids.
+public enum HolderKind: PrincipalKindMarker {
+    public static var kind: PrincipalKind { .holder }
+}
+
+/// The marker of parties' ids.
+public enum PartyKind: PrincipalKindMarker {
+    public static var kind: PrincipalKind { .party }
+}
+
+/// A holder's id (`h_…`).
+public typealias HolderID = KindedPrincipalID<HolderKind>
+/// A party's id (`p_…`).
+public typealias PartyID = KindedPrincipalID<PartyKind>
 
 /// A party's standing with the operator.
 public enum PartyStatus: String, Sendable, Codable, CaseIterable {

@@ -5,10 +5,8 @@ import PostgresNIO
 public import SignetMarket
 
 /// Activity secrets and the records that open each holder's ledger events, in PostgreSQL.
-public final class PostgresActivityStorage: HolderActivityStorage, PostgresStore {
+public struct PostgresActivityStorage: HolderActivityStorage, PostgresStore {
     let database: PostgresDatabase
-
-    init(database: PostgresDatabase) { self.database = database }
 
     public func activitySecret(holderID: String) async throws -> [UInt8] {
         // Read first: after a holder's first event this is a plain read, no write per event.

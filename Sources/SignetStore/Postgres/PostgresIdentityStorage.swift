@@ -6,10 +6,8 @@ import PostgresNIO
 public import SignetMarket
 
 /// Holders and parties in PostgreSQL, shared by every server instance.
-public final class PostgresIdentityStorage: IdentityStorage, PostgresStore {
+public struct PostgresIdentityStorage: IdentityStorage, PostgresStore {
     let database: PostgresDatabase
-
-    init(database: PostgresDatabase) { self.database = database }
 
     public func insert(_ holder: Holder) async throws {
         try await insertUnique {

@@ -4,11 +4,9 @@ import PostgresNIO
 public import SignetAuth
 
 /// Used request nonces in PostgreSQL: one replay window for every instance on the database.
-public final class PostgresNonceStorage: NonceStorage, PostgresStore {
+public struct PostgresNonceStorage: NonceStorage, PostgresStore {
     let database: PostgresDatabase
-    private let pruneCounter = ManagedCounter()
-
-    init(database: PostgresDatabase) { self.database = database }
+    let pruneCounter = ManagedCounter()
 
     public func record(keyID: String, nonce: String, expiry: Date, now: Date) async throws -> Bool {
         if pruneCounter.next() % 256 == 0 {

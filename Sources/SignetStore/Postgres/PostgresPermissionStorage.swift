@@ -6,10 +6,8 @@ public import SignetMarket
 
 /// One-time permissions in PostgreSQL, and the admission of verification attempts: permission
 /// and both rate limits in one prepared statement.
-public final class PostgresPermissionStorage: PermissionStorage, VerificationAdmission, PostgresStore {
+public struct PostgresPermissionStorage: PermissionStorage, VerificationAdmission, PostgresStore {
     let database: PostgresDatabase
-
-    init(database: PostgresDatabase) { self.database = database }
 
     public func insert(_ permission: Permission) async throws {
         _ = try await client.query(

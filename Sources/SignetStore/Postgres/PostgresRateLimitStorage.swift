@@ -4,10 +4,8 @@ import PostgresNIO
 public import SignetAuth
 
 /// Token buckets in PostgreSQL, so several server instances enforce one limit.
-public final class PostgresRateLimitStorage: RateLimitStorage, PostgresStore {
+public struct PostgresRateLimitStorage: RateLimitStorage, PostgresStore {
     let database: PostgresDatabase
-
-    init(database: PostgresDatabase) { self.database = database }
 
     /// Makes the statement's own transaction commit without waiting for its WAL flush
     /// (`SET LOCAL synchronous_commit = off`, from inside the one statement).

@@ -5,12 +5,8 @@ public import SignetMarket
 
 /// Activity secrets and the records that open each holder's ledger events, in the embedded
 /// SQLite database.
-public final class SQLiteActivityStorage: HolderActivityStorage, SQLiteStore {
+public struct SQLiteActivityStorage: HolderActivityStorage, SQLiteStore {
     let statements: SQLiteStatements
-
-    init(statements: SQLiteStatements) {
-        self.statements = statements
-    }
 
     public func activitySecret(holderID: String) async throws -> [UInt8] {
         // Read first: after a holder's first event this is a plain read, no write lock per event.

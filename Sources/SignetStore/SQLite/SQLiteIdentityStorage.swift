@@ -3,12 +3,8 @@ import GRDB
 public import SignetMarket
 
 /// Holders and parties in the embedded SQLite database (see ``SQLiteStatements``).
-public final class SQLiteIdentityStorage: IdentityStorage, SQLiteStore {
+public struct SQLiteIdentityStorage: IdentityStorage, SQLiteStore {
     let statements: SQLiteStatements
-
-    init(statements: SQLiteStatements) {
-        self.statements = statements
-    }
 
     public func insert(_ holder: Holder) async throws {
         try await insertUnique {

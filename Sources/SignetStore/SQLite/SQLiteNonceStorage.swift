@@ -3,13 +3,9 @@ import GRDB
 public import SignetAuth
 
 /// Used request nonces in the embedded SQLite database: one replay window for the server.
-public final class SQLiteNonceStorage: NonceStorage, SQLiteStore {
+public struct SQLiteNonceStorage: NonceStorage, SQLiteStore {
     let statements: SQLiteStatements
-    private let pruneCounter = ManagedCounter()
-
-    init(statements: SQLiteStatements) {
-        self.statements = statements
-    }
+    let pruneCounter = ManagedCounter()
 
     public func record(keyID: String, nonce: String, expiry: Date, now: Date) async throws -> Bool {
         // Expired nonces are pruned every 256 inserts; a replay is checked against live rows only.

@@ -5,12 +5,8 @@ public import SignetMarket
 
 /// One-time permissions in the embedded SQLite database, and the admission of verification
 /// attempts: permission and both rate limits in one group-commit job.
-public final class SQLitePermissionStorage: PermissionStorage, VerificationAdmission, SQLiteStore {
+public struct SQLitePermissionStorage: PermissionStorage, VerificationAdmission, SQLiteStore {
     let statements: SQLiteStatements
-
-    init(statements: SQLiteStatements) {
-        self.statements = statements
-    }
 
     public func insert(_ permission: Permission) async throws {
         try await statements.execute(
@@ -34,7 +30,6 @@ public final class SQLitePermissionStorage: PermissionStorage, VerificationAdmis
             [challenge.id, Data(challenge.nonce), challenge.expiresAt.timeIntervalSince1970, Data(tokenHash), partyID, templateID, now.timeIntervalSince1970]
         ) { _ in true }.isEmpty
     }
-
 
     /// One group-commit job, so the whole admission is one wait on the writer.
     public func admit(_ attempt: VerificationAttempt) async throws -> Admission {

@@ -3,12 +3,8 @@ import GRDB
 public import SignetAuth
 
 /// Token buckets in the embedded SQLite database.
-public final class SQLiteRateLimitStorage: RateLimitStorage, SQLiteStore {
+public struct SQLiteRateLimitStorage: RateLimitStorage, SQLiteStore {
     let statements: SQLiteStatements
-
-    init(statements: SQLiteStatements) {
-        self.statements = statements
-    }
 
     public func take(bucket: String, capacity: Double, perSecond: Double, now: Date) async throws -> TimeInterval? {
         try await statements.write { db in try Self.take(db, bucket: bucket, rate: RateLimit(burst: capacity, perSecond: perSecond), now: now) }

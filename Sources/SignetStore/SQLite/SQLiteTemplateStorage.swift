@@ -4,23 +4,10 @@ public import SignetVault
 
 /// Protected templates in the embedded SQLite database (the file's shared pool, ``SQLiteFile``;
 /// writes pass the file's ``SQLiteWriteGate``).
-public final class SQLiteTemplateStorage: TemplateStorage {
-    private let file: SQLiteFile
-    private var database: any DatabaseWriter { file.database }
-    private var gate: SQLiteWriteGate { file.gate }
-
-    private init(file: SQLiteFile) {
-        self.file = file
-    }
-
-    /// Opens (creating and migrating if needed) the database at `path`.
-    /// - Throws: ``StoreError`` when the database cannot be opened or its schema is too new.
-    public static func open(path: String, busyTimeoutMilliseconds: Int = 10_000) async throws -> SQLiteTemplateStorage {
-        SQLiteTemplateStorage(file: try await SQLiteFile.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
-    }
-
-    /// Leaves the file's shared pool (the last store on the file closes it).
-    public func close() async { file.close() }
+public struct SQLiteTemplateStorage: TemplateStorage, SQLiteStore {
+    let statements: SQLiteStatements
+    private var database: any DatabaseWriter { statements.file.database }
+    private var gate: SQLiteWriteGate { statements.file.gate }
 
     public func insert(_ template: StoredTemplate) async throws {
         let arguments: StatementArguments = [template.id, template.holderID, Data(template.bytes), template.updatedAt.timeIntervalSince1970, template.publicKey.map { Data($0) }]
