@@ -18,12 +18,6 @@ extension Client {
             ProblemResponseMiddleware(), RequestSigningMiddleware(key: key, keyID: keyID, random: random),
         ])
     }
-
-    /// The generated API client for `server` without signatures (health, keys, the OpenAPI
-    /// document), throwing ``ServerProblem`` for every refusal.
-    public static func unsigned(server: URL, transport: any ClientTransport = URLSessionTransport()) -> Client {
-        Client(serverURL: server, transport: transport, middlewares: [ProblemResponseMiddleware()])
-    }
 }
 
 extension Error {

@@ -22,6 +22,9 @@ public struct LedgerEvent: Sendable, Equatable {
         case approve
         /// The operator (or the trust protocol) suspended a party.
         case suspend
+
+        /// Whether entries of this kind name a party only (no holder pseudonym, no commitment).
+        public var isAboutAPartyOnly: Bool { self == .approve || self == .suspend }
     }
 
     /// Current format version, written as `v`.
@@ -103,9 +106,9 @@ extension LedgerEvent {
         guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(entry)), wire.v == Self.version,
               let kind = Kind(rawValue: wire.type) else { throw UnreadableEntry() }
         switch (wire.holder.flatMap(Base64.decodeURL), wire.commitment.flatMap(Base64.decodeURL)) {
-        case (let pseudonym?, let commitment?) where pseudonym.count == 32 && commitment.count == 32:
+        case (let pseudonym?, let commitment?) where pseudonym.count == 32 && commitment.count == 32 && !kind.isAboutAPartyOnly:
             self.init(kind: kind, time: wire.time, party: wire.party, pseudonym: pseudonym, commitment: commitment)
-        case (nil, nil) where wire.holder == nil && wire.commitment == nil:
+        case (nil, nil) where wire.holder == nil && wire.commitment == nil && kind.isAboutAPartyOnly:
             guard let party = wire.party else { throw UnreadableEntry() }
             self.init(kind: kind, time: wire.time, party: party)
         default:

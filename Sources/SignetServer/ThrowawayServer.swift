@@ -39,7 +39,13 @@ public struct ThrowawayServer: Sendable {
         if let logKey {
             try FileManager.default.copyItem(atPath: logKey, toPath: ledgerConfiguration.keyPath)
         }
-        let stores = try await open(directory)
+        let stores: Stores
+        do {
+            stores = try await open(directory)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
         let service: SignetService
         do {
             let ledger = try await Ledger.open(ledgerConfiguration, storage: stores.log, logger: logger)
@@ -47,6 +53,7 @@ public struct ThrowawayServer: Sendable {
                                     configuration: configuration)
         } catch {
             await stores.close()
+            try? FileManager.default.removeItem(atPath: directory)
             throw error
         }
         var api = api
@@ -55,9 +62,20 @@ public struct ThrowawayServer: Sendable {
         let app = SignetApplication.make(
             ledger: service.ledger, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger, service: service, api: api
         ) { continuation.yield($0) }
-        let server = Task { try await app.run() }
+        // The stream ends when the server does, so a server that fails before it listens ends the wait.
+        let server = Task {
+            defer { continuation.finish() }
+            try await app.run()
+        }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
+        guard let port = await iterator.next() else {
+            let failure = await server.result
+            await service.ledger.close()
+            await stores.close()
+            try? FileManager.default.removeItem(atPath: directory)
+            if case .failure(let error) = failure { throw error }
+            throw CancellationError()
+        }
         return ThrowawayServer(base: URL(string: "http://127.0.0.1:\(port)")!, service: service, server: server, directory: directory)
     }
 

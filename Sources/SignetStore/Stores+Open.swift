@@ -15,6 +15,11 @@ extension Stores {
         do {
             switch configuration {
             case .sqlite(let path):
+                // Each store would get a private in-memory database of its own, so admission and
+                // challenges would charge different buckets: in-memory state is Stores.inMemory().
+                guard path != ":memory:", !path.isEmpty else {
+                    throw StoreError(.invalidConfiguration, "an SQLite store needs a file path; use Stores.inMemory() for state in memory")
+                }
                 try createDirectory(of: path)
                 // Every store joins the file's one shared pool (SQLiteFile counts them).
                 return Stores(

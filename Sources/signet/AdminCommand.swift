@@ -1,9 +1,12 @@
 import SignetVault
+// Public: PartyStatus (a public type) conforms to ExpressibleByArgument below.
 public import ArgumentParser
+import Crypto
 import Foundation
 import Logging
 import SignetMarket
 import SignetService
+import SignetStore
 
 /// `signet admin …`: operator actions on the configured data directory or database. They run
 /// the same workflows as the API, so each change is in the ledger like any other event.
@@ -23,12 +26,24 @@ struct AdminPartyCommand: AsyncParsableCommand {
         @Option(help: "pending, approved or suspended.")
         var status: PartyStatus?
 
+        /// A read: only the stores are opened, not the ledger (no log key needed).
         func run() async throws {
-            try await withAdminService(ledgerOptions) { service in
-                for party in try await service.parties(status: status) {
+            let stores: Stores
+            do {
+                stores = try await Stores.open(ledgerOptions.storeConfiguration())
+            } catch {
+                printError("signet: \(error)")
+                throw ExitCode.failure
+            }
+            do {
+                for party in try await stores.identities.parties(status: status) {
                     print("\(party.id)\t\(party.status.rawValue)\t\(party.name)\t\(party.contact)")
                 }
+            } catch {
+                await stores.close()
+                throw error
             }
+            await stores.close()
         }
     }
 
@@ -70,13 +85,20 @@ private func printChange(_ change: StandingChange) {
 
 /// Runs `body` with the workflows on the configured data directory or database, then closes
 /// them; a workflow's refusal prints its sentence and exits non-zero.
+///
+/// The deployment's log key must be there (a decision is a ledger entry signed into the next
+/// checkpoint); a missing one is refused, never created, so an operator on another host cannot
+/// start a second log by accident.
 private func withAdminService(_ options: LedgerOptions, _ body: (SignetService) async throws -> Void) async throws {
     var logger = Logger(label: "signet")
     logger.logLevel = .warning
-    let deployment = try await LocalDeployment.open(options, logger: logger)
+    let deployment = try await LocalDeployment.open(options, createsKey: false, logger: logger)
     do {
-        // The vault is not used by party administration; the default keeps the service whole.
-        try await body(deployment.service(vault: try VaultConfiguration()))
+        // Party decisions use neither the vault nor the result key: the defaults and a key of
+        // this process alone keep the service whole without touching the deployment's results.key.
+        let service = SignetService(ledger: deployment.ledger, stores: deployment.stores,
+                                    results: await ResultSigner(privateKey: .init()), vault: try VaultConfiguration())
+        try await body(service)
     } catch let error as ServiceError {
         await deployment.close()
         printError("signet: \(error.reason)")

@@ -14,8 +14,11 @@ struct LocalDeployment {
 
     /// Opens the stores (``Stores/open(_:logger:)``, the one SQLite-or-PostgreSQL choice) and
     /// the ledger on them; a start-up failure prints one line and exits non-zero.
-    static func open(_ options: LedgerOptions, logger: Logger) async throws -> LocalDeployment {
-        let configuration = try options.configuration()
+    /// - Parameter createsKey: whether a missing log key starts a new log (`serve`, `log`);
+    ///   operator commands pass `false` and refuse instead.
+    static func open(_ options: LedgerOptions, createsKey: Bool = true, logger: Logger) async throws -> LocalDeployment {
+        var configuration = try options.configuration()
+        configuration.createsKey = createsKey
         do {
             let stores = try await Stores.open(options.storeConfiguration(), logger: logger)
             do {

@@ -9,7 +9,6 @@ import Metrics
 import Prometheus
 import SignetLog
 import SignetServer
-import ServiceLifecycle
 import SignetService
 import SignetStore
 
@@ -52,9 +51,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard let publicBase = URL(string: publicText), ["http", "https"].contains(publicBase.scheme ?? ""), publicBase.host != nil else {
             throw ValidationError("--public-url must be an http(s) URL")
         }
-        let vault = try VaultConfiguration(
-            dimension: env["SIGNET_VAULT_DIMENSION"].flatMap(Int.init) ?? 512,
-            alpha: env["SIGNET_VAULT_ALPHA"].flatMap(Int.init) ?? 16)
+        let vault: VaultConfiguration
+        do {
+            vault = try VaultConfiguration(
+                dimension: env["SIGNET_VAULT_DIMENSION"].flatMap(Int.init) ?? 512,
+                alpha: env["SIGNET_VAULT_ALPHA"].flatMap(Int.init) ?? 16)
+        } catch {
+            printError("signet: SIGNET_VAULT_DIMENSION / SIGNET_VAULT_ALPHA: \(error)")
+            throw ExitCode.failure
+        }
         let deployment = try await LocalDeployment.open(ledgerOptions, logger: logger)
         let service: SignetService
         do {
@@ -77,8 +82,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Graceful shutdown (SIGTERM/SIGINT) stops the services in reverse order: the server
         // drains, then the ledger commits what is pending, then every store is closed.
+        // A service that fails (say, the port is taken) shuts the others down gracefully too,
+        // so the order holds on failure as well.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: deployment.stores), .init(service: ledger), .init(service: app)],
+            services: [
+                .init(service: deployment.stores), .init(service: ledger),
+                .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

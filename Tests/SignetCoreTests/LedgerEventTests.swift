@@ -49,6 +49,8 @@ extension LedgerEventTests {
     @Test(arguments: [
         "", "{}", "[1]", "{\"v\":2,\"type\":\"use\",\"time\":1}", "{\"v\":1,\"type\":\"steal\",\"time\":1,\"party\":\"p\"}",
         "{\"v\":1,\"type\":\"use\",\"time\":1,\"holder\":\"AAAA\",\"commitment\":\"AAAA\"}", "{\"v\":1,\"type\":\"approve\",\"time\":1}",
+        "{\"v\":1,\"type\":\"use\",\"time\":1,\"party\":\"p_x\"}",
+        "{\"v\":1,\"type\":\"approve\",\"time\":1,\"party\":\"p_x\",\"holder\":\"\(Base64.encodeURL([UInt8](repeating: 1, count: 32)))\",\"commitment\":\"\(Base64.encodeURL([UInt8](repeating: 2, count: 32)))\"}",
     ])
     func somethingElseIsUnreadable(_ text: String) {
         #expect(throws: LedgerEvent.UnreadableEntry.self) { try LedgerEvent(parsing: Array(text.utf8)) }

@@ -194,7 +194,7 @@ struct RegistrationRoutesTests {
                 String(buffer: $0.body)
             }
             #expect(!wire.contains("contact") && !wire.contains("ops@shop.example"))
-            #expect(await refusal(try await alice.api.getParty(path: .init(partyId: "p_AAAAAAAAAAAAAAAAAAAAAA")).ok)?.status == 404)
+            #expect(try await refusal(try await alice.api.getParty(path: .init(partyId: "p_AAAAAAAAAAAAAAAAAAAAAA")).ok)?.status == 404)
             let (malformed, problem) = try await sendRaw(client, key: alice.key, keyID: alice.id, .get, "/v1/parties/\(alice.id)")
             #expect(malformed == .badRequest)
             #expect(problem == "invalid_field")

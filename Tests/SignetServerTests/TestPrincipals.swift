@@ -34,19 +34,21 @@ let testServer = URL(string: "http://127.0.0.1:8080")!
 /// The header argument of generated calls with a body; the signing middleware writes the digest.
 let digest = RequestSigningMiddleware.digestPlaceholder
 
-/// The problem a call was refused with, or `nil` when it succeeded.
-func refusal<T>(_ call: @autoclosure () async throws -> T) async -> ServerProblem? {
+/// The problem a call was refused with, or `nil` when it succeeded; any other failure (a
+/// transport or decoding error) is rethrown, so it can never pass for either.
+func refusal<T>(_ call: @autoclosure () async throws -> T) async throws -> ServerProblem? {
     do {
         _ = try await call()
         return nil
     } catch {
-        return error.clientCause as? ServerProblem
+        guard let problem = error.clientCause as? ServerProblem else { throw error }
+        return problem
     }
 }
 
 /// `"<status> <code>"` of the problem a call was refused with, or `"accepted"`: one line to expect.
-func refused<T>(_ call: @autoclosure () async throws -> T) async -> String {
-    guard let problem = await refusal(try await call()) else { return "accepted" }
+func refused<T>(_ call: @autoclosure () async throws -> T) async throws -> String {
+    guard let problem = try await refusal(try await call()) else { return "accepted" }
     return "\(problem.status) \(problem.code)"
 }
 

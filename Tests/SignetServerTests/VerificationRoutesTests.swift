@@ -33,7 +33,7 @@ struct VerificationRoutesTests {
             #expect(use.details.contains("\"match\":true"))
 
             // One-time: the same permission cannot be used again.
-            #expect(await refused(try await shop.verify(template: template, token: token, probe: face)) == "403 invalid_permission")
+            #expect(try await refused(try await shop.verify(template: template, token: token, probe: face)) == "403 invalid_permission")
         }
     }
 
@@ -71,11 +71,11 @@ struct VerificationRoutesTests {
             let template = try await alice.enroll(randomEmbedding())
             let pending = try await TestParty.register(client)
             // Mallory cannot hand out permissions for Alice's template: it does not exist for her.
-            #expect(await refusal(try await mallory.permit(party: pending.id, template: template))?.status == 404)
+            #expect(try await refusal(try await mallory.permit(party: pending.id, template: template))?.status == 404)
             let token = try await alice.permit(party: pending.id, template: template)
-            #expect(await refused(try await pending.verify(template: template, token: token, probe: randomEmbedding())) == "403 party_not_approved")
+            #expect(try await refused(try await pending.verify(template: template, token: token, probe: randomEmbedding())) == "403 party_not_approved")
             // A holder cannot call the party endpoint.
-            let holderAsParty = await refusal(try await alice.api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
+            let holderAsParty = try await refusal(try await alice.api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
                     mode: .probe, templateId: template, permissionToken: token, probe: payload(randomEmbedding()))))))
             #expect(holderAsParty?.code == "party_only")
         }
@@ -91,7 +91,7 @@ struct VerificationRoutesTests {
             var refusals: [ServerProblem?] = []
             for _ in 0..<3 {
                 let token = try await alice.permit(party: shop.id, template: template)
-                refusals.append(await refusal(try await shop.verify(template: template, token: token, probe: randomEmbedding())))
+                refusals.append(try await refusal(try await shop.verify(template: template, token: token, probe: randomEmbedding())))
             }
             #expect(refusals.map { $0?.status } == [nil, nil, 429])
             #expect(refusals[2]?.code == "rate_limited")
@@ -109,13 +109,13 @@ struct VerificationRoutesTests {
             let (alice, face, template, shop, first) = try await permittedScene(client, service)
             _ = try await shop.verify(template: template, token: first, probe: face)
             let second = try await alice.permit(party: shop.id, template: template)
-            let limited = await refusal(try await shop.verify(template: template, token: second, probe: face))
+            let limited = try await refusal(try await shop.verify(template: template, token: second, probe: face))
             #expect(limited?.code == "rate_limited")
             #expect(limited?.retryAfter == 10)
             // After Retry-After the same permission works, once.
             clock.advance(10)
             _ = try await shop.verify(template: template, token: second, probe: face)
-            #expect(await refused(try await shop.verify(template: template, token: second, probe: face)) == "403 invalid_permission")
+            #expect(try await refused(try await shop.verify(template: template, token: second, probe: face)) == "403 invalid_permission")
         }
     }
 
@@ -130,7 +130,7 @@ struct VerificationRoutesTests {
             let shop = try await TestParty.register(client, approveWith: service)
             for _ in 0..<5 {
                 let forged = Base64.encodeURL([UInt8](repeating: 7, count: 32))
-                #expect(await refusal(try await intruder.verify(template: template, token: forged, probe: face))?.status == 403)
+                #expect(try await refusal(try await intruder.verify(template: template, token: forged, probe: face))?.status == 403)
             }
             let token = try await alice.permit(party: shop.id, template: template)
             #expect(try await resultClaims(shop, try await shop.verify(template: template, token: token, probe: face)).match)
@@ -142,7 +142,7 @@ struct VerificationRoutesTests {
             let (alice, face, template, shop) = try await enrolledScene(client, service)
             let before = try await alice.permit(party: shop.id, template: template)
             try await alice.renew(template, face)
-            #expect(await refused(try await shop.verify(template: template, token: before, probe: face)) == "403 invalid_permission")
+            #expect(try await refused(try await shop.verify(template: template, token: before, probe: face)) == "403 invalid_permission")
             // A permission given after the renewal works.
             let after = try await alice.permit(party: shop.id, template: template)
             #expect(try await resultClaims(shop, try await shop.verify(template: template, token: after, probe: face)).match)

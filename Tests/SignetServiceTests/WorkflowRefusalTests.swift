@@ -12,10 +12,10 @@ struct WorkflowRefusalTests {
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
         let pending = try await fixture.party(3, approved: false)
-        await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.enroll(samples: [ServiceFixture.face], as: shop) }
+        await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: shop) }
         await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.activity(as: shop) }
         await #expect(throws: ServiceError(.partyOnly, "")) {
-            try await fixture.service.verify(.probe(templateID: "t_x", token: "x", probe: ServiceFixture.face), as: alice)
+            try await fixture.service.verify(.probe(templateID: "t_x", token: "x", probe: EmbeddingInput(ServiceFixture.face)), as: alice)
         }
         await #expect(throws: ServiceError(.partyNotApproved, "")) {
             try await fixture.service.challenge(token: "x", templateID: "t_x", as: pending)
@@ -27,7 +27,7 @@ struct WorkflowRefusalTests {
         let fixture = try await ServiceFixture.make()
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
         await #expect(throws: ServiceError(.invalidField, "")) {
             try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue, lifetimeSeconds: seconds), as: alice)
         }
@@ -38,10 +38,10 @@ struct WorkflowRefusalTests {
         let alice = try await fixture.holder(1)
         let mallory = try await fixture.holder(4)
         let shop = try await fixture.party(2)
-        let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
         // Mallory cannot see, renew, delete or hand out Alice's template: for her it does not exist.
         await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.template(template, as: mallory) }
-        await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.renew(template, samples: [ServiceFixture.face], as: mallory) }
+        await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.renew(template, samples: [EmbeddingInput(ServiceFixture.face)], as: mallory) }
         await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.delete(template, as: mallory) }
         await #expect(throws: ServiceError(.notFound, "")) {
             try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: mallory)
@@ -56,9 +56,31 @@ struct WorkflowRefusalTests {
     @Test func embeddingsOfTheWrongShapeAreRefusedByCode() async throws {
         let fixture = try await ServiceFixture.make()
         let alice = try await fixture.holder(1)
-        await #expect(throws: ServiceError(.wrongDimension, "")) { try await fixture.service.enroll(samples: [[1, 2, 3]], as: alice) }
+        await #expect(throws: ServiceError(.wrongDimension, "")) {
+            try await fixture.service.enroll(samples: [EmbeddingInput([Float](repeating: 1, count: 32))], as: alice)
+        }
+        await #expect(throws: ServiceError(.wrongDimension, "")) {
+            try await fixture.service.enroll(samples: [EmbeddingInput(dimension: 16, values: [1, 2, 3])], as: alice)
+        }
+        await #expect(throws: ServiceError(.invalidEmbedding, "")) { try await fixture.service.enroll(samples: [EmbeddingInput([1, 2, 3])], as: alice) }
+        await #expect(throws: ServiceError(.nonFinite, "")) {
+            try await fixture.service.enroll(samples: [EmbeddingInput(dimension: 16, values: [1e300] + [Double](repeating: 1, count: 15))], as: alice)
+        }
         await #expect(throws: ServiceError(.zeroVector, "")) {
-            try await fixture.service.enroll(samples: [[Float](repeating: 0, count: 16)], as: alice)
+            try await fixture.service.enroll(samples: [EmbeddingInput([Float](repeating: 0, count: 16))], as: alice)
+        }
+    }
+
+    /// The caller's role is checked before the body's shape: a caller without the right learns
+    /// that, whatever the body holds.
+    @Test func rolesComeBeforeTheEmbeddingsShape() async throws {
+        let fixture = try await ServiceFixture.make()
+        let shop = try await fixture.party(2)
+        let garbage = EmbeddingInput(dimension: 3, values: [.infinity])
+        await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.enroll(samples: [garbage], as: shop) }
+        let alice = try await fixture.holder(1)
+        await #expect(throws: ServiceError(.partyOnly, "")) {
+            try await fixture.service.verify(.probe(templateID: "t_x", token: "x", probe: garbage), as: alice)
         }
     }
 
@@ -66,10 +88,10 @@ struct WorkflowRefusalTests {
         let fixture = try await ServiceFixture.make { $0.templateRate = RateLimit(burst: 1, perSecond: 0.1) }
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
         func attempt() async throws -> VerificationOutcome {
             let permission = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice)
-            return try await fixture.service.verify(.probe(templateID: template, token: Base64.encodeURL(permission.token), probe: ServiceFixture.face), as: shop)
+            return try await fixture.service.verify(.probe(templateID: template, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
         _ = try await attempt()
         do {

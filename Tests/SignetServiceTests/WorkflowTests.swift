@@ -12,20 +12,20 @@ struct WorkflowTests {
         let service = fixture.service
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let enrolled = try await service.enroll(samples: [ServiceFixture.face], as: alice)
+        let enrolled = try await service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice)
         let permission = try await service.permit(PermissionRequest(templateID: enrolled.id, partyID: shop.rawValue), as: alice)
         #expect(permission.expiresAt == fixture.clock.now().addingTimeInterval(600))
         let genuine = try await service.verify(
-            .probe(templateID: enrolled.id, token: Base64.encodeURL(permission.token), probe: ServiceFixture.sameFace), as: shop)
+            .probe(templateID: enrolled.id, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
         #expect(genuine.claims.match)
         #expect(try await service.results.verify(genuine.result) == genuine.claims)
         // A spent permission is spent.
         await #expect(throws: ServiceError(.invalidPermission, "")) {
-            try await service.verify(.probe(templateID: enrolled.id, token: Base64.encodeURL(permission.token), probe: ServiceFixture.face), as: shop)
+            try await service.verify(.probe(templateID: enrolled.id, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
         let another = try await service.permit(PermissionRequest(templateID: enrolled.id, partyID: shop.rawValue), as: alice)
         let impostor = try await service.verify(
-            .probe(templateID: enrolled.id, token: Base64.encodeURL(another.token), probe: ServiceFixture.otherFace), as: shop)
+            .probe(templateID: enrolled.id, token: Base64.encodeURL(another.token), probe: EmbeddingInput(ServiceFixture.otherFace)), as: shop)
         #expect(!impostor.claims.match)
 
         // Alice's activity: enroll, two grants, two uses, each provable against the log's key.
@@ -44,7 +44,7 @@ struct WorkflowTests {
             let fixture = try await ServiceFixture.make(seed: seed)
             let alice = try await fixture.holder(1)
             let shop = try await fixture.party(2)
-            let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+            let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
             _ = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice)
             var entries: [[UInt8]] = []
             for index in 0..<3 { entries.append(try await fixture.service.ledger.entry(at: UInt64(index))) }
@@ -59,8 +59,8 @@ struct WorkflowTests {
         let fixture = try await ServiceFixture.make()
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
-        _ = try await fixture.service.renew(template, samples: [ServiceFixture.face], as: alice)
+        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
+        _ = try await fixture.service.renew(template, samples: [EmbeddingInput(ServiceFixture.face)], as: alice)
         _ = try await fixture.service.suspend(party: shop.rawValue)
         _ = try await fixture.service.delete(template, as: alice)
         let events = fixture.logbook.recorded
@@ -84,11 +84,11 @@ struct WorkflowTests {
         let fixture = try await ServiceFixture.make()
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let template = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
         let token = Base64.encodeURL(try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice).token)
         _ = try await fixture.service.suspend(party: shop.rawValue)
         await #expect(throws: ServiceError(.partyNotApproved, "")) {
-            try await fixture.service.verify(.probe(templateID: template, token: token, probe: ServiceFixture.face), as: shop)
+            try await fixture.service.verify(.probe(templateID: template, token: token, probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
         await #expect(throws: ServiceError(.partyNotApproved, "")) {
             try await fixture.service.challenge(token: token, templateID: template, as: shop)
@@ -102,13 +102,38 @@ extension WorkflowTests {
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
         #expect(try await fixture.service.profile(as: alice).templateIDs.isEmpty)
-        let first = try await fixture.service.enroll(samples: [ServiceFixture.face], as: alice).id
+        let first = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
         fixture.clock.advance(1)
-        let second = try await fixture.service.enroll(samples: [ServiceFixture.otherFace], as: alice).id
+        let second = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.otherFace)], as: alice).id
         let profile = try await fixture.service.profile(as: alice)
         #expect(profile.holder.id.principal == alice)
         #expect(profile.holder.registeredAt == Date(timeIntervalSince1970: 1_790_000_000))
         #expect(profile.templateIDs == [first, second])
         await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.profile(as: shop) }
+    }
+}
+
+extension WorkflowTests {
+    /// The details each event commits to are a wire format (holders recompute commitments from
+    /// them): pinned byte for byte, as earlier releases wrote them.
+    @Test func eventDetailsKeepTheirBytes() async throws {
+        let fixture = try await ServiceFixture.make()
+        let alice = try await fixture.holder(1)
+        let shop = try await fixture.party(2)
+        let t = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
+        let token = try await fixture.service.permit(PermissionRequest(templateID: t, partyID: shop.rawValue, lifetimeSeconds: 60), as: alice).token
+        _ = try await fixture.service.verify(.probe(templateID: t, token: Base64.encodeURL(token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
+        _ = try await fixture.service.renew(t, samples: [EmbeddingInput(ServiceFixture.face)], as: alice)
+        _ = try await fixture.service.delete(t, as: alice)
+        let details = try await fixture.service.activity(as: alice).entries.map { String(decoding: $0.record.details, as: UTF8.self) }
+        #expect(details == [
+            "{\"template\":\"\(t)\"}",
+            "{\"scope\":\"verify\",\"template\":\"\(t)\",\"ttl\":60,\"uses\":1}",
+            "{\"match\":true,\"mode\":\"probe\",\"template\":\"\(t)\"}",
+            "{\"template\":\"\(t)\"}",
+            "{\"template\":\"\(t)\"}",
+        ])
+        let approval = String(decoding: try await fixture.service.ledger.entry(at: 0), as: UTF8.self)
+        #expect(approval == "{\"party\":\"\(shop.rawValue)\",\"time\":1790000000,\"type\":\"approve\",\"v\":1}")
     }
 }

@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import SignetLog
 import SignetMarket
+import SignetVault
 @testable import SignetStore
 import SignetTesting
 import Testing
@@ -37,6 +38,32 @@ struct IdentityStorageConformanceTests {
             #expect(try await stores.identities.parties(status: .pending).isEmpty)
             #expect(try await stores.identities.party(party.id)?.status == .approved)
             #expect(try await stores.identities.setStatus(.approved, of: .random()) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func keysAreUniquePerKindAndPartiesListOldestFirst(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, _ in
+            let shared = Self.key()
+            try await stores.identities.insert(Holder(id: .random(), publicKey: shared, registeredAt: Self.now))
+            // A party may register a key a holder registered: the tables are apart.
+            let later = try Party(id: .random(), name: "B", contact: "b@x", publicKey: shared, status: .pending, registeredAt: Self.now.addingTimeInterval(5))
+            let earlier = try Party(id: .random(), name: "A", contact: "a@x", publicKey: Self.key(), status: .pending, registeredAt: Self.now)
+            try await stores.identities.insert(later)
+            try await stores.identities.insert(earlier)
+            #expect(try await stores.identities.parties(status: nil).map(\.id) == [earlier.id, later.id])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aStoredPermissionOrTemplateCannotBeStoredAgain(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, _ in
+            let permission = Permission(tokenHash: Permission.hash(token: [1]), holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now)
+            try await stores.permissions.insert(permission)
+            await #expect(throws: (any Error).self) { try await stores.permissions.insert(permission) }
+            let template = StoredTemplate(id: "t_1", holderID: "h_a", bytes: [1], updatedAt: Self.now)
+            try await stores.templates.insert(template)
+            await #expect(throws: (any Error).self) { try await stores.templates.insert(template) }
         }
     }
 

@@ -1,3 +1,4 @@
+import SignetService
 import Foundation
 import GRDB
 import SignetMarket
@@ -52,5 +53,17 @@ struct SQLiteFileTests {
             #expect(try await templates.template(id: "t1")?.bytes == [1, 2, 3])
             await templates.close()
         }
+    }
+}
+
+struct StoresOpenTests {
+    /// Seven stores on ":memory:" would be seven private databases; refused with a pointer to Stores.inMemory().
+    @Test(arguments: [":memory:", ""])
+    func anSQLiteStoreNeedsAFile(_ path: String) async throws {
+        await #expect(throws: StoreError(.invalidConfiguration, "")) { try await Stores.open(.sqlite(path: path)) }
+    }
+
+    @Test func aPrintedConfigurationShowsNoPassword() {
+        #expect("\(StoreConfiguration.postgres(url: "postgres://signet:hunter2@db/signet"))" == "PostgreSQL")
     }
 }

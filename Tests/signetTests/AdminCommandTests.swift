@@ -11,6 +11,8 @@ struct AdminCommandTests {
     @Test func operatorListsApprovesAndSuspendsAPartyAndTheLedgerRecordsIt() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
+        // A deployment: its log (and key) exist before the operator acts on it.
+        await (try await TestLedger.open(LedgerConfiguration(dataDirectory: directory.path, origin: "admin.test/log"))).close()
         let stores = try await Stores.open(.embedded(dataDirectory: directory.path))
         let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example",
                               publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), status: .pending, registeredAt: Date())
@@ -40,6 +42,25 @@ struct AdminCommandTests {
         let malformed = try runProcess(signetBinary, ["admin", "party", "suspend", "--data-dir", directory.path, "h_nope"])
         #expect(malformed.status != 0)
         #expect(malformed.stderr.contains("is not a party id"))
+        await stores.close()
+    }
+
+    @Test func decisionsNeedTheDeploymentsLogKeyAndNeverMakeOne() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let stores = try await Stores.open(.embedded(dataDirectory: directory.path))
+        let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example",
+                              publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), status: .pending, registeredAt: Date())
+        try await stores.identities.insert(party)
+        // Listing is a read: it needs no key.
+        let list = try runProcess(signetBinary, ["admin", "party", "list", "--data-dir", directory.path])
+        #expect(list.status == 0, "\(list.stderr)")
+        let approve = try runProcess(signetBinary, ["admin", "party", "approve", "--data-dir", directory.path, party.id.rawValue])
+        #expect(approve.status == 1)
+        #expect(approve.stderr.contains("no log key"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/log.key"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/results.key"))
+        #expect(try await stores.identities.party(party.id)?.status == .pending)
         await stores.close()
     }
 }

@@ -7,9 +7,9 @@ public final class MemoryIdentityStorage: IdentityStorage {
     private struct State {
         var holders: [HolderID: Holder] = [:]
         var parties: [PartyID: Party] = [:]
-        /// Registration order of parties, for ``parties(status:)``.
-        var partyOrder: [PartyID] = []
-        var keys: Set<[UInt8]> = []
+        /// Registered keys, per table: a holder's key and a party's key are unique among their own kind.
+        var holderKeys: Set<[UInt8]> = []
+        var partyKeys: Set<[UInt8]> = []
     }
 
     private let state = Mutex(State())
@@ -19,16 +19,15 @@ public final class MemoryIdentityStorage: IdentityStorage {
 
     public func insert(_ holder: Holder) async throws {
         try state.withLock { state in
-            guard state.keys.insert(holder.publicKey).inserted else { throw MarketError(.conflict, "this public key is already registered") }
+            guard state.holderKeys.insert(holder.publicKey).inserted else { throw MarketError(.conflict, "this public key is already registered") }
             state.holders[holder.id] = holder
         }
     }
 
     public func insert(_ party: Party) async throws {
         try state.withLock { state in
-            guard state.keys.insert(party.publicKey).inserted else { throw MarketError(.conflict, "this public key is already registered") }
+            guard state.partyKeys.insert(party.publicKey).inserted else { throw MarketError(.conflict, "this public key is already registered") }
             state.parties[party.id] = party
-            state.partyOrder.append(party.id)
         }
     }
 
@@ -48,8 +47,10 @@ public final class MemoryIdentityStorage: IdentityStorage {
     }
 
     public func parties(status: PartyStatus?) async throws -> [Party] {
+        // Oldest first, ties by id, as the database stores order them.
         state.withLock { state in
-            state.partyOrder.compactMap { state.parties[$0] }.filter { status == nil || $0.status == status }
+            state.parties.values.filter { status == nil || $0.status == status }
+                .sorted { ($0.registeredAt, $0.id.rawValue) < ($1.registeredAt, $1.id.rawValue) }
         }
     }
 }

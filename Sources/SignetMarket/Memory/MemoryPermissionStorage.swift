@@ -23,7 +23,11 @@ public final class MemoryPermissionStorage: PermissionStorage, VerificationAdmis
     }
 
     public func insert(_ permission: Permission) async throws {
-        permissions.withLock { $0[permission.tokenHash] = Stored(permission: permission) }
+        try permissions.withLock { permissions in
+            // A token hash is a primary key in the database stores too.
+            guard permissions[permission.tokenHash] == nil else { throw MarketError(.conflict, "this permission token is already stored") }
+            permissions[permission.tokenHash] = Stored(permission: permission)
+        }
     }
 
     public func revokeAll(templateID: String, now: Date) async throws -> Int {

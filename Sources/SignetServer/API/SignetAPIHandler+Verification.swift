@@ -19,7 +19,7 @@ extension SignetAPIHandler {
     func createVerification(_ input: Operations.CreateVerification.Input) async throws -> Operations.CreateVerification.Output {
         let request: VerificationRequest = switch input.body {
         case .json(.probe(let body)):
-            .probe(templateID: body.templateId, token: body.permissionToken, probe: try EmbeddingCheck.values(body.probe))
+            .probe(templateID: body.templateId, token: body.permissionToken, probe: Self.input(body.probe))
         case .json(.device(let body)):
             .device(templateID: body.templateId, token: body.permissionToken, challengeID: body.challengeId, signature: body.signature)
         }

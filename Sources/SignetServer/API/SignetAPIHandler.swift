@@ -52,4 +52,9 @@ struct SignetAPIHandler: APIProtocol {
         }
         return id
     }
+
+    /// An embedding as the workflows take it (they check it, after the caller's role).
+    static func input(_ payload: EmbeddingPayload) -> EmbeddingInput {
+        EmbeddingInput(dimension: Int(payload.dimension), values: payload.values)
+    }
 }

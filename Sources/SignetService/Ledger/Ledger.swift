@@ -38,6 +38,9 @@ public final class Ledger: EventLog, Service {
         } catch {
             throw ServiceError(.configuration, "cannot create data directory \(configuration.dataDirectory)")
         }
+        guard configuration.createsKey || FileManager.default.fileExists(atPath: configuration.keyPath) else {
+            throw ServiceError(.configuration, "no log key at \(configuration.keyPath): this command acts on an existing log; run it with the deployment's data directory (its log.key)")
+        }
         let (signer, created) = try LogKeyFile.loadOrCreate(
             path: configuration.keyPath, origin: configuration.origin, defaultOrigin: LogKeyFile.defaultOrigin())
         if created {

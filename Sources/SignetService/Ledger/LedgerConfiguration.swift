@@ -8,6 +8,9 @@ public struct LedgerConfiguration: Sendable {
     public var origin: String?
     /// Sequencer batching.
     public var sequencer: SequencerConfiguration
+    /// Whether a missing log key starts a new log (`signet serve`); `false` for commands that
+    /// act on an existing deployment's log (`signet admin`), which refuse instead.
+    public var createsKey = true
 
     /// Creates a configuration; every field has a working default.
     public init(

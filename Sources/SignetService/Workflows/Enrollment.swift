@@ -15,9 +15,9 @@ extension SignetService {
     /// Protects `samples` of one person into a new template and logs `enroll`. The samples are
     /// not kept.
     /// - Throws: ``ServiceError`` `.holderOnly`, or an embedding code (`.wrongDimension`, …).
-    public func enroll(samples: [[Float]], as caller: PrincipalID) async throws -> TemplateReceipt {
+    public func enroll(samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
-        let template = try protect(samples)
+        let template = try protect(samples.map { try $0.checked() })
         let now = self.now
         let stored = StoredTemplate(id: StoredTemplate.newID(using: configuration.random), holderID: holder.rawValue,
                                     bytes: template.serializedBytes(), updatedAt: now, publicKey: template.publicKey)
@@ -41,9 +41,9 @@ extension SignetService {
     /// Replaces a template's helper data from fresh samples and logs `renew`; the template's
     /// outstanding permissions are revoked (consent was given for the old helper data).
     /// - Throws: ``ServiceError`` `.holderOnly`, `.notFound`, or an embedding code.
-    public func renew(_ id: String, samples: [[Float]], as caller: PrincipalID) async throws -> TemplateReceipt {
+    public func renew(_ id: String, samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
-        let template = try protect(samples)
+        let template = try protect(samples.map { try $0.checked() })
         let now = self.now
         // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.
         guard try await stores.templates.replace(id: id, holderID: holder.rawValue, bytes: template.serializedBytes(),

@@ -8,7 +8,7 @@ import SignetVault
 /// What a party asks to verify.
 public enum VerificationRequest: Sendable, Equatable {
     /// Probe mode: the server matches the party's fresh probe against the template.
-    case probe(templateID: String, token: String, probe: [Float])
+    case probe(templateID: String, token: String, probe: EmbeddingInput)
     /// Device mode: the holder's device signed the challenge with its template key.
     case device(templateID: String, token: String, challengeID: String, signature: String)
 
@@ -42,6 +42,7 @@ extension SignetService {
         switch request {
         case .probe(let templateID, let token, let probe):
             mode = .probe
+            let probe = try probe.checked()
             guard let token = Self.permissionToken(token) else { throw Self.invalidPermission }
             outcome = try await verifyProbe(probe, token: token, templateID: templateID, party: party, now: now)
         case .device(let templateID, let token, let challengeID, let signature):

@@ -18,6 +18,4 @@ public struct PostgresNonceStorage: NonceStorage, PostgresStore {
         for try await _ in rows.decode(Int.self) { return true }
         return false
     }
-
-    /// Test hook: empties the identity tables.
 }

@@ -15,12 +15,16 @@ final class SQLiteFile: Sendable {
     let database: any DatabaseWriter
     /// The file's write gate (``SQLiteWriteGate``).
     let gate: SQLiteWriteGate
+    /// The file's one group commit: the writes of every store on the file (nonces, admissions,
+    /// activity records, …) share its transactions and so their fsyncs.
+    let writes: SQLiteGroupCommit
     /// The registry key; nil for a private database.
     private let key: String?
 
     private init(database: any DatabaseWriter, gate: SQLiteWriteGate, key: String?) {
         self.database = database
         self.gate = gate
+        self.writes = SQLiteGroupCommit(database: database, gate: gate)
         self.key = key
     }
 

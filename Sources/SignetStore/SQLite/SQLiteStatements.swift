@@ -9,13 +9,8 @@ import GRDB
 /// see only committed data, never a group transaction in progress.
 struct SQLiteStatements: Sendable {
     let file: SQLiteFile
-    private let writes: SQLiteGroupCommit
+    private var writes: SQLiteGroupCommit { file.writes }
     private var database: any DatabaseWriter { file.database }
-
-    init(file: SQLiteFile) {
-        self.file = file
-        self.writes = SQLiteGroupCommit(database: file.database, gate: file.gate)
-    }
 
     /// Runs `job` in the next group transaction; concurrent requests' jobs share one commit (and fsync).
     func write<T: Sendable>(_ job: @escaping @Sendable (Database) throws -> T) async throws -> T {

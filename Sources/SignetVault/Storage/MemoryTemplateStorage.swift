@@ -10,7 +10,13 @@ public final class MemoryTemplateStorage: TemplateStorage {
     public init() {}
 
     public func insert(_ template: StoredTemplate) async throws {
-        templates.withLock { $0.append(template) }
+        try templates.withLock { templates in
+            // A template id is a primary key in the database stores too.
+            guard !templates.contains(where: { $0.id == template.id }) else {
+                throw VaultError(.invalidParameter, "template \(template.id) is already stored")
+            }
+            templates.append(template)
+        }
     }
 
     public func template(id: String, holderID: String) async throws -> StoredTemplate? {
