@@ -78,6 +78,11 @@ struct ProblemMiddlewareTests {
         }
     }
 
+    /// openapi.yaml's `ErrorCode` lists exactly the codes the server can send.
+    @Test func theDocumentedCodesAreTheProblemCodes() {
+        #expect(Set(Components.Schemas.ErrorCode.allCases.map(\.rawValue)) == Set(ProblemCode.allCases.map(\.rawValue)))
+    }
+
     /// Every code is spelled once and keeps the status its doc comment names.
     @Test func everyProblemCodeHasOneStatusClass() {
         for code in ProblemCode.allCases {
