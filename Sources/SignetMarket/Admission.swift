@@ -1,3 +1,4 @@
+public import SignetCore
 public import Foundation
 public import SignetAuth
 
@@ -6,7 +7,7 @@ public enum RateBucket {
     /// The bucket charged for every verification attempt and challenge of a party.
     public static func party(_ partyID: String) -> String { "party:" + partyID }
     /// The bucket charged for every permitted verification attempt against a template.
-    public static func template(_ templateID: String) -> String { "template:" + templateID }
+    public static func template(_ templateID: TemplateID) -> String { "template:" + templateID.rawValue }
 }
 
 /// One verification attempt, as the storage checks and charges it.
@@ -16,7 +17,7 @@ public struct VerificationAttempt: Sendable {
     /// The party asking.
     public var partyID: String
     /// The template it wants to verify against.
-    public var templateID: String
+    public var templateID: TemplateID
     /// Device mode: the challenge the permission must carry, unexpired; `nil` in probe mode.
     public var challengeID: String?
     /// The party's bucket rate.
@@ -27,7 +28,7 @@ public struct VerificationAttempt: Sendable {
     public var now: Date
 
     /// Creates an attempt.
-    public init(tokenHash: [UInt8], partyID: String, templateID: String, challengeID: String? = nil,
+    public init(tokenHash: [UInt8], partyID: String, templateID: TemplateID, challengeID: String? = nil,
                 partyRate: RateLimit, templateRate: RateLimit, now: Date) {
         self.tokenHash = tokenHash
         self.partyID = partyID

@@ -1,3 +1,4 @@
+public import SignetCore
 import Crypto
 public import Foundation
 
@@ -13,12 +14,12 @@ public struct Permission: Sendable, Equatable {
     /// The party allowed to verify.
     public let partyID: String
     /// The template it may verify against.
-    public let templateID: String
+    public let templateID: TemplateID
     /// When it stops being usable.
     public let expiresAt: Date
 
     /// Creates a record.
-    public init(tokenHash: [UInt8], holderID: String, partyID: String, templateID: String, expiresAt: Date) {
+    public init(tokenHash: [UInt8], holderID: String, partyID: String, templateID: TemplateID, expiresAt: Date) {
         self.tokenHash = tokenHash
         self.holderID = holderID
         self.partyID = partyID
@@ -36,9 +37,9 @@ public protocol PermissionStorage: Sendable {
     func insert(_ permission: Permission) async throws
     /// Marks every unused permission for `templateID` used, so none of them can be spent.
     /// - Returns: how many were revoked.
-    func revokeAll(templateID: String, now: Date) async throws -> Int
+    func revokeAll(templateID: TemplateID, now: Date) async throws -> Int
     /// Attaches `challenge` to the permission (replacing an earlier challenge) if it exists,
     /// matches `partyID` and `templateID`, is unexpired and unused.
     /// - Returns: whether the challenge was attached.
-    func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool
+    func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool
 }

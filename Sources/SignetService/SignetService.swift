@@ -86,6 +86,6 @@ extension ServiceError {
 /// template cached under this key can therefore never be served after its template was renewed,
 /// on this instance or another one sharing the database, and a deleted one is not found at all.
 struct TemplateVersion: Hashable, Sendable {
-    let id: String
+    let id: TemplateID
     let publicKey: [UInt8]
 }

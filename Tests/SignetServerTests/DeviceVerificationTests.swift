@@ -162,12 +162,12 @@ struct LegacyTemplateStorage: TemplateStorage {
     func insert(_ template: StoredTemplate) async throws {
         try await base.insert(StoredTemplate(id: template.id, holderID: template.holderID, bytes: template.bytes, updatedAt: template.updatedAt))
     }
-    func template(id: String, holderID: String) async throws -> StoredTemplate? { try await base.template(id: id, holderID: holderID) }
-    func template(id: String) async throws -> StoredTemplate? { try await base.template(id: id) }
-    func publicKey(id: String) async throws -> [UInt8]? { try await base.publicKey(id: id) }
-    func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
+    func template(id: TemplateID, holderID: String) async throws -> StoredTemplate? { try await base.template(id: id, holderID: holderID) }
+    func template(id: TemplateID) async throws -> StoredTemplate? { try await base.template(id: id) }
+    func publicKey(id: TemplateID) async throws -> [UInt8]? { try await base.publicKey(id: id) }
+    func replace(id: TemplateID, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
         try await base.replace(id: id, holderID: holderID, bytes: bytes, publicKey: nil, at: date)
     }
-    func delete(id: String, holderID: String) async throws -> Bool { try await base.delete(id: id, holderID: holderID) }
-    func templateIDs(holderID: String) async throws -> [String] { try await base.templateIDs(holderID: holderID) }
+    func delete(id: TemplateID, holderID: String) async throws -> Bool { try await base.delete(id: id, holderID: holderID) }
+    func templateIDs(holderID: String) async throws -> [TemplateID] { try await base.templateIDs(holderID: holderID) }
 }

@@ -27,7 +27,7 @@ struct WorkflowRefusalTests {
         let fixture = try await ServiceFixture.make()
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
+        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         await #expect(throws: ServiceError(.invalidField, "")) {
             try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue, lifetimeSeconds: seconds), as: alice)
         }
@@ -38,7 +38,7 @@ struct WorkflowRefusalTests {
         let alice = try await fixture.holder(1)
         let mallory = try await fixture.holder(4)
         let shop = try await fixture.party(2)
-        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
+        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         // Mallory cannot see, renew, delete or hand out Alice's template: for her it does not exist.
         await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.template(template, as: mallory) }
         await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.renew(template, samples: [EmbeddingInput(ServiceFixture.face)], as: mallory) }
@@ -51,6 +51,26 @@ struct WorkflowRefusalTests {
         }
         await #expect(throws: ServiceError(.invalidField, "")) { try await fixture.service.party("h_not-a-party") }
         await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.approve(party: PrincipalID.random(.party).rawValue) }
+    }
+
+    /// Text that is no template id answers as an unknown template does, and a verification
+    /// against one still charges the party's bucket.
+    @Test func malformedTemplateIDsAnswerAsUnknownOnes() async throws {
+        let fixture = try await ServiceFixture.make { $0.partyRate = RateLimit(burst: 1, perSecond: 0.001) }
+        let alice = try await fixture.holder(1)
+        let shop = try await fixture.party(2)
+        await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.template("t1", as: alice) }
+        await #expect(throws: ServiceError(.notFound, "")) { try await fixture.service.delete("../t_x", as: alice) }
+        await #expect(throws: ServiceError(.notFound, "")) {
+            try await fixture.service.permit(PermissionRequest(templateID: "nope", partyID: shop.rawValue), as: alice)
+        }
+        let token = Base64.encodeURL([UInt8](repeating: 1, count: 32))
+        await #expect(throws: ServiceError(.invalidPermission, "")) {
+            try await fixture.service.verify(.probe(templateID: "nope", token: token, probe: EmbeddingInput(ServiceFixture.face)), as: shop)
+        }
+        await #expect(throws: ServiceError(.rateLimited, "")) {
+            try await fixture.service.verify(.probe(templateID: "nope", token: token, probe: EmbeddingInput(ServiceFixture.face)), as: shop)
+        }
     }
 
     @Test func embeddingsOfTheWrongShapeAreRefusedByCode() async throws {
@@ -88,7 +108,7 @@ struct WorkflowRefusalTests {
         let fixture = try await ServiceFixture.make { $0.templateRate = RateLimit(burst: 1, perSecond: 0.1) }
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
+        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         func attempt() async throws -> VerificationOutcome {
             let permission = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice)
             return try await fixture.service.verify(.probe(templateID: template, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)

@@ -12,20 +12,20 @@ struct WorkflowTests {
         let service = fixture.service
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let enrolled = try await service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice)
-        let permission = try await service.permit(PermissionRequest(templateID: enrolled.id, partyID: shop.rawValue), as: alice)
+        let enrolled = try await service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
+        let permission = try await service.permit(PermissionRequest(templateID: enrolled, partyID: shop.rawValue), as: alice)
         #expect(permission.expiresAt == fixture.clock.now().addingTimeInterval(600))
         let genuine = try await service.verify(
-            .probe(templateID: enrolled.id, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
+            .probe(templateID: enrolled, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
         #expect(genuine.claims.match)
         #expect(try await service.results.verify(genuine.result) == genuine.claims)
         // A spent permission is spent.
         await #expect(throws: ServiceError(.invalidPermission, "")) {
-            try await service.verify(.probe(templateID: enrolled.id, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
+            try await service.verify(.probe(templateID: enrolled, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
-        let another = try await service.permit(PermissionRequest(templateID: enrolled.id, partyID: shop.rawValue), as: alice)
+        let another = try await service.permit(PermissionRequest(templateID: enrolled, partyID: shop.rawValue), as: alice)
         let impostor = try await service.verify(
-            .probe(templateID: enrolled.id, token: Base64.encodeURL(another.token), probe: EmbeddingInput(ServiceFixture.otherFace)), as: shop)
+            .probe(templateID: enrolled, token: Base64.encodeURL(another.token), probe: EmbeddingInput(ServiceFixture.otherFace)), as: shop)
         #expect(!impostor.claims.match)
 
         // Alice's activity: enroll, two grants, two uses, each provable against the log's key.
@@ -44,7 +44,7 @@ struct WorkflowTests {
             let fixture = try await ServiceFixture.make(seed: seed)
             let alice = try await fixture.holder(1)
             let shop = try await fixture.party(2)
-            let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
+            let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
             _ = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice)
             var entries: [[UInt8]] = []
             for index in 0..<3 { entries.append(try await fixture.service.ledger.entry(at: UInt64(index))) }
@@ -59,18 +59,18 @@ struct WorkflowTests {
         let fixture = try await ServiceFixture.make()
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
+        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         _ = try await fixture.service.renew(template, samples: [EmbeddingInput(ServiceFixture.face)], as: alice)
         _ = try await fixture.service.suspend(party: shop.rawValue)
         _ = try await fixture.service.delete(template, as: alice)
         let events = fixture.logbook.recorded
-        let (holder, party) = (try #require(HolderID(alice)), try #require(PartyID(shop)))
+        let (holder, party, id) = (try #require(HolderID(alice)), try #require(PartyID(shop)), try #require(TemplateID(template)))
         #expect(events.map(\.event) == [
             .approveParty(party),
-            .enroll(holder: holder, template: template),
-            .renew(holder: holder, template: template),
+            .enroll(holder: holder, template: id),
+            .renew(holder: holder, template: id),
             .suspendParty(party),
-            .delete(holder: holder, template: template),
+            .delete(holder: holder, template: id),
         ])
         #expect(events.map(\.ledgerIndex) == [0, 1, 2, 3, 4])
         // An operator's event names the party and no holder.
@@ -84,7 +84,7 @@ struct WorkflowTests {
         let fixture = try await ServiceFixture.make()
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
+        let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         let token = Base64.encodeURL(try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice).token)
         _ = try await fixture.service.suspend(party: shop.rawValue)
         await #expect(throws: ServiceError(.partyNotApproved, "")) {
@@ -102,13 +102,13 @@ extension WorkflowTests {
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
         #expect(try await fixture.service.profile(as: alice).templateIDs.isEmpty)
-        let first = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
+        let first = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         fixture.clock.advance(1)
-        let second = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.otherFace)], as: alice).id
+        let second = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.otherFace)], as: alice).id.rawValue
         let profile = try await fixture.service.profile(as: alice)
         #expect(profile.holder.id.principal == alice)
         #expect(profile.holder.registeredAt == Date(timeIntervalSince1970: 1_790_000_000))
-        #expect(profile.templateIDs == [first, second])
+        #expect(profile.templateIDs.map(\.rawValue) == [first, second])
         await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.profile(as: shop) }
     }
 }
@@ -120,7 +120,7 @@ extension WorkflowTests {
         let fixture = try await ServiceFixture.make()
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
-        let t = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id
+        let t = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         let token = try await fixture.service.permit(PermissionRequest(templateID: t, partyID: shop.rawValue, lifetimeSeconds: 60), as: alice).token
         _ = try await fixture.service.verify(.probe(templateID: t, token: Base64.encodeURL(token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
         _ = try await fixture.service.renew(t, samples: [EmbeddingInput(ServiceFixture.face)], as: alice)

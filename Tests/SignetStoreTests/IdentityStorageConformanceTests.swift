@@ -2,6 +2,7 @@ import SignetService
 import SignetAuth
 import Crypto
 import Foundation
+import SignetCore
 import SignetLog
 import SignetMarket
 import SignetVault
@@ -12,6 +13,8 @@ import Testing
 struct IdentityStorageConformanceTests {
     static func key() -> [UInt8] { Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation) }
     static let now = Date(timeIntervalSince1970: 1_790_000_000)
+    static let t1 = TemplateID.random(using: SeededRandomBytes(seed: [1]))
+    static let t2 = TemplateID.random(using: SeededRandomBytes(seed: [2]))
 
     @Test(arguments: Backend.available)
     func holdersRoundTripAndKeysAreUnique(_ backend: Backend) async throws {
@@ -58,10 +61,10 @@ struct IdentityStorageConformanceTests {
     @Test(arguments: Backend.available)
     func aStoredPermissionOrTemplateCannotBeStoredAgain(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
-            let permission = Permission(tokenHash: Permission.hash(token: [1]), holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now)
+            let permission = Permission(tokenHash: Permission.hash(token: [1]), holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now)
             try await stores.permissions.insert(permission)
             await #expect(throws: (any Error).self) { try await stores.permissions.insert(permission) }
-            let template = StoredTemplate(id: "t_1", holderID: "h_a", bytes: [1], updatedAt: Self.now)
+            let template = StoredTemplate(id: Self.t1, holderID: "h_a", bytes: [1], updatedAt: Self.now)
             try await stores.templates.insert(template)
             await #expect(throws: (any Error).self) { try await stores.templates.insert(template) }
         }
@@ -104,7 +107,7 @@ extension IdentityStorageConformanceTests {
     static let open = RateLimit(burst: 1e9, perSecond: 1e9)
 
     /// An attempt under wide-open limits unless others are given.
-    static func attempt(_ hash: [UInt8], party: String = "p_shop", template: String = "t_1", challenge: String? = nil,
+    static func attempt(_ hash: [UInt8], party: String = "p_shop", template: TemplateID = t1, challenge: String? = nil,
                         partyRate: RateLimit = open, templateRate: RateLimit = open, at now: Date = now) -> VerificationAttempt {
         VerificationAttempt(tokenHash: hash, partyID: party, templateID: template, challengeID: challenge,
                             partyRate: partyRate, templateRate: templateRate, now: now)
@@ -114,11 +117,11 @@ extension IdentityStorageConformanceTests {
     func aPermissionIsUsedOnceByItsPartyForItsTemplateBeforeItExpires(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
             let token: [UInt8] = [1, 2, 3]
-            let permission = Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(60))
+            let permission = Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(60))
             try await stores.permissions.insert(permission)
             let hash = Permission.hash(token: token)
             #expect(try await stores.permissions.admit(Self.attempt(hash, party: "p_other")) == .refused)
-            #expect(try await stores.permissions.admit(Self.attempt(hash, template: "t_2")) == .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(hash, template: Self.t2)) == .refused)
             #expect(try await stores.permissions.admit(Self.attempt(hash, at: Self.now.addingTimeInterval(61))) == .refused)
             // Concurrent uses: exactly one wins, and it returns the stored permission.
             let outcomes = try await withThrowingTaskGroup(of: Admission.self) { group in
@@ -134,13 +137,13 @@ extension IdentityStorageConformanceTests {
     func revokingATemplatesPermissionsLeavesOthersUsable(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
             let expiry = Self.now.addingTimeInterval(600)
-            for (token, template) in [([1], "t_1"), ([2], "t_1"), ([3], "t_2")] as [([UInt8], String)] {
+            for (token, template) in [([1], Self.t1), ([2], Self.t1), ([3], Self.t2)] as [([UInt8], TemplateID)] {
                 try await stores.permissions.insert(Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: template, expiresAt: expiry))
             }
             #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [1]))) != .refused)
-            #expect(try await stores.permissions.revokeAll(templateID: "t_1", now: Self.now) == 1)  // the used one is not counted
+            #expect(try await stores.permissions.revokeAll(templateID: Self.t1, now: Self.now) == 1)  // the used one is not counted
             #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [2]))) == .refused)
-            #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [3]), template: "t_2")) != .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [3]), template: Self.t2)) != .refused)
         }
     }
 
@@ -148,14 +151,14 @@ extension IdentityStorageConformanceTests {
     func aChallengeRidesOnItsPermissionAndIsConsumedWithIt(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
             let hash = Permission.hash(token: [9, 9])
-            let permission = Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600))
+            let permission = Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(600))
             try await stores.permissions.insert(permission)
             let first = Challenge.fresh(expiresAt: Self.now.addingTimeInterval(120))
             let second = Challenge.fresh(expiresAt: Self.now.addingTimeInterval(120))
-            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_other", templateID: "t_1", now: Self.now) == false)
-            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_2", now: Self.now) == false)
-            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now))
-            #expect(try await stores.permissions.attach(second, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now))
+            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_other", templateID: Self.t1, now: Self.now) == false)
+            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: Self.t2, now: Self.now) == false)
+            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: Self.t1, now: Self.now))
+            #expect(try await stores.permissions.attach(second, tokenHash: hash, partyID: "p_shop", templateID: Self.t1, now: Self.now))
             // The first challenge was replaced; the second is dead once expired.
             #expect(try await stores.permissions.admit(Self.attempt(hash, challenge: first.id)) == .refused)
             #expect(try await stores.permissions.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(121))) == .refused)
@@ -164,7 +167,7 @@ extension IdentityStorageConformanceTests {
             // Used: neither the challenge nor the bare permission works again, nor can a new challenge attach.
             #expect(try await stores.permissions.admit(Self.attempt(hash, challenge: second.id)) == .refused)
             #expect(try await stores.permissions.admit(Self.attempt(hash)) == .refused)
-            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: "t_1", now: Self.now) == false)
+            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: Self.t1, now: Self.now) == false)
         }
     }
 
@@ -173,7 +176,7 @@ extension IdentityStorageConformanceTests {
         try await withFreshStores(backend) { stores, _ in
             let tight = RateLimit(burst: 2, perSecond: 1)
             let hash = Permission.hash(token: [4])
-            try await stores.permissions.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600)))
+            try await stores.permissions.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(600)))
             // Two refused attempts spend the party's two tokens and none of the template's.
             for _ in 0..<2 {
                 #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [5]), partyRate: tight, templateRate: tight)) == .refused)
@@ -197,7 +200,7 @@ extension IdentityStorageConformanceTests {
             let once = RateLimit(burst: 1, perSecond: 0.1)
             let hashes = [Permission.hash(token: [6]), Permission.hash(token: [7])]
             for hash in hashes {
-                try await stores.permissions.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: "t_1", expiresAt: Self.now.addingTimeInterval(600)))
+                try await stores.permissions.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(600)))
             }
             guard case .admitted = try await stores.permissions.admit(Self.attempt(hashes[0], templateRate: once)) else {
                 Issue.record("the first attempt should be admitted")

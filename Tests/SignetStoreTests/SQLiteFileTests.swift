@@ -1,5 +1,6 @@
 import SignetService
 import Foundation
+import SignetCore
 import GRDB
 import SignetMarket
 import SignetVault
@@ -49,8 +50,8 @@ struct SQLiteFileTests {
             let identities = try await SQLiteIdentityStorage.open(path: dir + "/signet.sqlite")
             let templates = try await SQLiteTemplateStorage.open(path: dir + "/signet.sqlite")
             await identities.close()
-            try await templates.insert(StoredTemplate(id: "t1", holderID: "h1", bytes: [1, 2, 3], updatedAt: Date(timeIntervalSince1970: 1), publicKey: nil))
-            #expect(try await templates.template(id: "t1")?.bytes == [1, 2, 3])
+            try await templates.insert(StoredTemplate(id: TemplateID.random(using: SeededRandomBytes(seed: [1])), holderID: "h1", bytes: [1, 2, 3], updatedAt: Date(timeIntervalSince1970: 1), publicKey: nil))
+            #expect(try await templates.template(id: TemplateID.random(using: SeededRandomBytes(seed: [1])))?.bytes == [1, 2, 3])
             await templates.close()
         }
     }

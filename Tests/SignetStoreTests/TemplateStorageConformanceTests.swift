@@ -1,4 +1,5 @@
 import Foundation
+import SignetCore
 import SignetStore
 import SignetTesting
 import SignetVault
@@ -10,7 +11,7 @@ struct TemplateStorageConformanceTests {
     @Test(arguments: Backend.available)
     func templatesAreScopedToTheirHolder(_ backend: Backend) async throws {
         try await withFreshTemplateStore(backend) { store in
-            let mine = StoredTemplate(id: StoredTemplate.newID(), holderID: "h_alice", bytes: [1, 2, 3], updatedAt: Self.t0)
+            let mine = StoredTemplate(id: TemplateID.random(), holderID: "h_alice", bytes: [1, 2, 3], updatedAt: Self.t0)
             try await store.insert(mine)
             #expect(try await store.template(id: mine.id, holderID: "h_alice") == mine)
             #expect(try await store.template(id: mine.id) == mine)
@@ -25,8 +26,8 @@ struct TemplateStorageConformanceTests {
     @Test(arguments: Backend.available)
     func renewAndDelete(_ backend: Backend) async throws {
         try await withFreshTemplateStore(backend) { store in
-            let a = StoredTemplate(id: StoredTemplate.newID(), holderID: "h_alice", bytes: [1], updatedAt: Self.t0)
-            let b = StoredTemplate(id: StoredTemplate.newID(), holderID: "h_alice", bytes: [2], updatedAt: Self.t0.addingTimeInterval(1))
+            let a = StoredTemplate(id: TemplateID.random(), holderID: "h_alice", bytes: [1], updatedAt: Self.t0)
+            let b = StoredTemplate(id: TemplateID.random(), holderID: "h_alice", bytes: [2], updatedAt: Self.t0.addingTimeInterval(1))
             try await store.insert(a)
             try await store.insert(b)
             #expect(try await store.templateIDs(holderID: "h_alice") == [a.id, b.id])
@@ -36,7 +37,7 @@ struct TemplateStorageConformanceTests {
             #expect(try await store.template(id: a.id)?.publicKey == [5, 5])
             // Records without a stored key (written before schema v5) answer nil, as unknown ids do.
             #expect(try await store.publicKey(id: b.id) == nil)
-            #expect(try await store.publicKey(id: StoredTemplate.newID()) == nil)
+            #expect(try await store.publicKey(id: TemplateID.random()) == nil)
             #expect(try await store.templateIDs(holderID: "h_alice") == [b.id, a.id])
             #expect(try await store.delete(id: a.id, holderID: "h_alice"))
             #expect(try await store.template(id: a.id) == nil)

@@ -1,3 +1,4 @@
+public import SignetCore
 public import Foundation
 public import SignetAuth
 import Synchronization
@@ -30,7 +31,7 @@ public final class MemoryPermissionStorage: PermissionStorage, VerificationAdmis
         }
     }
 
-    public func revokeAll(templateID: String, now: Date) async throws -> Int {
+    public func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
         permissions.withLock { permissions in
             var revoked = 0
             for (hash, stored) in permissions where stored.permission.templateID == templateID && stored.usedAt == nil {
@@ -41,7 +42,7 @@ public final class MemoryPermissionStorage: PermissionStorage, VerificationAdmis
         }
     }
 
-    public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool {
+    public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool {
         permissions.withLock { permissions in
             guard let stored = permissions[tokenHash], Self.usable(stored, partyID: partyID, templateID: templateID, now: now) else { return false }
             permissions[tokenHash]?.challenge = challenge
@@ -71,7 +72,7 @@ public final class MemoryPermissionStorage: PermissionStorage, VerificationAdmis
         }
     }
 
-    private static func usable(_ stored: Stored, partyID: String, templateID: String, now: Date) -> Bool {
+    private static func usable(_ stored: Stored, partyID: String, templateID: TemplateID, now: Date) -> Bool {
         stored.usedAt == nil && stored.permission.partyID == partyID && stored.permission.templateID == templateID && stored.permission.expiresAt > now
     }
 }

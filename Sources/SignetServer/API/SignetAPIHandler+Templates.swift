@@ -15,31 +15,31 @@ extension SignetAPIHandler {
         let receipt = try await api().enroll(samples: [Self.input(embedding)], as: try caller())
         return .created(.init(
             headers: .init(location: "/v1/templates/\(receipt.id)"),
-            body: .json(.init(id: receipt.id, ledgerIndex: Int64(receipt.ledgerIndex)))))
+            body: .json(.init(id: receipt.id.rawValue, ledgerIndex: Int64(receipt.ledgerIndex)))))
     }
 
     /// The holder's own protected template, for their device to answer device-mode challenges.
     func getTemplate(_ input: Operations.GetTemplate.Input) async throws -> Operations.GetTemplate.Output {
         let stored = try await api().template(input.path.templateId, as: try caller())
-        return .ok(.init(body: .json(.init(id: stored.id, template: Base64.encodeURL(stored.bytes), updatedAt: stored.updatedAt))))
+        return .ok(.init(body: .json(.init(id: stored.id.rawValue, template: Base64.encodeURL(stored.bytes), updatedAt: stored.updatedAt))))
     }
 
     func renewTemplate(_ input: Operations.RenewTemplate.Input) async throws -> Operations.RenewTemplate.Output {
         let embedding = switch input.body { case .json(let body): body }
         let receipt = try await api().renew(input.path.templateId, samples: [Self.input(embedding)], as: try caller())
-        return .ok(.init(body: .json(.init(id: receipt.id, ledgerIndex: Int64(receipt.ledgerIndex)))))
+        return .ok(.init(body: .json(.init(id: receipt.id.rawValue, ledgerIndex: Int64(receipt.ledgerIndex)))))
     }
 
     func deleteTemplate(_ input: Operations.DeleteTemplate.Input) async throws -> Operations.DeleteTemplate.Output {
         let receipt = try await api().delete(input.path.templateId, as: try caller())
-        return .ok(.init(body: .json(.init(id: receipt.id, ledgerIndex: Int64(receipt.ledgerIndex)))))
+        return .ok(.init(body: .json(.init(id: receipt.id.rawValue, ledgerIndex: Int64(receipt.ledgerIndex)))))
     }
 
     func getHolderProfile(_ input: Operations.GetHolderProfile.Input) async throws -> Operations.GetHolderProfile.Output {
         let profile = try await api().profile(as: try caller())
         return .ok(.init(body: .json(.init(
             id: profile.holder.id.rawValue, publicKey: Base64.encodeURL(profile.holder.publicKey),
-            registeredAt: profile.holder.registeredAt, templates: profile.templateIDs))))
+            registeredAt: profile.holder.registeredAt, templates: profile.templateIDs.map(\.rawValue)))))
     }
 
     func listHolderActivity(_ input: Operations.ListHolderActivity.Input) async throws -> Operations.ListHolderActivity.Output {

@@ -11,7 +11,7 @@ extension SignetAPIHandler {
             PermissionRequest(templateID: request.templateId, partyID: request.partyId, lifetimeSeconds: request.ttlSeconds.map(Int.init)),
             as: try caller())
         return .created(.init(body: .json(.init(
-            token: Base64.encodeURL(issued.token), templateId: issued.templateID, partyId: issued.partyID.rawValue,
+            token: Base64.encodeURL(issued.token), templateId: issued.templateID.rawValue, partyId: issued.partyID.rawValue,
             expiresAt: issued.expiresAt, ledgerIndex: Int64(issued.ledgerIndex)))))
     }
 

@@ -8,15 +8,15 @@ public import SignetMarket
 /// party names the party in clear and commits to nothing secret.
 public enum SignetEvent: Sendable, Equatable {
     /// A holder enrolled a template.
-    case enroll(holder: HolderID, template: String)
+    case enroll(holder: HolderID, template: TemplateID)
     /// A holder renewed a template from a fresh sample; its outstanding permissions died with the old one.
-    case renew(holder: HolderID, template: String)
+    case renew(holder: HolderID, template: TemplateID)
     /// A holder deleted a template; its outstanding permissions died with it.
-    case delete(holder: HolderID, template: String)
+    case delete(holder: HolderID, template: TemplateID)
     /// A holder permitted a party to verify a template `uses` times within `ttlSeconds`.
-    case grant(holder: HolderID, party: PartyID, template: String, uses: Int, ttlSeconds: Int)
+    case grant(holder: HolderID, party: PartyID, template: TemplateID, uses: Int, ttlSeconds: Int)
     /// A party used a permission: one verification, and whether it matched.
-    case use(holder: HolderID, party: PartyID, template: String, mode: VerificationMode, match: Bool)
+    case use(holder: HolderID, party: PartyID, template: TemplateID, mode: VerificationMode, match: Bool)
     /// The operator approved a party: it may verify holders who consent.
     case approveParty(PartyID)
     /// The operator (or, later, the trust protocol) suspended a party.
@@ -56,11 +56,11 @@ public enum SignetEvent: Sendable, Equatable {
     public var details: JSONValue {
         switch self {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template):
-            .object(["template": .string(template)])
+            .object(["template": .string(template.rawValue)])
         case .grant(_, _, let template, let uses, let ttl):
-            .object(["template": .string(template), "scope": .string("verify"), "uses": .number(Double(uses)), "ttl": .number(Double(ttl))])
+            .object(["template": .string(template.rawValue), "scope": .string("verify"), "uses": .number(Double(uses)), "ttl": .number(Double(ttl))])
         case .use(_, _, let template, let mode, let match):
-            .object(["template": .string(template), "mode": .string(mode.rawValue), "match": .bool(match)])
+            .object(["template": .string(template.rawValue), "mode": .string(mode.rawValue), "match": .bool(match)])
         case .approveParty(let party), .suspendParty(let party):
             .object(["party": .string(party.rawValue)])
         }

@@ -1,7 +1,7 @@
 import SignetVault
 import SignetAuth
 public import Foundation
-import SignetCore
+public import SignetCore
 public import SignetMarket
 
 /// A holder's request to let one party verify one template once.
@@ -26,7 +26,7 @@ public struct IssuedPermission: Sendable, Equatable {
     /// The 32-byte bearer token for the party.
     public let token: [UInt8]
     /// The template.
-    public let templateID: String
+    public let templateID: TemplateID
     /// The party.
     public let partyID: PartyID
     /// When it stops being usable.
@@ -47,8 +47,9 @@ extension SignetService {
         guard range.contains(lifetime) else {
             throw ServiceError(.invalidField, "ttl_seconds must be between \(range.lowerBound) and \(range.upperBound)")
         }
-        // Deliberate: another holder's template and an unknown one get the same answer.
-        guard try await stores.templates.template(id: request.templateID, holderID: holder.rawValue) != nil else {
+        // Deliberate: another holder's template, an unknown one and text that is no id get the same answer.
+        guard let templateID = TemplateID(request.templateID),
+              try await stores.templates.template(id: templateID, holderID: holder.rawValue) != nil else {
             throw ServiceError(.notFound, "no such template")
         }
         guard let partyID = PartyID(request.partyID), try await stores.identities.party(partyID) != nil else {
@@ -59,10 +60,10 @@ extension SignetService {
         let expiry = now.addingTimeInterval(TimeInterval(lifetime))
         try await stores.permissions.insert(Permission(
             tokenHash: Permission.hash(token: token), holderID: holder.rawValue, partyID: partyID.rawValue,
-            templateID: request.templateID, expiresAt: expiry))
+            templateID: templateID, expiresAt: expiry))
         let index = try await recorder.record(
-            .grant(holder: holder, party: partyID, template: request.templateID, uses: 1, ttlSeconds: lifetime), at: now)
-        return IssuedPermission(token: token, templateID: request.templateID, partyID: partyID, expiresAt: expiry, ledgerIndex: index)
+            .grant(holder: holder, party: partyID, template: templateID, uses: 1, ttlSeconds: lifetime), at: now)
+        return IssuedPermission(token: token, templateID: templateID, partyID: partyID, expiresAt: expiry, ledgerIndex: index)
     }
 
     /// Starts a device-mode verification: a fresh challenge attached to the permission.
@@ -74,18 +75,23 @@ extension SignetService {
     public func challenge(token: String, templateID: String, as caller: PrincipalID) async throws -> Challenge {
         let party = try await requireApprovedParty(caller)
         let now = self.now
-        let rate = configuration.partyRate
-        if let wait = try await stores.rateLimits.take(bucket: RateBucket.party(party.id.rawValue), capacity: rate.burst, perSecond: rate.perSecond, now: now) {
-            throw Self.rateLimited(wait)
-        }
+        try await chargeParty(party.id, now: now)
         let challenge = Challenge.fresh(expiresAt: now.addingTimeInterval(configuration.challengeLifetime), using: configuration.random)
-        guard let token = Self.permissionToken(token),
+        guard let token = Self.permissionToken(token), let templateID = TemplateID(templateID),
               try await stores.permissions.attach(challenge, tokenHash: Permission.hash(token: token), partyID: party.id.rawValue,
                                                   templateID: templateID, now: now)
         else {
             throw Self.invalidPermission
         }
         return challenge
+    }
+
+    /// Takes one token from the party's bucket, or throws `.rateLimited` with the wait.
+    func chargeParty(_ party: PartyID, now: Date) async throws {
+        let rate = configuration.partyRate
+        if let wait = try await stores.rateLimits.take(bucket: RateBucket.party(party.rawValue), capacity: rate.burst, perSecond: rate.perSecond, now: now) {
+            throw Self.rateLimited(wait)
+        }
     }
 
     /// The 32 token bytes of a permission token's text; `nil` for anything else.

@@ -1,3 +1,4 @@
+public import SignetCore
 import Foundation
 public import SignetMarket
 public import SignetVault
@@ -5,7 +6,7 @@ public import SignetVault
 /// What a template workflow did: the template and the ledger index of its event.
 public struct TemplateReceipt: Sendable, Equatable {
     /// The template's id.
-    public let id: String
+    public let id: TemplateID
     /// Where the enroll, renew or delete event sits in the ledger.
     public let ledgerIndex: UInt64
 }
@@ -19,7 +20,7 @@ extension SignetService {
         let holder = try requireHolder(caller)
         let template = try protect(samples.map { try $0.checked() })
         let now = self.now
-        let stored = StoredTemplate(id: StoredTemplate.newID(using: configuration.random), holderID: holder.rawValue,
+        let stored = StoredTemplate(id: .random(using: configuration.random), holderID: holder.rawValue,
                                     bytes: template.serializedBytes(), updatedAt: now, publicKey: template.publicKey)
         try await stores.templates.insert(stored)
         let index = try await recorder.record(.enroll(holder: holder, template: stored.id), at: now)
@@ -32,7 +33,7 @@ extension SignetService {
     ///   exactly as for an unknown one.
     public func template(_ id: String, as caller: PrincipalID) async throws -> StoredTemplate {
         let holder = try requireHolder(caller)
-        guard let stored = try await stores.templates.template(id: id, holderID: holder.rawValue) else {
+        guard let id = TemplateID(id), let stored = try await stores.templates.template(id: id, holderID: holder.rawValue) else {
             throw ServiceError(.notFound, "no such template")
         }
         return stored
@@ -46,7 +47,7 @@ extension SignetService {
         let template = try protect(samples.map { try $0.checked() })
         let now = self.now
         // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.
-        guard try await stores.templates.replace(id: id, holderID: holder.rawValue, bytes: template.serializedBytes(),
+        guard let id = TemplateID(id), try await stores.templates.replace(id: id, holderID: holder.rawValue, bytes: template.serializedBytes(),
                                                  publicKey: template.publicKey, at: now) else {
             throw ServiceError(.notFound, "no such template")
         }
@@ -57,14 +58,14 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.holderOnly` or `.notFound`.
     public func delete(_ id: String, as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
-        guard try await stores.templates.delete(id: id, holderID: holder.rawValue) else {
+        guard let id = TemplateID(id), try await stores.templates.delete(id: id, holderID: holder.rawValue) else {
             throw ServiceError(.notFound, "no such template")
         }
         return try await retire(.delete(holder: holder, template: id), template: id, at: now)
     }
 
     /// After a renewal or deletion: revokes the template's outstanding permissions and logs the event.
-    private func retire(_ event: SignetEvent, template id: String, at now: Date) async throws -> TemplateReceipt {
+    private func retire(_ event: SignetEvent, template id: TemplateID, at now: Date) async throws -> TemplateReceipt {
         _ = try await stores.permissions.revokeAll(templateID: id, now: now)
         return TemplateReceipt(id: id, ledgerIndex: try await recorder.record(event, at: now))
     }

@@ -1,3 +1,4 @@
+public import SignetCore
 import SignetVault
 import Foundation
 public import SignetMarket
@@ -7,7 +8,7 @@ public struct HolderProfile: Sendable, Equatable {
     /// The holder's registration.
     public let holder: Holder
     /// Their templates' ids, least recently written first.
-    public let templateIDs: [String]
+    public let templateIDs: [TemplateID]
 }
 
 extension SignetService {

@@ -38,7 +38,7 @@ extension SignetService {
         let party = try await requireApprovedParty(caller).id
         let now = self.now
         let mode: VerificationMode
-        let outcome: (permission: Permission, match: Bool)
+        let outcome: (permission: Permission, template: TemplateID, match: Bool)
         switch request {
         case .probe(let templateID, let token, let probe):
             mode = .probe
@@ -58,21 +58,22 @@ extension SignetService {
         }
         // Log before release: the answer exists only once its event is durable in the ledger.
         let index = try await recorder.record(
-            .use(holder: holder, party: party, template: request.templateID, mode: mode, match: outcome.match), at: now)
+            .use(holder: holder, party: party, template: outcome.template, mode: mode, match: outcome.match), at: now)
         let claims = VerificationClaims(
-            match: outcome.match, ledger_index: Int(index), log_origin: ledger.verifier.name, template_id: request.templateID,
+            match: outcome.match, ledger_index: Int(index), log_origin: ledger.verifier.name, template_id: outcome.template.rawValue,
             party_id: party.rawValue, mode: mode.rawValue, iat: Int(now.timeIntervalSince1970))
         return VerificationOutcome(claims: claims, result: try await results.sign(claims))
     }
 
     /// Probe mode: the server decodes the party's probe against the template.
-    private func verifyProbe(_ probe: [Float], token: [UInt8], templateID: String, party: PartyID, now: Date) async throws -> (permission: Permission, match: Bool) {
-        let (permission, _) = try await admit(token: token, templateID: templateID, challengeID: nil, party: party, now: now)
-        let template = try await protectedTemplate(templateID)
+    private func verifyProbe(_ probe: [Float], token: [UInt8], templateID: String, party: PartyID, now: Date)
+        async throws -> (permission: Permission, template: TemplateID, match: Bool) {
+        let (permission, id, _) = try await admit(token: token, templateID: templateID, challengeID: nil, party: party, now: now)
+        let template = try await protectedTemplate(id)
         do {
-            return (permission, try vault.scheme.verify(probe: probe, against: template) == .accepted)
+            return (permission, id, try vault.scheme.verify(probe: probe, against: template) == .accepted)
         } catch let error as VaultError where error.code == .authenticationFailure {
-            return (permission, false)
+            return (permission, id, false)
         } catch let error as VaultError {
             throw ServiceError(vault: error) ?? error
         }
@@ -80,21 +81,21 @@ extension SignetService {
 
     /// Device mode: the server only checks the device's signature against the template's public key.
     private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], templateID: String, party: PartyID,
-                              now: Date) async throws -> (permission: Permission, match: Bool) {
-        let (permission, nonce) = try await admit(token: token, templateID: templateID, challengeID: challengeID, party: party, now: now)
+                              now: Date) async throws -> (permission: Permission, template: TemplateID, match: Bool) {
+        let (permission, id, nonce) = try await admit(token: token, templateID: templateID, challengeID: challengeID, party: party, now: now)
         guard let nonce else { throw ServiceError(.corruptRecord, "the admitted challenge has no nonce") }
         // The stored key column spares reading and parsing the helper matrix; older rows fall back.
         let publicKey: [UInt8]
-        if let stored = try await stores.templates.publicKey(id: templateID) {
+        if let stored = try await stores.templates.publicKey(id: id) {
             publicKey = stored
         } else {
-            publicKey = try await protectedTemplate(templateID).publicKey
+            publicKey = try await protectedTemplate(id).publicKey
         }
         let message = Challenge.message(id: challengeID, nonce: Base64.encodeURL(nonce))
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else {
             throw ServiceError(.corruptRecord, "the stored template has an unusable public key")
         }
-        return (permission, key.isValidSignature(signature, for: message))
+        return (permission, id, key.isValidSignature(signature, for: message))
     }
 
     /// Charges the rate limits and spends the permission in one step (``VerificationAdmission``).
@@ -103,19 +104,27 @@ extension SignetService {
     /// charged only for permitted attempts, so a party without consent cannot exhaust it and
     /// lock the holder's legitimate verifications out; an attempt refused by the template's
     /// limit leaves its permission unspent, to be retried after `retryAfter`.
-    private func admit(token: [UInt8], templateID: String, challengeID: String?, party: PartyID, now: Date) async throws -> (Permission, challengeNonce: [UInt8]?) {
+    ///
+    /// Text that is no template id names no template: the attempt is charged to the party and
+    /// refused, exactly as one against an unknown template.
+    private func admit(token: [UInt8], templateID text: String, challengeID: String?, party: PartyID, now: Date)
+        async throws -> (Permission, TemplateID, challengeNonce: [UInt8]?) {
+        let refusal = challengeID == nil ? Self.invalidPermission
+            : ServiceError(.invalidChallenge, "no unused, unexpired permission carrying this unexpired challenge for this party and template")
+        guard let templateID = TemplateID(text) else {
+            try await chargeParty(party, now: now)
+            throw refusal
+        }
         let attempt = VerificationAttempt(
             tokenHash: Permission.hash(token: token), partyID: party.rawValue, templateID: templateID, challengeID: challengeID,
             partyRate: configuration.partyRate, templateRate: configuration.templateRate, now: now)
         switch try await stores.permissions.admit(attempt) {
         case .admitted(let permission, let nonce):
-            return (permission, nonce)
+            return (permission, templateID, nonce)
         case .partyLimited(let wait), .templateLimited(let wait):
             throw Self.rateLimited(wait)
-        case .refused where challengeID != nil:
-            throw ServiceError(.invalidChallenge, "no unused, unexpired permission carrying this unexpired challenge for this party and template")
         case .refused:
-            throw Self.invalidPermission
+            throw refusal
         }
     }
 
@@ -123,7 +132,7 @@ extension SignetService {
     ///
     /// Probe mode reads the 32-byte public key first and parses the helper data (n² floats: 1 MiB
     /// at n = 512, plus its integrity hash) only when that version is not cached yet.
-    private func protectedTemplate(_ id: String) async throws -> ProtectedTemplate {
+    private func protectedTemplate(_ id: TemplateID) async throws -> ProtectedTemplate {
         let key = try await stores.templates.publicKey(id: id)
         if let key, let cached = parsedTemplates.get(TemplateVersion(id: id, publicKey: key)) {
             return cached

@@ -1,3 +1,4 @@
+import SignetCore
 import SignetAuth
 import Foundation
 import NIOCore
@@ -70,7 +71,7 @@ struct PostgresAdmissionStatement: PostgresPreparedStatement {
         bindings.append(t)
         bindings.append(ByteBuffer(bytes: attempt.tokenHash))
         bindings.append(attempt.partyID)
-        bindings.append(attempt.templateID)
+        bindings.append(attempt.templateID.rawValue)
         bindings.append(attempt.challengeID)
         bindings.append(RateBucket.template(attempt.templateID))
         bindings.append(attempt.templateRate.burst)

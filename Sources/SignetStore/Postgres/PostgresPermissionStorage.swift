@@ -1,3 +1,4 @@
+public import SignetCore
 public import SignetAuth
 public import Foundation
 import NIOCore
@@ -13,26 +14,26 @@ public struct PostgresPermissionStorage: PermissionStorage, VerificationAdmissio
         _ = try await client.query(
             """
             INSERT INTO permissions (token_hash, holder_id, party_id, template_id, expires_at)
-            VALUES (\(ByteBuffer(bytes: permission.tokenHash)), \(permission.holderID), \(permission.partyID), \(permission.templateID), \(permission.expiresAt.timeIntervalSince1970))
+            VALUES (\(ByteBuffer(bytes: permission.tokenHash)), \(permission.holderID), \(permission.partyID), \(permission.templateID.rawValue), \(permission.expiresAt.timeIntervalSince1970))
             """,
             logger: logger)
     }
 
-    public func revokeAll(templateID: String, now: Date) async throws -> Int {
+    public func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
         var count = 0
         let rows = try await client.query(
-            "UPDATE permissions SET used_at = \(now.timeIntervalSince1970) WHERE template_id = \(templateID) AND used_at IS NULL RETURNING 1",
+            "UPDATE permissions SET used_at = \(now.timeIntervalSince1970) WHERE template_id = \(templateID.rawValue) AND used_at IS NULL RETURNING 1",
             logger: logger)
         for try await _ in rows.decode(Int.self) { count += 1 }
         return count
     }
 
-    public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool {
+    public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool {
         let rows = try await client.query(
             """
             UPDATE permissions SET challenge_id = \(challenge.id), challenge_nonce = \(ByteBuffer(bytes: challenge.nonce)),
               challenge_expires_at = \(challenge.expiresAt.timeIntervalSince1970)
-            WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND party_id = \(partyID) AND template_id = \(templateID)
+            WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND party_id = \(partyID) AND template_id = \(templateID.rawValue)
               AND used_at IS NULL AND expires_at > \(now.timeIntervalSince1970)
             RETURNING holder_id
             """,

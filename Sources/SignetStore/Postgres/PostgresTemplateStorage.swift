@@ -1,3 +1,4 @@
+public import SignetCore
 public import Foundation
 public import Logging
 import NIOCore
@@ -23,36 +24,37 @@ public final class PostgresTemplateStorage: TemplateStorage {
 
     public func insert(_ template: StoredTemplate) async throws {
         _ = try await client.query(
-            "INSERT INTO templates (id, holder_id, data, updated_at, public_key) VALUES (\(template.id), \(template.holderID), \(ByteBuffer(bytes: template.bytes)), \(template.updatedAt.timeIntervalSince1970), \(template.publicKey.map { ByteBuffer(bytes: $0) }))",
+            "INSERT INTO templates (id, holder_id, data, updated_at, public_key) VALUES (\(template.id.rawValue), \(template.holderID), \(ByteBuffer(bytes: template.bytes)), \(template.updatedAt.timeIntervalSince1970), \(template.publicKey.map { ByteBuffer(bytes: $0) }))",
             logger: logger)
     }
 
-    public func template(id: String, holderID: String) async throws -> StoredTemplate? {
-        try await select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = \(id) AND holder_id = \(holderID)").first
+    public func template(id: TemplateID, holderID: String) async throws -> StoredTemplate? {
+        try await select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = \(id.rawValue) AND holder_id = \(holderID)").first
     }
 
-    public func template(id: String) async throws -> StoredTemplate? {
-        try await select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = \(id)").first
+    public func template(id: TemplateID) async throws -> StoredTemplate? {
+        try await select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = \(id.rawValue)").first
     }
 
-    public func publicKey(id: String) async throws -> [UInt8]? {
-        for try await key in try await client.query("SELECT public_key FROM templates WHERE id = \(id)", logger: logger).decode(ByteBuffer?.self) {
+    public func publicKey(id: TemplateID) async throws -> [UInt8]? {
+        for try await key in try await client.query("SELECT public_key FROM templates WHERE id = \(id.rawValue)", logger: logger).decode(ByteBuffer?.self) {
             return key.map { Array($0.readableBytesView) }
         }
         return nil
     }
 
-    public func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
-        try await changed("UPDATE templates SET data = \(ByteBuffer(bytes: bytes)), updated_at = \(date.timeIntervalSince1970), public_key = \(publicKey.map { ByteBuffer(bytes: $0) }) WHERE id = \(id) AND holder_id = \(holderID) RETURNING 1")
+    public func replace(id: TemplateID, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
+        try await changed("UPDATE templates SET data = \(ByteBuffer(bytes: bytes)), updated_at = \(date.timeIntervalSince1970), public_key = \(publicKey.map { ByteBuffer(bytes: $0) }) WHERE id = \(id.rawValue) AND holder_id = \(holderID) RETURNING 1")
     }
 
-    public func delete(id: String, holderID: String) async throws -> Bool {
-        try await changed("DELETE FROM templates WHERE id = \(id) AND holder_id = \(holderID) RETURNING 1")
+    public func delete(id: TemplateID, holderID: String) async throws -> Bool {
+        try await changed("DELETE FROM templates WHERE id = \(id.rawValue) AND holder_id = \(holderID) RETURNING 1")
     }
 
-    public func templateIDs(holderID: String) async throws -> [String] {
-        var ids: [String] = []
-        for try await id in try await client.query("SELECT id FROM templates WHERE holder_id = \(holderID) ORDER BY updated_at, id", logger: logger).decode(String.self) {
+    public func templateIDs(holderID: String) async throws -> [TemplateID] {
+        var ids: [TemplateID] = []
+        for try await text in try await client.query("SELECT id FROM templates WHERE holder_id = \(holderID) ORDER BY updated_at, id", logger: logger).decode(String.self) {
+            guard let id = TemplateID(text) else { throw StoreError(.unavailable, "a stored template id is malformed") }
             ids.append(id)
         }
         return ids
@@ -70,7 +72,8 @@ public final class PostgresTemplateStorage: TemplateStorage {
 
     private func select(_ query: PostgresQuery) async throws -> [StoredTemplate] {
         var out: [StoredTemplate] = []
-        for try await (id, holder, data, at, key) in try await client.query(query, logger: logger).decode((String, String, ByteBuffer, Double, ByteBuffer?).self) {
+        for try await (text, holder, data, at, key) in try await client.query(query, logger: logger).decode((String, String, ByteBuffer, Double, ByteBuffer?).self) {
+            guard let id = TemplateID(text) else { throw StoreError(.unavailable, "a stored template id is malformed") }
             out.append(StoredTemplate(id: id, holderID: holder, bytes: Array(data.readableBytesView), updatedAt: Date(timeIntervalSince1970: at),
                                       publicKey: key.map { Array($0.readableBytesView) }))
         }

@@ -1,3 +1,4 @@
+public import SignetCore
 public import SignetAuth
 public import Foundation
 import GRDB
@@ -14,13 +15,13 @@ public struct SQLitePermissionStorage: PermissionStorage, VerificationAdmission,
             [Data(permission.tokenHash), permission.holderID, permission.partyID, permission.templateID, permission.expiresAt.timeIntervalSince1970])
     }
 
-    public func revokeAll(templateID: String, now: Date) async throws -> Int {
+    public func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
         try await statements.write(
             "UPDATE permissions SET used_at = ? WHERE template_id = ? AND used_at IS NULL RETURNING 1",
             [now.timeIntervalSince1970, templateID]) { _ in true }.count
     }
 
-    public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: String, now: Date) async throws -> Bool {
+    public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool {
         try await !statements.write(
             """
             UPDATE permissions SET challenge_id = ?1, challenge_nonce = ?2, challenge_expires_at = ?3
@@ -54,7 +55,7 @@ public struct SQLitePermissionStorage: PermissionStorage, VerificationAdmission,
 extension SQLitePermissionStorage {
     /// Marks the permission used if it matches, is unexpired and unused (and, with a
     /// `challengeID`, carries that unexpired challenge); returns it and the challenge's nonce.
-    static func consume(_ db: Database, tokenHash: [UInt8], partyID: String, templateID: String, challengeID: String?, now: Date) throws
+    static func consume(_ db: Database, tokenHash: [UInt8], partyID: String, templateID: TemplateID, challengeID: String?, now: Date) throws
         -> (permission: Permission, challengeNonce: [UInt8]?)? {
         let rows: [Row]
         if let challengeID {

@@ -1,3 +1,4 @@
+public import SignetCore
 public import Foundation
 import GRDB
 public import SignetVault
@@ -16,21 +17,21 @@ public struct SQLiteTemplateStorage: TemplateStorage, SQLiteStore {
         }
     }
 
-    public func template(id: String, holderID: String) async throws -> StoredTemplate? {
+    public func template(id: TemplateID, holderID: String) async throws -> StoredTemplate? {
         try select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = ? AND holder_id = ?", [id, holderID]).first
     }
 
-    public func template(id: String) async throws -> StoredTemplate? {
+    public func template(id: TemplateID) async throws -> StoredTemplate? {
         try select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = ?", [id]).first
     }
 
-    public func publicKey(id: String) async throws -> [UInt8]? {
+    public func publicKey(id: TemplateID) async throws -> [UInt8]? {
         try database.readInPlace { db in
             try Data.fetchOne(db.cachedStatement(sql: "SELECT public_key FROM templates WHERE id = ?"), arguments: [id]).map(Array.init)
         }
     }
 
-    public func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
+    public func replace(id: TemplateID, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
         let arguments: StatementArguments = [Data(bytes), date.timeIntervalSince1970, publicKey.map { Data($0) }, id, holderID]
         return try await database.write(through: gate) { db in
             try db.cachedStatement(sql: "UPDATE templates SET data = ?, updated_at = ?, public_key = ? WHERE id = ? AND holder_id = ?").execute(arguments: arguments)
@@ -38,16 +39,16 @@ public struct SQLiteTemplateStorage: TemplateStorage, SQLiteStore {
         }
     }
 
-    public func delete(id: String, holderID: String) async throws -> Bool {
+    public func delete(id: TemplateID, holderID: String) async throws -> Bool {
         try await database.write(through: gate) { db in
             try db.cachedStatement(sql: "DELETE FROM templates WHERE id = ? AND holder_id = ?").execute(arguments: [id, holderID])
             return db.changesCount > 0
         }
     }
 
-    public func templateIDs(holderID: String) async throws -> [String] {
+    public func templateIDs(holderID: String) async throws -> [TemplateID] {
         try await database.read { db in
-            try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM templates WHERE holder_id = ? ORDER BY updated_at, id"), arguments: [holderID])
+            try TemplateID.fetchAll(db.cachedStatement(sql: "SELECT id FROM templates WHERE holder_id = ? ORDER BY updated_at, id"), arguments: [holderID])
         }
     }
 
@@ -55,7 +56,7 @@ public struct SQLiteTemplateStorage: TemplateStorage, SQLiteStore {
     private func select(_ sql: String, _ arguments: StatementArguments) throws -> [StoredTemplate] {
         try database.readInPlace { db in
             try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).compactMap { row in
-                guard let id = try row.value("id", as: String.self), let holder = try row.value("holder_id", as: String.self),
+                guard let id = try row.value("id", as: TemplateID.self), let holder = try row.value("holder_id", as: String.self),
                       let data = try row.value("data", as: Data.self), let at = try row.value("updated_at", as: Double.self) else { return nil }
                 let key = try row.value("public_key", as: Data.self).map(Array.init)
                 return StoredTemplate(id: id, holderID: holder, bytes: Array(data), updatedAt: Date(timeIntervalSince1970: at), publicKey: key)

@@ -1,4 +1,5 @@
 public import Foundation
+public import SignetCore
 import Synchronization
 
 /// The in-memory reference ``TemplateStorage``.
@@ -19,19 +20,19 @@ public final class MemoryTemplateStorage: TemplateStorage {
         }
     }
 
-    public func template(id: String, holderID: String) async throws -> StoredTemplate? {
+    public func template(id: TemplateID, holderID: String) async throws -> StoredTemplate? {
         templates.withLock { $0.first { $0.id == id && $0.holderID == holderID } }
     }
 
-    public func template(id: String) async throws -> StoredTemplate? {
+    public func template(id: TemplateID) async throws -> StoredTemplate? {
         templates.withLock { $0.first { $0.id == id } }
     }
 
-    public func publicKey(id: String) async throws -> [UInt8]? {
+    public func publicKey(id: TemplateID) async throws -> [UInt8]? {
         templates.withLock { $0.first { $0.id == id }?.publicKey }
     }
 
-    public func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
+    public func replace(id: TemplateID, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
         templates.withLock { templates in
             guard let index = templates.firstIndex(where: { $0.id == id && $0.holderID == holderID }) else { return false }
             templates[index] = StoredTemplate(id: id, holderID: holderID, bytes: bytes, updatedAt: date, publicKey: publicKey)
@@ -39,7 +40,7 @@ public final class MemoryTemplateStorage: TemplateStorage {
         }
     }
 
-    public func delete(id: String, holderID: String) async throws -> Bool {
+    public func delete(id: TemplateID, holderID: String) async throws -> Bool {
         templates.withLock { templates in
             guard let index = templates.firstIndex(where: { $0.id == id && $0.holderID == holderID }) else { return false }
             templates.remove(at: index)
@@ -47,8 +48,8 @@ public final class MemoryTemplateStorage: TemplateStorage {
         }
     }
 
-    public func templateIDs(holderID: String) async throws -> [String] {
+    public func templateIDs(holderID: String) async throws -> [TemplateID] {
         // Least recently written first, as the database stores order them.
-        templates.withLock { $0.filter { $0.holderID == holderID }.sorted { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }.map(\.id) }
+        templates.withLock { $0.filter { $0.holderID == holderID }.sorted { ($0.updatedAt, $0.id.rawValue) < ($1.updatedAt, $1.id.rawValue) }.map(\.id) }
     }
 }

@@ -4,7 +4,7 @@ public import SignetCore
 /// A protected template as stored: serialized bytes owned by one holder.
 public struct StoredTemplate: Sendable, Equatable {
     /// Opaque id (`t_` + 22 base64url characters).
-    public let id: String
+    public let id: TemplateID
     /// The owning holder's id.
     public let holderID: String
     /// ``ProtectedTemplate/serializedBytes()``.
@@ -16,17 +16,12 @@ public struct StoredTemplate: Sendable, Equatable {
     public let publicKey: [UInt8]?
 
     /// Creates a record.
-    public init(id: String, holderID: String, bytes: [UInt8], updatedAt: Date, publicKey: [UInt8]? = nil) {
+    public init(id: TemplateID, holderID: String, bytes: [UInt8], updatedAt: Date, publicKey: [UInt8]? = nil) {
         self.id = id
         self.holderID = holderID
         self.bytes = bytes
         self.updatedAt = updatedAt
         self.publicKey = publicKey
-    }
-
-    /// A new random template id.
-    public static func newID(using random: any RandomBytesGenerator = SystemRandomBytes()) -> String {
-        "t_" + Base64.encodeURL(random.bytes(16))
     }
 }
 
@@ -39,15 +34,15 @@ public protocol TemplateStorage: Sendable {
     /// Stores a new template.
     func insert(_ template: StoredTemplate) async throws
     /// The template `id` if it belongs to `holderID`.
-    func template(id: String, holderID: String) async throws -> StoredTemplate?
+    func template(id: TemplateID, holderID: String) async throws -> StoredTemplate?
     /// The template `id`, whoever owns it (for verification under a holder's permission).
-    func template(id: String) async throws -> StoredTemplate?
+    func template(id: TemplateID) async throws -> StoredTemplate?
     /// The template's public key alone, when stored (`nil` for an unknown id or an older record).
-    func publicKey(id: String) async throws -> [UInt8]?
+    func publicKey(id: TemplateID) async throws -> [UInt8]?
     /// Replaces the bytes and public key of a holder's template (renewal); `false` when there is no such template.
-    func replace(id: String, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool
+    func replace(id: TemplateID, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool
     /// Deletes a holder's template; `false` when there is no such template.
-    func delete(id: String, holderID: String) async throws -> Bool
+    func delete(id: TemplateID, holderID: String) async throws -> Bool
     /// The ids of a holder's templates, least recently written (enrolled or renewed) first.
-    func templateIDs(holderID: String) async throws -> [String]
+    func templateIDs(holderID: String) async throws -> [TemplateID]
 }
