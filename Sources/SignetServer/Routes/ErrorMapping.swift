@@ -22,20 +22,11 @@ enum ErrorMapping {
     /// The problem for a workflow's error; `nil` for the operator-facing and server-fault codes,
     /// which become a generic 500 (logged, never described to the caller).
     ///
-    /// Every client-facing ``ServiceError/Code`` has the same raw value as its ``ProblemCode``
-    /// (a test holds every code to this), so the mapping is by name.
+    /// Every client-facing ``ServiceError/Code`` has the same raw value as its ``ProblemCode``,
+    /// and the operator-facing ones (`configuration`, `untrusted_log`, `corrupt_record`) have
+    /// none; a test holds every code to this, so the mapping is by name.
     static func problem(for error: ServiceError) -> Problem? {
-        guard !error.code.isServerFault, let code = ProblemCode(rawValue: error.code.rawValue) else { return nil }
+        guard let code = ProblemCode(rawValue: error.code.rawValue) else { return nil }
         return Problem(code, detail: error.reason, retryAfter: error.retryAfter.map { max(1, Int($0.rounded(.up))) })
-    }
-}
-
-extension ServiceError.Code {
-    /// The codes no client caused: they answer 500 with a generic body.
-    var isServerFault: Bool {
-        switch self {
-        case .configuration, .untrustedLog, .corruptRecord: true
-        default: false
-        }
     }
 }
