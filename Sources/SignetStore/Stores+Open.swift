@@ -6,6 +6,7 @@ import SignetLog
 import SignetMarket
 public import SignetService
 import SignetVault
+import SignetCore
 
 extension Stores {
     /// Opens (creating and migrating where needed) every store on the configured database.

@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Cost settings of the memory-hard KDF (scrypt, RFC 7914) that turns a codeword into a signing seed.
 ///
 /// This is a security setting: it is the price of each offline guess at a codeword. Tests inject

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SignetVault
+import SignetCore
 
 /// `signet-bench vault`: verification throughput of plain cosine matching and of protected IronMask verification.
 struct BenchVaultCommand: AsyncParsableCommand {

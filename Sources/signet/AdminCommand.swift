@@ -7,6 +7,7 @@ import Logging
 import SignetMarket
 import SignetService
 import SignetStore
+import SignetCore
 
 /// `signet admin …`: operator actions on the configured data directory or database. They run
 /// the same workflows as the API, so each change is in the ledger like any other event.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SignetVault
+import SignetCore
 
 /// `signet eval`: measures what template protection costs in accuracy and gives in security.
 struct EvalCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import SignetLog
 import SignetServer
+import SignetCore
 
 /// `signet log …`: operator and auditor tools for the transparency log.
 struct LogCommand: AsyncParsableCommand {

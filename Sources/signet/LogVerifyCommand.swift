@@ -3,6 +3,7 @@ import Foundation
 import SignetLog
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import SignetCore
 #endif
 
 /// `signet log verify`: an auditor's full check of a served log.
@@ -73,13 +74,13 @@ struct HTTPLogFetcher: LogFetcher {
     let base: String
 
     func fetch(_ path: String) async throws -> [UInt8] {
-        guard let url = URL(string: base + path) else { throw LogError.missing("bad URL for \(path)") }
+        guard let url = URL(string: base + path) else { throw LogError(.notFound, "bad URL for \(path)") }
         var request = URLRequest(url: url)
         request.timeoutInterval = 30
         let (data, response) = try await URLSession.shared.data(for: request)
         guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            throw LogError.missing("GET \(path) answered \(status)")
+            throw LogError(.notFound, "GET \(path) answered \(status)")
         }
         return [UInt8](data)
     }

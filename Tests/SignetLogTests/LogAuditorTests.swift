@@ -1,5 +1,6 @@
 import Testing
 @testable import SignetLog
+import SignetCore
 
 /// Serves a stored log to the auditor, optionally altering one resource.
 struct StoredFetcher: LogFetcher {

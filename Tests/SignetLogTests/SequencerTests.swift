@@ -1,5 +1,6 @@
 import Testing
 @testable import SignetLog
+import SignetCore
 
 struct SequencerTests {
     let signer = try! NoteSigner(generatingFor: "test.example/log")

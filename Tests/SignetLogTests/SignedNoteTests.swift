@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SignetLog
+import SignetCore
 
 /// Known answers from golang.org/x/mod/sumdb/note (note_test.go / example_test.go).
 enum GoNoteVector {

@@ -1,5 +1,6 @@
 import Testing
 @testable import SignetLog
+import SignetCore
 
 struct TilePathTests {
     @Test(arguments: [

@@ -1,5 +1,6 @@
 import Testing
 @testable import SignetLog
+import SignetCore
 
 /// Subtree hashes computed directly from leaves: the oracle the tiled code is checked against.
 struct LeafOracle: SubtreeHashReader {
@@ -7,7 +8,7 @@ struct LeafOracle: SubtreeHashReader {
     func subtreeHash(level: Int, index: UInt64) async throws -> MerkleHash {
         let start = Int(index) << level
         let end = start + (1 << level)
-        guard end <= leaves.count else { throw LogError.notFound("beyond oracle") }
+        guard end <= leaves.count else { throw LogError(.notFound, "beyond oracle") }
         return RFC6962.rootHash(of: leaves[start..<end])
     }
 }
@@ -20,7 +21,7 @@ actor TileTable: TileSource {
     }
     func tileHashes(_ path: TilePath) async throws -> [MerkleHash] {
         guard case .hashes(let level) = path.kind, let stored = tiles["\(level)/\(path.index)"], stored.count >= path.width else {
-            throw LogError.notFound("no tile \(path)")
+            throw LogError(.notFound, "no tile \(path)")
         }
         return Array(stored.prefix(path.width))
     }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 @testable import SignetMarket
+import SignetCore
 
 struct PrincipalTests {
     @Test(arguments: [PrincipalKind.holder, .party])

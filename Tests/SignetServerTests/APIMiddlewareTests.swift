@@ -68,8 +68,8 @@ struct ProblemMiddlewareTests {
     }
 
     /// Every workflow code a client can cause has its problem code, by the same name.
-    @Test(arguments: ServiceError.Code.allCases)
-    func everyClientFacingWorkflowCodeHasAProblem(_ code: ServiceError.Code) {
+    @Test(arguments: ServiceErrorCode.allCases)
+    func everyClientFacingWorkflowCodeHasAProblem(_ code: ServiceErrorCode) {
         let problem = ErrorMapping.problem(for: ServiceError(code, "reason"))
         if [.configuration, .untrustedLog, .corruptRecord].contains(code) {
             #expect(problem == nil)

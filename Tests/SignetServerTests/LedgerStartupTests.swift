@@ -6,6 +6,7 @@ import SignetLog
 import SignetServer
 import SignetTesting
 import Testing
+import SignetCore
 
 struct LedgerStartupTests {
     func directory() -> String {

@@ -1,5 +1,6 @@
 import Testing
 @testable import SignetVault
+import SignetCore
 
 struct BadInputTests {
     static let n = 32

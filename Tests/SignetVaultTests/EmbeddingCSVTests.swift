@@ -1,5 +1,6 @@
 import Testing
 @testable import SignetVault
+import SignetCore
 
 struct EmbeddingCSVTests {
     @Test(arguments: ["\n", "\r\n"])
@@ -17,7 +18,7 @@ struct EmbeddingCSVTests {
     }
 
     @Test(arguments: [
-        ("s,1,0.5,abc\ns,2,1,1\n", VaultError.Code.malformedData, "line 1, column 4"),
+        ("s,1,0.5,abc\ns,2,1,1\n", VaultErrorCode.malformedData, "line 1, column 4"),
         ("h,s,f0,f1\ns,1,0.5,1\ns,2,1\n", .malformedData, "line 3"),
         ("s,1,0.5,1\ns,2,nan,1\n", .nonFiniteValue, "line 2, column 3"),
         ("s,1,0.5,1\ns,2,1,inf\n", .nonFiniteValue, "line 2, column 4"),
@@ -26,7 +27,7 @@ struct EmbeddingCSVTests {
         ("", .malformedData, "no data"),
         (",1,1,1\n", .malformedData, "line 1, column 1"),
     ])
-    func reportsLineAndColumnWithoutEchoingValues(text: String, code: VaultError.Code, fragment: String) {
+    func reportsLineAndColumnWithoutEchoingValues(text: String, code: VaultErrorCode, fragment: String) {
         do {
             _ = try EmbeddingCSV.parse(text)
             Issue.record("expected \(code)")

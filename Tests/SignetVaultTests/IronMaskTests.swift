@@ -1,6 +1,7 @@
 import Crypto
 import Testing
 @testable import SignetVault
+import SignetCore
 
 struct IronMaskTests {
     static let n = 64

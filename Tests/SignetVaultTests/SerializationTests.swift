@@ -1,6 +1,7 @@
 import Crypto
 import Testing
 @testable import SignetVault
+import SignetCore
 
 struct SerializationTests {
     static func template(_ encoding: HelperEncoding = .float32) throws -> (IronMask, ProtectedTemplate, [Float]) {

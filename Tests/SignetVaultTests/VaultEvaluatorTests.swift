@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SignetVault
+import SignetCore
 
 struct VaultEvaluatorTests {
     static func dataset(subjects: Int = 6, samples: Int = 4, n: Int = 48, noise: Float = 0.3) throws -> EmbeddingDataset {

@@ -47,8 +47,8 @@ struct LogCommandTests {
         let input = "first\n\n\(oversized)\nlast\n"
         let result = try runProcess(signetBinary, ["log", "append", "--data-dir", directory.path, "--origin", "cli.test/log"], input: Data(input.utf8))
         #expect(result.status != 0)
-        #expect(result.stderr.contains("line 2: log entries must not be empty"))
-        #expect(result.stderr.contains("line 3: log entries are limited to 65535 bytes"))
+        #expect(result.stderr.contains("line 2: invalid_entry: log entries must not be empty"))
+        #expect(result.stderr.contains("line 3: invalid_entry: log entries are limited to 65535 bytes"))
         #expect(result.stdout.split(separator: "\n").count == 2)
     }
 

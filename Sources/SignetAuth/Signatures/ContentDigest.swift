@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 public import HTTPTypes
 import RawStructuredFieldValues
+import SignetCore
 
 /// Computes and checks the `Content-Digest` field of RFC 9530 with `sha-256`.
 ///
@@ -45,26 +46,26 @@ public enum ContentDigest {
     ) throws {
         let bytes = Array(fieldValue.utf8)
         guard bytes.count <= maximumFieldLength else {
-            throw HTTPSignatureError.digestMismatch("Content-Digest longer than \(maximumFieldLength) bytes")
+            throw HTTPSignatureError(.digestMismatch, "Content-Digest longer than \(maximumFieldLength) bytes")
         }
         let dictionary: OrderedMap<String, ItemOrInnerList>
         do {
             var parser = StructuredFieldValueParser(bytes)
             dictionary = try parser.parseDictionaryFieldValue()
         } catch {
-            throw HTTPSignatureError.digestMismatch("Content-Digest is not a structured dictionary")
+            throw HTTPSignatureError(.digestMismatch, "Content-Digest is not a structured dictionary")
         }
         guard let entry = dictionary[algorithm] else {
-            throw HTTPSignatureError.digestMismatch("Content-Digest has no sha-256 entry")
+            throw HTTPSignatureError(.digestMismatch, "Content-Digest has no sha-256 entry")
         }
         guard case .item(let item) = entry, case .undecodedByteSequence(let base64) = item.rfc9651BareItem,
             let expected = Data(base64Encoded: base64)
         else {
-            throw HTTPSignatureError.digestMismatch("sha-256 entry is not a byte sequence")
+            throw HTTPSignatureError(.digestMismatch, "sha-256 entry is not a byte sequence")
         }
         // Deliberate: `Digest == DataProtocol` compares in constant time.
         guard SHA256.hash(data: body) == expected else {
-            throw HTTPSignatureError.digestMismatch("sha-256 does not match the body")
+            throw HTTPSignatureError(.digestMismatch, "sha-256 does not match the body")
         }
     }
 }

@@ -2,6 +2,7 @@ public import Crypto
 public import Foundation
 public import HTTPTypes
 import RawStructuredFieldValues
+import SignetCore
 
 /// Signs requests with Ed25519 as RFC 9421 describes.
 ///
@@ -89,7 +90,7 @@ public struct HTTPMessageSigner: Sendable, CustomStringConvertible {
                 signature: String(decoding: value, as: UTF8.self)
             )
         } catch {
-            throw HTTPSignatureError.malformedSignature("label is not a structured-field key")
+            throw HTTPSignatureError(.malformedSignature, "label is not a structured-field key")
         }
     }
 

@@ -1,6 +1,7 @@
 public import Crypto
 public import Foundation
 public import HTTPTypes
+import SignetCore
 
 /// Verifies Ed25519 request signatures (RFC 9421) and the `Content-Digest` they cover (RFC 9530).
 ///
@@ -69,28 +70,28 @@ public struct HTTPMessageVerifier: Sendable {
         let coversDigest = covered.contains(.contentDigest)
 
         for component in configuration.requiredComponents where !covered.contains(component) {
-            throw HTTPSignatureError.missingComponent("required component \(component) is not covered")
+            throw HTTPSignatureError(.missingComponent, "required component \(component) is not covered")
         }
         if configuration.requiresContentDigestForBody, !body.isEmpty, !coversDigest {
-            throw HTTPSignatureError.missingComponent("a request with a body must cover content-digest")
+            throw HTTPSignatureError(.missingComponent, "a request with a body must cover content-digest")
         }
         if let algorithm = parameters.algorithm, algorithm != HTTPMessageSigner.algorithm {
-            throw HTTPSignatureError.malformedSignature("unsupported alg")
+            throw HTTPSignatureError(.malformedSignature, "unsupported alg")
         }
         guard let keyID = parameters.keyID else {
-            throw HTTPSignatureError.missingComponent("keyid is required")
+            throw HTTPSignatureError(.missingComponent, "keyid is required")
         }
         guard let created = parameters.created else {
-            throw HTTPSignatureError.missingComponent("created is required")
+            throw HTTPSignatureError(.missingComponent, "created is required")
         }
         let nonce = parameters.nonce
         if configuration.requiresNonce, nonce == nil {
-            throw HTTPSignatureError.missingComponent("nonce is required")
+            throw HTTPSignatureError(.missingComponent, "nonce is required")
         }
         guard keyID.utf8.count <= configuration.maximumParameterLength,
             (nonce?.utf8.count ?? 0) <= configuration.maximumParameterLength
         else {
-            throw HTTPSignatureError.malformedSignature("keyid or nonce is too long")
+            throw HTTPSignatureError(.malformedSignature, "keyid or nonce is too long")
         }
 
         let createdDate = Date(timeIntervalSince1970: TimeInterval(created))
@@ -155,7 +156,7 @@ extension HTTPMessageVerifier {
     public static func checkStructure(of request: HTTPRequest, carriesBody: Bool) throws {
         _ = try UnverifiedRequestSignature(request: request, label: label, configuration: HTTPMessageVerifierConfiguration())
         if carriesBody, request.headerFields[ContentDigest.field] == nil {
-            throw HTTPSignatureError.digestMismatch("the request has a body but no Content-Digest field")
+            throw HTTPSignatureError(.digestMismatch, "the request has a body but no Content-Digest field")
         }
     }
 }

@@ -1,5 +1,6 @@
 public import HTTPTypes
 import RawStructuredFieldValues
+import SignetCore
 
 /// The signature base of RFC 9421: the exact bytes an Ed25519 signature covers.
 ///
@@ -38,7 +39,7 @@ public struct SignatureBase: Sendable {
         parameters: SignatureParameters
     ) throws {
         guard Set(coveredComponents).count == coveredComponents.count else {
-            throw HTTPSignatureError.malformedSignature("a component is covered twice")
+            throw HTTPSignatureError(.malformedSignature, "a component is covered twice")
         }
         var lines: [String] = []
         lines.reserveCapacity(coveredComponents.count + 1)
@@ -74,7 +75,7 @@ public struct SignatureBase: Sendable {
             let bytes = try serializer.writeListFieldValue([.innerList(innerList(components, parameters))])
             return String(decoding: bytes, as: UTF8.self)
         } catch {
-            throw HTTPSignatureError.malformedSignature("signature parameters cannot be serialised")
+            throw HTTPSignatureError(.malformedSignature, "signature parameters cannot be serialised")
         }
     }
 
@@ -102,7 +103,7 @@ public struct SignatureBase: Sendable {
             guard let mark = target.firstIndex(of: "?") else { return "?" }
             return String(target[mark...])
         default:
-            throw HTTPSignatureError.malformedSignature("unsupported derived component")
+            throw HTTPSignatureError(.malformedSignature, "unsupported derived component")
         }
     }
 
@@ -111,13 +112,13 @@ public struct SignatureBase: Sendable {
     private static func fieldValue(_ name: HTTPField.Name, in request: HTTPRequest) throws -> String {
         let values = request.headerFields[values: name]
         guard !values.isEmpty else {
-            throw HTTPSignatureError.missingComponent("covered header field is absent")
+            throw HTTPSignatureError(.missingComponent, "covered header field is absent")
         }
         let joined = values.map(trimmingOptionalWhitespace).joined(separator: ", ")
         // Deliberate: a line break inside a value could forge extra signature base lines.
         // HTTPField already legalises values; this guards against any other source.
         guard !joined.utf8.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
-            throw HTTPSignatureError.malformedSignature("header field value contains a line break")
+            throw HTTPSignatureError(.malformedSignature, "header field value contains a line break")
         }
         return joined
     }
@@ -161,7 +162,7 @@ public struct SignatureBase: Sendable {
 
     private static func required(_ value: String?, _ what: String) throws -> String {
         guard let value, !value.isEmpty else {
-            throw HTTPSignatureError.missingComponent("request has no \(what)")
+            throw HTTPSignatureError(.missingComponent, "request has no \(what)")
         }
         return value
     }

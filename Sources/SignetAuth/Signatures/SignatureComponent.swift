@@ -1,4 +1,5 @@
 import HTTPTypes
+import SignetCore
 
 /// One covered component of an HTTP message signature: a derived component such as `@method`, or
 /// a header field name.
@@ -54,13 +55,13 @@ public struct SignatureComponent: Hashable, Sendable, CustomStringConvertible {
     init(parsing identifier: String) throws {
         if identifier.hasPrefix("@") {
             guard let known = Self.derived.first(where: { $0.identifier == identifier }) else {
-                throw HTTPSignatureError.malformedSignature("unsupported derived component")
+                throw HTTPSignatureError(.malformedSignature, "unsupported derived component")
             }
             self = known
             return
         }
         guard let component = SignatureComponent(field: identifier), component.identifier == identifier else {
-            throw HTTPSignatureError.malformedSignature("component identifier is not a lowercase field name")
+            throw HTTPSignatureError(.malformedSignature, "component identifier is not a lowercase field name")
         }
         self = component
     }

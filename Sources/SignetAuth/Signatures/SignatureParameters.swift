@@ -1,4 +1,5 @@
 import RawStructuredFieldValues
+import SignetCore
 
 /// The parameters of one signature: `created`, `expires`, `keyid`, `nonce`, `alg` and `tag`.
 ///
@@ -63,17 +64,17 @@ public struct SignatureParameters: Hashable, Sendable {
         var entries: [Entry] = []
         for (key, item) in parameters {
             guard let name = Name(rawValue: key) else {
-                throw HTTPSignatureError.malformedSignature("unknown signature parameter")
+                throw HTTPSignatureError(.malformedSignature, "unknown signature parameter")
             }
             switch (name, item) {
             case (.created, .integer(let value)), (.expires, .integer(let value)):
-                guard value >= 0 else { throw HTTPSignatureError.malformedSignature("negative time") }
+                guard value >= 0 else { throw HTTPSignatureError(.malformedSignature, "negative time") }
                 entries.append(Entry(name: name, value: .integer(value)))
             case (.keyid, .string(let value)), (.nonce, .string(let value)), (.alg, .string(let value)),
                 (.tag, .string(let value)):
                 entries.append(Entry(name: name, value: .string(value)))
             default:
-                throw HTTPSignatureError.malformedSignature("signature parameter has the wrong type")
+                throw HTTPSignatureError(.malformedSignature, "signature parameter has the wrong type")
             }
         }
         self.entries = entries

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import RawStructuredFieldValues
+import SignetCore
 
 /// One signature read from a request's `Signature-Input` and `Signature` fields, not yet checked.
 ///
@@ -32,30 +33,30 @@ public struct UnverifiedRequestSignature: Sendable {
         let signatureMember = try Self.member(label, of: Self.signatureField, in: request, configuration)
 
         guard case .innerList(let innerList) = inputMember else {
-            throw HTTPSignatureError.malformedSignature("Signature-Input member is not an inner list")
+            throw HTTPSignatureError(.malformedSignature, "Signature-Input member is not an inner list")
         }
         guard innerList.bareInnerList.count <= configuration.maximumComponentCount else {
-            throw HTTPSignatureError.malformedSignature("too many covered components")
+            throw HTTPSignatureError(.malformedSignature, "too many covered components")
         }
         var components: [SignatureComponent] = []
         for item in innerList.bareInnerList {
             guard case .string(let identifier) = item.rfc9651BareItem else {
-                throw HTTPSignatureError.malformedSignature("component identifier is not a string")
+                throw HTTPSignatureError(.malformedSignature, "component identifier is not a string")
             }
             guard item.rfc9651Parameters.count == 0 else {
-                throw HTTPSignatureError.malformedSignature("component parameters are not supported")
+                throw HTTPSignatureError(.malformedSignature, "component parameters are not supported")
             }
             components.append(try SignatureComponent(parsing: identifier))
         }
         guard Set(components).count == components.count else {
-            throw HTTPSignatureError.malformedSignature("a component is covered twice")
+            throw HTTPSignatureError(.malformedSignature, "a component is covered twice")
         }
 
         guard case .item(let signatureItem) = signatureMember,
             case .undecodedByteSequence(let base64) = signatureItem.rfc9651BareItem,
             let signature = Data(base64Encoded: base64)
         else {
-            throw HTTPSignatureError.malformedSignature("Signature member is not a byte sequence")
+            throw HTTPSignatureError(.malformedSignature, "Signature member is not a byte sequence")
         }
 
         self.label = label
@@ -73,25 +74,25 @@ public struct UnverifiedRequestSignature: Sendable {
     ) throws -> ItemOrInnerList {
         let lines = request.headerFields[values: name]
         guard !lines.isEmpty else {
-            throw HTTPSignatureError.missingSignature("no \(name.canonicalName) field")
+            throw HTTPSignatureError(.missingSignature, "no \(name.canonicalName) field")
         }
         // Deliberate: measure before joining, so an oversized field is never copied.
         let length = lines.reduce(0) { $0 + $1.utf8.count } + 2 * (lines.count - 1)
         guard length <= configuration.maximumFieldLength else {
-            throw HTTPSignatureError.malformedSignature("\(name.canonicalName) is too long")
+            throw HTTPSignatureError(.malformedSignature, "\(name.canonicalName) is too long")
         }
         let dictionary: OrderedMap<String, ItemOrInnerList>
         do {
             var parser = StructuredFieldValueParser(Array(lines.joined(separator: ", ").utf8))
             dictionary = try parser.parseDictionaryFieldValue()
         } catch {
-            throw HTTPSignatureError.malformedSignature("\(name.canonicalName) is not a structured dictionary")
+            throw HTTPSignatureError(.malformedSignature, "\(name.canonicalName) is not a structured dictionary")
         }
         guard dictionary.count <= configuration.maximumSignatureCount else {
-            throw HTTPSignatureError.malformedSignature("\(name.canonicalName) has too many members")
+            throw HTTPSignatureError(.malformedSignature, "\(name.canonicalName) has too many members")
         }
         guard let member = dictionary[label] else {
-            throw HTTPSignatureError.missingSignature("no signature labelled \(label)")
+            throw HTTPSignatureError(.missingSignature, "no signature labelled \(label)")
         }
         return member
     }

@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Fetches resources of a C2SP tiled log by path relative to its prefix (`checkpoint`,
 /// `tile/0/000`, ...). The HTTP client of `signet log verify` implements it.
 public protocol LogFetcher: Sendable {
@@ -54,7 +56,7 @@ public struct LogAuditor: Sendable {
         let checkpoint = try VerifiedCheckpoint(note: note, verifier: verifier).checkpoint
         let size = checkpoint.size
         if let previous, previous.size > size {
-            throw LogError.verificationFailed("rollback: the log shrank from \(previous.size) to \(size) entries")
+            throw LogError(.verificationFailed, "rollback: the log shrank from \(previous.size) to \(size) entries")
         }
         let table = VerifiedTileTable()
         let paths = TileMath.tiles(treeSize: size)
@@ -62,14 +64,14 @@ public struct LogAuditor: Sendable {
         for path in paths {
             let hashes = try MerkleHash.split(tile: try await fetcher.fetch("tile/" + path.description))
             guard hashes.count == path.width else {
-                throw LogError.verificationFailed("tile \(path) has \(hashes.count) hashes, expected \(path.width)")
+                throw LogError(.verificationFailed, "tile \(path) has \(hashes.count) hashes, expected \(path.width)")
             }
             await table.put(path, hashes)
             if case .hashes(level: 0) = path.kind {
                 let bundlePath = try TilePath(kind: .entries, index: path.index, width: path.width)
                 let entries = try EntryBundle.decode(try await fetcher.fetch("tile/" + bundlePath.description), count: path.width)
                 for (offset, entry) in entries.enumerated() where RFC6962.leafHash(entry) != hashes[offset] {
-                    throw LogError.verificationFailed("entry \(path.index * 256 + UInt64(offset)) does not match tile \(path)")
+                    throw LogError(.verificationFailed, "entry \(path.index * 256 + UInt64(offset)) does not match tile \(path)")
                 }
             }
             done += 1
@@ -81,22 +83,22 @@ public struct LogAuditor: Sendable {
             let parent = try await table.hashes(level: level + 1, index: path.index >> 8)
             let root = RFC6962.rootHash(of: try await table.hashes(level: level, index: path.index))
             guard parent.count > Int(path.index & 0xff), parent[Int(path.index & 0xff)] == root else {
-                throw LogError.verificationFailed("tile \(path) does not match its parent tile")
+                throw LogError(.verificationFailed, "tile \(path) does not match its parent tile")
             }
         }
         let builder = ProofBuilder(reader: TiledSubtreeReader(treeSize: size, source: table))
         guard try await builder.treeHash(size: size) == checkpoint.root else {
-            throw LogError.verificationFailed("the root recomputed from the tiles differs from the signed checkpoint")
+            throw LogError(.verificationFailed, "the root recomputed from the tiles differs from the signed checkpoint")
         }
         if let previous {
             guard previous.origin == checkpoint.origin, let oldRoot = MerkleHash(base64: previous.root) else {
-                throw LogError.verificationFailed("the state file is for another log")
+                throw LogError(.verificationFailed, "the state file is for another log")
             }
             let proof = try await builder.consistencyProof(size1: previous.size, size2: size)
             do {
                 try MerkleProof.verifyConsistency(size1: previous.size, size2: size, root1: oldRoot, root2: checkpoint.root, proof: proof)
             } catch {
-                throw LogError.verificationFailed("fork: the log at \(size) does not extend the verified tree of \(previous.size) entries")
+                throw LogError(.verificationFailed, "fork: the log at \(size) does not extend the verified tree of \(previous.size) entries")
             }
         }
         return AuditState(origin: checkpoint.origin, size: size, root: checkpoint.root.base64, checkpoint: note)
@@ -113,14 +115,14 @@ actor VerifiedTileTable: TileSource {
     }
 
     func hashes(level: Int, index: UInt64) throws -> [MerkleHash] {
-        guard let hashes = tiles[level]?[index] else { throw LogError.notFound("tile \(level)/\(index) was not fetched") }
+        guard let hashes = tiles[level]?[index] else { throw LogError(.notFound, "tile \(level)/\(index) was not fetched") }
         return hashes
     }
 
     func tileHashes(_ path: TilePath) async throws -> [MerkleHash] {
-        guard case .hashes(let level) = path.kind else { throw LogError.notFound("not a hash tile") }
+        guard case .hashes(let level) = path.kind else { throw LogError(.notFound, "not a hash tile") }
         let hashes = try hashes(level: level, index: path.index)
-        guard hashes.count >= path.width else { throw LogError.notFound("tile \(path) is narrower than requested") }
+        guard hashes.count >= path.width else { throw LogError(.notFound, "tile \(path) is narrower than requested") }
         return Array(hashes.prefix(path.width))
     }
 }

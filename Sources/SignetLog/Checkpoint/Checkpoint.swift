@@ -1,3 +1,5 @@
+import SignetCore
+
 /// The body of a C2SP tlog-checkpoint: which log, how big, and its root hash.
 ///
 /// ```
@@ -34,19 +36,19 @@ public struct Checkpoint: Sendable, Equatable {
     /// Parses checkpoint text strictly (canonical size, canonical base64, no empty lines).
     /// - Throws: ``LogError`` `.invalidCheckpoint` when it is malformed.
     public init(parsingText text: String) throws {
-        guard text.hasSuffix("\n") else { throw LogError.invalidCheckpoint("checkpoint text must end in a newline") }
+        guard text.hasSuffix("\n") else { throw LogError(.invalidCheckpoint, "checkpoint text must end in a newline") }
         let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 3, !lines[0].isEmpty else {
-            throw LogError.invalidCheckpoint("checkpoint needs origin, size and root lines")
+            throw LogError(.invalidCheckpoint, "checkpoint needs origin, size and root lines")
         }
         guard let size = TilePath.canonicalDecimal(lines[1]) else {
-            throw LogError.invalidCheckpoint("checkpoint size must be a decimal without leading zeros")
+            throw LogError(.invalidCheckpoint, "checkpoint size must be a decimal without leading zeros")
         }
         guard let root = MerkleHash(base64: lines[2]) else {
-            throw LogError.invalidCheckpoint("checkpoint root must be the base64 of 32 bytes")
+            throw LogError(.invalidCheckpoint, "checkpoint root must be the base64 of 32 bytes")
         }
         guard lines.dropFirst(3).allSatisfy({ !$0.isEmpty }) else {
-            throw LogError.invalidCheckpoint("checkpoint extension lines must not be empty")
+            throw LogError(.invalidCheckpoint, "checkpoint extension lines must not be empty")
         }
         self.init(origin: String(lines[0]), size: size, root: root, extensions: lines.dropFirst(3).map(String.init))
     }
@@ -68,7 +70,7 @@ public struct VerifiedCheckpoint: Sendable, Equatable {
         try verifier.verify(signed)
         let checkpoint = try Checkpoint(parsingText: signed.text)
         guard checkpoint.origin == verifier.name else {
-            throw LogError.invalidCheckpoint("checkpoint origin \(checkpoint.origin) is not the key's name \(verifier.name)")
+            throw LogError(.invalidCheckpoint, "checkpoint origin \(checkpoint.origin) is not the key's name \(verifier.name)")
         }
         self.checkpoint = checkpoint
         self.note = note
@@ -85,7 +87,7 @@ extension NoteSigner {
     /// - Throws: ``LogError`` `.invalidKey` when the origin differs from the key name.
     public func sign(_ checkpoint: Checkpoint) throws -> VerifiedCheckpoint {
         guard checkpoint.origin == name else {
-            throw LogError.invalidKey("checkpoint origin \(checkpoint.origin) differs from key name \(name)")
+            throw LogError(.invalidKey, "checkpoint origin \(checkpoint.origin) differs from key name \(name)")
         }
         return VerifiedCheckpoint(checkpoint: checkpoint, note: try sign(text: checkpoint.text))
     }

@@ -41,10 +41,10 @@ public struct NoteVerifier: Sendable {
               let key = Base64.decode(parts[2]), key.count == 33, key[0] == ed25519NoteAlgorithm,
               let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key.dropFirst())
         else {
-            throw LogError.invalidKey("verifier key must be <name>+<8 hex digits>+<base64 Ed25519 key>")
+            throw LogError(.invalidKey, "verifier key must be <name>+<8 hex digits>+<base64 Ed25519 key>")
         }
         guard noteKeyID(name: String(parts[0]), publicKey: Array(key.dropFirst())) == id else {
-            throw LogError.invalidKey("verifier key ID does not match its name and public key")
+            throw LogError(.invalidKey, "verifier key ID does not match its name and public key")
         }
         self.name = String(parts[0])
         self.keyID = id
@@ -70,7 +70,7 @@ public struct NoteVerifier: Sendable {
         for signature in note.signatures where signature.name == name && signature.keyID == keyID {
             if publicKey.isValidSignature(signature.signature, for: text) { return }
         }
-        throw LogError.invalidCheckpoint("the note has no valid signature by \(name)")
+        throw LogError(.invalidCheckpoint, "the note has no valid signature by \(name)")
     }
 }
 
@@ -97,7 +97,7 @@ public struct NoteSigner: Sendable {
     /// Creates a signer from an existing key.
     public init(name: String, privateKey: Curve25519.Signing.PrivateKey) throws {
         guard isValidKeyName(name) else {
-            throw LogError.invalidKey("key name must be non-empty and contain no spaces or '+'")
+            throw LogError(.invalidKey, "key name must be non-empty and contain no spaces or '+'")
         }
         self.name = name
         self.privateKey = privateKey
@@ -113,11 +113,11 @@ public struct NoteSigner: Sendable {
               let seed = Base64.decode(parts[4]), seed.count == 33, seed[0] == ed25519NoteAlgorithm,
               let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed.dropFirst())
         else {
-            throw LogError.invalidKey("private key must be PRIVATE+KEY+<name>+<id>+<base64 seed>")
+            throw LogError(.invalidKey, "private key must be PRIVATE+KEY+<name>+<id>+<base64 seed>")
         }
         try self.init(name: String(parts[2]), privateKey: key)
         guard Hex.encode(keyID) == parts[3] else {
-            throw LogError.invalidKey("private key ID does not match its name and key")
+            throw LogError(.invalidKey, "private key ID does not match its name and key")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SignetCore
 
 /// An offline-verifiable proof that an entry is in the log (C2SP tlog-proof v1).
 ///
@@ -36,16 +37,16 @@ public struct TlogProof: Sendable, Equatable {
     /// Parses a textual proof (extra data, if present, is skipped: it is never trusted).
     /// - Throws: ``LogError`` `.verificationFailed` when it is malformed.
     public init(parsing text: String) throws {
-        guard let blank = text.range(of: "\n\n") else { throw LogError.verificationFailed("proof has no checkpoint") }
+        guard let blank = text.range(of: "\n\n") else { throw LogError(.verificationFailed, "proof has no checkpoint") }
         var lines = text[..<blank.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)[...]
-        guard lines.popFirst() == Substring(Self.header) else { throw LogError.verificationFailed("not a c2sp.org/tlog-proof@v1 proof") }
+        guard lines.popFirst() == Substring(Self.header) else { throw LogError(.verificationFailed, "not a c2sp.org/tlog-proof@v1 proof") }
         if lines.first?.hasPrefix("extra ") == true { lines = lines.dropFirst() }
         guard let indexLine = lines.popFirst(), indexLine.hasPrefix("index "),
               let index = TilePath.canonicalDecimal(indexLine.dropFirst(6))
-        else { throw LogError.verificationFailed("proof has no valid index line") }
+        else { throw LogError(.verificationFailed, "proof has no valid index line") }
         var path: [MerkleHash] = []
         for line in lines {
-            guard let hash = MerkleHash(base64: line) else { throw LogError.verificationFailed("proof hash is not base64 of 32 bytes") }
+            guard let hash = MerkleHash(base64: line) else { throw LogError(.verificationFailed, "proof hash is not base64 of 32 bytes") }
             path.append(hash)
         }
         self.init(index: index, path: path, checkpointNote: String(text[blank.upperBound...]))

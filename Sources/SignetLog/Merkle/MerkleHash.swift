@@ -11,7 +11,7 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``LogError`` `.invalidArgument` when `bytes` is not 32 bytes long.
     public init(_ bytes: [UInt8]) throws {
         guard bytes.count == 32 else {
-            throw LogError.invalidArgument("a Merkle hash is 32 bytes, got \(bytes.count)")
+            throw LogError(.invalidArgument, "a Merkle hash is 32 bytes, got \(bytes.count)")
         }
         self.bytes = bytes
     }

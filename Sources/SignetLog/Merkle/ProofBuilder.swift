@@ -1,3 +1,5 @@
+import SignetCore
+
 /// A source of perfect-subtree hashes: the hash of the `2^level` leaves starting at
 /// `index * 2^level`.
 ///
@@ -39,7 +41,7 @@ public struct ProofBuilder<Reader: SubtreeHashReader>: Sendable {
     /// - Throws: ``LogError`` `.invalidArgument` when `index >= size`.
     public func inclusionProof(index: UInt64, size: UInt64) async throws -> [MerkleHash] {
         guard index < size else {
-            throw LogError.invalidArgument("index \(index) is not below tree size \(size)")
+            throw LogError(.invalidArgument, "index \(index) is not below tree size \(size)")
         }
         return try await path(index, 0, size)
     }
@@ -61,7 +63,7 @@ public struct ProofBuilder<Reader: SubtreeHashReader>: Sendable {
     /// - Throws: ``LogError`` `.invalidArgument` when `size1 > size2`.
     public func consistencyProof(size1: UInt64, size2: UInt64) async throws -> [MerkleHash] {
         guard size1 <= size2 else {
-            throw LogError.invalidArgument("old size \(size1) is larger than new size \(size2)")
+            throw LogError(.invalidArgument, "old size \(size1) is larger than new size \(size2)")
         }
         guard size1 > 0, size1 < size2 else { return [] }
         return try await subproof(size1, 0, size2, true)

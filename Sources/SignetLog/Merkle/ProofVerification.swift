@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Verification of RFC 9162 inclusion and consistency proofs.
 ///
 /// Both verifiers follow RFC 9162 §2.1.3.2 and §2.1.4.2 literally, so every proof that those
@@ -10,13 +12,13 @@ public enum MerkleProof {
         leafIndex: UInt64, treeSize: UInt64, leafHash: MerkleHash, proof: [MerkleHash]
     ) throws -> MerkleHash {
         guard leafIndex < treeSize else {
-            throw LogError.verificationFailed("leaf index \(leafIndex) is not below tree size \(treeSize)")
+            throw LogError(.verificationFailed, "leaf index \(leafIndex) is not below tree size \(treeSize)")
         }
         var fn = leafIndex
         var sn = treeSize - 1
         var r = leafHash
         for p in proof {
-            guard sn != 0 else { throw LogError.verificationFailed("inclusion proof is too long") }
+            guard sn != 0 else { throw LogError(.verificationFailed, "inclusion proof is too long") }
             if fn & 1 == 1 || fn == sn {
                 r = RFC6962.nodeHash(p, r)
                 while fn & 1 == 0 && fn != 0 {
@@ -29,7 +31,7 @@ public enum MerkleProof {
             fn >>= 1
             sn >>= 1
         }
-        guard sn == 0 else { throw LogError.verificationFailed("inclusion proof is too short") }
+        guard sn == 0 else { throw LogError(.verificationFailed, "inclusion proof is too short") }
         return r
     }
 
@@ -41,7 +43,7 @@ public enum MerkleProof {
         let computed = try rootFromInclusionProof(
             leafIndex: leafIndex, treeSize: treeSize, leafHash: leafHash, proof: proof)
         guard computed == root else {
-            throw LogError.verificationFailed("inclusion proof does not lead to the expected root")
+            throw LogError(.verificationFailed, "inclusion proof does not lead to the expected root")
         }
     }
 
@@ -54,19 +56,19 @@ public enum MerkleProof {
         size1: UInt64, size2: UInt64, root1: MerkleHash, root2: MerkleHash, proof: [MerkleHash]
     ) throws {
         guard size1 <= size2 else {
-            throw LogError.verificationFailed("tree shrank from \(size1) to \(size2)")
+            throw LogError(.verificationFailed, "tree shrank from \(size1) to \(size2)")
         }
         if size1 == size2 {
-            guard proof.isEmpty else { throw LogError.verificationFailed("proof between equal sizes must be empty") }
-            guard root1 == root2 else { throw LogError.verificationFailed("two different roots for tree size \(size1)") }
+            guard proof.isEmpty else { throw LogError(.verificationFailed, "proof between equal sizes must be empty") }
+            guard root1 == root2 else { throw LogError(.verificationFailed, "two different roots for tree size \(size1)") }
             return
         }
         if size1 == 0 {
             // Every tree extends the empty tree; a non-empty proof is malformed.
-            guard proof.isEmpty else { throw LogError.verificationFailed("proof from the empty tree must be empty") }
+            guard proof.isEmpty else { throw LogError(.verificationFailed, "proof from the empty tree must be empty") }
             return
         }
-        guard !proof.isEmpty else { throw LogError.verificationFailed("consistency proof is empty") }
+        guard !proof.isEmpty else { throw LogError(.verificationFailed, "consistency proof is empty") }
         var path = proof
         if size1 & (size1 - 1) == 0 { path.insert(root1, at: 0) }
         var fn = size1 - 1
@@ -78,7 +80,7 @@ public enum MerkleProof {
         var fr = path[0]
         var sr = path[0]
         for c in path.dropFirst() {
-            guard sn != 0 else { throw LogError.verificationFailed("consistency proof is too long") }
+            guard sn != 0 else { throw LogError(.verificationFailed, "consistency proof is too long") }
             if fn & 1 == 1 || fn == sn {
                 fr = RFC6962.nodeHash(c, fr)
                 sr = RFC6962.nodeHash(c, sr)
@@ -92,8 +94,8 @@ public enum MerkleProof {
             fn >>= 1
             sn >>= 1
         }
-        guard sn == 0 else { throw LogError.verificationFailed("consistency proof is too short") }
-        guard fr == root1 else { throw LogError.verificationFailed("consistency proof does not match the old root") }
-        guard sr == root2 else { throw LogError.verificationFailed("consistency proof does not match the new root") }
+        guard sn == 0 else { throw LogError(.verificationFailed, "consistency proof is too short") }
+        guard fr == root1 else { throw LogError(.verificationFailed, "consistency proof does not match the old root") }
+        guard sr == root2 else { throw LogError(.verificationFailed, "consistency proof does not match the new root") }
     }
 }

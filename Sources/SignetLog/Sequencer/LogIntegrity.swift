@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Start-up check that stored data is exactly what the signed checkpoint commits to.
 public enum LogIntegrity {
     /// What a successful check found.
@@ -22,7 +24,7 @@ public enum LogIntegrity {
     ) async throws -> Report {
         guard let note = try await storage.latestCheckpoint() else {
             guard try await storage.entries(from: 0, count: 1).isEmpty else {
-                throw LogError.corrupted("entries are stored but no checkpoint was ever signed")
+                throw LogError(.corrupted, "entries are stored but no checkpoint was ever signed")
             }
             return Report(checkpoint: nil, edge: TreeEdge())
         }
@@ -30,7 +32,7 @@ public enum LogIntegrity {
         do {
             checkpoint = try VerifiedCheckpoint(note: note, verifier: verifier)
         } catch {
-            throw LogError.corrupted("the stored checkpoint is not validly signed by this log's key: \(error)")
+            throw LogError(.corrupted, "the stored checkpoint is not validly signed by this log's key: \(error)")
         }
         let size = checkpoint.checkpoint.size
         var edge = TreeEdge()
@@ -39,23 +41,23 @@ public enum LogIntegrity {
             let want = Int(min(UInt64(chunk), size - edge.size))
             let entries = try await storage.entries(from: edge.size, count: want)
             guard entries.count == want else {
-                throw LogError.corrupted("entries from \(edge.size) are missing (found \(entries.count) of \(want))")
+                throw LogError(.corrupted, "entries from \(edge.size) are missing (found \(entries.count) of \(want))")
             }
             for update in edge.append(entries.map { RFC6962.leafHash($0) }) {
                 let stored = try await storage.tile(level: update.level, index: update.index)
                 guard let stored, stored.count >= update.hashes.count * 32,
                       Array(stored.prefix(update.hashes.count * 32)) == MerkleHash.join(update.hashes)
                 else {
-                    throw LogError.corrupted("tile \(update.level)/\(update.index) does not match the stored entries")
+                    throw LogError(.corrupted, "tile \(update.level)/\(update.index) does not match the stored entries")
                 }
             }
             if edge.size % 65_536 == 0 { progress(edge.size, size) }
         }
         guard try await storage.entries(from: size, count: 1).isEmpty else {
-            throw LogError.corrupted("entries are stored beyond the checkpointed size \(size)")
+            throw LogError(.corrupted, "entries are stored beyond the checkpointed size \(size)")
         }
         guard edge.rootHash() == checkpoint.checkpoint.root else {
-            throw LogError.corrupted("the root recomputed from stored entries differs from the signed checkpoint")
+            throw LogError(.corrupted, "the root recomputed from stored entries differs from the signed checkpoint")
         }
         progress(size, size)
         return Report(checkpoint: checkpoint, edge: edge)

@@ -1,3 +1,5 @@
+import SignetCore
+
 /// An in-memory ``LogStorage`` for tests and throw-away demos. Not durable.
 public actor MemoryLogStorage: LogStorage {
     private var entries: [[UInt8]] = []
@@ -74,7 +76,7 @@ public actor MemoryLogStorage: LogStorage {
 
         func appendEntries(startingAt start: UInt64, _ entries: [[UInt8]]) throws {
             guard start == UInt64(entryCount + newEntries.count) else {
-                throw LogError.corrupted("entries must be appended at \(entryCount + newEntries.count), not \(start)")
+                throw LogError(.corrupted, "entries must be appended at \(entryCount + newEntries.count), not \(start)")
             }
             newEntries.append(contentsOf: entries)
         }

@@ -1,3 +1,5 @@
+import SignetCore
+
 /// The single logical writer of the log: it batches concurrent appends into one tree update,
 /// one durable transaction and one signed checkpoint per batch.
 ///
@@ -54,9 +56,9 @@ public actor Sequencer {
     /// - Throws: ``LogError`` `.invalidEntry` for an empty entry or one larger than
     ///   ``LogLimits/maxEntrySize``; `.unavailable` after ``close()``; storage errors.
     public func append(_ entry: [UInt8]) async throws -> UInt64 {
-        guard !entry.isEmpty else { throw LogError.invalidEntry("log entries must not be empty") }
+        guard !entry.isEmpty else { throw LogError(.invalidEntry, "log entries must not be empty") }
         guard entry.count <= LogLimits.maxEntrySize else {
-            throw LogError.invalidEntry("log entries are limited to \(LogLimits.maxEntrySize) bytes, got \(entry.count)")
+            throw LogError(.invalidEntry, "log entries are limited to \(LogLimits.maxEntrySize) bytes, got \(entry.count)")
         }
         guard !closed else { throw LogError(.unavailable, "the log is shutting down") }
         return try await withCheckedThrowingContinuation { continuation in
@@ -165,10 +167,10 @@ public actor Sequencer {
             }
             let index = size >> UInt64(8 * (level + 1))
             guard let bytes = try await tx.tile(level: level, index: index) else {
-                throw LogError.corrupted("tile \(level)/\(index) is missing for tree size \(size)")
+                throw LogError(.corrupted, "tile \(level)/\(index) is missing for tree size \(size)")
             }
             let hashes = try MerkleHash.split(tile: bytes)
-            guard hashes.count >= width else { throw LogError.corrupted("tile \(level)/\(index) is too short") }
+            guard hashes.count >= width else { throw LogError(.corrupted, "tile \(level)/\(index) is too short") }
             partials.append(Array(hashes.prefix(width)))
         }
         return try TreeEdge(size: size, partialTiles: partials)

@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Reads a stored log for serving and for proofs: tiles, entry bundles, checkpoint.
 public struct StoredTiles: TileSource {
     /// The storage read from.
@@ -31,13 +33,13 @@ public struct StoredTiles: TileSource {
         case .hashes(let level):
             guard let stored = try await storage.tile(level: level, index: path.index),
                   stored.count >= path.width * 32
-            else { throw LogError.notFound("tile \(path) is not in the log") }
+            else { throw LogError(.notFound, "tile \(path) is not in the log") }
             return Array(stored.prefix(path.width * 32))
         case .entries:
             let (start, overflow) = path.index.multipliedReportingOverflow(by: UInt64(LogLimits.tileWidth))
-            guard !overflow else { throw LogError.notFound("entry bundle \(path) is not in the log") }
+            guard !overflow else { throw LogError(.notFound, "entry bundle \(path) is not in the log") }
             let entries = try await storage.entries(from: start, count: path.width)
-            guard entries.count == path.width else { throw LogError.notFound("entry bundle \(path) is not in the log") }
+            guard entries.count == path.width else { throw LogError(.notFound, "entry bundle \(path) is not in the log") }
             return EntryBundle.encode(entries)
         }
     }

@@ -1,3 +1,5 @@
+import SignetCore
+
 /// C2SP tlog-tiles entry bundles: big-endian uint16 length-prefixed entries, back to back.
 public enum EntryBundle {
     // SPEC: https://c2sp.org/tlog-tiles#log-entries
@@ -24,18 +26,18 @@ public enum EntryBundle {
         entries.reserveCapacity(count)
         var offset = 0
         while offset < bytes.count {
-            guard offset + 2 <= bytes.count else { throw LogError.verificationFailed("entry bundle is truncated") }
+            guard offset + 2 <= bytes.count else { throw LogError(.verificationFailed, "entry bundle is truncated") }
             let length = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
             offset += 2
-            guard offset + length <= bytes.count else { throw LogError.verificationFailed("entry bundle is truncated") }
+            guard offset + length <= bytes.count else { throw LogError(.verificationFailed, "entry bundle is truncated") }
             entries.append(Array(bytes[offset..<offset + length]))
             offset += length
             guard entries.count <= count else {
-                throw LogError.verificationFailed("entry bundle holds more than \(count) entries")
+                throw LogError(.verificationFailed, "entry bundle holds more than \(count) entries")
             }
         }
         guard entries.count == count else {
-            throw LogError.verificationFailed("entry bundle holds \(entries.count) entries, expected \(count)")
+            throw LogError(.verificationFailed, "entry bundle holds \(entries.count) entries, expected \(count)")
         }
         return entries
     }

@@ -1,3 +1,5 @@
+import SignetCore
+
 /// A resource of the C2SP tlog-tiles API: a Merkle tile or an entry bundle.
 ///
 /// Wire format (relative to `<prefix>/tile/`):
@@ -33,10 +35,10 @@ public struct TilePath: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``LogError`` `.invalidTilePath` when level or width is out of range.
     public init(kind: Kind, index: UInt64, width: Int = LogLimits.tileWidth) throws {
         if case .hashes(let level) = kind, !(0...63).contains(level) {
-            throw LogError.invalidTilePath("tile level must be between 0 and 63")
+            throw LogError(.invalidTilePath, "tile level must be between 0 and 63")
         }
         guard (1...LogLimits.tileWidth).contains(width) else {
-            throw LogError.invalidTilePath("tile width must be between 1 and 255 for a partial tile")
+            throw LogError(.invalidTilePath, "tile width must be between 1 and 255 for a partial tile")
         }
         self.kind = kind
         self.index = index
@@ -47,27 +49,27 @@ public struct TilePath: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``LogError`` `.invalidTilePath` for anything that is not the canonical spelling.
     public init(parsing path: some StringProtocol) throws {
         var parts = String(path).split(separator: Character("/"), omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 2 else { throw LogError.invalidTilePath("a tile path needs a level and an index") }
+        guard parts.count >= 2 else { throw LogError(.invalidTilePath, "a tile path needs a level and an index") }
         let first = parts.removeFirst()
         let kind: Kind
         if first == "entries" {
             kind = .entries
         } else {
             guard let level = Self.canonicalDecimal(first), level <= 63 else {
-                throw LogError.invalidTilePath("tile level must be a decimal between 0 and 63 without leading zeros")
+                throw LogError(.invalidTilePath, "tile level must be a decimal between 0 and 63 without leading zeros")
             }
             kind = .hashes(level: Int(level))
         }
         var width = LogLimits.tileWidth
         if parts.count >= 2, parts[parts.count - 2].hasSuffix(".p") {
             guard let w = Self.canonicalDecimal(parts.removeLast()), (1...255).contains(w) else {
-                throw LogError.invalidTilePath("partial tile width must be a decimal between 1 and 255")
+                throw LogError(.invalidTilePath, "partial tile width must be a decimal between 1 and 255")
             }
             width = Int(w)
             parts[parts.count - 1].removeLast(2)
         }
         guard let index = Self.parseIndex(parts) else {
-            throw LogError.invalidTilePath("tile index must be 3-digit groups, all but the last prefixed by x")
+            throw LogError(.invalidTilePath, "tile index must be 3-digit groups, all but the last prefixed by x")
         }
         try self.init(kind: kind, index: index, width: width)
     }

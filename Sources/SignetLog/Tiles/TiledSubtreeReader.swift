@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Something that returns the hashes of a tile, such as a database or a log's HTTP endpoint.
 public protocol TileSource: Sendable {
     /// The hashes of the tile at `path`, exactly `path.width` of them.
@@ -29,12 +31,12 @@ public struct TiledSubtreeReader<Source: TileSource>: SubtreeHashReader {
               let width = TileMath.width(level: tileLevel, index: first >> 8, treeSize: treeSize),
               Int(first & 0xff) + span <= width
         else {
-            throw LogError.notFound("subtree \(level)/\(index) is outside the tree of size \(treeSize)")
+            throw LogError(.notFound, "subtree \(level)/\(index) is outside the tree of size \(treeSize)")
         }
         let path = TilePath(unchecked: .hashes(level: tileLevel), index: first >> 8, width: width)
         let hashes = try await source.tileHashes(path)
         guard hashes.count == width else {
-            throw LogError.verificationFailed("tile \(path) has \(hashes.count) hashes, expected \(width)")
+            throw LogError(.verificationFailed, "tile \(path) has \(hashes.count) hashes, expected \(width)")
         }
         let offset = Int(first & 0xff)
         return RFC6962.rootHash(of: hashes[offset..<offset + span])
@@ -46,7 +48,7 @@ extension MerkleHash {
     /// - Throws: ``LogError`` `.verificationFailed` when the length is not a multiple of 32.
     public static func split(tile bytes: [UInt8]) throws -> [MerkleHash] {
         guard bytes.count.isMultiple(of: 32) else {
-            throw LogError.verificationFailed("tile length \(bytes.count) is not a multiple of 32")
+            throw LogError(.verificationFailed, "tile length \(bytes.count) is not a multiple of 32")
         }
         return stride(from: 0, to: bytes.count, by: 32).map { MerkleHash(unchecked: Array(bytes[$0..<$0 + 32])) }
     }

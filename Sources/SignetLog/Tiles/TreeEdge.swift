@@ -1,3 +1,5 @@
+import SignetCore
+
 /// The growing right edge of a tiled tree: the partial tile at each level plus the compact range.
 ///
 /// The sequencer appends leaf hashes to it and gets back exactly the tiles that changed, so a
@@ -19,13 +21,13 @@ public struct TreeEdge: Sendable, Equatable {
     /// - Throws: ``LogError`` `.corrupted` when a tile has the wrong width.
     public init(size: UInt64, partialTiles: [[MerkleHash]]) throws {
         let levels = TileMath.levels(treeSize: size)
-        guard partialTiles.count <= levels + 1 else { throw LogError.corrupted("too many tile levels for size \(size)") }
+        guard partialTiles.count <= levels + 1 else { throw LogError(.corrupted, "too many tile levels for size \(size)") }
         var tiles = partialTiles
         while tiles.count < levels { tiles.append([]) }
         for (level, tile) in tiles.enumerated() {
             let expected = Int((size >> UInt64(8 * level)) & 0xff)
             guard tile.count == expected else {
-                throw LogError.corrupted("partial tile at level \(level) has \(tile.count) hashes, expected \(expected)")
+                throw LogError(.corrupted, "partial tile at level \(level) has \(tile.count) hashes, expected \(expected)")
             }
         }
         self.size = size

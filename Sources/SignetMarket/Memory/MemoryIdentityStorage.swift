@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SignetCore
 
 /// The in-memory reference ``IdentityStorage``: what the database stores must do, for one
 /// process (workflow tests, the storage conformance suite).

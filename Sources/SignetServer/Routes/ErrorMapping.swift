@@ -1,6 +1,7 @@
 import Hummingbird
 import SignetAuth
 import SignetService
+import SignetCore
 
 /// The one place where errors of the layers below become problem responses.
 enum ErrorMapping {
@@ -22,7 +23,7 @@ enum ErrorMapping {
     /// The problem for a workflow's error; `nil` for the operator-facing and server-fault codes,
     /// which become a generic 500 (logged, never described to the caller).
     ///
-    /// Every client-facing ``ServiceError/Code`` has the same raw value as its ``ProblemCode``,
+    /// Every client-facing ``ServiceErrorCode`` has the same raw value as its ``ProblemCode``,
     /// and the operator-facing ones (`configuration`, `untrusted_log`, `corrupt_record`) have
     /// none; a test holds every code to this, so the mapping is by name.
     static func problem(for error: ServiceError) -> Problem? {

@@ -1,6 +1,7 @@
 public import SignetService
 public import Hummingbird
 import SignetLog
+import SignetCore
 
 /// The C2SP tlog-tiles endpoints under `/log/`.
 ///

@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import ServiceLifecycle
 public import SignetLog
+import SignetCore
 
 /// Signet's transparency log as a running component: key, storage, verified state, sequencer.
 ///
@@ -83,7 +84,7 @@ public final class Ledger: EventLog, Service {
     /// another instance shares the database).
     public func checkpointNote() async throws -> String {
         guard let note = try await storage.latestCheckpoint() else {
-            throw LogError.missing("the log has no checkpoint yet")
+            throw LogError(.notFound, "the log has no checkpoint yet")
         }
         return note
     }
@@ -115,7 +116,7 @@ extension Ledger {
     /// - Throws: ``LogError`` when the entry is not in the log.
     public func entry(at index: UInt64) async throws -> [UInt8] {
         guard let entry = try await storage.entries(from: index, count: 1).first else {
-            throw LogError.missing("no entry at index \(index)")
+            throw LogError(.notFound, "no entry at index \(index)")
         }
         return entry
     }

@@ -1,5 +1,6 @@
 import Foundation
 public import SignetLog
+import SignetCore
 
 /// The log's signing key on disk: a signed-note private key in a 0600 file.
 public enum LogKeyFile {

@@ -1,3 +1,5 @@
+import SignetCore
+
 /// An embedding as a client sent it: a claimed dimension and the numbers, not yet checked.
 ///
 /// Workflows check it after the caller's role, so a caller without the right to enroll or

@@ -1,5 +1,6 @@
 import Foundation
 public import SignetMarket
+import SignetCore
 
 /// A party's standing as the operator changed it, with the ledger index of the change.
 public struct StandingChange: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 public import SignetMarket
+import SignetCore
 
 /// Registering holders and parties, and reading a party's public record.
 ///

@@ -1,6 +1,7 @@
 import Logging
 import PostgresKit
 import PostgresNIO
+import SignetCore
 
 /// A migrated PostgreSQL connection pool that the PostgreSQL stores share code for.
 final class PostgresDatabase: Sendable {

@@ -4,6 +4,7 @@ public import Logging
 import NIOCore
 import PostgresNIO
 public import SignetMarket
+import SignetCore
 
 /// Holders and parties in PostgreSQL, shared by every server instance.
 public struct PostgresIdentityStorage: IdentityStorage, PostgresStore {

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import SignetCore
 
 /// Versioned schema migrations for PostgreSQL, applied under an advisory lock so that
 /// instances starting together migrate once.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NIOConcurrencyHelpers
+import SignetCore
 
 /// The one database pool this process keeps for a SQLite file, shared by the stores on it
 /// (ledger, identities, templates), with the file's write gate.

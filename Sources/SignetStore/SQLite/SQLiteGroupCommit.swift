@@ -1,5 +1,6 @@
 import GRDB
 import NIOConcurrencyHelpers
+import SignetCore
 
 /// Group commit for one database's short writes: jobs that arrive while a commit is under way run
 /// together in the next transaction, so many requests share one fsync and one access to the writer.

@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import SignetMarket
+import SignetCore
 
 /// Holders and parties in the embedded SQLite database (see ``SQLiteStatements``).
 public struct SQLiteIdentityStorage: IdentityStorage, SQLiteStore {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import NIOConcurrencyHelpers
 public import SignetLog
+import SignetCore
 
 /// The embedded default: the log in one SQLite database file (WAL mode, full fsync per commit).
 ///

@@ -1,4 +1,5 @@
 import GRDB
+import SignetCore
 
 /// Connection settings and versioned schema migrations for SQLite.
 enum SQLiteSchema {

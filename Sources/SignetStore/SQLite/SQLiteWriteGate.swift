@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import GRDB
+import SignetCore
 
 /// Lets one writer at a time, in this process, into a SQLite database file.
 ///

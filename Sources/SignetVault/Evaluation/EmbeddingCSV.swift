@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Parser for `subject,sample,f0..fN` embedding files.
 public enum EmbeddingCSV {
     /// Parses CSV text. The first line is a header if its third field is not a number.

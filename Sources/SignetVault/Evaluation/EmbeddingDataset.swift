@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Labelled embeddings for evaluation: subjects in file order, each with its samples.
 public struct EmbeddingDataset: Sendable {
     /// One person and their samples.

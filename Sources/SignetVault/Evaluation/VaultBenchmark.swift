@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Throughput and latency of plain cosine matching against protected verification, single-threaded.
 public enum VaultBenchmark {
     /// One measured operation.

@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Runs the `signet eval` protocol on held-out subjects.
 ///
 /// Protocol: for each subject with m samples and each start r in 0..<m, one template is enrolled

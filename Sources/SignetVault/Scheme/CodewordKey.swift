@@ -1,5 +1,6 @@
 import Crypto
 import _CryptoExtras
+import SignetCore
 
 /// Binds a codeword to an Ed25519 key: seed = scrypt(canonical(c), salt), 32 bytes.
 enum CodewordKey {

@@ -1,4 +1,5 @@
 import Crypto
+import SignetCore
 
 /// Public, versioned preprocessing shared by enrollment and verification: subtract a population
 /// mean (learned from people who are not users), then L2-normalise.

@@ -1,4 +1,5 @@
 import Crypto
+import SignetCore
 
 extension IronMask {
     /// Server-side check: decode the probe and compare the derived public key in constant time.

@@ -1,3 +1,5 @@
+import SignetCore
+
 /// IronMask (Kim et al., CVPR 2021): hide a unit embedding t behind a random orthogonal matrix P
 /// with P·t = c, for a random sparse codeword c that seeds an Ed25519 key.
 ///

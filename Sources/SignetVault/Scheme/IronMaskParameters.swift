@@ -1,3 +1,5 @@
+import SignetCore
+
 /// Deployment parameters of the IronMask scheme.
 public struct IronMaskParameters: Sendable, Hashable {
     /// Non-zero codeword entries α.

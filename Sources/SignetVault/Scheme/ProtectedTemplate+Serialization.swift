@@ -1,4 +1,5 @@
 import Crypto
+import SignetCore
 
 extension ProtectedTemplate {
     /// The versioned binary form, with a SHA-256 integrity trailer.

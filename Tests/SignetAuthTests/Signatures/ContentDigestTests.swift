@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SignetAuth
+import SignetCore
 
 struct ContentDigestTests {
     struct Vector: Sendable, CustomTestStringConvertible {

@@ -4,6 +4,7 @@ import HTTPTypes
 import Testing
 
 @testable import SignetAuth
+import SignetCore
 
 struct HTTPMessageSignerTests {
     // SPEC: https://www.rfc-editor.org/rfc/rfc9421#appendix-B.2.6

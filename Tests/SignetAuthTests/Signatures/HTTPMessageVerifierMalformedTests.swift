@@ -13,7 +13,7 @@ struct HTTPMessageVerifierMalformedTests {
         let name: String
         let signatureInput: String
         var signature: String = validSignature
-        var expected: HTTPSignatureError.Code = .malformedSignature
+        var expected: HTTPSignatureErrorCode = .malformedSignature
         var testDescription: String { name }
     }
 

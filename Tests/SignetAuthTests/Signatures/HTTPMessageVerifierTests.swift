@@ -4,6 +4,7 @@ import HTTPTypes
 import Testing
 
 @testable import SignetAuth
+import SignetCore
 
 struct HTTPMessageVerifierTests {
     static let body = Array(#"{"offer": 1}"#.utf8)
@@ -15,7 +16,7 @@ struct HTTPMessageVerifierTests {
         label: String = "sig1",
         now: Date = HTTPSignatureFixtures.now,
         verifier: HTTPMessageVerifier = HTTPSignatureFixtures.verifier()
-    ) async -> HTTPSignatureError.Code? {
+    ) async -> HTTPSignatureErrorCode? {
         do {
             _ = try await verifier.verify(request, body: body, label: label, now: now)
             return nil

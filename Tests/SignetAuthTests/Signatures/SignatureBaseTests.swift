@@ -2,6 +2,7 @@ import HTTPTypes
 import Testing
 
 @testable import SignetAuth
+import SignetCore
 
 struct SignatureBaseTests {
     /// RFC 9421 §2.1: leading and trailing spaces and tabs go; inner ones and other bytes stay.
