@@ -39,3 +39,10 @@ public struct EmbeddingPayload: Codable, Hashable, Sendable {
         try decoder.ensureNoAdditionalProperties(knownKeys: ["dimension", "values"])
     }
 }
+
+extension Components.Schemas.EnrollmentRequest {
+    /// An enrollment or renewal body with one embedding.
+    public init(_ embedding: EmbeddingPayload) {
+        self.init(dimension: embedding.dimension, values: embedding.values)
+    }
+}

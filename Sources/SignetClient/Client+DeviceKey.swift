@@ -6,16 +6,22 @@ public import SignetVault
 extension Client {
     /// What a holder's device does before answering challenges: download the holder's protected
     /// template and unlock its signing key with a fresh sample, which never leaves this process.
-    /// - Throws: ``DeviceKeyError`` when the template is unreadable or the sample does not
-    ///   unlock it; ``ServerProblem`` (inside the runtime's `ClientError`) when the server refuses.
-    public func unlockDeviceKey(template: String, sample: [Float]) async throws -> TemplateSigningKey {
+    ///
+    /// `profile` is the server's vault profile for a template enrolled under a calibrated one
+    /// (its centring runs here); `nil` only normalises, as the built-in synthetic profile does.
+    /// - Throws: ``DeviceKeyError`` when the template is unreadable, was enrolled under another
+    ///   profile, or the sample does not unlock it; ``ServerProblem`` (inside the runtime's
+    ///   `ClientError`) when the server refuses.
+    public func unlockDeviceKey(template: String, sample: [Float], profile: VaultProfile? = nil) async throws -> TemplateSigningKey {
         let document = try await getTemplate(path: .init(templateId: template)).ok.body.json
         guard let bytes = Base64.decodeURL(document.template) else {
             throw DeviceKeyError(description: "the server sent an unreadable template")
         }
         let protected = try ProtectedTemplate(serializedBytes: bytes)
         do {
-            return try IronMask.device(for: protected).unlockSigningKey(probe: sample, template: protected)
+            return try IronMask.device(for: protected, profile: profile).unlockSigningKey(probe: sample, template: protected)
+        } catch let error as VaultError where error.code == .preprocessorMismatch {
+            throw DeviceKeyError(description: "the template was enrolled under another vault profile; pass the server's profile file with --vault-profile")
         } catch let error as VaultError where error.code == .authenticationFailure {
             throw DeviceKeyError(description: "this sample does not unlock the template; take a fresh one")
         }

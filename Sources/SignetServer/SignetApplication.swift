@@ -7,6 +7,7 @@ import OpenAPIRuntime
 public import Prometheus
 import SignetAPI
 public import SignetService
+import SignetVault
 
 /// Network settings of `signet serve`.
 public struct ServerConfiguration: Sendable {
@@ -61,7 +62,9 @@ public enum SignetApplication {
         let handler = SignetAPIHandler(ledger: ledger, service: service, configuration: api, metrics: metrics)
         var middlewares: [any ServerMiddleware] = [ProblemMiddleware(logger: logger)]
         if let authenticator = handler.authenticator {
-            middlewares.append(SignatureMiddleware(authenticator: authenticator, maximumBodySize: api.maximumBodySize))
+            let embeddingDimension = service?.vault.maximumDimension ?? 0
+            middlewares.append(SignatureMiddleware(authenticator: authenticator,
+                                                   maximumBodySize: api.maximumBodySize ?? APIConfiguration.bodyLimit(embeddingDimension: embeddingDimension)))
         }
         do {
             try handler.registerHandlers(on: router, middlewares: middlewares)

@@ -17,6 +17,10 @@ public enum ServiceErrorCode: String, ErrorCode, CaseIterable {
     case notFound = "not_found"
     /// The key is already registered.
     case conflict
+    /// The server has no vault profile, so it enrolls nothing; the reason names the command to run.
+    case vaultUncalibrated = "vault_uncalibrated"
+    /// The template was enrolled under a vault profile this server has not loaded.
+    case vaultProfileMissing = "vault_profile_missing"
     /// A field is out of range or malformed.
     case invalidField = "invalid_field"
     /// Only a holder may do this.

@@ -85,7 +85,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let embedding = EmbeddingPayload(dimension: Int32(dimension), values: face)
         var pairs: [Pair] = []
         for _ in 0..<parties {
-            let template = try await holder.api.enrollTemplate(headers: .init(contentDigest: Self.digest), body: .json(embedding)).created.body.json.id
+            let template = try await holder.api.enrollTemplate(headers: .init(contentDigest: Self.digest), body: .json(.init(embedding))).created.body.json.id
             let party = try await Principal.register(base) { api, publicKey in
                 try await api.registerParty(headers: .init(contentDigest: Self.digest), body: .json(.init(publicKey: publicKey, name: "Bench", contact: "bench@example")))
                     .created.body.json.id

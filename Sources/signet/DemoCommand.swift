@@ -52,9 +52,9 @@ struct DemoCommand: AsyncParsableCommand {
         step(2, "Both enroll their neural signature. Signet keeps only a protected template.")
         let aliceFace = Self.randomFace()
         let bobFace = Self.randomFace()
-        let aliceEnroll = try await alice.api.enrollTemplate(headers: .init(contentDigest: Self.digest), body: .json(Self.payload(aliceFace))).created.body.json
+        let aliceEnroll = try await alice.api.enrollTemplate(headers: .init(contentDigest: Self.digest), body: .json(.init(Self.payload(aliceFace)))).created.body.json
         let aliceTemplate = aliceEnroll.id
-        _ = try await bob.api.enrollTemplate(headers: .init(contentDigest: Self.digest), body: .json(Self.payload(bobFace))).created
+        _ = try await bob.api.enrollTemplate(headers: .init(contentDigest: Self.digest), body: .json(.init(Self.payload(bobFace)))).created
         say("Alice's template \(aliceTemplate) is logged at ledger index \(aliceEnroll.ledgerIndex), under a pseudonym only she can recognise.")
 
         step(3, "A corner shop registers as a party and the operator approves it.")

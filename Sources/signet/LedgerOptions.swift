@@ -18,11 +18,12 @@ struct LedgerOptions: ParsableArguments {
     @Option(name: .customLong("max-batch-delay-ms"), help: "Longest wait in milliseconds for a batch to fill (env SIGNET_LOG_MAX_DELAY_MS, default 1).")
     var maxDelayMilliseconds: Double?
 
+    static let batchSize = Setting(flag: "--max-batch-size", variable: "SIGNET_LOG_MAX_BATCH", range: 1...65_536, defaultValue: 1024)
+    static let batchDelay = Setting(flag: "--max-batch-delay-ms", variable: "SIGNET_LOG_MAX_DELAY_MS", range: 0...10_000, defaultValue: 1.0)
+
     func validate() throws {
-        if let maxBatchSize, maxBatchSize < 1 { throw ValidationError("--max-batch-size must be at least 1") }
-        if let maxDelayMilliseconds, !(0...10_000).contains(maxDelayMilliseconds) {
-            throw ValidationError("--max-batch-delay-ms must be between 0 and 10000")
-        }
+        _ = try Self.batchSize.resolve(maxBatchSize)
+        _ = try Self.batchDelay.resolveFinite(maxDelayMilliseconds)
     }
 
     /// The data directory from the flag, then the environment, then the default.
@@ -44,10 +45,9 @@ struct LedgerOptions: ParsableArguments {
     func configuration() throws -> LedgerConfiguration {
         let env = ProcessInfo.processInfo.environment
         var batch = SequencerConfiguration()
-        if let size = maxBatchSize ?? env["SIGNET_LOG_MAX_BATCH"].flatMap(Int.init) { batch.maxBatchSize = max(1, size) }
-        if let ms = maxDelayMilliseconds ?? env["SIGNET_LOG_MAX_DELAY_MS"].flatMap(Double.init) {
-            batch.maxDelay = .microseconds(Int64(ms * 1000))
-        }
+        batch.maxBatchSize = try Self.batchSize.resolve(maxBatchSize)
+        // In range by now (0...10,000 ms), so the conversion to microseconds is exact enough and cannot trap.
+        batch.maxDelay = .microseconds(Int64((try Self.batchDelay.resolveFinite(maxDelayMilliseconds) * 1000).rounded()))
         return LedgerConfiguration(
             dataDirectory: resolvedDataDirectory,
             origin: origin ?? env["SIGNET_LOG_ORIGIN"],

@@ -31,34 +31,50 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent before it is closed (env SIGNET_IDLE_TIMEOUT, default 60).")
     var idleTimeout: Int?
 
+    @Option(name: .customLong("vault-profile"), help: ArgumentHelp(
+        "A vault profile from `signet vault calibrate`, or `synthetic` for the built-in one of the demo's synthetic embeddings (env SIGNET_VAULT_PROFILE, comma-separated). Repeat it: the first enrolls, the others keep older templates verifiable. Without one the server enrolls nothing.",
+        valueName: "file|synthetic"))
+    var vaultProfiles: [String] = []
+
+    static let portSetting = Setting(flag: "--port", variable: "SIGNET_PORT", range: 0...65_535, defaultValue: 8080)
+    static let idleSetting = Setting(flag: "--idle-timeout", variable: "SIGNET_IDLE_TIMEOUT", range: 1...3600, defaultValue: 60)
+
     func validate() throws {
-        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
-        if let idleTimeout, !(1...3600).contains(idleTimeout) { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds") }
+        _ = try Self.portSetting.resolve(port)
+        _ = try Self.idleSetting.resolve(idleTimeout)
+    }
+
+    /// The profiles from the flags, else from SIGNET_VAULT_PROFILE; none leaves the vault uncalibrated.
+    func vaultConfiguration(environment: [String: String]) throws -> VaultConfiguration {
+        let names = !vaultProfiles.isEmpty ? vaultProfiles
+            : (environment["SIGNET_VAULT_PROFILE"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let profiles = try names.map { name in
+            name == "synthetic" ? try VaultProfile.synthetic() : try readVaultProfile(name)
+        }
+        guard Set(profiles.map(\.id)).count == profiles.count else { throw ValidationError("--vault-profile names the same profile twice") }
+        return try VaultConfiguration(profiles: profiles)
     }
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         var logger = Logger(label: "signet")
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        guard let portNumber = port ?? (env["SIGNET_PORT"].map { Int($0) ?? -1 } ?? 8080) as Int?, (0...65_535).contains(portNumber) else {
-            throw ValidationError("SIGNET_PORT must be a port number")
-        }
-        guard let idleSeconds = idleTimeout ?? (env["SIGNET_IDLE_TIMEOUT"].map { Int($0) ?? -1 } ?? 60) as Int?, (1...3600).contains(idleSeconds) else {
-            throw ValidationError("SIGNET_IDLE_TIMEOUT must be between 1 and 3600 seconds")
-        }
+        let portNumber = try Self.portSetting.resolve(port)
+        let idleSeconds = try Self.idleSetting.resolve(idleTimeout)
         let server = ServerConfiguration(host: host ?? env["SIGNET_HOST"] ?? "127.0.0.1", port: portNumber, idleTimeout: .seconds(idleSeconds))
         let publicText = publicURL ?? env["SIGNET_PUBLIC_URL"] ?? "http://\(server.host):\(server.port)"
         guard let publicBase = URL(string: publicText), ["http", "https"].contains(publicBase.scheme ?? ""), publicBase.host != nil else {
             throw ValidationError("--public-url must be an http(s) URL")
         }
-        let vault: VaultConfiguration
-        do {
-            vault = try VaultConfiguration(
-                dimension: env["SIGNET_VAULT_DIMENSION"].flatMap(Int.init) ?? 512,
-                alpha: env["SIGNET_VAULT_ALPHA"].flatMap(Int.init) ?? 16)
-        } catch {
-            printError("signet: SIGNET_VAULT_DIMENSION / SIGNET_VAULT_ALPHA: \(error)")
-            throw ExitCode.failure
+        let vault = try vaultConfiguration(environment: env)
+        if vault.profiles.isEmpty {
+            logger.warning("no vault profile: enrollment answers 409 vault_uncalibrated until the server starts with --vault-profile (see `signet vault calibrate`)")
+        }
+        for (rank, profile) in vault.profiles.enumerated() {
+            logger.notice("vault profile loaded", metadata: [
+                "signet.vault.profile": "\(profile.id)", "signet.vault.model": "\(profile.model)",
+                "signet.vault.dimension": "\(profile.dimension)", "signet.vault.role": "\(rank == 0 ? "enrolls" : "verifies")",
+            ])
         }
         let deployment = try await LocalDeployment.open(ledgerOptions, logger: logger)
         let service: SignetService

@@ -7,8 +7,9 @@ struct Signet: AsyncParsableCommand {
         commandName: "signet",
         abstract: "A self-hostable trust protocol for biometric identity.",
         discussion: """
-            Run `signet serve` to start the server on the embedded SQLite store in ./signet-data.
+            Run `signet vault calibrate` on your face model's embeddings of people who are not users, then
+            `signet serve --vault-profile PROFILE.json` to start the server on the embedded SQLite store in ./signet-data.
             Every option can also be set by the environment variable named in its help.
             """,
-        subcommands: [ServeCommand.self, DemoCommand.self, HolderCommand.self, PartyCommand.self, LogCommand.self, AdminCommand.self, EvalCommand.self])
+        subcommands: [ServeCommand.self, DemoCommand.self, HolderCommand.self, PartyCommand.self, LogCommand.self, AdminCommand.self, VaultCommand.self, EvalCommand.self])
 }

@@ -36,7 +36,7 @@ struct TestClientSigner {
 struct RegistrationRoutesTests {
     /// The workflows on a throw-away SQLite store, closed (and removed) afterwards.
     /// `templates` may wrap the template store (to simulate older records).
-    static func withService(configuration: ServiceConfiguration = ServiceConfiguration(),
+    static func withService(configuration: ServiceConfiguration = ServiceConfiguration(), vault: VaultConfiguration? = nil,
                             templates wrap: @Sendable (any TemplateStorage) -> any TemplateStorage = { $0 },
                             _ body: @Sendable (SignetService) async throws -> Void) async throws {
         try await withTemporaryDirectory("signet-api") { directory in
@@ -47,7 +47,8 @@ struct RegistrationRoutesTests {
             var failure: (any Error)?
             do {
                 let service = SignetService(ledger: opened.ledger, stores: wrapped, results: await ResultSigner(privateKey: .init()),
-                                            vault: try VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting), configuration: configuration)
+                                            vault: try vault ?? VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting),
+                                            configuration: configuration)
                 try await body(service)
             } catch {
                 failure = error
@@ -59,10 +60,10 @@ struct RegistrationRoutesTests {
 
     /// The API on a throw-away store, through Hummingbird's test client; the service is the
     /// operator's handle (approving parties, reading stores).
-    static func withAPI(configuration: ServiceConfiguration = ServiceConfiguration(),
+    static func withAPI(configuration: ServiceConfiguration = ServiceConfiguration(), vault: VaultConfiguration? = nil,
                         templates wrap: @Sendable (any TemplateStorage) -> any TemplateStorage = { $0 },
                         _ body: @Sendable (any TestClientProtocol, SignetService) async throws -> Void) async throws {
-        try await withService(configuration: configuration, templates: wrap) { service in
+        try await withService(configuration: configuration, vault: vault, templates: wrap) { service in
             try await Application(router: SignetApplication.router(ledger: service.ledger, service: service)).test(.router) { client in
                 try await body(client, service)
             }

@@ -94,7 +94,7 @@ struct TemplateRoutesTests {
     @Test func partiesCannotEnroll() async throws {
         try await RegistrationRoutesTests.withAPI { client, _ in
             let shop = try await TestParty.register(client)
-            #expect(try await refused(try await shop.api.enrollTemplate(headers: .init(contentDigest: digest), body: .json(payload(randomEmbedding()))).created) == "403 holder_only")
+            #expect(try await refused(try await shop.api.enrollTemplate(headers: .init(contentDigest: digest), body: .json(.init(payload(randomEmbedding())))).created) == "403 holder_only")
         }
     }
 }

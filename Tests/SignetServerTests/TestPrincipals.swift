@@ -73,13 +73,19 @@ struct TestHolder: Sendable {
 
     /// Enrolls one sample; returns the template id.
     func enroll(_ embedding: [Float]) async throws -> String {
-        try await api.enrollTemplate(headers: .init(contentDigest: digest), body: .json(payload(embedding))).created.body.json.id
+        try await api.enrollTemplate(headers: .init(contentDigest: digest), body: .json(.init(payload(embedding)))).created.body.json.id
+    }
+
+    /// Enrolls several samples of one person, averaged into one template; returns the template id.
+    func enroll(samples: [[Float]]) async throws -> String {
+        try await api.enrollTemplate(headers: .init(contentDigest: digest), body: .json(.init(samples: samples.map(payload))))
+            .created.body.json.id
     }
 
     /// Renews a template from a fresh sample; returns the ledger index of the `renew` event.
     @discardableResult
     func renew(_ template: String, _ embedding: [Float]) async throws -> Int64 {
-        try await api.renewTemplate(path: .init(templateId: template), headers: .init(contentDigest: digest), body: .json(payload(embedding)))
+        try await api.renewTemplate(path: .init(templateId: template), headers: .init(contentDigest: digest), body: .json(.init(payload(embedding))))
             .ok.body.json.ledgerIndex
     }
 

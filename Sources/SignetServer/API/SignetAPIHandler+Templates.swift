@@ -11,8 +11,8 @@ import SignetService
 /// record and activity with proofs.
 extension SignetAPIHandler {
     func enrollTemplate(_ input: Operations.EnrollTemplate.Input) async throws -> Operations.EnrollTemplate.Output {
-        let embedding = switch input.body { case .json(let body): body }
-        let receipt = try await api().enroll(samples: [Self.input(embedding)], as: try caller())
+        let request = switch input.body { case .json(let body): body }
+        let receipt = try await api().enroll(samples: Self.samples(request), as: try caller())
         return .created(.init(
             headers: .init(location: "/v1/templates/\(receipt.id)"),
             body: .json(.init(id: receipt.id.rawValue, ledgerIndex: Int64(receipt.ledgerIndex)))))
@@ -25,8 +25,8 @@ extension SignetAPIHandler {
     }
 
     func renewTemplate(_ input: Operations.RenewTemplate.Input) async throws -> Operations.RenewTemplate.Output {
-        let embedding = switch input.body { case .json(let body): body }
-        let receipt = try await api().renew(input.path.templateId, samples: [Self.input(embedding)], as: try caller())
+        let request = switch input.body { case .json(let body): body }
+        let receipt = try await api().renew(input.path.templateId, samples: Self.samples(request), as: try caller())
         return .ok(.init(body: .json(.init(id: receipt.id.rawValue, ledgerIndex: Int64(receipt.ledgerIndex)))))
     }
 

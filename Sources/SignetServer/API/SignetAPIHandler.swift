@@ -57,4 +57,14 @@ struct SignetAPIHandler: APIProtocol {
     static func input(_ payload: EmbeddingPayload) -> EmbeddingInput {
         EmbeddingInput(dimension: Int(payload.dimension), values: payload.values)
     }
+
+    /// The samples of an enrollment or renewal body: one embedding, or the list. A body with
+    /// both or neither gives no sample, which the workflow refuses after the caller's role.
+    static func samples(_ request: Components.Schemas.EnrollmentRequest) -> [EmbeddingInput] {
+        switch (request.dimension, request.values, request.samples) {
+        case let (dimension?, values?, nil): [EmbeddingInput(dimension: Int(dimension), values: values)]
+        case let (nil, nil, samples?): samples.map(input)
+        default: []
+        }
+    }
 }

@@ -49,6 +49,10 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case notAcceptable = "not_acceptable"
     /// 409: the key is already registered.
     case conflict
+    /// 409: the server has no vault profile and enrolls nothing (the detail names the command to run).
+    case vaultUncalibrated = "vault_uncalibrated"
+    /// 409: the template was enrolled under a vault profile this server has not loaded.
+    case vaultProfileMissing = "vault_profile_missing"
     /// 413: the body is larger than the server accepts.
     case bodyTooLarge = "body_too_large"
     /// 415: the body is not `application/json`.
@@ -77,7 +81,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .notAcceptable: .notAcceptable
-        case .conflict: .conflict
+        case .conflict, .vaultUncalibrated, .vaultProfileMissing: .conflict
         case .bodyTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .invalidEmbedding, .wrongDimension, .nonFinite, .zeroVector: .unprocessableContent

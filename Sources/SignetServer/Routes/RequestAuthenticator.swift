@@ -78,8 +78,9 @@ public struct APIConfiguration: Sendable {
     public var publicScheme: String
     /// The authority (host:port) clients use to reach the server; `nil` takes it from each request's Host.
     public var publicAuthority: String?
-    /// Largest accepted request body in bytes.
-    public var maximumBodySize: Int
+    /// Largest accepted request body in bytes; `nil` takes ``bodyLimit(embeddingDimension:)``
+    /// for the vault's largest profile dimension.
+    public var maximumBodySize: Int?
     /// Allowed difference between a signature's `created` and the server clock.
     public var maximumClockSkew: Duration
 
@@ -87,9 +88,9 @@ public struct APIConfiguration: Sendable {
     /// - Parameters:
     ///   - publicURL: the base URL clients use, e.g. `https://signet.example`; `nil` trusts each request's
     ///     Host header (direct connections only). Default `http://127.0.0.1:8080`.
-    ///   - maximumBodySize: default 64 KiB.
+    ///   - maximumBodySize: default `nil`: just what the vault's largest enrollment needs.
     ///   - maximumClockSkew: default 5 minutes.
-    public init(publicURL: URL? = URL(string: "http://127.0.0.1:8080")!, maximumBodySize: Int = 64 * 1024,
+    public init(publicURL: URL? = URL(string: "http://127.0.0.1:8080")!, maximumBodySize: Int? = nil,
                 maximumClockSkew: Duration = .seconds(300)) {
         self.publicScheme = publicURL?.scheme ?? "http"
         self.publicAuthority = publicURL.map { url in
@@ -98,6 +99,19 @@ public struct APIConfiguration: Sendable {
         }
         self.maximumBodySize = maximumBodySize
         self.maximumClockSkew = maximumClockSkew
+    }
+}
+
+extension APIConfiguration {
+    /// The body limit that admits an enrollment of ten samples at `embeddingDimension`, each
+    /// number written at full length, and nothing much larger; never below 64 KiB, which every
+    /// other operation fits in.
+    ///
+    /// A number takes at most 24 bytes with its comma (`-3.4028234663852886e+38,`); a sample's
+    /// object adds under 64, the list under 32.
+    public static func bodyLimit(embeddingDimension: Int) -> Int {
+        let enrollment = 10 * (24 * max(0, embeddingDimension) + 64) + 32
+        return max(64 * 1024, enrollment)
     }
 }
 

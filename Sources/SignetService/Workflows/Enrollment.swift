@@ -18,7 +18,7 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.holderOnly`, or an embedding code (`.wrongDimension`, …).
     public func enroll(samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
-        let template = try protect(samples.map { try $0.checked() })
+        let template = try protect(samples)
         let now = self.now
         let stored = StoredTemplate(id: .random(using: configuration.random), holderID: holder.rawValue,
                                     bytes: template.serializedBytes(), updatedAt: now, publicKey: template.publicKey)
@@ -44,7 +44,7 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.holderOnly`, `.notFound`, or an embedding code.
     public func renew(_ id: String, samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
-        let template = try protect(samples.map { try $0.checked() })
+        let template = try protect(samples)
         let now = self.now
         // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.
         guard let id = TemplateID(id), try await stores.templates.replace(id: id, holderID: holder.rawValue, bytes: template.serializedBytes(),
@@ -70,12 +70,31 @@ extension SignetService {
         return TemplateReceipt(id: id, ledgerIndex: try await recorder.record(event, at: now))
     }
 
-    /// Turns samples of one person into a protected template; the samples are not kept.
-    private func protect(_ samples: [[Float]]) throws -> ProtectedTemplate {
+    /// Turns samples of one person into a protected template under the enrolling profile; the
+    /// samples are not kept.
+    private func protect(_ inputs: [EmbeddingInput]) throws -> ProtectedTemplate {
+        guard let scheme = vault.enrollment else {
+            throw ServiceError(.vaultUncalibrated, "this server has no vault profile, so it enrolls nothing; the operator runs `signet vault calibrate --data FILE.csv --out PROFILE.json` and restarts with `signet serve --vault-profile PROFILE.json`")
+        }
+        guard Self.sampleCount.contains(inputs.count) else {
+            throw ServiceError(.invalidField, "enrollment takes one embedding (\"dimension\" and \"values\") or \"samples\": \(Self.sampleCount.lowerBound) to \(Self.sampleCount.upperBound) embeddings of one person")
+        }
+        let samples = try inputs.map { try $0.checked() }
+        for sample in samples { try Self.requireDimension(sample, of: scheme) }
         do {
-            return try vault.scheme.enroll(samples: samples)
+            return try scheme.enroll(samples: samples)
         } catch let error as VaultError {
             throw ServiceError(vault: error) ?? error
+        }
+    }
+
+    /// How many samples one enrollment or renewal averages.
+    public static let sampleCount = 1...10
+
+    /// Refuses an embedding whose dimension is not the scheme's, naming both.
+    static func requireDimension(_ embedding: [Float], of scheme: IronMask) throws {
+        guard embedding.count == scheme.preprocessor.dimension else {
+            throw ServiceError(.wrongDimension, "the embedding has dimension \(embedding.count); this server's vault profile takes \(scheme.preprocessor.dimension)")
         }
     }
 }

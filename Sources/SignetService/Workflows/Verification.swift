@@ -43,6 +43,7 @@ extension SignetService {
         case .probe(let templateID, let token, let probe):
             mode = .probe
             let probe = try probe.checked()
+            try checkBeforeAdmission(probe)
             guard let token = Self.permissionToken(token) else { throw Self.invalidPermission }
             outcome = try await verifyProbe(probe, token: token, templateID: templateID, party: party, now: now)
         case .device(let templateID, let token, let challengeID, let signature):
@@ -70,12 +71,29 @@ extension SignetService {
         async throws -> (permission: Permission, template: TemplateID, match: Bool) {
         let (permission, id, _) = try await admit(token: token, templateID: templateID, challengeID: nil, party: party, now: now)
         let template = try await protectedTemplate(id)
+        guard let scheme = vault.scheme(for: template) else {
+            throw ServiceError(.vaultProfileMissing, "the template was enrolled under a vault profile this server has not loaded; the holder renews it, or the operator loads that profile with another --vault-profile")
+        }
+        try Self.requireDimension(probe, of: scheme)
         do {
-            return (permission, id, try vault.scheme.verify(probe: probe, against: template) == .accepted)
+            return (permission, id, try scheme.verify(probe: probe, against: template) == .accepted)
         } catch let error as VaultError where error.code == .authenticationFailure {
             return (permission, id, false)
         } catch let error as VaultError {
             throw ServiceError(vault: error) ?? error
+        }
+    }
+
+    /// Refuses, before a permission is spent, a probe no loaded profile can use: one of no
+    /// profile's dimension, or one that is the zero vector after every such profile's centring.
+    private func checkBeforeAdmission(_ probe: [Float]) throws {
+        let candidates = vault.profiles.indices.filter { vault.profiles[$0].dimension == probe.count }
+        guard !candidates.isEmpty else {
+            let expected = Set(vault.profiles.map(\.dimension)).sorted().map(String.init).joined(separator: " or ")
+            throw ServiceError(.wrongDimension, "the probe has dimension \(probe.count); this server's vault profiles take \(expected.isEmpty ? "none (no profile is loaded)" : expected)")
+        }
+        guard vault.usable(probe) else {
+            throw ServiceError(.zeroVector, "the probe is the zero vector after centring")
         }
     }
 

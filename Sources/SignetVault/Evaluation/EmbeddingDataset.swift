@@ -8,6 +8,12 @@ public struct EmbeddingDataset: Sendable {
         public let label: String
         /// Raw embeddings, in file order.
         public let samples: [[Float]]
+
+        /// Creates a subject.
+        public init(label: String, samples: [[Float]]) {
+            self.label = label
+            self.samples = samples
+        }
     }
 
     /// Subjects in order of first appearance.

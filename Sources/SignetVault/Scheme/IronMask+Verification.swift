@@ -81,15 +81,21 @@ extension IronMask {
 }
 
 extension IronMask {
-    /// The scheme a holder's device uses to unlock `template`, for a deployment that only
-    /// L2-normalises embeddings (no population mean), as `signet serve` does.
+    /// The scheme a holder's device uses to unlock `template`.
     /// - Parameters:
     ///   - template: The holder's downloaded template; α and the KDF cost are taken from it.
-    ///   - listSize: Codeword candidates tried per sample (each costs one KDF run).
-    /// - Throws: ``VaultError`` when the template's parameters are out of range.
-    public static func device(for template: ProtectedTemplate, listSize: Int = 4) throws -> IronMask {
-        try IronMask(
-            parameters: IronMaskParameters(alpha: template.alpha, kdf: template.kdf, helperEncoding: template.helperEncoding, listSize: listSize),
-            preprocessor: EmbeddingPreprocessor.identity(dimension: template.dimension))
+    ///   - profile: The server's vault profile the template was enrolled under (its centring
+    ///     and list size); `nil` only L2-normalises, as the built-in synthetic profile does, and
+    ///     tries 4 candidates.
+    /// - Throws: ``VaultError`` `preprocessorMismatch` when the template was enrolled under
+    ///   other preprocessing, or another code when its parameters are out of range.
+    public static func device(for template: ProtectedTemplate, profile: VaultProfile? = nil) throws -> IronMask {
+        let preprocessor = try profile?.scheme().preprocessor ?? EmbeddingPreprocessor.identity(dimension: template.dimension)
+        let scheme = try IronMask(
+            parameters: IronMaskParameters(alpha: template.alpha, kdf: template.kdf, helperEncoding: template.helperEncoding,
+                                           listSize: profile?.listSize ?? 4),
+            preprocessor: preprocessor)
+        try scheme.check(template)
+        return scheme
     }
 }

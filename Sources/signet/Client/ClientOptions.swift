@@ -6,6 +6,7 @@ import HTTPTypes
 import JWTKit
 import SignetAPI
 import SignetCore
+import SignetVault
 
 /// Where the client talks to and keeps its keys; shared by `signet holder` and `signet party`.
 struct ClientOptions: ParsableArguments {
@@ -112,4 +113,36 @@ func runClient(_ body: () async throws -> Void) async throws {
 /// An embedding as the API takes it.
 func embeddingPayload(_ values: [Double]) -> EmbeddingPayload {
     EmbeddingPayload(dimension: Int32(clamping: values.count), values: values)
+}
+
+/// The signed API client of the holder whose key lives in `options`' home.
+func holderClient(_ options: ClientOptions) throws -> Client {
+    try ClientIdentity(role: "holder", options: options).client()
+}
+
+/// Prints what a template operation did, in the one form scripts parse.
+func printReceipt(_ receipt: Components.Schemas.TemplateReceipt, as verb: String = "template") {
+    print("\(verb) \(receipt.id) ledger_index \(receipt.ledgerIndex)")
+}
+
+/// A vault profile file, checked (content id, ranges), for a device that decodes its template.
+func readVaultProfile(_ path: String) throws -> VaultProfile {
+    guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+    do { return try VaultProfile(json: data) } catch let error as VaultError { throw ValidationError("\(path): \(error.reason)") }
+}
+
+/// The samples of one person for an enrollment or renewal: `--embedding FILE`, one to ten times.
+struct SampleOptions: ParsableArguments {
+    @Option(name: .customLong("embedding"), help: "File with one embedding (JSON array or comma/space-separated numbers). Repeat for up to 10 samples of the same person; they are averaged.")
+    var files: [String] = []
+
+    func validate() throws {
+        guard (1...10).contains(files.count) else { throw ValidationError("give 1 to 10 --embedding files, got \(files.count)") }
+    }
+
+    /// The request body: a single embedding, or the list of samples.
+    func request() throws -> Components.Schemas.EnrollmentRequest {
+        let samples = try files.map { embeddingPayload(try readEmbedding($0)) }
+        return samples.count == 1 ? .init(samples[0]) : .init(samples: samples)
+    }
 }

@@ -33,7 +33,7 @@ struct HolderCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
         func run() async throws {
             try await runClient {
-                let profile = try await ClientIdentity(role: "holder", options: client).client().getHolderProfile().ok.body.json
+                let profile = try await holderClient(client).getHolderProfile().ok.body.json
                 print("holder \(profile.id) registered \(ISO8601DateFormatter().string(from: profile.registeredAt))")
                 for template in profile.templates { print("template \(template)") }
             }
@@ -41,31 +41,28 @@ struct HolderCommand: AsyncParsableCommand {
     }
 
     struct Enroll: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enroll an embedding; only a protected template is kept.")
+        static let configuration = CommandConfiguration(abstract: "Enroll 1 to 10 samples of yourself; only a protected template is kept.")
         @OptionGroup var client: ClientOptions
-        @Option(help: "File with the embedding (JSON array or comma/space-separated numbers).")
-        var embedding: String
+        @OptionGroup var samples: SampleOptions
         func run() async throws {
-            let values = try readEmbedding(embedding)
+            let body = try samples.request()
             try await runClient {
-                let answer = try await ClientIdentity(role: "holder", options: client).client()
-                    .enrollTemplate(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(embeddingPayload(values))).created.body.json
-                print("template \(answer.id) ledger_index \(answer.ledgerIndex)")
+                printReceipt(try await holderClient(client)
+                    .enrollTemplate(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(body)).created.body.json)
             }
         }
     }
 
     struct Renew: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Replace a template from a fresh sample.")
+        static let configuration = CommandConfiguration(abstract: "Replace a template from 1 to 10 fresh samples.")
         @OptionGroup var client: ClientOptions
         @Option(help: "Template id.") var template: String
-        @Option(help: "File with the fresh embedding.") var embedding: String
+        @OptionGroup var samples: SampleOptions
         func run() async throws {
-            let values = try readEmbedding(embedding)
+            let body = try samples.request()
             try await runClient {
-                let answer = try await ClientIdentity(role: "holder", options: client).client()
-                    .renewTemplate(path: .init(templateId: template), headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(embeddingPayload(values))).ok.body.json
-                print("template \(answer.id) ledger_index \(answer.ledgerIndex)")
+                printReceipt(try await holderClient(client)
+                    .renewTemplate(path: .init(templateId: template), headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(body)).ok.body.json)
             }
         }
     }
@@ -76,9 +73,7 @@ struct HolderCommand: AsyncParsableCommand {
         @Option(help: "Template id.") var template: String
         func run() async throws {
             try await runClient {
-                let answer = try await ClientIdentity(role: "holder", options: client).client()
-                    .deleteTemplate(path: .init(templateId: template)).ok.body.json
-                print("deleted \(answer.id) ledger_index \(answer.ledgerIndex)")
+                printReceipt(try await holderClient(client).deleteTemplate(path: .init(templateId: template)).ok.body.json, as: "deleted")
             }
         }
     }
@@ -91,7 +86,7 @@ struct HolderCommand: AsyncParsableCommand {
         @Option(help: "Lifetime in seconds (60...86400).") var ttl = 600
         func run() async throws {
             try await runClient {
-                let answer = try await ClientIdentity(role: "holder", options: client).client()
+                let answer = try await holderClient(client)
                     .createPermission(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(templateId: template, partyId: party, ttlSeconds: Int32(clamping: ttl)))).created.body.json
                 print(answer.token)
             }
@@ -108,11 +103,14 @@ struct HolderCommand: AsyncParsableCommand {
         // Unconditional: a base64url nonce may start with "-", which must not read as an option.
         @Option(parsing: .unconditional, help: "Challenge nonce, from the party (it may start with \"-\").") var nonce: String
         @Option(help: "File with a fresh embedding.") var embedding: String
+        @Option(name: .customLong("vault-profile"), help: "The server's vault profile file, for a template enrolled under a calibrated profile (its preprocessing runs on this device).")
+        var vaultProfile: String?
         func run() async throws {
             let values = try readEmbedding(embedding)
+            let profile = try vaultProfile.map(readVaultProfile)
             try await runClient {
-                let key = try await ClientIdentity(role: "holder", options: client).client()
-                    .unlockDeviceKey(template: template, sample: values.map { Float($0) })
+                let key = try await holderClient(client)
+                    .unlockDeviceKey(template: template, sample: values.map { Float($0) }, profile: profile)
                 print(Base64.encodeURL(try key.sign(challenge: SignetMarket.Challenge.message(id: challenge, nonce: nonce))))
             }
         }
@@ -132,7 +130,7 @@ struct HolderCommand: AsyncParsableCommand {
             let verifier: NoteVerifier
             do { verifier = try NoteVerifier(vkey: vkeyText) } catch { throw ValidationError("--vkey: \(error)") }
             try await runClient {
-                let activity = try await ClientIdentity(role: "holder", options: client).client().listHolderActivity().ok.body.json
+                let activity = try await holderClient(client).listHolderActivity().ok.body.json
                 let secret = SymmetricKey(data: Base64.decodeURL(activity.activitySecret) ?? [])
                 var failures = 0
                 for event in activity.events {
