@@ -1,5 +1,4 @@
 import SignetCore
-
 /// Verification of RFC 9162 inclusion and consistency proofs.
 ///
 /// Both verifiers follow RFC 9162 §2.1.3.2 and §2.1.4.2 literally, so every proof that those
@@ -14,25 +13,41 @@ public enum MerkleProof {
         guard leafIndex < treeSize else {
             throw LogError(.verificationFailed, "leaf index \(leafIndex) is not below tree size \(treeSize)")
         }
-        var fn = leafIndex
-        var sn = treeSize - 1
         var r = leafHash
-        for p in proof {
-            guard sn != 0 else { throw LogError(.verificationFailed, "inclusion proof is too long") }
-            if fn & 1 == 1 || fn == sn {
-                r = RFC6962.nodeHash(p, r)
+        try walk(proof, from: leafIndex, lastNode: treeSize - 1, kind: "inclusion") { p, isLeftSibling in
+            r = isLeftSibling ? RFC6962.nodeHash(p, r) : RFC6962.nodeHash(r, p)
+        }
+        return r
+    }
+
+    /// The loop both RFC 9162 verifiers share: climbs from node `fn` of a tree whose last node
+    /// is `sn`, handing each hash of `path` to `combine` with whether it is a left sibling. It is
+    /// one when `fn` is a right child or the last node of its level; a last node that is a left
+    /// child then climbs past the levels where it has no sibling. Throws when `path` is longer or
+    /// shorter than the climb to the root. One copy keeps the two verifiers from drifting apart;
+    /// it is forced inline so that the closure costs nothing (a benchmark with a hash far cheaper
+    /// than SHA-256 showed no difference from the two hand-written loops).
+    @inline(__always)
+    private static func walk(
+        _ path: some Sequence<MerkleHash>, from fn: UInt64, lastNode sn: UInt64, kind: String,
+        _ combine: (MerkleHash, _ isLeftSibling: Bool) -> Void
+    ) throws {
+        var fn = fn
+        var sn = sn
+        for c in path {
+            guard sn != 0 else { throw LogError(.verificationFailed, "\(kind) proof is too long") }
+            let isLeftSibling = fn & 1 == 1 || fn == sn
+            combine(c, isLeftSibling)
+            if isLeftSibling {
                 while fn & 1 == 0 && fn != 0 {
                     fn >>= 1
                     sn >>= 1
                 }
-            } else {
-                r = RFC6962.nodeHash(r, p)
             }
             fn >>= 1
             sn >>= 1
         }
-        guard sn == 0 else { throw LogError(.verificationFailed, "inclusion proof is too short") }
-        return r
+        guard sn == 0 else { throw LogError(.verificationFailed, "\(kind) proof is too short") }
     }
 
     /// Verifies that `leafHash` is at `leafIndex` in the tree of `treeSize` with root `root`.
@@ -79,22 +94,14 @@ public enum MerkleProof {
         }
         var fr = path[0]
         var sr = path[0]
-        for c in path.dropFirst() {
-            guard sn != 0 else { throw LogError(.verificationFailed, "consistency proof is too long") }
-            if fn & 1 == 1 || fn == sn {
+        try walk(path.dropFirst(), from: fn, lastNode: sn, kind: "consistency") { c, isLeftSibling in
+            if isLeftSibling {
                 fr = RFC6962.nodeHash(c, fr)
                 sr = RFC6962.nodeHash(c, sr)
-                while fn & 1 == 0 && fn != 0 {
-                    fn >>= 1
-                    sn >>= 1
-                }
             } else {
                 sr = RFC6962.nodeHash(sr, c)
             }
-            fn >>= 1
-            sn >>= 1
         }
-        guard sn == 0 else { throw LogError(.verificationFailed, "consistency proof is too short") }
         guard fr == root1 else { throw LogError(.verificationFailed, "consistency proof does not match the old root") }
         guard sr == root2 else { throw LogError(.verificationFailed, "consistency proof does not match the new root") }
     }
