@@ -6,6 +6,25 @@ import SignetCore
 struct IronMaskTests {
     static let n = 64
 
+    /// One person enrolled from a single sample: the start of most tests here. The generators are
+    /// seeded with `seed` and `seed + 1` and keep running, so a test draws its probes (and any
+    /// further enrollment) from the same streams it would have without the fixture.
+    struct Enrolled {
+        var rng: DeterministicGenerator
+        var synthetic: Synthetic
+        let scheme: IronMask
+        let x: [Float]
+        let template: ProtectedTemplate
+
+        init(seed: UInt64, alpha: Int = 8) throws {
+            rng = DeterministicGenerator(seed: seed)
+            synthetic = Synthetic(seed: seed + 1)
+            scheme = try testScheme(dimension: IronMaskTests.n, alpha: alpha)
+            x = synthetic.unit(IronMaskTests.n)
+            template = try scheme.enroll(samples: [x], using: &rng)
+        }
+    }
+
     @Test func helperIsOrthogonalAndMapsTheTemplateOntoTheCodeword() throws {
         var rng = DeterministicGenerator(seed: 21)
         var synthetic = Synthetic(seed: 22)
@@ -23,16 +42,12 @@ struct IronMaskTests {
     }
 
     @Test func enrolledSampleAndNearbyProbesVerifyImpostorsDoNot() throws {
-        var rng = DeterministicGenerator(seed: 31)
-        var synthetic = Synthetic(seed: 32)
-        let scheme = try testScheme(dimension: Self.n, alpha: 4)
-        let x = synthetic.unit(Self.n)
-        let template = try scheme.enroll(samples: [x], using: &rng)
-        #expect(try scheme.verify(probe: x, against: template) == .accepted)
-        #expect(try scheme.verify(probe: x.map { $0 * 3.5 }, against: template) == .accepted)  // scale does not matter
-        #expect(try scheme.verify(probe: synthetic.near(x, noise: 0.1), against: template) == .accepted)
+        var e = try Enrolled(seed: 31, alpha: 4)
+        #expect(try e.scheme.verify(probe: e.x, against: e.template) == .accepted)
+        #expect(try e.scheme.verify(probe: e.x.map { $0 * 3.5 }, against: e.template) == .accepted)  // scale does not matter
+        #expect(try e.scheme.verify(probe: e.synthetic.near(e.x, noise: 0.1), against: e.template) == .accepted)
         for _ in 0..<20 {
-            #expect(try scheme.verify(probe: synthetic.unit(Self.n), against: template) == .rejected)
+            #expect(try e.scheme.verify(probe: e.synthetic.unit(Self.n), against: e.template) == .rejected)
         }
     }
 
@@ -50,61 +65,49 @@ struct IronMaskTests {
     }
 
     @Test func twoEnrollmentsOfOnePersonShareNoHelperDataOrKey() throws {
-        var rng = DeterministicGenerator(seed: 51)
-        var synthetic = Synthetic(seed: 52)
-        let scheme = try testScheme(dimension: Self.n)
-        let x = synthetic.unit(Self.n)
-        let a = try scheme.enroll(samples: [x], using: &rng), b = try scheme.enroll(samples: [x], using: &rng)
+        var e = try Enrolled(seed: 51)
+        let a = e.template, b = try e.scheme.enroll(samples: [e.x], using: &e.rng)
         #expect(a.publicKey != b.publicKey)
         #expect(a.salt != b.salt)
         #expect(a.helper != b.helper)
     }
 
     @Test func renewalReplacesTheTemplateAndDestroysTheOldOne() throws {
-        var rng = DeterministicGenerator(seed: 61)
-        var synthetic = Synthetic(seed: 62)
-        let scheme = try testScheme(dimension: Self.n, alpha: 4)
-        let x = synthetic.unit(Self.n)
-        var template = try scheme.enroll(samples: [x], using: &rng)
+        var e = try Enrolled(seed: 61, alpha: 4)
+        var template = e.template
         var old = template
         let oldKey = template.publicKey
-        let fresh = synthetic.near(x, noise: 0.05)
-        try scheme.renew(&template, samples: [fresh], using: &rng)
+        let fresh = e.synthetic.near(e.x, noise: 0.05)
+        try e.scheme.renew(&template, samples: [fresh], using: &e.rng)
         #expect(template.publicKey != oldKey)
-        #expect(try scheme.verify(probe: fresh, against: template) == .accepted)
+        #expect(try e.scheme.verify(probe: fresh, against: template) == .accepted)
         old.destroy()
         #expect(old.helper.allSatisfy { $0 == 0 })
         #expect(old.publicKey.allSatisfy { $0 == 0 })
-        #expect(try scheme.verify(probe: x, against: old) == .rejected)
+        #expect(try e.scheme.verify(probe: e.x, against: old) == .rejected)
     }
 
     @Test func failedRenewalLeavesTheOldTemplateIntact() throws {
-        var rng = DeterministicGenerator(seed: 63)
-        var synthetic = Synthetic(seed: 64)
-        let scheme = try testScheme(dimension: Self.n, alpha: 4)
-        let x = synthetic.unit(Self.n)
-        var template = try scheme.enroll(samples: [x], using: &rng)
+        var e = try Enrolled(seed: 63, alpha: 4)
+        var template = e.template
         #expect(throws: VaultError(.nonFiniteValue, "")) {
-            try scheme.renew(&template, samples: [[Float](repeating: .nan, count: Self.n)], using: &rng)
+            try e.scheme.renew(&template, samples: [[Float](repeating: .nan, count: Self.n)], using: &e.rng)
         }
-        #expect(try scheme.verify(probe: x, against: template) == .accepted)
+        #expect(try e.scheme.verify(probe: e.x, against: template) == .accepted)
     }
 
     @Test func deviceUnlocksTheKeyAndSignsAChallengeTheServerCanCheck() throws {
-        var rng = DeterministicGenerator(seed: 71)
-        var synthetic = Synthetic(seed: 72)
-        let scheme = try testScheme(dimension: Self.n, alpha: 4)
-        let x = synthetic.unit(Self.n)
-        let template = try scheme.enroll(samples: [x], using: &rng)
-        let key = try scheme.unlockSigningKey(probe: synthetic.near(x, noise: 0.05), template: template)
-        #expect(key.publicKey == template.publicKey)
+        var e = try Enrolled(seed: 71, alpha: 4)
+        let key = try e.scheme.unlockSigningKey(probe: e.synthetic.near(e.x, noise: 0.05), template: e.template)
+        #expect(key.publicKey == e.template.publicKey)
         let challenge = Array("nonce-1234".utf8)
         let signature = try key.sign(challenge: challenge)
-        let serverKey = try Curve25519.Signing.PublicKey(rawRepresentation: template.publicKey)
+        let serverKey = try Curve25519.Signing.PublicKey(rawRepresentation: e.template.publicKey)
         #expect(serverKey.isValidSignature(signature, for: challenge))
         #expect(!serverKey.isValidSignature(signature, for: Array("nonce-9999".utf8)))
+        let impostor = e.synthetic.unit(Self.n)
         #expect(throws: VaultError.authenticationFailure()) {
-            try scheme.unlockSigningKey(probe: synthetic.unit(Self.n), template: template)
+            try e.scheme.unlockSigningKey(probe: impostor, template: e.template)
         }
     }
 
