@@ -52,52 +52,60 @@ struct LogCommandTests {
         #expect(result.stdout.split(separator: "\n").count == 2)
     }
 
-    @Test func verifyAuditsServedLogAndKeepsState() async throws {
+    /// Runs `body` with a fresh ledger of `entries` entries, its verifier key and the file where
+    /// `signet log verify` keeps its audit state; closes the ledger and removes the files after,
+    /// also when `body` throws.
+    static func withLedgerToAudit(
+        entries: Int, _ body: (_ ledger: Ledger, _ vkey: String, _ state: String) async throws -> Void
+    ) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let opened = try await makeLedger(in: directory.path + "/data", entries: 1000)
-        let ledger = opened.ledger
-        let vkey = ledger.verifier.vkey
-        let state = directory.path + "/audit.json"
-        let (first, second, wrongKey) = try await withServer(ledger) { url in
-            let first = try await runProcessAsync(signetBinary, ["log", "verify", "--url", url, "--vkey", vkey, "--state", state])
-            for i in 0..<300 { _ = try await ledger.append(Array("more \(i)".utf8)) }
-            let second = try await runProcessAsync(signetBinary, ["log", "verify", "--url", url, "--vkey", vkey, "--state", state])
-            let other = try NoteSigner(generatingFor: "interop.test/log").verifier.vkey
-            let wrongKey = try await runProcessAsync(signetBinary, ["log", "verify", "--url", url, "--vkey", other])
-            return (first, second, wrongKey)
+        let opened = try await makeLedger(in: directory.path + "/data", entries: entries)
+        do {
+            try await body(opened.ledger, opened.ledger.verifier.vkey, directory.path + "/audit.json")
+        } catch {
+            await opened.close()
+            throw error
         }
         await opened.close()
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.hasPrefix("OK interop.test/log size 1000 "))
-        #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stdout.contains("size 1300"))
-        #expect(second.stdout.contains("consistent with previously verified size 1000"))
-        #expect(wrongKey.status != 0)
-        #expect(wrongKey.stderr.contains("verification FAILED"))
-        let saved = try JSONDecoder().decode(AuditState.self, from: Data(contentsOf: URL(fileURLWithPath: state)))
-        #expect(saved.size == 1300)
+    }
+
+    @Test func verifyAuditsServedLogAndKeepsState() async throws {
+        try await Self.withLedgerToAudit(entries: 1000) { ledger, vkey, state in
+            let (first, second, wrongKey) = try await withServer(ledger) { url in
+                let first = try await runProcessAsync(signetBinary, ["log", "verify", "--url", url, "--vkey", vkey, "--state", state])
+                for i in 0..<300 { _ = try await ledger.append(Array("more \(i)".utf8)) }
+                let second = try await runProcessAsync(signetBinary, ["log", "verify", "--url", url, "--vkey", vkey, "--state", state])
+                let other = try NoteSigner(generatingFor: "interop.test/log").verifier.vkey
+                let wrongKey = try await runProcessAsync(signetBinary, ["log", "verify", "--url", url, "--vkey", other])
+                return (first, second, wrongKey)
+            }
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.hasPrefix("OK interop.test/log size 1000 "))
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(second.stdout.contains("size 1300"))
+            #expect(second.stdout.contains("consistent with previously verified size 1000"))
+            #expect(wrongKey.status != 0)
+            #expect(wrongKey.stderr.contains("verification FAILED"))
+            let saved = try JSONDecoder().decode(AuditState.self, from: Data(contentsOf: URL(fileURLWithPath: state)))
+            #expect(saved.size == 1300)
+        }
     }
 
     @Test func verifyRefusesRollbackAgainstState() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.cleanup() }
-        let opened = try await makeLedger(in: directory.path + "/data", entries: 10)
-        let ledger = opened.ledger
-        let vkey = ledger.verifier.vkey
-        let state = directory.path + "/audit.json"
-        // A state claiming a bigger verified tree than the log now serves.
-        let note = try await ledger.checkpointNote()
-        let claimed = AuditState(origin: "interop.test/log", size: 20, root: RFC6962.emptyRoot.base64, checkpoint: note)
-        try JSONEncoder().encode(claimed).write(to: URL(fileURLWithPath: state))
-        let result = try await withServer(ledger) { url in
-            try await runProcessAsync(signetBinary, ["log", "verify", "--url", url, "--vkey", vkey, "--state", state])
+        try await Self.withLedgerToAudit(entries: 10) { ledger, vkey, state in
+            // A state claiming a bigger verified tree than the log now serves.
+            let note = try await ledger.checkpointNote()
+            let claimed = AuditState(origin: "interop.test/log", size: 20, root: RFC6962.emptyRoot.base64, checkpoint: note)
+            try JSONEncoder().encode(claimed).write(to: URL(fileURLWithPath: state))
+            let result = try await withServer(ledger) { url in
+                try await runProcessAsync(signetBinary, ["log", "verify", "--url", url, "--vkey", vkey, "--state", state])
+            }
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("rollback"))
+            // A failed audit never overwrites the state.
+            #expect(try JSONDecoder().decode(AuditState.self, from: Data(contentsOf: URL(fileURLWithPath: state))).size == 20)
         }
-        await opened.close()
-        #expect(result.status != 0)
-        #expect(result.stderr.contains("rollback"))
-        // A failed audit never overwrites the state.
-        #expect(try JSONDecoder().decode(AuditState.self, from: Data(contentsOf: URL(fileURLWithPath: state))).size == 20)
     }
 
     @Test(arguments: [["log", "verify", "--url", "ftp://x", "--vkey", "a+b+c"], ["serve", "--port", "70000"], ["log", "append", "--concurrency", "0"]])
