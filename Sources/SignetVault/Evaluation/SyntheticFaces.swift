@@ -1,5 +1,5 @@
 import Foundation
-public import SignetVault
+
 
 /// Labelled embeddings shaped like a real face model's: every identity sits in a narrow cone
 /// around one population direction, as dlib's and FaceNet's do, so raw cosine (and a vault that

@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SignetAPI
+import SignetClient
+import SignetCore
+import SignetServer
+import SignetService
+import SignetVault
+import Testing
+
+/// Enrollment and verification as the vault profiles shape them, through the API.
+struct VaultProfileRoutesTests {
+    static let synthetic32 = { try! VaultConfiguration(dimension: 32, alpha: 4, kdf: .insecureTesting) }()
+
+    @Test func serverWithoutAProfileEnrollsNothingAndSaysWhatToRun() async throws {
+        try await RegistrationRoutesTests.withAPI(vault: .uncalibrated) { client, _ in
+            let alice = try await TestHolder.register(client)
+            let problem = try #require(try await refusal(try await alice.enroll(randomEmbedding())))
+            #expect("\(problem.status) \(problem.code)" == "409 vault_uncalibrated")
+            #expect(problem.detail.contains("signet vault calibrate --data"))
+            #expect(try await alice.api.getHolderProfile().ok.body.json.templates.isEmpty)
+        }
+    }
+
+    @Test func enrollmentAveragesOneToTenSamplesAndRefusesOtherShapes() async throws {
+        try await RegistrationRoutesTests.withAPI(vault: Self.synthetic32) { client, service in
+            let alice = try await TestHolder.register(client)
+            let face = randomEmbedding()
+            let samples = (0..<3).map { _ in face.map { $0 + Float.random(in: -0.01...0.01) } }
+            let template = try await alice.enroll(samples: samples)
+            let shop = try await TestParty.register(client, approveWith: service)
+            let token = try await alice.permit(party: shop.id, template: template)
+            #expect(try await resultClaims(shop, try await shop.verify(template: template, token: token, probe: face)).match)
+
+            let eleven = Array(repeating: face, count: 11)
+            #expect(try await refused(try await alice.enroll(samples: eleven)) == "400 invalid_field")
+            #expect(try await refused(try await alice.enroll(samples: [])) == "400 invalid_field")
+            let both = Components.Schemas.EnrollmentRequest(dimension: 32, values: face.map(Double.init), samples: [payload(face)])
+            #expect(try await refused(try await alice.api.enrollTemplate(headers: .init(contentDigest: digest), body: .json(both)).created) == "400 invalid_field")
+            let neither = Components.Schemas.EnrollmentRequest()
+            #expect(try await refused(try await alice.api.enrollTemplate(headers: .init(contentDigest: digest), body: .json(neither)).created) == "400 invalid_field")
+            #expect(try await alice.api.getHolderProfile().ok.body.json.templates == [template])
+        }
+    }
+
+    @Test func wrongDimensionNamesBothAndAProbeNoProfileCanUseKeepsItsPermission() async throws {
+        try await RegistrationRoutesTests.withAPI(vault: Self.synthetic32) { client, service in
+            let (alice, face, template, shop) = try await enrolledScene(client, service)
+            let problem = try #require(try await refusal(try await alice.enroll(randomEmbedding(64))))
+            #expect(problem.code == "wrong_dimension")
+            #expect(problem.detail.contains("64") && problem.detail.contains("32"))
+
+            let token = try await alice.permit(party: shop.id, template: template)
+            #expect(try await refused(try await shop.verify(template: template, token: token, probe: randomEmbedding(48))) == "422 wrong_dimension")
+            #expect(try await refused(try await shop.verify(template: template, token: token, probe: [Float](repeating: 0, count: 32))) == "422 zero_vector")
+            // Neither attempt could have succeeded, so neither spent the permission.
+            #expect(try await resultClaims(shop, try await shop.verify(template: template, token: token, probe: face)).match)
+        }
+    }
+
+    @Test func aTemplateWhoseProfileIsNotLoadedGetsAClearConflict() async throws {
+        try await RegistrationRoutesTests.withService(vault: Self.synthetic32) { service in
+            let (alice, _, template, shop) = try await Application(router: SignetApplication.router(ledger: service.ledger, service: service))
+                .test(.router) { client in try await enrolledScene(client, service) }
+            // The operator restarts with only a new profile: the old template cannot be decoded.
+            let migrated = SignetService(ledger: service.ledger, stores: service.stores, results: service.results,
+                                         vault: try VaultConfiguration(profiles: [VaultProfileTestsSupport.centred32()]))
+            try await Application(router: SignetApplication.router(ledger: migrated.ledger, service: migrated)).test(.router) { client in
+                let (alice, shop) = (alice.on(client), shop.on(client))
+                let token = try await alice.permit(party: shop.id, template: template)
+                let problem = try #require(try await refusal(try await shop.verify(template: template, token: token, probe: randomEmbedding())))
+                #expect("\(problem.status) \(problem.code)" == "409 vault_profile_missing")
+                // Renewal moves the template to the enrolling profile, and it verifies again.
+                let face = randomEmbedding()
+                try await alice.renew(template, face)
+                let fresh = try await alice.permit(party: shop.id, template: template)
+                #expect(try await resultClaims(shop, try await shop.verify(template: template, token: fresh, probe: face)).match)
+            }
+        }
+    }
+
+    @Test func bodyLimitAdmitsTenSamplesAtTheLargestDimensionAndNothingMuchLarger() {
+        let limit = APIConfiguration.bodyLimit(embeddingDimension: 4096)
+        let widest = "-3.4028234663852886e+38,"
+        let sample = "{\"dimension\":4096,\"values\":[" + String(repeating: widest, count: 4096) + "]},"
+        let body = "{\"samples\":[" + String(repeating: sample, count: 10) + "]}"
+        #expect(body.utf8.count <= limit)
+        #expect(limit < body.utf8.count + 1024)
+        #expect(APIConfiguration.bodyLimit(embeddingDimension: 0) == 64 * 1024)
+    }
+}
+
+/// A centring profile that the synthetic one is not.
+enum VaultProfileTestsSupport {
+    static func centred32() throws -> VaultProfile {
+        try VaultProfile(model: "centred", dimension: 32, preprocessing: .centre(mean: [Float](repeating: 0.01, count: 32)),
+                         alpha: 4, listSize: 1, kdf: .insecureTesting, calibration: nil)
+    }
+}
