@@ -31,13 +31,11 @@ struct PartyCommand: AsyncParsableCommand {
             abstract: "Start a device-mode verification; prints the challenge id and nonce for the holder's device.",
             discussion: "The holder answers with `signet holder answer`; then run `signet party verify --challenge ID --signature=SIG`. A challenge lives 120 seconds; a new one replaces the previous one for the same permission.")
         @OptionGroup var client: ClientOptions
-        @Option(help: "Template id.") var template: String
-        // Unconditional: a base64url token may start with "-", which must not read as an option.
-        @Option(parsing: .unconditional, help: "Permission token from the holder (it may start with \"-\").") var token: String
+        @OptionGroup var permission: PermissionOptions
         func run() async throws {
             try await runClient {
                 let answer = try await ClientIdentity(role: "party", options: client).client()
-                    .createChallenge(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(templateId: template, permissionToken: token))).created.body.json
+                    .createChallenge(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(templateId: permission.template, permissionToken: permission.token))).created.body.json
                 print("\(answer.id) \(answer.nonce)")
             }
         }
@@ -48,9 +46,7 @@ struct PartyCommand: AsyncParsableCommand {
             abstract: "Verify a holder's template under their one-time permission, by probe or by device answer; checks the signed answer.",
             discussion: "Probe mode: --probe FILE. Device mode: --challenge ID --signature=SIG (from `signet party challenge` and `signet holder answer`).")
         @OptionGroup var client: ClientOptions
-        @Option(help: "Template id.") var template: String
-        // Unconditional: a base64url token may start with "-", which must not read as an option.
-        @Option(parsing: .unconditional, help: "Permission token from the holder (it may start with \"-\").") var token: String
+        @OptionGroup var permission: PermissionOptions
         @Option(help: "Probe mode: file with the probe embedding.") var probe: String?
         @Option(help: "Device mode: the challenge id.") var challenge: String?
         @Option(parsing: .unconditional, help: "Device mode: the holder device's signature (it may start with \"-\").") var signature: String?
@@ -65,9 +61,9 @@ struct PartyCommand: AsyncParsableCommand {
         func run() async throws {
             let request: Components.Schemas.VerificationRequest
             if let probe {
-                request = .probe(.init(mode: .probe, templateId: template, permissionToken: token, probe: embeddingPayload(try readEmbedding(probe))))
+                request = .probe(.init(mode: .probe, templateId: permission.template, permissionToken: permission.token, probe: embeddingPayload(try readEmbedding(probe))))
             } else {
-                request = .device(.init(mode: .device, templateId: template, permissionToken: token, challengeId: challenge ?? "", signature: signature ?? ""))
+                request = .device(.init(mode: .device, templateId: permission.template, permissionToken: permission.token, challengeId: challenge ?? "", signature: signature ?? ""))
             }
             try await runClient {
                 let party = try ClientIdentity(role: "party", options: client).client()
@@ -78,4 +74,11 @@ struct PartyCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// The holder's one-time permission a party acts under: the template and the token.
+struct PermissionOptions: ParsableArguments {
+    @Option(help: "Template id.") var template: String
+    // Unconditional: a base64url token may start with "-", which must not read as an option.
+    @Option(parsing: .unconditional, help: "Permission token from the holder (it may start with \"-\").") var token: String
 }
