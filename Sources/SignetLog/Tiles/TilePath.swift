@@ -31,6 +31,23 @@ public struct TilePath: Hashable, Sendable, CustomStringConvertible {
     /// Whether this is a full (immutable, 256-wide) tile.
     public var isFull: Bool { width == LogLimits.tileWidth }
 
+    /// Whether a tree of `treeSize` leaves has this tile at this width: its last hash (or entry)
+    /// exists at its level. A level-L tile holds hashes of subtrees of 256^L leaves, so the
+    /// level has `treeSize >> 8L` of them. Pure arithmetic, exact for every index up to 2^64 − 1,
+    /// so a server can refuse a path beyond its tree before it touches storage.
+    public func isWithin(treeSize: UInt64) -> Bool {
+        let (start, startOverflow) = index.multipliedReportingOverflow(by: UInt64(LogLimits.tileWidth))
+        let (end, endOverflow) = start.addingReportingOverflow(UInt64(width))
+        guard !startOverflow, !endOverflow else { return false }
+        switch kind {
+        case .entries:
+            return end <= treeSize
+        case .hashes(let level):
+            // Shifts of 64 or more give 0 in Swift (no trap); level is at most 63 anyway.
+            return end <= treeSize >> UInt64(8 * level)
+        }
+    }
+
     /// Creates a path.
     /// - Throws: ``LogError`` `.invalidTilePath` when level or width is out of range.
     public init(kind: Kind, index: UInt64, width: Int = LogLimits.tileWidth) throws {

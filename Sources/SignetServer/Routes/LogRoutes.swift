@@ -40,7 +40,7 @@ public struct LogRoutes: Sendable {
             throw Problem(.invalidTilePath, detail: error.reason)
         }
         do {
-            let bytes = try await ledger.tiles.tileBytes(tilePath)
+            let bytes = try await ledger.tileBytes(tilePath)
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/octet-stream", .cacheControl: Self.immutable],

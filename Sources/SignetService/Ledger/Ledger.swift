@@ -3,6 +3,7 @@ public import Logging
 public import ServiceLifecycle
 public import SignetLog
 import SignetCore
+import Synchronization
 
 /// Signet's transparency log as a running component: key, storage, verified state, sequencer.
 ///
@@ -18,6 +19,8 @@ public final class Ledger: EventLog, Service {
     /// Read access for tiles and proofs (full tiles and bundles cached, 64 MiB).
     public let tiles: StoredTiles
     let storage: any LogStorage
+    /// The largest tree size this process has seen in storage, and when it last looked.
+    private let storedSize = Mutex<(size: UInt64, checked: ContinuousClock.Instant?)>((0, nil))
 
     private init(verifier: NoteVerifier, sequencer: Sequencer, storage: any LogStorage) {
         self.verifier = verifier
@@ -87,6 +90,31 @@ public final class Ledger: EventLog, Service {
             throw LogError(.notFound, "the log has no checkpoint yet")
         }
         return note
+    }
+
+    /// A tile or entry bundle for serving, or `.notFound`. A path beyond the tree is refused by
+    /// arithmetic, before storage is touched.
+    ///
+    /// "The tree" is the larger of this process's own checkpoint and the latest stored one it
+    /// has seen. Another instance on a shared database may have grown the log since, so a path
+    /// beyond that bound triggers one re-read of the stored checkpoint, at most once a second:
+    /// a flood of out-of-range requests costs one small read per second, not one per request.
+    public func tileBytes(_ path: TilePath) async throws -> [UInt8] {
+        guard await contains(path) else { throw LogError(.notFound, "tile \(path) is not in the log") }
+        return try await tiles.tileBytes(path)
+    }
+
+    private func contains(_ path: TilePath) async -> Bool {
+        let own = await sequencer.checkpoint?.checkpoint.size ?? 0
+        let (seen, checked) = storedSize.withLock { $0 }
+        if path.isWithin(treeSize: max(own, seen)) { return true }
+        let now = ContinuousClock.now
+        if let checked, now - checked < .seconds(1) { return false }
+        storedSize.withLock { $0.checked = now }
+        guard let note = try? await storage.latestCheckpoint(),
+              let stored = try? VerifiedCheckpoint(note: note, verifier: verifier).checkpoint.size else { return false }
+        storedSize.withLock { $0.size = max($0.size, stored) }
+        return path.isWithin(treeSize: stored)
     }
 
     /// A C2SP tlog-proof for the entry at `index` in the latest checkpoint.
