@@ -78,6 +78,13 @@ struct ProblemMiddlewareTests {
         }
     }
 
+    /// A wait computed by a rate limit becomes whole seconds without trapping, whatever it is.
+    @Test(arguments: [(0.2, 1), (1.0, 1), (2.1, 3), (1e300, 86_400), (.infinity, 86_400), (.nan, 1), (-5, 1)] as [(Double, Int)])
+    func retryAfterIsWholeSecondsWithinADay(_ seconds: Double, _ header: Int) {
+        #expect(ErrorMapping.retryAfterSeconds(seconds) == header)
+        #expect(ErrorMapping.problem(for: ServiceError(.rateLimited, "slow down", retryAfter: seconds))?.retryAfter == header)
+    }
+
     /// openapi.yaml's `ErrorCode` lists exactly the codes the server can send.
     @Test func theDocumentedCodesAreTheProblemCodes() {
         #expect(Set(Components.Schemas.ErrorCode.allCases.map(\.rawValue)) == Set(ProblemCode.allCases.map(\.rawValue)))

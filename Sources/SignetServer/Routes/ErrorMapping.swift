@@ -28,6 +28,13 @@ enum ErrorMapping {
     /// none; a test holds every code to this, so the mapping is by name.
     static func problem(for error: ServiceError) -> Problem? {
         guard let code = ProblemCode(rawValue: error.code.rawValue) else { return nil }
-        return Problem(code, detail: error.reason, retryAfter: error.retryAfter.map { max(1, Int($0.rounded(.up))) })
+        return Problem(code, detail: error.reason, retryAfter: error.retryAfter.map(retryAfterSeconds))
+    }
+
+    /// Whole seconds for `Retry-After`: at least 1, at most a day, and never a trap, whatever a
+    /// rate computed (a bucket refilling at a tiny rate can need an infinite wait).
+    static func retryAfterSeconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 1 else { return seconds.isNaN || seconds <= 1 ? 1 : 86_400 }
+        return Int(exactly: min(seconds, 86_400).rounded(.up)) ?? 86_400
     }
 }
