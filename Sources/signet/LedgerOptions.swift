@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignetCore
 import SignetLog
 import SignetService
 import SignetStore
@@ -39,6 +40,20 @@ struct LedgerOptions: ParsableArguments {
             return .postgres(url: url)
         }
         return .embedded(dataDirectory: resolvedDataDirectory)
+    }
+
+    /// Refuses a data directory, SQLite database or key that others can read or write: the
+    /// database holds the activity secrets, the directory the keys. Files the server creates
+    /// are private already (`serve` runs with umask 077).
+    func requirePrivateState() throws {
+        let directory = resolvedDataDirectory
+        var paths = [(directory, "data directory")]
+        if case .sqlite = storeConfiguration() {
+            paths += ["signet.sqlite", "signet.sqlite-wal", "signet.sqlite-shm"].map { (directory + "/" + $0, "database file") }
+        }
+        for (path, what) in paths where FileManager.default.fileExists(atPath: path) {
+            do { try SecretFile.requirePrivate(path, what: what) } catch let error as SecretFileError { throw ValidationError(error.reason) }
+        }
     }
 
     /// The ledger's configuration from flags, then environment, then defaults.

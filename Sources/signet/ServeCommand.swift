@@ -57,6 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
+        // Everything the server creates (database, WAL, keys) is private to its user.
+        umask(0o077)
+        try ledgerOptions.requirePrivateState()
         var logger = Logger(label: "signet")
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let portNumber = try Self.portSetting.resolve(port)

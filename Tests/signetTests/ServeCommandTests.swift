@@ -17,8 +17,13 @@ struct ServeCommandTests {
         process.standardError = errors
         let announced = try await Self.runUntilAnnounced(process)
         #expect(announced.contains("signet: log verifier key "))
-        let mode = try FileManager.default.attributesOfItem(atPath: directory.path + "/data/log.key")[.posixPermissions] as? Int
-        #expect(mode == 0o600)
+        // Keys and the database (it holds the activity secrets) are private to the server's user.
+        for name in ["log.key", "results.key", "signet.sqlite"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: directory.path + "/data/" + name)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(name)")
+        }
+        let directoryMode = try FileManager.default.attributesOfItem(atPath: directory.path + "/data")[.posixPermissions] as? Int
+        #expect(directoryMode == 0o700)
         process.terminate()  // SIGTERM
         let status: Int32 = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
@@ -30,6 +35,20 @@ struct ServeCommandTests {
         #expect(process.terminationReason == .exit)
         #expect(status == 0, "\(stderr)")
         #expect(!stderr.contains("Assertion failed"))
+    }
+
+    @Test(arguments: ["", "signet.sqlite", "log.key"])
+    func refusesStateThatOthersCanRead(_ name: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let data = directory.path + "/data"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // A first start creates the state; then one piece is opened up to the group and others.
+        _ = try runProcess(signetBinary, ["log", "append", "--data-dir", data, "--origin", "perm.test/log"], input: Data("x\n".utf8))
+        try FileManager.default.setAttributes([.posixPermissions: name.isEmpty ? 0o755 : 0o644], ofItemAtPath: name.isEmpty ? data : data + "/" + name)
+        let result = try runProcess(signetBinary, ["serve", "--data-dir", data, "--port", "0"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("readable by others") && result.stderr.contains("chmod go-rwx"), "\(result.stderr)")
     }
 
     @Test func closesAConnectionThatStaysSilent() async throws {

@@ -16,42 +16,44 @@ public enum LogKeyFile {
     /// - Throws: ``ServiceError`` when the file is unreadable, malformed, too permissive, or
     ///   names another origin.
     public static func loadOrCreate(path: String, origin: String?, defaultOrigin: String) throws -> (signer: NoteSigner, created: Bool) {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: path) {
-            let attributes = try fm.attributesOfItem(atPath: path)
-            if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                throw ServiceError(.configuration, "log key \(path) is readable by others (mode \(String(mode, radix: 8))); run chmod 600 on it")
-            }
+        if !FileManager.default.fileExists(atPath: path) {
             let signer: NoteSigner
             do {
-                signer = try NoteSigner(skey: String(contentsOfFile: path, encoding: .utf8))
+                signer = try NoteSigner(generatingFor: origin ?? defaultOrigin)
             } catch {
-                throw ServiceError(.configuration, "log key \(path) is not a valid signed-note private key")
+                throw ServiceError(.configuration, "log origin must be non-empty and contain no spaces or '+'")
             }
-            if let origin, origin != signer.name {
-                throw ServiceError(.configuration, "the log key in \(path) belongs to origin \(signer.name), not \(origin)")
-            }
-            return (signer, false)
+            // Another process starting on the same directory may win the race; then its key is read below.
+            if try createSecret(signer.skey + "\n", at: path) { return (signer, true) }
         }
+        try requirePrivate(path)
         let signer: NoteSigner
         do {
-            signer = try NoteSigner(generatingFor: origin ?? defaultOrigin)
+            signer = try NoteSigner(skey: String(contentsOfFile: path, encoding: .utf8))
         } catch {
-            throw ServiceError(.configuration, "log origin must be non-empty and contain no spaces or '+'")
+            throw ServiceError(.configuration, "log key \(path) is not a valid signed-note private key")
         }
-        try writeSecret(signer.skey + "\n", to: path)
-        return (signer, true)
+        if let origin, origin != signer.name {
+            throw ServiceError(.configuration, "the log key in \(path) belongs to origin \(signer.name), not \(origin)")
+        }
+        return (signer, false)
     }
 
-    /// Writes a secret file with mode 0600 atomically: created private, then renamed into place.
-    static func writeSecret(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ServiceError(.configuration, "cannot write \(path)")
+    /// Creates a secret file (``SecretFile``); `false` when it already exists.
+    static func createSecret(_ text: String, at path: String) throws -> Bool {
+        do {
+            return try SecretFile.create(path, contents: Array(text.utf8))
+        } catch let error as SecretFileError {
+            throw ServiceError(.configuration, error.reason)
         }
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw ServiceError(.configuration, "cannot write \(path)")
+    }
+
+    /// Refuses a secret file that others can read.
+    static func requirePrivate(_ path: String) throws {
+        do {
+            try SecretFile.requirePrivate(path, what: "key file")
+        } catch let error as SecretFileError {
+            throw ServiceError(.configuration, error.reason)
         }
     }
 

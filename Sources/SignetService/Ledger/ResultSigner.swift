@@ -61,19 +61,17 @@ public struct ResultSigner: Sendable {
     /// Loads the result key from `path` (raw 32-byte seed, base64, mode 0600), creating it on first use.
     /// - Throws: ``ServiceError`` `.configuration` when the file is unreadable, malformed or too permissive.
     public static func loadOrCreate(path: String) async throws -> ResultSigner {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: path) {
-            if let mode = try fm.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                throw ServiceError(.configuration, "result key \(path) is readable by others; run chmod 600 on it")
+        if !FileManager.default.fileExists(atPath: path) {
+            let key = Curve25519.Signing.PrivateKey()
+            if try LogKeyFile.createSecret(Base64.encode(key.rawRepresentation) + "\n", at: path) {
+                return await ResultSigner(privateKey: key)
             }
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                  let seed = Base64.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-                  let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)
-            else { throw ServiceError(.configuration, "result key \(path) is malformed") }
-            return await ResultSigner(privateKey: key)
         }
-        let key = Curve25519.Signing.PrivateKey()
-        try LogKeyFile.writeSecret(Base64.encode(key.rawRepresentation) + "\n", to: path)
+        try LogKeyFile.requirePrivate(path)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let seed = Base64.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)
+        else { throw ServiceError(.configuration, "result key \(path) is malformed") }
         return await ResultSigner(privateKey: key)
     }
 

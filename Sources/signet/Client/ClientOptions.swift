@@ -46,6 +46,7 @@ struct ClientIdentity {
     /// The stored key, or a new one written with mode 0600.
     func loadOrCreateKey() throws -> Curve25519.Signing.PrivateKey {
         if let pem = try? String(contentsOfFile: keyPath, encoding: .utf8) {
+            do { try SecretFile.requirePrivate(keyPath, what: "key file") } catch let error as SecretFileError { throw ValidationError(error.reason) }
             guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: EdDSA.PrivateKey(pem: pem).rawRepresentation) else {
                 throw ValidationError("\(keyPath) is not an Ed25519 PKCS#8 PEM key")
             }
@@ -54,8 +55,11 @@ struct ClientIdentity {
         try FileManager.default.createDirectory(atPath: options.homeDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let key = Curve25519.Signing.PrivateKey()
         let pem = EdDSA.PrivateKey(backing: key).pemRepresentation
-        guard FileManager.default.createFile(atPath: keyPath, contents: Data((pem + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ValidationError("cannot write \(keyPath)")
+        do {
+            // Another `signet` run may have created it meanwhile: then that key is the one.
+            guard try SecretFile.create(keyPath, contents: Array((pem + "\n").utf8)) else { return try loadOrCreateKey() }
+        } catch let error as SecretFileError {
+            throw ValidationError(error.reason)
         }
         return key
     }
