@@ -1,7 +1,38 @@
+import Foundation
 import Logging
 import PostgresKit
 import PostgresNIO
 import SignetCore
+
+/// How Signet talks to PostgreSQL: never a silent fallback to plaintext.
+///
+/// - no `sslmode`: plaintext only to a loopback host; any other host means `verify-full`;
+/// - `require`, `verify-ca`, `verify-full`: TLS with the certificate and host name verified
+///   against the system's roots (stricter than libpq's `require`, which does not verify);
+/// - `disable`: plaintext, as asked (with a warning for a non-loopback host);
+/// - `allow` and `prefer` are refused: they fall back to plaintext without saying so.
+enum PostgresTransport: Equatable {
+    case plaintext
+    case verifiedTLS
+
+    init(url: String, host: String) throws {
+        let mode = URLComponents(string: url)?.queryItems?.last { $0.name == "sslmode" }?.value
+        switch mode {
+        case nil: self = Self.isLoopback(host) ? .plaintext : .verifiedTLS
+        case "disable": self = .plaintext
+        case "require", "verify-ca", "verify-full": self = .verifiedTLS
+        case "allow", "prefer":
+            throw StoreError(.invalidConfiguration, "sslmode=\(mode!) falls back to plaintext without saying so; use sslmode=verify-full (or disable, for a trusted network)")
+        case let other?:
+            throw StoreError(.invalidConfiguration, "sslmode=\(other) is not one of disable, require, verify-ca, verify-full")
+        }
+    }
+
+    /// 127.0.0.0/8, ::1, `localhost`, or a Unix socket directory.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.") || host.hasPrefix("/")
+    }
+}
 
 /// A migrated PostgreSQL connection pool that the PostgreSQL stores share code for.
 final class PostgresDatabase: Sendable {
@@ -28,9 +59,13 @@ final class PostgresDatabase: Sendable {
         guard let host = core.host else {
             throw StoreError(.invalidConfiguration, "the PostgreSQL URL must name a host")
         }
+        let transport = try PostgresTransport(url: url, host: host)
+        if transport == .plaintext && !PostgresTransport.isLoopback(host) {
+            logger.warning("PostgreSQL connection without TLS to a non-loopback host (sslmode=disable): passwords and data cross the network in clear", metadata: ["host": "\(host)"])
+        }
         var configuration = PostgresClient.Configuration(
             host: host, port: core.port ?? 5432, username: core.username, password: core.password,
-            database: core.database, tls: core.tls.isEnforced ? .require(.makeClientConfiguration()) : (core.tls.isAllowed ? .prefer(.makeClientConfiguration()) : .disable))
+            database: core.database, tls: transport == .verifiedTLS ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.maximumConnections = 8
         // Deliberate: the pool warns when it is used before `run()` has started, which is always
         // the case for the first query here; that warning is noise, real failures still throw.
