@@ -272,6 +272,7 @@ let package = Package(
                 .openAPIRuntime,
                 .grdb,
                 .logging,
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .crypto,
                 .httpTypes,
                 .jwtKit,

@@ -37,7 +37,8 @@ public enum SignetApplication {
     ///   - metrics: the registry `/metrics` serves; when set, every request is also counted and
     ///     timed (the caller bootstraps swift-metrics with the same registry).
     public static func router(ledger: Ledger, service: SignetService? = nil, api: APIConfiguration = APIConfiguration(),
-                              metrics: PrometheusCollectorRegistry? = nil) -> Router<BasicRequestContext> {
+                              metrics: PrometheusCollectorRegistry? = nil,
+                              logger: Logger = Logger(label: "signet.api")) -> Router<BasicRequestContext> {
         let router = Router()
         // One log line per request with its request id; headers are never logged (they carry signatures).
         router.add(middleware: LogRequestsMiddleware(.info))
@@ -46,7 +47,7 @@ public enum SignetApplication {
         if metrics != nil {
             router.add(middleware: MetricsMiddleware())
         }
-        registerRoutes(on: router, ledger: ledger, service: service, api: api, metrics: metrics)
+        registerRoutes(on: router, ledger: ledger, service: service, api: api, metrics: metrics, logger: logger)
         return router
     }
 
@@ -87,7 +88,7 @@ public enum SignetApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router ?? Self.router(ledger: ledger, service: service, api: api, metrics: metrics),
+            router: router ?? Self.router(ledger: ledger, service: service, api: api, metrics: metrics, logger: logger),
             server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "signet"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
