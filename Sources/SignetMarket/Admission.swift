@@ -8,6 +8,14 @@ public enum RateBucket {
     public static func party(_ partyID: String) -> String { "party:" + partyID }
     /// The bucket charged for every permitted verification attempt against a template.
     public static func template(_ templateID: TemplateID) -> String { "template:" + templateID.rawValue }
+    /// The bucket charged for every registration from one network address.
+    public static func registration(from address: String) -> String { "register:" + address }
+    /// The bucket charged for every registration, whatever its address.
+    public static let allRegistrations = "register:*"
+    /// The bucket charged for every enrollment and renewal of a holder.
+    public static func enrollment(_ holderID: String) -> String { "enroll:" + holderID }
+    /// The bucket charged for every permission a holder creates.
+    public static func permission(_ holderID: String) -> String { "permit:" + holderID }
 }
 
 /// One verification attempt, as the storage checks and charges it.

@@ -38,10 +38,11 @@ public enum SignetApplication {
     ///     timed (the caller bootstraps swift-metrics with the same registry).
     public static func router(ledger: Ledger, service: SignetService? = nil, api: APIConfiguration = APIConfiguration(),
                               metrics: PrometheusCollectorRegistry? = nil,
-                              logger: Logger = Logger(label: "signet.api")) -> Router<BasicRequestContext> {
-        let router = Router()
+                              logger: Logger = Logger(label: "signet.api")) -> Router<SignetRequestContext> {
+        let router = Router(context: SignetRequestContext.self)
         // One log line per request with its request id; headers are never logged (they carry signatures).
         router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: ClientAddressMiddleware())
         router.add(middleware: NotFoundProblemMiddleware(operations: OperationTable(recording: SignetAPIHandler(
             ledger: ledger, service: service, configuration: api, metrics: metrics))))
         if metrics != nil {
@@ -84,7 +85,7 @@ public enum SignetApplication {
         ledger: Ledger, configuration: ServerConfiguration, logger: Logger,
         service: SignetService? = nil, api: APIConfiguration = APIConfiguration(),
         metrics: PrometheusCollectorRegistry? = nil,
-        router: Router<BasicRequestContext>? = nil,
+        router: Router<SignetRequestContext>? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(

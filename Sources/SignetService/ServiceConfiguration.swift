@@ -13,6 +13,14 @@ public struct ServiceConfiguration: Sendable {
     public var partyRate = RateLimit(burst: 50, perSecond: 20)
     /// Verification attempts per template: verification is an oracle, so this is tight.
     public var templateRate = RateLimit(burst: 5, perSecond: 0.2)
+    /// Registrations from one network address (key generation is free for the caller, rows are not).
+    public var registrationRate = RateLimit(burst: 20, perSecond: 0.2)
+    /// Registrations from all addresses together: the bound that holds behind a proxy or a botnet.
+    public var allRegistrationsRate = RateLimit(burst: 200, perSecond: 5)
+    /// Enrollments and renewals per holder: each costs a Haar sample and a KDF run.
+    public var enrollmentRate = RateLimit(burst: 5, perSecond: 0.05)
+    /// Permissions a holder creates (each is a ledger event).
+    public var permissionRate = RateLimit(burst: 30, perSecond: 1)
     /// How long a device has to answer a challenge.
     public var challengeLifetime: TimeInterval = 120
     /// The lifetimes a holder may give a permission, in seconds.
@@ -24,5 +32,16 @@ public struct ServiceConfiguration: Sendable {
     public init(now: @escaping @Sendable () -> Date = { Date() }, random: any RandomBytesGenerator = SystemRandomBytes()) {
         self.now = now
         self.random = random
+    }
+
+    /// This configuration with every rate limit lifted: for load generators and accuracy
+    /// measurements that drive thousands of requests through one holder or party. Never for a
+    /// server that faces clients.
+    public func withoutRateLimits() -> ServiceConfiguration {
+        var lifted = self
+        let unlimited = RateLimit(burst: 1e9, perSecond: 1e9)
+        (lifted.partyRate, lifted.templateRate, lifted.registrationRate) = (unlimited, unlimited, unlimited)
+        (lifted.allRegistrationsRate, lifted.enrollmentRate, lifted.permissionRate) = (unlimited, unlimited, unlimited)
+        return lifted
     }
 }

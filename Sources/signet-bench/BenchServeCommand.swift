@@ -48,7 +48,7 @@ struct BenchServeCommand: AsyncParsableCommand {
             for i in 0..<entries { group.addTask { try await ledger.append(Array("bench entry \(i)".utf8)) } }
             try await group.waitForAll()
         }
-        let router = Router()
+        let router = Router(context: SignetRequestContext.self)
         router.add(middleware: FileMiddleware(staticDirectory, urlBasePath: "/static", logger: logger))
         SignetApplication.registerRoutes(on: router, ledger: ledger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()

@@ -23,12 +23,7 @@ struct FaceProfileTests {
     }
 
     /// Rates that let a measurement run thousands of verifications in seconds.
-    static var unthrottled: ServiceConfiguration {
-        var configuration = ServiceConfiguration()
-        configuration.partyRate = .init(burst: 1_000_000, perSecond: 1_000_000)
-        configuration.templateRate = .init(burst: 1_000_000, perSecond: 1_000_000)
-        return configuration
-    }
+    static var unthrottled: ServiceConfiguration { ServiceConfiguration().withoutRateLimits() }
 
     /// Enrolls each user subject's first `enrollSamples` samples as one holder's template, then
     /// verifies every template against every sample not enrolled into it.

@@ -71,7 +71,7 @@ struct RegistrationRoutesTests {
     }
 
     /// The full router (API and `/metrics`) on a throw-away store.
-    static func withRouter(_ body: @Sendable (Router<BasicRequestContext>) async throws -> Void) async throws {
+    static func withRouter(_ body: @Sendable (Router<SignetRequestContext>) async throws -> Void) async throws {
         try await withService { service in
             try await body(SignetApplication.router(ledger: service.ledger, service: service, metrics: PrometheusCollectorRegistry()))
         }

@@ -124,4 +124,44 @@ struct WorkflowRefusalTests {
         fixture.clock.advance(10)
         #expect(try await attempt().claims.match)
     }
+
+    /// The expensive or ledger-writing steps a client controls have their own buckets.
+    @Test func enrollmentsPermissionsAndRegistrationsAreMetered() async throws {
+        let fixture = try await ServiceFixture.make {
+            $0.enrollmentRate = RateLimit(burst: 2, perSecond: 0.5)
+            $0.permissionRate = RateLimit(burst: 1, perSecond: 0.25)
+            $0.registrationRate = RateLimit(burst: 1, perSecond: 0.1)
+            $0.allRegistrationsRate = RateLimit(burst: 2, perSecond: 1)
+        }
+        func waitOf(_ body: () async throws -> Void) async -> TimeInterval? {
+            do {
+                try await body()
+                return nil
+            } catch let error as ServiceError where error.code == .rateLimited {
+                return error.retryAfter
+            } catch {
+                Issue.record("unexpected \(error)")
+                return nil
+            }
+        }
+        let alice = try await fixture.holder(1)
+        let shop = try await fixture.party(2)
+        let face = EmbeddingInput(ServiceFixture.face)
+        let template = try await fixture.service.enroll(samples: [face], as: alice).id.rawValue
+        _ = try await fixture.service.renew(template, samples: [face], as: alice)
+        #expect(await waitOf { _ = try await fixture.service.enroll(samples: [face], as: alice) } == 2)
+
+        _ = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice)
+        #expect(await waitOf { _ = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice) } == 4)
+
+        // One address gets one registration, then waits, without spending anyone else's;
+        // all addresses together get two.
+        #expect(await waitOf { try await fixture.service.admitRegistration(from: "192.0.2.1") } == nil)
+        #expect(await waitOf { try await fixture.service.admitRegistration(from: "192.0.2.1") } == 10)
+        #expect(await waitOf { try await fixture.service.admitRegistration(from: "192.0.2.2") } == nil)
+        #expect(await waitOf { try await fixture.service.admitRegistration(from: "192.0.2.3") } == 1)  // the shared bucket is spent
+        fixture.clock.advance(10)
+        #expect(await waitOf { _ = try await fixture.service.enroll(samples: [face], as: alice) } == nil)
+        #expect(await waitOf { try await fixture.service.admitRegistration(from: "192.0.2.2") } == nil)
+    }
 }

@@ -12,6 +12,7 @@ extension SignetAPIHandler {
         let service = try api()
         let registration = switch input.body { case .json(let body): body }
         let holder = try service.newHolder(publicKey: try Self.publicKey(registration.publicKey))
+        try await service.admitRegistration(from: ClientAddress.current)
         try await proveKeyPossession(holder.publicKey)
         try await service.register(holder)
         return .created(.init(body: .json(.init(id: holder.id.rawValue))))
@@ -21,6 +22,7 @@ extension SignetAPIHandler {
         let service = try api()
         let registration = switch input.body { case .json(let body): body }
         let party = try service.newParty(name: registration.name, contact: registration.contact, publicKey: try Self.publicKey(registration.publicKey))
+        try await service.admitRegistration(from: ClientAddress.current)
         try await proveKeyPossession(party.publicKey)
         try await service.register(party)
         return .created(.init(

@@ -42,6 +42,7 @@ extension SignetService {
     ///   `.notFound` for an unknown template (or another holder's) or party.
     public func permit(_ request: PermissionRequest, as caller: PrincipalID) async throws -> IssuedPermission {
         let holder = try requireHolder(caller)
+        try await charge(RateBucket.permission(holder.rawValue), configuration.permissionRate, now: now, doing: "permissions")
         let lifetime = request.lifetimeSeconds ?? configuration.defaultPermissionLifetime
         let range = configuration.permissionLifetimes
         guard range.contains(lifetime) else {
@@ -88,9 +89,14 @@ extension SignetService {
 
     /// Takes one token from the party's bucket, or throws `.rateLimited` with the wait.
     func chargeParty(_ party: PartyID, now: Date) async throws {
-        let rate = configuration.partyRate
-        if let wait = try await stores.rateLimits.take(bucket: RateBucket.party(party.rawValue), capacity: rate.burst, perSecond: rate.perSecond, now: now) {
-            throw Self.rateLimited(wait)
+        try await charge(RateBucket.party(party.rawValue), configuration.partyRate, now: now, doing: "verification attempts")
+    }
+
+    /// Takes one token from `bucket`, shared through the database by every instance, or throws
+    /// `.rateLimited` with the wait.
+    func charge(_ bucket: String, _ rate: RateLimit, now: Date, doing what: String) async throws {
+        if let wait = try await stores.rateLimits.take(bucket: bucket, capacity: rate.burst, perSecond: rate.perSecond, now: now) {
+            throw ServiceError(.rateLimited, "too many \(what); retry later", retryAfter: wait)
         }
     }
 

@@ -18,6 +18,7 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.holderOnly`, or an embedding code (`.wrongDimension`, …).
     public func enroll(samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
+        try await charge(RateBucket.enrollment(holder.rawValue), configuration.enrollmentRate, now: now, doing: "enrollments and renewals")
         let template = try protect(samples)
         let now = self.now
         let stored = StoredTemplate(id: .random(using: configuration.random), holderID: holder.rawValue,
@@ -44,6 +45,7 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.holderOnly`, `.notFound`, or an embedding code.
     public func renew(_ id: String, samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
+        try await charge(RateBucket.enrollment(holder.rawValue), configuration.enrollmentRate, now: now, doing: "enrollments and renewals")
         let template = try protect(samples)
         let now = self.now
         // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.

@@ -27,6 +27,17 @@ extension SignetService {
         }
     }
 
+    /// Charges one registration to `address`'s bucket, then to the bucket all addresses share,
+    /// before any work is done for it. The address's own bucket goes first so that one flooding
+    /// address spends only its own tokens, not everyone's.
+    /// - Throws: ``ServiceError`` `.rateLimited` with the wait.
+    public func admitRegistration(from address: String?) async throws {
+        if let address {
+            try await charge(RateBucket.registration(from: address), configuration.registrationRate, now: now, doing: "registrations from your address")
+        }
+        try await charge(RateBucket.allRegistrations, configuration.allRegistrationsRate, now: now, doing: "registrations on this server")
+    }
+
     /// Stores a new holder.
     /// - Throws: ``ServiceError`` `.conflict` when the key is already registered.
     public func register(_ holder: Holder) async throws {
