@@ -64,9 +64,65 @@ struct LedgerStartupTests {
         case .extraEntry: try await db.write { try $0.execute(sql: "INSERT INTO log_entries (idx, data) VALUES (600, CAST('sneaky' AS BLOB))") }
         }
         try db.close()
+        // The full check (`signet log check`, or a start without a verified state) finds all of them.
+        try FileManager.default.removeItem(atPath: dir + "/log.verified")
         let error = await #expect(throws: ServiceError.self) {
             try await TestLedger.open(LedgerConfiguration(dataDirectory: dir))
         }
         #expect(error?.code == .untrustedLog)
+    }
+
+    enum RecentCorruption: String, CaseIterable, Sendable { case rolledBack, editedEdgeTile, forgedCheckpoint, extraEntry, editedNewEntry }
+
+    /// A restart checks incrementally from the state the last run saved: what changed at the
+    /// tree's edge or after it is still fatal, without re-hashing the verified prefix.
+    @Test(arguments: RecentCorruption.allCases)
+    func incrementalStartRefusesWhatChangedSinceTheLastVerifiedState(_ corruption: RecentCorruption) async throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: "i.test/log"))
+        for i in 0..<600 { _ = try await opened.ledger.append(Array("entry \(i)".utf8)) }
+        await opened.close()
+        let saved = try String(contentsOfFile: dir + "/log.verified", encoding: .utf8)
+        #expect(saved.hasPrefix("signet-log-verified v1\ni.test/log\n600\n"))
+        if corruption == .editedNewEntry {
+            // The last run verified 600; 50 more arrive (as from another instance), one is then edited.
+            let reopened = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir))
+            for i in 600..<650 { _ = try await reopened.ledger.append(Array("entry \(i)".utf8)) }
+            await reopened.ledger.sequencer.close()
+            await reopened.stores.close()
+            try saved.write(toFile: dir + "/log.verified", atomically: true, encoding: .utf8)
+        }
+        let db = try DatabaseQueue(path: dir + "/signet.sqlite")
+        switch corruption {
+        case .rolledBack: try saved.replacingOccurrences(of: "\n600\n", with: "\n700\n").write(toFile: dir + "/log.verified", atomically: true, encoding: .utf8)
+        case .editedEdgeTile: try await db.write { try $0.execute(sql: "UPDATE log_tiles SET data = zeroblob(length(data)) WHERE level = 0 AND idx = 2") }
+        case .forgedCheckpoint: try await db.write { try $0.execute(sql: "UPDATE log_checkpoint SET note = replace(note, '600', '601')") }
+        case .extraEntry: try await db.write { try $0.execute(sql: "INSERT INTO log_entries (idx, data) VALUES (600, CAST('sneaky' AS BLOB))") }
+        case .editedNewEntry: try await db.write { try $0.execute(sql: "UPDATE log_entries SET data = CAST('x' AS BLOB) WHERE idx = 620") }
+        }
+        try db.close()
+        let error = await #expect(throws: ServiceError.self) {
+            try await TestLedger.open(LedgerConfiguration(dataDirectory: dir))
+        }
+        #expect(error?.code == .untrustedLog)
+    }
+
+    @Test func incrementalStartVerifiesOnlyWhatWasAdded() async throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: "j.test/log"))
+        for i in 0..<600 { _ = try await opened.ledger.append(Array("entry \(i)".utf8)) }
+        await opened.close()
+        // An edit deep inside the verified prefix is the full check's to find, not the start's:
+        // the restart succeeds, and `signet log check`'s full pass refuses.
+        let db = try DatabaseQueue(path: dir + "/signet.sqlite")
+        try await db.write { try $0.execute(sql: "UPDATE log_entries SET data = CAST('x' AS BLOB) WHERE idx = 10") }
+        try db.close()
+        let restarted = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir))
+        #expect(await restarted.ledger.sequencer.checkpoint?.checkpoint.size == 600)
+        await restarted.close()
+        try FileManager.default.removeItem(atPath: dir + "/log.verified")
+        await #expect(throws: ServiceError.self) { try await TestLedger.open(LedgerConfiguration(dataDirectory: dir)) }
     }
 }

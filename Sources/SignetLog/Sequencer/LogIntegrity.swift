@@ -22,6 +22,39 @@ public enum LogIntegrity {
     public static func check(
         storage: any LogStorage, verifier: NoteVerifier, progress: (UInt64, UInt64) -> Void = { _, _ in }
     ) async throws -> Report {
+        try await check(storage: storage, verifier: verifier, from: nil, progress: progress)
+    }
+
+    /// What an earlier check vouched for: a tree size and its root. Saved by the server after
+    /// each successful start, so the next start re-hashes only what was added since.
+    public struct VerifiedState: Sendable, Equatable {
+        /// The verified tree size.
+        public var size: UInt64
+        /// Its root hash.
+        public var root: MerkleHash
+
+        /// Creates a state.
+        public init(size: UInt64, root: MerkleHash) {
+            self.size = size
+            self.root = root
+        }
+    }
+
+    /// The incremental start-up check: the stored right edge of the tree at `verified.size`
+    /// must still hash to `verified.root`, and only the entries added since are re-hashed,
+    /// their tiles compared and the new root checked against the signed checkpoint. A stored
+    /// log shorter than what was verified is a rollback and fatal.
+    ///
+    /// What it cannot see: an entry or an inner tile edited inside the already verified prefix
+    /// (the edge's subtree roots do not change when a leaf below a stored tile is edited
+    /// without its tile). ``check(storage:verifier:progress:)`` (`signet log check`) re-hashes
+    /// everything; auditors' inclusion proofs catch such an edit too.
+    /// - Parameter verified: `nil` checks everything, as the full check does.
+    /// - Throws: ``LogError`` `.corrupted` describing the first difference.
+    public static func check(
+        storage: any LogStorage, verifier: NoteVerifier, from verified: VerifiedState?,
+        progress: (UInt64, UInt64) -> Void = { _, _ in }
+    ) async throws -> Report {
         guard let note = try await storage.latestCheckpoint() else {
             guard try await storage.entries(from: 0, count: 1).isEmpty else {
                 throw LogError(.corrupted, "entries are stored but no checkpoint was ever signed")
@@ -36,6 +69,15 @@ public enum LogIntegrity {
         }
         let size = checkpoint.checkpoint.size
         var edge = TreeEdge()
+        if let verified {
+            guard verified.size <= size else {
+                throw LogError(.corrupted, "the stored log has \(size) entries but \(verified.size) were verified before: it was rolled back")
+            }
+            edge = try await Sequencer.loadEdge(size: verified.size) { try await storage.tile(level: $0, index: $1) }
+            guard edge.rootHash() == verified.root else {
+                throw LogError(.corrupted, "the stored tiles of the first \(verified.size) entries no longer hash to the root verified before")
+            }
+        }
         let chunk = LogLimits.tileWidth
         while edge.size < size {
             let want = Int(min(UInt64(chunk), size - edge.size))

@@ -158,6 +158,12 @@ public actor Sequencer {
 
     /// Reads the right-edge tiles of the committed tree of `size` leaves.
     static func loadEdge(size: UInt64, from tx: any LogWriteTransaction) async throws -> TreeEdge {
+        try await loadEdge(size: size) { try await tx.tile(level: $0, index: $1) }
+    }
+
+    /// Reads the right-edge tiles of a tree of `size` leaves through `tile` (hashes that grew
+    /// past `size` since are ignored: tiles only ever grow at their end).
+    static func loadEdge(size: UInt64, tile: (Int, UInt64) async throws -> [UInt8]?) async throws -> TreeEdge {
         var partials: [[MerkleHash]] = []
         for level in 0..<TileMath.levels(treeSize: size) {
             let width = Int((size >> UInt64(8 * level)) & 0xff)
@@ -166,7 +172,7 @@ public actor Sequencer {
                 continue
             }
             let index = size >> UInt64(8 * (level + 1))
-            guard let bytes = try await tx.tile(level: level, index: index) else {
+            guard let bytes = try await tile(level, index) else {
                 throw LogError(.corrupted, "tile \(level)/\(index) is missing for tree size \(size)")
             }
             let hashes = try MerkleHash.split(tile: bytes)

@@ -22,10 +22,15 @@ public final class Ledger: EventLog, Service {
     /// The largest tree size this process has seen in storage, and when it last looked.
     private let storedSize = Mutex<(size: UInt64, checked: ContinuousClock.Instant?)>((0, nil))
 
-    private init(verifier: NoteVerifier, sequencer: Sequencer, storage: any LogStorage) {
+    private let stateFile: VerifiedStateFile?
+    private let logger: Logger
+
+    private init(verifier: NoteVerifier, sequencer: Sequencer, storage: any LogStorage, stateFile: VerifiedStateFile?, logger: Logger) {
         self.verifier = verifier
         self.sequencer = sequencer
         self.storage = storage
+        self.stateFile = stateFile
+        self.logger = logger
         self.tiles = StoredTiles(storage: storage, cacheBytes: 64 << 20)
     }
 
@@ -50,18 +55,25 @@ public final class Ledger: EventLog, Service {
         if created {
             logger.notice("created log key", metadata: ["signet.log.key_file": "\(configuration.keyPath)"])
         }
-        return try await open(signer: signer, storage: storage, sequencer: configuration.sequencer, logger: logger)
+        return try await open(signer: signer, storage: storage, sequencer: configuration.sequencer, logger: logger,
+                              verifiedStatePath: configuration.dataDirectory + "/log.verified")
     }
 
     /// Opens the ledger on `storage` with a key the caller holds (a test's fixed key): verifies
     /// the stored log against its signed checkpoint and publishes one if the log has none yet.
     /// - Throws: ``ServiceError`` `.untrustedLog` when stored data and checkpoint disagree;
     ///   storage errors as thrown.
+    ///
+    /// With `verifiedStatePath`, the check is incremental: it starts from what the last start
+    /// (or the last graceful shutdown) vouched for, and re-hashes only the entries added since
+    /// (``LogIntegrity/check(storage:verifier:from:progress:)``); `signet log check` re-hashes
+    /// everything on demand.
     public static func open(signer: NoteSigner, storage: any LogStorage, sequencer configuration: SequencerConfiguration = .init(),
-                            logger: Logger) async throws -> Ledger {
+                            logger: Logger, verifiedStatePath: String? = nil) async throws -> Ledger {
+        let stateFile = verifiedStatePath.map { VerifiedStateFile(path: $0, origin: signer.name) }
         let report: LogIntegrity.Report
         do {
-            report = try await LogIntegrity.check(storage: storage, verifier: signer.verifier) { done, total in
+            report = try await LogIntegrity.check(storage: storage, verifier: signer.verifier, from: stateFile?.load()) { done, total in
                 if total > 65_536 {
                     logger.info("verifying stored log", metadata: ["signet.log.checked": "\(done)", "signet.log.size": "\(total)"])
                 }
@@ -75,7 +87,18 @@ public final class Ledger: EventLog, Service {
         if report.checkpoint == nil {
             _ = try await sequencer.publishInitialCheckpoint()
         }
-        return Ledger(verifier: signer.verifier, sequencer: sequencer, storage: storage)
+        let ledger = Ledger(verifier: signer.verifier, sequencer: sequencer, storage: storage, stateFile: stateFile, logger: logger)
+        await ledger.saveVerifiedState()
+        return ledger
+    }
+
+    /// Records this process's latest checkpoint as verified: it checked or signed every entry
+    /// up to it, so the next start re-hashes only what comes after.
+    func saveVerifiedState() async {
+        guard let stateFile, let checkpoint = await sequencer.checkpoint?.checkpoint else { return }
+        if !stateFile.save(LogIntegrity.VerifiedState(size: checkpoint.size, root: checkpoint.root)) {
+            logger.warning("cannot save the verified log state; the next start checks the whole log", metadata: ["signet.log.state_file": "\(stateFile.path)"])
+        }
     }
 
     /// Appends an entry and returns its index once durable.
@@ -130,6 +153,7 @@ public final class Ledger: EventLog, Service {
     /// Waits for pending appends and stops the sequencer (storage stays open).
     public func close() async {
         await sequencer.close()
+        await saveVerifiedState()
     }
 
     /// Waits for graceful shutdown, then for pending appends.
