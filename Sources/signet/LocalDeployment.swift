@@ -17,6 +17,9 @@ struct LocalDeployment {
     /// - Parameter createsKey: whether a missing log key starts a new log (`serve`, `log`);
     ///   operator commands pass `false` and refuse instead.
     static func open(_ options: LedgerOptions, createsKey: Bool = true, logger: Logger) async throws -> LocalDeployment {
+        // Whatever command creates the state (database, WAL, keys) creates it private, so a later
+        // `serve` (which refuses state others can read) starts on it.
+        umask(0o077)
         var configuration = try options.configuration()
         configuration.createsKey = createsKey
         do {

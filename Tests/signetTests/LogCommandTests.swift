@@ -40,6 +40,19 @@ struct LogCommandTests {
         #expect(beyond.stderr.contains("not below tree size"))
     }
 
+    @Test func checkReHashesTheWholeLogAndNeedsAnExistingOne() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let data = directory.path + "/data"
+        #expect(try runProcess(signetBinary, ["log", "check", "--data-dir", data]).status != 0)
+        _ = try runProcess(signetBinary, ["log", "append", "--data-dir", data, "--origin", "check.test/log"], input: Data("a\nb\nc\n".utf8))
+        let result = try runProcess(signetBinary, ["log", "check", "--data-dir", data])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("all 3 entries and their tiles match the signed checkpoint"))
+        // The state it leaves lets the next start check incrementally.
+        #expect(FileManager.default.fileExists(atPath: data + "/log.verified"))
+    }
+
     @Test func appendRefusesEmptyAndOversizedLinesButKeepsTheRest() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
