@@ -124,6 +124,7 @@ let package = Package(
                 .crypto,
                 .jwtKit,
                 .logging,
+                .nioPosix,
                 .serviceLifecycle,
             ],
             swiftSettings: swiftSettings

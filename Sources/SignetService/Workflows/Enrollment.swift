@@ -19,7 +19,7 @@ extension SignetService {
     public func enroll(samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
         try await charge(RateBucket.enrollment(holder.rawValue), configuration.enrollmentRate, now: now, doing: "enrollments and renewals")
-        let template = try protect(samples)
+        let template = try await protect(samples)
         let now = self.now
         let stored = StoredTemplate(id: .random(using: configuration.random), holderID: holder.rawValue,
                                     bytes: template.serializedBytes(), updatedAt: now, publicKey: template.publicKey)
@@ -46,7 +46,7 @@ extension SignetService {
     public func renew(_ id: String, samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
         try await charge(RateBucket.enrollment(holder.rawValue), configuration.enrollmentRate, now: now, doing: "enrollments and renewals")
-        let template = try protect(samples)
+        let template = try await protect(samples)
         let now = self.now
         // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.
         guard let id = TemplateID(id), try await stores.templates.replace(id: id, holderID: holder.rawValue, bytes: template.serializedBytes(),
@@ -74,7 +74,7 @@ extension SignetService {
 
     /// Turns samples of one person into a protected template under the enrolling profile; the
     /// samples are not kept.
-    private func protect(_ inputs: [EmbeddingInput]) throws -> ProtectedTemplate {
+    private func protect(_ inputs: [EmbeddingInput]) async throws -> ProtectedTemplate {
         guard let scheme = vault.enrollment else {
             throw ServiceError(.vaultUncalibrated, "this server has no vault profile, so it enrolls nothing; the operator runs `signet vault calibrate --data FILE.csv --out PROFILE.json` and restarts with `signet serve --vault-profile PROFILE.json`")
         }
@@ -84,7 +84,7 @@ extension SignetService {
         let samples = try inputs.map { try $0.checked() }
         for sample in samples { try Self.requireDimension(sample, of: scheme) }
         do {
-            return try scheme.enroll(samples: samples)
+            return try await VaultWork.run { try scheme.enroll(samples: samples) }
         } catch let error as VaultError {
             throw ServiceError(vault: error) ?? error
         }

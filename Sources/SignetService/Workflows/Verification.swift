@@ -76,7 +76,8 @@ extension SignetService {
         }
         try Self.requireDimension(probe, of: scheme)
         do {
-            return (permission, id, try scheme.verify(probe: probe, against: template) == .accepted)
+            let accepted = try await VaultWork.run { try scheme.verify(probe: probe, against: template) == .accepted }
+            return (permission, id, accepted)
         } catch let error as VaultError where error.code == .authenticationFailure {
             return (permission, id, false)
         } catch let error as VaultError {
