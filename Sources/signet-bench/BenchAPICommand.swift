@@ -37,7 +37,11 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads of the load generator (default 1).") var clientThreads = 1
     @Option(help: "Longest wait in seconds for any one answer; a stalled server fails the run (default 30).") var timeout = 30
 
+    @Option(help: "Also measure GET /healthz on one connection while this many enrollments run (0 skips it).")
+    var enrollmentStorm = 0
+
     func validate() throws {
+        guard (0...1_000_000).contains(enrollmentStorm) else { throw ValidationError("--enrollment-storm must be 0...1000000") }
         guard (10...1_000_000).contains(requests), (1...4096).contains(connections), (16...4096).contains(dimension),
               (1...20).contains(kdfLog2N), (1...64).contains(clientThreads), (1...3600).contains(timeout), (1...1000).contains(parties), parties <= requests else {
             throw ValidationError("--requests 10...1000000, --connections 1...4096, --dimension 16...4096, --kdf-log2-n 1...20, --client-threads 1...64, --timeout 1...3600, --parties 1...min(1000, requests)")
@@ -113,6 +117,38 @@ struct BenchAPICommand: AsyncParsableCommand {
         let device = try await loadDeviceMode(holder: holder, face: face, pairs: pairs, targets: targets)
         print("")
         printTable([baseline, full, device], baseline: baseline)
+        if enrollmentStorm > 0 {
+            print("")
+            let (idle, storm) = try await healthDuringStorm(holder: holder, embedding: embedding, targets: targets)
+            printTable([idle, storm], baseline: idle)
+        }
+    }
+
+    /// `GET /healthz` on one connection, first on the idle server, then while
+    /// `--enrollment-storm` enrollments (Haar sampling and scrypt each) arrive on every other
+    /// connection: vault work runs on a bounded pool, so the trivial route should barely move.
+    private func healthDuringStorm(holder: Principal, embedding: EmbeddingPayload, targets: [LoadTarget]) async throws -> (BenchRow, BenchRow) {
+        let probes = 1000
+        func healthPlan() -> [LoadPlan] {
+            // One connection: each probe's latency is the server's, not the client's queue.
+            (try? LoadPlan.deal(probes, connections: 1, targets: [targets[0]]) { _, target in
+                LoadRequest(method: "GET", target: target, path: "/healthz")
+            }) ?? []
+        }
+        let idle = try await load("GET /healthz, idle server", healthPlan())
+        printError("signet-bench api: signing \(enrollmentStorm) enrollments…")
+        let enrollments = try LoadPlan.deal(enrollmentStorm, connections: connections, targets: targets) { _, target in
+            LoadRequest(try holder.presigner(target).request(.post, "/v1/templates", body: Components.Schemas.EnrollmentRequest(embedding)), target: target)
+        }
+        let timeout = timeout, threads = clientThreads
+        let storm = Task { try await LoadGenerator.run(enrollments, expect: 201, timeout: .seconds(timeout), threads: threads) }
+        // Let the storm fill the pool before probing.
+        try await Task.sleep(for: .milliseconds(200))
+        let during = try await load("GET /healthz, during enrollment storm", healthPlan())
+        let stormResult = try await storm.value
+        printError("signet-bench api: storm: \(stormResult.expected) enrollments in \(String(format: "%.1f", stormResult.seconds)) s"
+                   + (stormResult.unexpected > 0 ? ", \(stormResult.unexpected) not 201" : ""))
+        return (idle, during)
     }
 
     /// Device mode: one permission and one challenge per request (set up through the API), each
