@@ -98,3 +98,37 @@ enum VaultProfileTestsSupport {
                          alpha: 4, listSize: 1, kdf: .insecureTesting, calibration: nil)
     }
 }
+
+/// The holder's activity comes in pages.
+struct ActivityPagingRoutesTests {
+    @Test func pagesFollowTheCursorAndRefuseWhatTheServerDidNotGive() async throws {
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (alice, face, template, shop) = try await enrolledScene(client, service)
+            for _ in 0..<4 { _ = try await alice.permit(party: shop.id, template: template) }
+            _ = face
+            // enroll + 4 permits = 5 events: pages of 2, 2 and 1.
+            var indexes: [Int64] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let page = try await alice.api.listHolderActivity(query: .init(cursor: cursor, limit: 2)).ok.body.json
+                #expect(page.events.count <= 2)
+                indexes += page.events.map(\.ledgerIndex)
+                cursor = page.nextCursor
+                pages += 1
+            } while cursor != nil
+            #expect(pages == 3)
+            #expect(indexes.count == 5 && indexes == indexes.sorted())
+            let all = try await alice.api.listHolderActivity().ok.body.json
+            #expect(all.events.map(\.ledgerIndex) == indexes && all.nextCursor == nil)
+
+            for bad in ["-1", "abc", "18446744073709551616", "1e3", " 3"] {
+                #expect(try await refused(try await alice.api.listHolderActivity(query: .init(cursor: bad))) == "400 invalid_field", "\(bad)")
+            }
+            #expect(try await alice.api.listHolderActivity(query: .init(cursor: "18446744073709551615")).ok.body.json.events.isEmpty)
+            for limit: Int32 in [0, 101, -5] {
+                #expect(try await refused(try await alice.api.listHolderActivity(query: .init(limit: limit))) == "400 invalid_field", "\(limit)")
+            }
+        }
+    }
+}

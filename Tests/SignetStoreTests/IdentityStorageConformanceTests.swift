@@ -97,8 +97,29 @@ extension IdentityStorageConformanceTests {
             #expect(try await stores.activity.activitySecret(holderID: "h_bob") != secrets.first)
             let record = ActivityRecord(holderID: "h_alice", ledgerIndex: 4, kind: "enroll", eventID: [1], salt: [2], details: Array("{}".utf8), time: Self.now)
             try await stores.activity.record(record)
-            #expect(try await stores.activity.activity(holderID: "h_alice") == [record])
-            #expect(try await stores.activity.activity(holderID: "h_bob").isEmpty)
+            #expect(try await stores.activity.activity(holderID: "h_alice", after: nil, limit: 10) == [record])
+            #expect(try await stores.activity.activity(holderID: "h_bob", after: nil, limit: 10).isEmpty)
+        }
+    }
+
+    /// Pages run in ledger order from just after the cursor; a cursor anywhere up to 2^64 − 1
+    /// reads as "nothing after it", never traps.
+    @Test(arguments: Backend.available)
+    func activityPagesFollowTheLedgerOrder(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, _ in
+            let records = [7, 2, 30, 11, 5].map { index in
+                ActivityRecord(holderID: "h_alice", ledgerIndex: UInt64(index), kind: "use", eventID: [UInt8(index)], salt: [2],
+                               details: Array("{}".utf8), time: Self.now)
+            }
+            for record in records { try await stores.activity.record(record) }
+            let page = { (after: UInt64?, limit: Int) in try await stores.activity.activity(holderID: "h_alice", after: after, limit: limit).map(\.ledgerIndex) }
+            #expect(try await page(nil, 2) == [2, 5])
+            #expect(try await page(5, 2) == [7, 11])
+            #expect(try await page(11, 10) == [30])
+            #expect(try await page(30, 10).isEmpty)
+            for cursor: UInt64 in [UInt64(Int64.max) - 1, UInt64(Int64.max), UInt64(Int64.max) + 1, .max] {
+                #expect(try await page(cursor, 10).isEmpty, "\(cursor)")
+            }
         }
     }
 }

@@ -51,4 +51,12 @@ public enum StoredIndex {
         let (end, overflow) = first.addingReportingOverflow(Int64(count))
         return first..<(overflow ? Int64.max : end)
     }
+
+    /// The database integer rows must exceed to come after `index` (−1 for "from the start"),
+    /// or `nil` when no row can: `index` is `Int64.max` or beyond.
+    public static func after(_ index: UInt64?) -> Int64? {
+        guard let index else { return -1 }
+        guard let row = Int64(exactly: index), row < Int64.max else { return nil }
+        return row
+    }
 }

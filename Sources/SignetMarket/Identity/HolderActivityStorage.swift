@@ -38,5 +38,5 @@ public protocol HolderActivityStorage: Sendable {
     /// Stores the record of one event.
     func record(_ record: ActivityRecord) async throws
     /// The holder's records, oldest first.
-    func activity(holderID: String) async throws -> [ActivityRecord]
+    func activity(holderID: String, after ledgerIndex: UInt64?, limit: Int) async throws -> [ActivityRecord]
 }

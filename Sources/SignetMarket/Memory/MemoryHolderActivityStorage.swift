@@ -26,7 +26,11 @@ public final class MemoryHolderActivityStorage: HolderActivityStorage {
         state.withLock { $0.records[record.holderID, default: []].append(record) }
     }
 
-    public func activity(holderID: String) async throws -> [ActivityRecord] {
-        state.withLock { $0.records[holderID, default: []].sorted { $0.ledgerIndex < $1.ledgerIndex } }
+    public func activity(holderID: String, after ledgerIndex: UInt64?, limit: Int) async throws -> [ActivityRecord] {
+        state.withLock { state in
+            Array(state.records[holderID, default: []].sorted { $0.ledgerIndex < $1.ledgerIndex }
+                .filter { record in ledgerIndex.map { record.ledgerIndex > $0 } ?? true }
+                .prefix(max(0, limit)))
+        }
     }
 }

@@ -43,7 +43,7 @@ extension SignetAPIHandler {
     }
 
     func listHolderActivity(_ input: Operations.ListHolderActivity.Input) async throws -> Operations.ListHolderActivity.Output {
-        let activity = try await api().activity(as: try caller())
+        let activity = try await api().activity(as: try caller(), after: input.query.cursor, limit: input.query.limit.map(Int.init))
         let events = try activity.entries.map { item -> Components.Schemas.ActivityEvent in
             guard let kind = Components.Schemas.EventType(rawValue: item.record.kind) else {
                 throw Problem(.internal, detail: "a stored event has a kind this API does not describe")
@@ -55,6 +55,6 @@ extension SignetAPIHandler {
                 details: String(decoding: item.record.details, as: UTF8.self),
                 entry: .init(item.entry), proof: item.proof.text)
         }
-        return .ok(.init(body: .json(.init(activitySecret: Base64.encodeURL(activity.activitySecret), events: events))))
+        return .ok(.init(body: .json(.init(activitySecret: Base64.encodeURL(activity.activitySecret), events: events, nextCursor: activity.nextCursor))))
     }
 }

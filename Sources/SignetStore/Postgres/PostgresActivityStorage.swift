@@ -1,3 +1,4 @@
+import SignetLog
 import SignetCore
 import Foundation
 import NIOCore
@@ -36,10 +37,12 @@ public struct PostgresActivityStorage: HolderActivityStorage, PostgresStore {
             logger: logger)
     }
 
-    public func activity(holderID: String) async throws -> [ActivityRecord] {
+    public func activity(holderID: String, after ledgerIndex: UInt64?, limit: Int) async throws -> [ActivityRecord] {
+        // An index past Int64.max names no stored event: nothing comes after it.
+        guard let after = StoredIndex.after(ledgerIndex) else { return [] }
         var out: [ActivityRecord] = []
         let rows = try await client.query(
-            "SELECT ledger_index, kind, event_id, salt, details, time FROM holder_events WHERE holder_id = \(holderID) ORDER BY ledger_index",
+            "SELECT ledger_index, kind, event_id, salt, details, time FROM holder_events WHERE holder_id = \(holderID) AND ledger_index > \(after) ORDER BY ledger_index LIMIT \(Int64(max(0, limit)))",
             logger: logger)
         for try await (index, kind, eventID, salt, details, time) in rows.decode((Int64, String, ByteBuffer, ByteBuffer, String, Double).self) {
             out.append(ActivityRecord(holderID: holderID, ledgerIndex: UInt64(index), kind: kind, eventID: Array(eventID.readableBytesView),

@@ -1,3 +1,4 @@
+import SignetLog
 import SignetCore
 import Foundation
 import GRDB
@@ -34,10 +35,12 @@ public struct SQLiteActivityStorage: HolderActivityStorage, SQLiteStore {
              String(decoding: record.details, as: UTF8.self), record.time.timeIntervalSince1970])
     }
 
-    public func activity(holderID: String) async throws -> [ActivityRecord] {
-        try await statements.scan(
-            "SELECT ledger_index, kind, event_id, salt, details, time FROM holder_events WHERE holder_id = ? ORDER BY ledger_index",
-            [holderID]
+    public func activity(holderID: String, after ledgerIndex: UInt64?, limit: Int) async throws -> [ActivityRecord] {
+        // An index past Int64.max names no stored event: nothing comes after it.
+        guard let after = StoredIndex.after(ledgerIndex) else { return [] }
+        return try await statements.scan(
+            "SELECT ledger_index, kind, event_id, salt, details, time FROM holder_events WHERE holder_id = ? AND ledger_index > ? ORDER BY ledger_index LIMIT ?",
+            [holderID, after, Int64(max(0, limit))]
         ) { row -> ActivityRecord? in
             guard let index = try row.value("ledger_index", as: Int64.self), let kind = try row.value("kind", as: String.self),
                   let eventID = try row.value("event_id", as: Data.self), let salt = try row.value("salt", as: Data.self),

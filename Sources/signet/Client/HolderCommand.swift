@@ -130,10 +130,16 @@ struct HolderCommand: AsyncParsableCommand {
             let verifier: NoteVerifier
             do { verifier = try NoteVerifier(vkey: vkeyText) } catch { throw ValidationError("--vkey: \(error)") }
             try await runClient {
-                let activity = try await holderClient(client).listHolderActivity().ok.body.json
-                let secret = SymmetricKey(data: Base64.decodeURL(activity.activitySecret) ?? [])
+                let api = try holderClient(client)
+                var page = try await api.listHolderActivity().ok.body.json
+                var events = page.events
+                while let cursor = page.nextCursor {
+                    page = try await api.listHolderActivity(query: .init(cursor: cursor)).ok.body.json
+                    events += page.events
+                }
+                let secret = SymmetricKey(data: Base64.decodeURL(page.activitySecret) ?? [])
                 var failures = 0
-                for event in activity.events {
+                for event in events {
                     do {
                         try check(event, verifier: verifier, secret: secret)
                         print("✓ \(event.ledgerIndex) \(event._type.rawValue) \(event.details)")
