@@ -193,6 +193,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The hostile-input parsers under libFuzzer (.ci/run builds it with -sanitize=fuzzer and
+        // SIGNET_LIBFUZZER); a normal build replays a corpus through the same targets.
+        .executableTarget(
+            name: "signet-fuzz",
+            dependencies: ["SignetLog", "SignetAuth", "SignetVault", "SignetAPI", .httpTypes],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "signet",
             dependencies: [
@@ -286,7 +293,7 @@ let package = Package(
         .testTarget(
             name: "signetTests",
             dependencies: [
-                "signet", "SignetLog", "SignetMarket", "SignetStore", "SignetServer", "SignetVault", "SignetAuth", "SignetService",
+                "signet", "signet-fuzz", "SignetLog", "SignetMarket", "SignetStore", "SignetServer", "SignetVault", "SignetAuth", "SignetService",
                 .hummingbird,
                 .crypto,
                 .grdb,

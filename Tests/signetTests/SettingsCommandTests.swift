@@ -51,3 +51,15 @@ struct SettingsCommandTests {
         #expect(try VaultProfile(json: Data(contentsOf: URL(fileURLWithPath: out))) == profile)
     }
 }
+
+/// The fuzz corpus (seeds, and every finding kept as a regression) replays cleanly through the
+/// same parsers libFuzzer drives in `.ci/run`.
+struct FuzzCorpusTests {
+    @Test func corpusReplaysWithoutATrap() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/corpus").path
+        let result = try runProcess(fuzzReplayBinary, [corpus])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("replayed"))
+    }
+}

@@ -8,6 +8,8 @@ import SignetTesting
 
 /// The `signet` executable built next to this test bundle.
 var signetBinary: URL { builtExecutable("signet") }
+/// The fuzz targets' corpus replayer (the normal build of `signet-fuzz`).
+var fuzzReplayBinary: URL { builtExecutable("signet-fuzz") }
 
 /// A fresh temporary directory, removed by the caller with `cleanup()`.
 struct TemporaryDirectory {
