@@ -65,9 +65,16 @@ struct ServeCommand: AsyncParsableCommand {
         let portNumber = try Self.portSetting.resolve(port)
         let idleSeconds = try Self.idleSetting.resolve(idleTimeout)
         let server = ServerConfiguration(host: host ?? env["SIGNET_HOST"] ?? "127.0.0.1", port: portNumber, idleTimeout: .seconds(idleSeconds))
-        let publicText = publicURL ?? env["SIGNET_PUBLIC_URL"] ?? "http://\(server.host):\(server.port)"
-        guard let publicBase = URL(string: publicText), ["http", "https"].contains(publicBase.scheme ?? ""), publicBase.host != nil else {
-            throw ValidationError("--public-url must be an http(s) URL")
+        // Without --public-url, a wildcard address or a port picked at start names no URL a
+        // client can use: signatures are then checked against the URL each client addressed.
+        let configuredPublicURL = publicURL ?? env["SIGNET_PUBLIC_URL"]
+        let addressable = !["0.0.0.0", "::", "[::]"].contains(server.host) && server.port != 0
+        let publicText = configuredPublicURL ?? (addressable ? "http://\(server.host):\(server.port)" : nil)
+        let publicBase = try publicText.map { text in
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--public-url must be an http(s) URL")
+            }
+            return url
         }
         let vault = try vaultConfiguration(environment: env)
         if vault.profiles.isEmpty {
@@ -98,6 +105,11 @@ struct ServeCommand: AsyncParsableCommand {
         ) { port in
             emit("signet: serving log \(ledger.verifier.name) on http://\(server.host):\(port)/log/ (\(store))")
             emit("signet: log verifier key \(vkey)")
+            if let publicBase {
+                emit("signet: clients sign requests for \(publicBase.absoluteString)")
+            } else {
+                emit("signet: no --public-url: each request's signature is checked against the URL its client addressed (Host); behind a proxy, set --public-url")
+            }
         }
         // Graceful shutdown (SIGTERM/SIGINT) stops the services in reverse order: the server
         // drains, then the ledger commits what is pending, then every store is closed.

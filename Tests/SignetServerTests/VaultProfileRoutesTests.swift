@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -128,6 +129,27 @@ struct ActivityPagingRoutesTests {
             #expect(try await alice.api.listHolderActivity(query: .init(cursor: "18446744073709551615")).ok.body.json.events.isEmpty)
             for limit: Int32 in [0, 101, -5] {
                 #expect(try await refused(try await alice.api.listHolderActivity(query: .init(limit: limit))) == "400 invalid_field", "\(limit)")
+            }
+        }
+    }
+}
+
+/// A deployment under a path prefix, behind a proxy that strips it: clients sign the prefixed
+/// URL, and the server checks signatures against its public URL's path.
+struct PublicPathPrefixTests {
+    @Test func signaturesCoverThePublicPathPrefix() async throws {
+        try await RegistrationRoutesTests.withService { service in
+            let prefixed = APIConfiguration(publicURL: URL(string: "http://127.0.0.1:8080/signet/"))
+            #expect(prefixed.publicPathPrefix == "/signet")
+            for (api, expected) in [(prefixed, "accepted"), (APIConfiguration(), "401 bad_signature")] {
+                try await Application(router: SignetApplication.router(ledger: service.ledger, service: service, api: api)).test(.router) { client in
+                    let key = Curve25519.Signing.PrivateKey()
+                    let publicKey = Base64.encodeURL(key.publicKey.rawRepresentation)
+                    let holder = Client.signed(server: URL(string: "http://127.0.0.1:8080/signet")!, key: key, keyID: publicKey,
+                                               transport: RouterTransport(client: client))
+                    let outcome = try await refused(try await holder.registerHolder(headers: .init(contentDigest: digest), body: .json(.init(publicKey: publicKey))).created)
+                    #expect(outcome == expected)
+                }
             }
         }
     }

@@ -35,6 +35,9 @@ struct RequestAuthenticator: Sendable {
         // Without a configured public URL, the authority the client addressed (Host) is used:
         // fine for direct connections; set a public URL behind a proxy so it is pinned.
         head.authority = configuration.publicAuthority ?? request.authority
+        // Behind a proxy that serves Signet under a prefix and strips it, clients sign the
+        // prefixed path they addressed.
+        head.path = configuration.publicPathPrefix + (request.path ?? "/")
         let identities = self.identities
         let nonces = self.nonces
         let keys = self.keys
@@ -78,6 +81,9 @@ public struct APIConfiguration: Sendable {
     public var publicScheme: String
     /// The authority (host:port) clients use to reach the server; `nil` takes it from each request's Host.
     public var publicAuthority: String?
+    /// The public URL's path without a trailing slash (`""` at the root), e.g. `/signet` for
+    /// `https://example.org/signet`: clients sign the prefixed path.
+    public var publicPathPrefix: String
     /// Largest accepted request body in bytes; `nil` takes ``bodyLimit(embeddingDimension:)``
     /// for the vault's largest profile dimension.
     public var maximumBodySize: Int?
@@ -97,6 +103,8 @@ public struct APIConfiguration: Sendable {
             let host = url.host ?? "127.0.0.1"
             return url.port.map { "\(host):\($0)" } ?? host
         }
+        let path = publicURL?.path ?? ""
+        self.publicPathPrefix = path.hasSuffix("/") ? String(path.dropLast()) : path
         self.maximumBodySize = maximumBodySize
         self.maximumClockSkew = maximumClockSkew
     }
