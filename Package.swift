@@ -193,8 +193,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The hostile-input parsers under libFuzzer (.ci/run builds it with -sanitize=fuzzer and
-        // SIGNET_LIBFUZZER); a normal build replays a corpus through the same targets.
+        // A mutation fuzzer over the hostile-input parsers, and a replayer of its corpus.
         .executableTarget(
             name: "signet-fuzz",
             dependencies: ["SignetLog", "SignetAuth", "SignetVault", "SignetAPI", .httpTypes],
