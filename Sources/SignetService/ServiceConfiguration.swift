@@ -21,6 +21,8 @@ public struct ServiceConfiguration: Sendable {
     public var enrollmentRate = RateLimit(burst: 5, perSecond: 0.05)
     /// Permissions a holder creates (each is a ledger event).
     public var permissionRate = RateLimit(burst: 30, perSecond: 1)
+    /// How long a signed verification result may be relied on, in seconds (its `exp`).
+    public var resultLifetime: TimeInterval = 300
     /// How long a device has to answer a challenge.
     public var challengeLifetime: TimeInterval = 120
     /// The lifetimes a holder may give a permission, in seconds.

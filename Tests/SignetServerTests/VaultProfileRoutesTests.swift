@@ -154,3 +154,31 @@ struct PublicPathPrefixTests {
         }
     }
 }
+
+/// A signed result answers one request of one party, for a short while.
+struct ResultBindingTests {
+    @Test func resultsCarryAudienceExpiryIdAndTheEchoedNonce() async throws {
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (alice, face, template, shop, token) = try await permittedScene(client, service)
+            let answer = try await shop.api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
+                mode: .probe, templateId: template, permissionToken: token, probe: payload(face), nonce: "n-123_abc.~")))).ok.body.json
+            let claims = try await resultClaims(shop, answer.result)
+            #expect(claims.aud == shop.id && claims.nonce == "n-123_abc.~")
+            #expect(claims.exp == claims.iat + 300)
+            #expect(claims.jti.count == 22)
+            // Past its expiry the result no longer verifies.
+            await #expect(throws: (any Error).self) {
+                try await service.results.verify(answer.result, now: Date(timeIntervalSince1970: TimeInterval(claims.exp + 1)))
+            }
+            // Two results never share an id.
+            let again = try await alice.permit(party: shop.id, template: template)
+            #expect(try await resultClaims(shop, try await shop.verify(template: template, token: again, probe: face)).jti != claims.jti)
+            // A nonce outside the allowed characters is refused before the permission is spent.
+            let third = try await alice.permit(party: shop.id, template: template)
+            let bad = try await refused(try await shop.api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
+                mode: .probe, templateId: template, permissionToken: third, probe: payload(face), nonce: "a b")))).ok)
+            #expect(bad == "400 invalid_field")
+            #expect(try await resultClaims(shop, try await shop.verify(template: template, token: third, probe: face)).match)
+        }
+    }
+}

@@ -18,7 +18,7 @@ struct WorkflowTests {
         let genuine = try await service.verify(
             .probe(templateID: enrolled, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
         #expect(genuine.claims.match)
-        #expect(try await service.results.verify(genuine.result) == genuine.claims)
+        #expect(try await service.results.verify(genuine.result, now: service.configuration.now()) == genuine.claims)
         // A spent permission is spent.
         await #expect(throws: ServiceError(.invalidPermission, "")) {
             try await service.verify(.probe(templateID: enrolled, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)

@@ -23,7 +23,11 @@ extension SignetAPIHandler {
         case .json(.device(let body)):
             .device(templateID: body.templateId, token: body.permissionToken, challengeID: body.challengeId, signature: body.signature)
         }
-        let outcome = try await api().verify(request, as: try caller())
+        let nonce = switch input.body {
+        case .json(.probe(let body)): body.nonce
+        case .json(.device(let body)): body.nonce
+        }
+        let outcome = try await api().verify(request, nonce: nonce, as: try caller())
         return .ok(.init(body: .json(.init(result: outcome.result))))
     }
 }

@@ -1,5 +1,5 @@
 public import Crypto
-import Foundation
+public import Foundation
 public import JWTKit
 import SignetCore
 
@@ -23,9 +23,18 @@ public struct VerificationClaims: JWTPayload, Equatable {
     public var mode: String
     /// Time of the verification, Unix seconds.
     public var iat: Int
+    /// Until when the result may be relied on, Unix seconds.
+    public var exp: Int
+    /// The audience: the party the result was issued to (its id).
+    public var aud: String
+    /// A unique id of this result.
+    public var jti: String
+    /// The party's nonce from the request, echoed; absent when it sent none.
+    public var nonce: String?
 
     /// Creates claims.
-    public init(match: Bool, ledger_index: Int, log_origin: String, template_id: String, party_id: String, mode: String, iat: Int) {
+    public init(match: Bool, ledger_index: Int, log_origin: String, template_id: String, party_id: String, mode: String, iat: Int,
+                exp: Int, jti: String, nonce: String?) {
         self.match = match
         self.ledger_index = ledger_index
         self.log_origin = log_origin
@@ -33,9 +42,17 @@ public struct VerificationClaims: JWTPayload, Equatable {
         self.party_id = party_id
         self.mode = mode
         self.iat = iat
+        self.exp = exp
+        self.aud = party_id
+        self.jti = jti
+        self.nonce = nonce
     }
 
-    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+    /// Refuses an expired result (JWTKit calls this after the signature checks out). The
+    /// audience and nonce are the relying party's to compare with its own id and request.
+    public func verify(using algorithm: some JWTAlgorithm) async throws {
+        try ExpirationClaim(value: Date(timeIntervalSince1970: TimeInterval(exp))).verifyNotExpired()
+    }
 }
 
 /// Signs verification results with the server's result key and publishes it as a JWKS.
@@ -46,8 +63,12 @@ public struct ResultSigner: Sendable {
     public let keyID: String
 
     /// Checks a result JWS with this signer's key (for tests and relying-party examples).
-    public func verify(_ jws: String) async throws -> VerificationClaims {
-        try await keys.verify(jws, as: VerificationClaims.self)
+    /// - Parameter now: the clock `exp` is checked against (tests inject theirs).
+    /// - Throws: JWTKit's error for a bad signature; `JWTError` `claimVerificationFailure` once expired.
+    public func verify(_ jws: String, now: Date = Date()) async throws -> VerificationClaims {
+        let claims = try await keys.verify(jws, as: SignatureChecked<VerificationClaims>.self).value
+        try ExpirationClaim(value: Date(timeIntervalSince1970: TimeInterval(claims.exp))).verifyNotExpired(currentDate: now)
+        return claims
     }
 
     /// Creates a signer for `privateKey`.
@@ -84,4 +105,14 @@ public struct ResultSigner: Sendable {
 
     /// The public key, raw 32 bytes in base64url (the JWK's `x`).
     public var publicKeyBase64URL: String { Base64.encodeURL(publicKey.rawRepresentation) }
+}
+
+/// A payload whose signature JWTKit checks and whose claims the caller checks against its
+/// own clock.
+private struct SignatureChecked<Value: Codable & Sendable>: JWTPayload {
+    let value: Value
+
+    init(from decoder: any Decoder) throws { value = try Value(from: decoder) }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
 }

@@ -34,8 +34,13 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.partyOnly`, `.partyNotApproved`, `.invalidField` (a
     ///   malformed device signature), `.rateLimited`, `.invalidPermission`, `.invalidChallenge`,
     ///   `.notFound` (template deleted since) or an embedding code.
-    public func verify(_ request: VerificationRequest, as caller: PrincipalID) async throws -> VerificationOutcome {
+    public func verify(_ request: VerificationRequest, nonce: String? = nil, as caller: PrincipalID) async throws -> VerificationOutcome {
         let party = try await requireApprovedParty(caller).id
+        if let nonce {
+            guard (1...128).contains(nonce.utf8.count), nonce.utf8.allSatisfy(Self.isNonceByte) else {
+                throw ServiceError(.invalidField, "nonce must be 1 to 128 characters of A-Z, a-z, 0-9, '-', '_', '.' or '~'")
+            }
+        }
         let now = self.now
         let mode: VerificationMode
         let outcome: (permission: Permission, template: TemplateID, match: Bool)
@@ -62,8 +67,14 @@ extension SignetService {
             .use(holder: holder, party: party, template: outcome.template, mode: mode, match: outcome.match), at: now)
         let claims = VerificationClaims(
             match: outcome.match, ledger_index: Int(index), log_origin: ledger.verifier.name, template_id: outcome.template.rawValue,
-            party_id: party.rawValue, mode: mode.rawValue, iat: Int(now.timeIntervalSince1970))
+            party_id: party.rawValue, mode: mode.rawValue, iat: Int(now.timeIntervalSince1970),
+            exp: Int(now.timeIntervalSince1970 + configuration.resultLifetime), jti: Base64.encodeURL(configuration.random.bytes(16)), nonce: nonce)
         return VerificationOutcome(claims: claims, result: try await results.sign(claims))
+    }
+
+    /// The characters a result nonce may hold (RFC 3986 unreserved).
+    static func isNonceByte(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || [0x2D, 0x2E, 0x5F, 0x7E].contains(byte)
     }
 
     /// Probe mode: the server decodes the party's probe against the template.

@@ -1,3 +1,4 @@
+import SignetCore
 import SignetService
 import SignetClient
 import ArgumentParser
@@ -59,17 +60,28 @@ struct PartyCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            // A fresh nonce binds the signed result to this request: an old or another party's
+            // result cannot be passed off as the answer to it.
+            let nonce = Base64.encodeURL((0..<16).map { _ in UInt8.random(in: .min ... .max) })
             let request: Components.Schemas.VerificationRequest
             if let probe {
-                request = .probe(.init(mode: .probe, templateId: permission.template, permissionToken: permission.token, probe: embeddingPayload(try readEmbedding(probe))))
+                request = .probe(.init(mode: .probe, templateId: permission.template, permissionToken: permission.token,
+                                       probe: embeddingPayload(try readEmbedding(probe)), nonce: nonce))
             } else {
-                request = .device(.init(mode: .device, templateId: permission.template, permissionToken: permission.token, challengeId: challenge ?? "", signature: signature ?? ""))
+                request = .device(.init(mode: .device, templateId: permission.template, permissionToken: permission.token,
+                                        challengeId: challenge ?? "", signature: signature ?? "", nonce: nonce))
             }
             try await runClient {
                 let party = try ClientIdentity(role: "party", options: client).client()
                 let answer = try await party.createVerification(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(request)).ok.body.json
                 let keys = try await JWTKeyCollection().add(jwksJSON: party.resultKeysJSON())
+                // JWTKit checks the signature against the server's published keys, and `exp`.
                 let claims = try await keys.verify(answer.result, as: VerificationClaims.self)
+                let partyID = try String(contentsOfFile: ClientIdentity(role: "party", options: client).idPath, encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                guard claims.aud == partyID, claims.nonce == nonce, claims.template_id == permission.template else {
+                    throw ValidationError("the signed result is not the answer to this request (audience, nonce or template differ)")
+                }
                 print("\(claims.match ? "match" : "no match") ledger_index \(claims.ledger_index)")
             }
         }
