@@ -46,15 +46,20 @@ struct LedgerStartupTests {
         }
     }
 
+    /// A closed log of `entries` entries in `dir` (its start saved `log.verified`).
+    func writeLog(in dir: String, origin: String, entries: Int = 600) async throws {
+        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: origin))
+        for i in 0..<entries { _ = try await opened.ledger.append(Array("entry \(i)".utf8)) }
+        await opened.close()
+    }
+
     enum Corruption: String, CaseIterable, Sendable { case editedEntry, deletedEntry, editedTile, forgedCheckpoint, extraEntry }
 
     @Test(arguments: Corruption.allCases)
     func refusesToServeACorruptedLog(_ corruption: Corruption) async throws {
         let dir = directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: "c.test/log"))
-        for i in 0..<600 { _ = try await opened.ledger.append(Array("entry \(i)".utf8)) }
-        await opened.close()
+        try await writeLog(in: dir, origin: "c.test/log")
         let db = try DatabaseQueue(path: dir + "/signet.sqlite")
         switch corruption {
         case .editedEntry: try await db.write { try $0.execute(sql: "UPDATE log_entries SET data = CAST('x' AS BLOB) WHERE idx = 10") }
@@ -80,9 +85,7 @@ struct LedgerStartupTests {
     func incrementalStartRefusesWhatChangedSinceTheLastVerifiedState(_ corruption: RecentCorruption) async throws {
         let dir = directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: "i.test/log"))
-        for i in 0..<600 { _ = try await opened.ledger.append(Array("entry \(i)".utf8)) }
-        await opened.close()
+        try await writeLog(in: dir, origin: "i.test/log")
         let saved = try String(contentsOfFile: dir + "/log.verified", encoding: .utf8)
         #expect(saved.hasPrefix("signet-log-verified v1\ni.test/log\n600\n"))
         if corruption == .editedNewEntry {
@@ -111,9 +114,7 @@ struct LedgerStartupTests {
     @Test func incrementalStartVerifiesOnlyWhatWasAdded() async throws {
         let dir = directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: "j.test/log"))
-        for i in 0..<600 { _ = try await opened.ledger.append(Array("entry \(i)".utf8)) }
-        await opened.close()
+        try await writeLog(in: dir, origin: "j.test/log")
         // An edit deep inside the verified prefix is the full check's to find, not the start's:
         // the restart succeeds, and `signet log check`'s full pass refuses.
         let db = try DatabaseQueue(path: dir + "/signet.sqlite")
