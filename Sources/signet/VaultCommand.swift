@@ -82,7 +82,7 @@ struct VaultCommand: AsyncParsableCommand {
             }
             lines += [
                 "",
-                "* chosen: best TAR with zero false accepts at >= \(calibration.minimumBits) bits; x: false accepts",
+                "* chosen: best TAR with zero false accepts at >= \(calibration.minimumBits) bits (ties: smaller α, then shorter list); x: false accepts",
                 "kdf per candidate: \(profile.kdf.summary); one verification derives \(profile.listSize) key(s)",
             ]
             return lines.joined(separator: "\n")

@@ -7,7 +7,8 @@ import SignetCore
 /// learned from it alone) and a measured part. On the measured part every candidate α and
 /// list size is run with the `signet eval` protocol; the profile takes the candidate with the
 /// best TAR among those with zero false accepts and at least ``minimumBits`` search bits, where
-/// a list of L candidates costs log2 L bits. The figures in the profile are exactly those of the
+/// a list of L candidates costs log2 L bits (ties go to the smaller α, then the shorter list).
+/// The figures in the profile are exactly those of the
 /// mean it carries: a profile that only works on the people it learned from is not a result.
 public struct VaultCalibrator: Sendable {
     /// The face model's name, recorded in the profile.
@@ -70,7 +71,10 @@ public struct VaultCalibrator: Sendable {
                 bits: SecurityEstimate.nominalBits(dimension: dataset.dimension, alpha: alpha) - log2(Double(listSize)))
         }
         let eligible = candidates.filter { $0.falseAccepts == 0 && $0.bits >= minimumBits }
-        guard let chosen = eligible.max(by: { ($0.tar, $0.bits) < ($1.tar, $1.bits) }), let first = results.first else {
+        // Ties in measured TAR (common on a small calibration set) go to the smaller α, whose
+        // decoding has more margin for people the calibration never saw, then to the shorter
+        // list (more bits, fewer KDF runs).
+        guard let chosen = eligible.max(by: { ($0.tar, -$0.alpha, $0.bits) < ($1.tar, -$1.alpha, $1.bits) }), let first = results.first else {
             throw VaultError(.invalidParameter, "no α and list size reaches zero false accepts at \(minimumBits) bits on this data; a profile would let impostors in")
         }
         let calibration = VaultCalibration(
