@@ -174,7 +174,7 @@ let package = Package(
         .target(
             name: "SignetClient",
             dependencies: [
-                "SignetCore", "SignetAuth", "SignetAPI", "SignetVault",
+                "SignetCore", "SignetAuth", "SignetAPI", "SignetMarket", "SignetVault",
                 .crypto,
                 .httpTypes,
                 .openAPIRuntime,

@@ -1,6 +1,7 @@
 import Foundation
 public import SignetAPI
 import SignetCore
+import SignetMarket
 public import SignetVault
 
 extension Client {
@@ -25,6 +26,15 @@ extension Client {
         } catch let error as VaultError where error.code == .authenticationFailure {
             throw DeviceKeyError(description: "this sample does not unlock the template; take a fresh one")
         }
+    }
+
+    /// What a holder's device signs to answer a party's device-mode challenge, and the party's
+    /// public name, read from the server's record of `party`, so the holder sees whom they
+    /// answer before signing. A party that gave the holder a false id gets a signature the
+    /// server refuses, because the server signs over the real party.
+    public func challengeMessage(id: String, nonce: String, party: String, template: String) async throws -> (message: [UInt8], partyName: String) {
+        let record = try await getParty(path: .init(partyId: party)).ok.body.json
+        return (Challenge.message(id: id, nonce: nonce, partyID: record.id, partyName: record.name, templateID: template), record.name)
     }
 
     /// The server's result keys as a JWK Set document, for JWTKit's `add(jwksJSON:)`.

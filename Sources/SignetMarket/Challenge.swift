@@ -25,14 +25,15 @@ public struct Challenge: Sendable, Equatable {
         Challenge(id: "c_" + Base64.encodeURL(random.bytes(16)), nonce: random.bytes(32), expiresAt: expiresAt)
     }
 
-    /// The bytes the device signs: UTF-8 of `signet-challenge-v1\n<id>\n<base64url nonce>`.
+    /// The bytes the device signs: UTF-8 of
+    /// `signet-challenge-v2\n<id>\n<base64url nonce>\n<party id>\n<party name>\n<template id>`.
     ///
     /// The id and a domain-separating prefix are signed along with the nonce so that a signature
-    /// made for one challenge, or for anything else, never answers another.
-    public static func message(id: String, nonce: String) -> [UInt8] {
-        Array("signet-challenge-v1\n\(id)\n\(nonce)".utf8)
+    /// made for one challenge, or for anything else, never answers another. The party and the
+    /// template are signed so the holder's device shows, and commits to, whom it answers: a
+    /// party that names itself falsely to the holder gets a signature the server refuses. (A
+    /// party name has no control characters, so the lines are unambiguous.)
+    public static func message(id: String, nonce: String, partyID: String, partyName: String, templateID: String) -> [UInt8] {
+        Array("signet-challenge-v2\n\(id)\n\(nonce)\n\(partyID)\n\(partyName)\n\(templateID)".utf8)
     }
-
-    /// ``message(id:nonce:)`` for this challenge.
-    public var message: [UInt8] { Self.message(id: id, nonce: Base64.encodeURL(nonce)) }
 }

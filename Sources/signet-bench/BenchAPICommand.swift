@@ -183,7 +183,8 @@ struct BenchAPICommand: AsyncParsableCommand {
         }
         let plans = try LoadPlan.deal(requests, connections: connections, targets: targets) { i, target in
             let (pair, token) = asked[i]
-            let signature = try keys[pair].sign(challenge: Challenge.message(id: answers[i].id, nonce: answers[i].nonce))
+            let signature = try keys[pair].sign(challenge: Challenge.message(
+                id: answers[i].id, nonce: answers[i].nonce, partyID: pairs[pair].party.id, partyName: "Bench", templateID: pairs[pair].template))
             let body = Components.Schemas.VerificationRequest.device(.init(
                 mode: .device, templateId: pairs[pair].template, permissionToken: token, challengeId: answers[i].id, signature: Base64.encodeURL(signature)))
             return LoadRequest(try pairs[pair].party.presigner(target).request(.post, "/v1/verifications", body: body), target: target)

@@ -141,7 +141,8 @@ struct DemoCommand: AsyncParsableCommand {
     private func deviceVerify(_ party: Participant, _ holder: Participant, template: String, token: String, sample: [Float]) async throws -> VerificationClaims {
         let challenge = try await party.api.createChallenge(headers: .init(contentDigest: Self.digest), body: .json(.init(templateId: template, permissionToken: token))).created.body.json
         let key = try await holder.api.unlockDeviceKey(template: template, sample: sample)
-        let signature = try key.sign(challenge: Challenge.message(id: challenge.id, nonce: challenge.nonce))
+        let (message, _) = try await holder.api.challengeMessage(id: challenge.id, nonce: challenge.nonce, party: party.id, template: template)
+        let signature = try key.sign(challenge: message)
         let answer = try await party.api.createVerification(headers: .init(contentDigest: Self.digest), body: .json(.device(.init(
             mode: .device, templateId: template, permissionToken: token, challengeId: challenge.id, signature: Base64.encodeURL(signature))))).ok.body.json
         return try await JWTKeyCollection().add(jwksJSON: party.api.resultKeysJSON()).verify(answer.result, as: VerificationClaims.self)

@@ -32,7 +32,7 @@ struct DeviceVerificationTests {
             #expect(challenge.id.hasPrefix("c_") && challenge.id.count == 24)
             #expect(Base64.decodeURL(challenge.nonce)?.count == 32)
 
-            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce)
+            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id)
             let claims = try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature))
             #expect(claims.match)
             #expect(claims.mode == "device")
@@ -50,7 +50,8 @@ struct DeviceVerificationTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (_, _, template, shop, token) = try await permittedScene(client, service)
             let challenge = try await shop.challenge(template: template, token: token)
-            let forged = try Curve25519.Signing.PrivateKey().signature(for: Challenge.message(id: challenge.id, nonce: challenge.nonce))
+            let forged = try Curve25519.Signing.PrivateKey().signature(for: Challenge.message(
+                id: challenge.id, nonce: challenge.nonce, partyID: shop.id, partyName: "Corner Shop", templateID: template))
             let result = try await shop.answer(template: template, token: token, challenge: challenge.id, signature: Array(forged))
             #expect(!(try await resultClaims(shop, result).match))
             #expect(try await refusal(try await shop.challenge(template: template, token: token))?.status == 403)
@@ -58,12 +59,28 @@ struct DeviceVerificationTests {
     }
 
     @Test func anImpostorSampleCannotUnlockTheKey() async throws {
-        try await RegistrationRoutesTests.withAPI { client, _ in
+        try await RegistrationRoutesTests.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             let template = try await alice.enroll(randomEmbedding())
+            let shop = try await TestParty.register(client, approveWith: service)
             await #expect(throws: VaultError.self) {
-                _ = try await alice.sign(template: template, sample: randomEmbedding(), challengeID: "c_AAAAAAAAAAAAAAAAAAAAAA", nonce: "n")
+                _ = try await alice.sign(template: template, sample: randomEmbedding(), challengeID: "c_AAAAAAAAAAAAAAAAAAAAAA", nonce: "n", party: shop.id)
             }
+        }
+    }
+
+    /// The device signs over the party it was told it answers. A party that passes the holder
+    /// another party's id (to borrow its good name) gets a signature the server refuses.
+    @Test func anAnswerSignedForAnotherPartyDoesNotVerify() async throws {
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (alice, face, template, shop, token) = try await permittedScene(client, service)
+            let trusted = try await TestParty.register(client, approveWith: service)
+            let challenge = try await shop.challenge(template: template, token: token)
+            let misled = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: trusted.id)
+            #expect(!(try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: challenge.id, signature: misled))).match)
+            // What the device shows is the server's record of the party it names.
+            let (_, name) = try await alice.api.challengeMessage(id: challenge.id, nonce: challenge.nonce, party: shop.id, template: template)
+            #expect(name == "Corner Shop")
         }
     }
 
@@ -79,10 +96,10 @@ struct DeviceVerificationTests {
             let first = try await shop.challenge(template: template, token: token).id
             let second = try await shop.challenge(template: template, token: token)
             #expect(first != second.id)
-            let signature = try await alice.sign(template: template, sample: face, challengeID: first, nonce: "unused")
+            let signature = try await alice.sign(template: template, sample: face, challengeID: first, nonce: "unused", party: shop.id)
             // The replaced challenge is dead; the intruder cannot answer the live one either.
             #expect(try await refusal(try await shop.answer(template: template, token: token, challenge: first, signature: signature))?.status == 403)
-            let live = try await alice.sign(template: template, sample: face, challengeID: second.id, nonce: second.nonce)
+            let live = try await alice.sign(template: template, sample: face, challengeID: second.id, nonce: second.nonce, party: shop.id)
             #expect(try await refusal(try await intruder.answer(template: template, token: token, challenge: second.id, signature: live))?.status == 403)
             #expect(try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: second.id, signature: live)).match)
         }
@@ -95,7 +112,7 @@ struct DeviceVerificationTests {
         try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
             let challenge = try await shop.challenge(template: template, token: token)
-            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce)
+            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id)
             clock.advance(121)
             #expect(try await refused(try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature)) == "403 invalid_challenge")
         }
@@ -150,7 +167,7 @@ struct DeviceVerificationTests {
         try await RegistrationRoutesTests.withAPI(templates: { LegacyTemplateStorage(base: $0) }) { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
             let challenge = try await shop.challenge(template: template, token: token)
-            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce)
+            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id)
             #expect(try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature)).match)
         }
     }

@@ -31,7 +31,7 @@ struct PrivacyLogTests {
                 _ = try await shop.verify(template: template, token: token, probe: face)
                 let deviceToken = try await alice.permit(party: shop.id, template: template)
                 let challenge = try await shop.challenge(template: template, token: deviceToken)
-                let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce)
+                let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id)
                 _ = try await shop.answer(template: template, token: deviceToken, challenge: challenge.id, signature: signature)
                 _ = try await alice.activity()
                 // Refusals log too: a spent token, an impostor's probe.

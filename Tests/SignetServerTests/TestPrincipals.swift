@@ -106,12 +106,14 @@ struct TestHolder: Sendable {
         try await api.listHolderActivity().ok.body.json
     }
 
-    /// What the holder's device does: download the template, unlock its key with a fresh sample, sign.
-    func sign(template: String, sample: [Float], challengeID: String, nonce: String) async throws -> [UInt8] {
+    /// What the holder's device does: read whom it answers, download the template, unlock its
+    /// key with a fresh sample, sign.
+    func sign(template: String, sample: [Float], challengeID: String, nonce: String, party: String) async throws -> [UInt8] {
+        let (message, _) = try await api.challengeMessage(id: challengeID, nonce: nonce, party: party, template: template)
         let document = try await api.getTemplate(path: .init(templateId: template)).ok.body.json
         let protected = try ProtectedTemplate(serializedBytes: try #require(Base64.decodeURL(document.template)))
         let key = try IronMask.device(for: protected).unlockSigningKey(probe: sample, template: protected)
-        return try key.sign(challenge: Challenge.message(id: challengeID, nonce: nonce))
+        return try key.sign(challenge: message)
     }
 }
 

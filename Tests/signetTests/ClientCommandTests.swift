@@ -64,9 +64,10 @@ struct ClientCommandTests {
             #expect(challenge.status == 0, "\(challenge.stderr)")
             let fields = challenge.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             #expect(fields.count == 2)
-            let answer = try await signet(["holder", "answer", "--template", template, "--challenge", fields[0], "--nonce=" + fields[1],
+            let answer = try await signet(["holder", "answer", "--party", partyID, "--template", template, "--challenge", fields[0], "--nonce=" + fields[1],
                                            "--embedding", directory.path + "/probe.txt"], home: home)
             #expect(answer.status == 0, "\(answer.stderr)")
+            #expect(answer.stderr.contains("answering Corner Shop (\(partyID)) for template \(template)"))
             let deviceVerified = try await signet(["party", "verify", "--template", template, tokenArgument, "--challenge", fields[0],
                                                    "--signature=" + answer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], home: partyHome)
             #expect(deviceVerified.status == 0, "\(deviceVerified.stderr)")
@@ -75,7 +76,7 @@ struct ClientCommandTests {
             // (The negated face decodes to the negated codeword, never the enrolled one.)
             let other = face.map { String(-$0) }.joined(separator: " ")
             try other.write(toFile: directory.path + "/other.txt", atomically: true, encoding: .utf8)
-            let refused = try await signet(["holder", "answer", "--template", template, "--challenge", fields[0], "--nonce=" + fields[1],
+            let refused = try await signet(["holder", "answer", "--party", partyID, "--template", template, "--challenge", fields[0], "--nonce=" + fields[1],
                                             "--embedding", directory.path + "/other.txt"], home: home)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("does not unlock"))
@@ -105,7 +106,7 @@ struct ClientCommandTests {
         #expect(!result.stderr.contains("Missing value"), "\(result.stderr)")
         #expect(result.stderr.contains("signet party register"), "\(result.stderr)")  // it got as far as looking for the party's key
         let answer = try await runProcessAsync(signetBinary, [
-            "holder", "answer", "--template", "t_x", "--challenge", "c_x", "--nonce", dashed, "--embedding", "/nonexistent",
+            "holder", "answer", "--party", "p_x", "--template", "t_x", "--challenge", "c_x", "--nonce", dashed, "--embedding", "/nonexistent",
         ])
         #expect(!answer.stderr.contains("Missing value"), "\(answer.stderr)")
     }

@@ -35,7 +35,8 @@ extension SignetService {
     ///   malformed device signature), `.rateLimited`, `.invalidPermission`, `.invalidChallenge`,
     ///   `.notFound` (template deleted since) or an embedding code.
     public func verify(_ request: VerificationRequest, nonce: String? = nil, as caller: PrincipalID) async throws -> VerificationOutcome {
-        let party = try await requireApprovedParty(caller).id
+        let approved = try await requireApprovedParty(caller)
+        let party = approved.id
         if let nonce {
             guard (1...128).contains(nonce.utf8.count), nonce.utf8.allSatisfy(Self.isNonceByte) else {
                 throw ServiceError(.invalidField, "nonce must be 1 to 128 characters of A-Z, a-z, 0-9, '-', '_', '.' or '~'")
@@ -57,7 +58,7 @@ extension SignetService {
                 throw ServiceError(.invalidField, "signature must be 64 bytes in base64url without padding")
             }
             guard let token = Self.permissionToken(token) else { throw Self.invalidPermission }
-            outcome = try await verifyDevice(signature, challengeID: challengeID, token: token, templateID: templateID, party: party, now: now)
+            outcome = try await verifyDevice(signature, challengeID: challengeID, token: token, templateID: templateID, party: approved, now: now)
         }
         guard let holder = HolderID(outcome.permission.holderID) else {
             throw ServiceError(.corruptRecord, "a stored permission names no holder")
@@ -110,9 +111,9 @@ extension SignetService {
     }
 
     /// Device mode: the server only checks the device's signature against the template's public key.
-    private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], templateID: String, party: PartyID,
+    private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], templateID: String, party: Party,
                               now: Date) async throws -> (permission: Permission, template: TemplateID, match: Bool) {
-        let (permission, id, nonce) = try await admit(token: token, templateID: templateID, challengeID: challengeID, party: party, now: now)
+        let (permission, id, nonce) = try await admit(token: token, templateID: templateID, challengeID: challengeID, party: party.id, now: now)
         guard let nonce else { throw ServiceError(.corruptRecord, "the admitted challenge has no nonce") }
         // The stored key column spares reading and parsing the helper matrix; older rows fall back.
         let publicKey: [UInt8]
@@ -121,7 +122,8 @@ extension SignetService {
         } else {
             publicKey = try await protectedTemplate(id).publicKey
         }
-        let message = Challenge.message(id: challengeID, nonce: Base64.encodeURL(nonce))
+        let message = Challenge.message(id: challengeID, nonce: Base64.encodeURL(nonce), partyID: party.id.rawValue, partyName: party.name,
+                                        templateID: id.rawValue)
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else {
             throw ServiceError(.corruptRecord, "the stored template has an unusable public key")
         }

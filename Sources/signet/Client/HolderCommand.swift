@@ -100,6 +100,8 @@ struct HolderCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
         @Option(help: "Template id.") var template: String
         @Option(help: "Challenge id, from the party.") var challenge: String
+        @Option(help: "The party's id (p_…), from the party: its public name is shown before you sign, and the signature is valid only for that party.")
+        var party: String
         // Unconditional: a base64url nonce may start with "-", which must not read as an option.
         @Option(parsing: .unconditional, help: "Challenge nonce, from the party (it may start with \"-\").") var nonce: String
         @Option(help: "File with a fresh embedding.") var embedding: String
@@ -109,9 +111,11 @@ struct HolderCommand: AsyncParsableCommand {
             let values = try readEmbedding(embedding)
             let profile = try vaultProfile.map(readVaultProfile)
             try await runClient {
-                let key = try await holderClient(client)
-                    .unlockDeviceKey(template: template, sample: values.map { Float($0) }, profile: profile)
-                print(Base64.encodeURL(try key.sign(challenge: SignetMarket.Challenge.message(id: challenge, nonce: nonce))))
+                let api = try holderClient(client)
+                let (message, partyName) = try await api.challengeMessage(id: challenge, nonce: nonce, party: party, template: template)
+                printError("signet: answering \(partyName) (\(party)) for template \(template)")
+                let key = try await api.unlockDeviceKey(template: template, sample: values.map { Float($0) }, profile: profile)
+                print(Base64.encodeURL(try key.sign(challenge: message)))
             }
         }
     }
