@@ -1,3 +1,5 @@
+import SignetCore
+
 /// The deployment's template protection: the vault profiles it has loaded.
 ///
 /// The first profile enrolls and renews; the others keep templates enrolled under them
@@ -18,6 +20,11 @@ public struct VaultConfiguration: Sendable {
         self.profiles = profiles
         self.schemes = try profiles.map { try $0.scheme() }
         self.fingerprints = schemes.map(\.preprocessor.fingerprint)
+        // A template finds its profile by fingerprint, so two profiles that prepare embeddings
+        // identically (two normalise-only ones of one dimension) would make the lookup ambiguous.
+        guard Set(fingerprints).count == fingerprints.count else {
+            throw VaultError(.invalidParameter, "two loaded profiles prepare embeddings identically (same dimension and preprocessing); load only one of them")
+        }
     }
 
     /// A vault with only the built-in synthetic profile, for the demo, tests and benchmarks.

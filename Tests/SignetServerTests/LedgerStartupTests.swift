@@ -46,11 +46,13 @@ struct LedgerStartupTests {
         }
     }
 
-    /// A closed log of `entries` entries in `dir` (its start saved `log.verified`).
+    /// A closed log of `entries` entries in `dir`, restarted once so that `log.verified`
+    /// records all of them (a start saves what it verified).
     func writeLog(in dir: String, origin: String, entries: Int = 600) async throws {
         let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: dir, origin: origin))
         for i in 0..<entries { _ = try await opened.ledger.append(Array("entry \(i)".utf8)) }
         await opened.close()
+        await (try await TestLedger.open(LedgerConfiguration(dataDirectory: dir))).close()
     }
 
     enum Corruption: String, CaseIterable, Sendable { case editedEntry, deletedEntry, editedTile, forgedCheckpoint, extraEntry }
@@ -77,7 +79,7 @@ struct LedgerStartupTests {
         #expect(error?.code == .untrustedLog)
     }
 
-    enum RecentCorruption: String, CaseIterable, Sendable { case rolledBack, editedEdgeTile, forgedCheckpoint, extraEntry, editedNewEntry }
+    enum RecentCorruption: String, CaseIterable, Sendable { case rolledBack, emptied, editedEdgeTile, forgedCheckpoint, extraEntry, editedNewEntry }
 
     /// A restart checks incrementally from the state the last run saved: what changed at the
     /// tree's edge or after it is still fatal, without re-hashing the verified prefix.
@@ -99,6 +101,9 @@ struct LedgerStartupTests {
         let db = try DatabaseQueue(path: dir + "/signet.sqlite")
         switch corruption {
         case .rolledBack: try saved.replacingOccurrences(of: "\n600\n", with: "\n700\n").write(toFile: dir + "/log.verified", atomically: true, encoding: .utf8)
+        case .emptied:
+            // The whole log replaced by an empty one: a fresh start would fork the log.
+            try await db.write { try $0.execute(sql: "DELETE FROM log_entries; DELETE FROM log_tiles; DELETE FROM log_checkpoint") }
         case .editedEdgeTile: try await db.write { try $0.execute(sql: "UPDATE log_tiles SET data = zeroblob(length(data)) WHERE level = 0 AND idx = 2") }
         case .forgedCheckpoint: try await db.write { try $0.execute(sql: "UPDATE log_checkpoint SET note = replace(note, '600', '601')") }
         case .extraEntry: try await db.write { try $0.execute(sql: "INSERT INTO log_entries (idx, data) VALUES (600, CAST('sneaky' AS BLOB))") }

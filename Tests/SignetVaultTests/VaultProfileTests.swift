@@ -4,25 +4,30 @@ import SignetCore
 import Testing
 
 struct VaultProfileTests {
-    static func centred(dimension: Int = 32, alpha: Int = 8, listSize: Int = 2, calibration: VaultCalibration? = nil) throws -> VaultProfile {
+    /// The cheapest KDF a profile file may carry.
+    static let fileKDF = try! KDFParameters(log2N: 10, r: 1, p: 1)
+
+    static func centred(dimension: Int = 32, alpha: Int = 8, listSize: Int = 2,
+                        calibration: VaultCalibration? = VaultProfileTests.calibration(falseAccepts: 0)) throws -> VaultProfile {
         try VaultProfile(model: "test-model", dimension: dimension, preprocessing: .centre(mean: (0..<dimension).map { Float($0) / 100 }),
-                         alpha: alpha, listSize: listSize, kdf: .insecureTesting, calibration: calibration)
+                         alpha: alpha, listSize: listSize, kdf: fileKDF, calibration: calibration)
     }
 
-    static func calibration(falseAccepts: Int) -> VaultCalibration {
-        let chosen = VaultCalibration.Candidate(alpha: 8, listSize: 2, tar: 0.97, falseAccepts: falseAccepts, bits: 49)
+    /// A calibration that chose α = 8, L = 2 at n = 32 (30.2 bits) against a floor of 30.
+    static func calibration(falseAccepts: Int, alpha: Int = 8) -> VaultCalibration {
+        let chosen = VaultCalibration.Candidate(alpha: alpha, listSize: 2, tar: 0.97, falseAccepts: falseAccepts, bits: 30.2)
         return VaultCalibration(dataSHA256: "00", trainingSubjects: 5, measuredSubjects: 5, enrollSamples: 5, genuineAttempts: 25,
-                                impostorAttempts: 200, minimumBits: 48, chosen: chosen, candidates: [chosen])
+                                impostorAttempts: 200, minimumBits: 30, chosen: chosen, candidates: [chosen])
     }
 
     @Test func profileRoundTripsThroughItsFileWithTheSameContentID() throws {
-        let profile = try Self.centred(calibration: Self.calibration(falseAccepts: 0))
+        let profile = try Self.centred()
         #expect(profile.id.hasPrefix("sha256:") && profile.id.count == 7 + 64)
         let read = try VaultProfile(json: try profile.jsonData())
         #expect(read == profile)
         // The id is a function of the content: another mean is another profile.
         let other = try VaultProfile(model: "test-model", dimension: 32, preprocessing: .centre(mean: [Float](repeating: 0.5, count: 32)),
-                                     alpha: 8, listSize: 2, kdf: .insecureTesting, calibration: nil)
+                                     alpha: 8, listSize: 2, kdf: Self.fileKDF, calibration: Self.calibration(falseAccepts: 0))
         #expect(other.id != profile.id)
     }
 
@@ -64,6 +69,23 @@ struct VaultProfileTests {
         #expect(refusal { $0["dimension"] = 9_000_000_000_000 } == .invalidParameter)
         #expect(refusal { $0["preprocessing"] = ["kind": "centre", "mean": [1, 2]] } == .invalidParameter)
         #expect(refusal { $0["preprocessing"] = ["kind": "whiten"] } == .malformedData)
+        #expect(refusal { $0["kdf"] = ["log2_n": 4, "r": 1, "p": 1] } == .invalidParameter)  // too cheap per guess
+        #expect(refusal { $0["kdf"] = ["log2_n": 20, "r": 1024, "p": 1] } == .invalidParameter)  // 128 GiB per verification
+        #expect(refusal { $0.removeValue(forKey: "calibration") } == .invalidParameter)  // a mean nobody measured
+    }
+
+    @Test func aProfileMustUseWhatItsCalibrationChose() {
+        #expect(throws: VaultError(.invalidParameter, "")) { try Self.centred(alpha: 9) }
+        #expect(throws: VaultError(.invalidParameter, "")) { try Self.centred(calibration: Self.calibration(falseAccepts: 0, alpha: 9)) }
+        // Below its own floor: n = 16 gives α = 8, L = 2 only 20.7 bits.
+        #expect(throws: VaultError(.invalidParameter, "")) { try Self.centred(dimension: 16) }
+    }
+
+    @Test func twoProfilesThatPrepareAlikeCannotBothBeLoaded() throws {
+        let a = try VaultProfile.synthetic(dimension: 32, alpha: 4, kdf: .insecureTesting)
+        let b = try VaultProfile.synthetic(dimension: 32, alpha: 6, kdf: .insecureTesting)
+        #expect(throws: VaultError(.invalidParameter, "")) { try VaultConfiguration(profiles: [a, b]) }
+        _ = try VaultConfiguration(profiles: [a, try VaultProfile.synthetic(dimension: 64, alpha: 4, kdf: .insecureTesting)])
     }
 
     @Test func aProfileWhoseOwnCalibrationShowsAFalseAcceptCannotExist() throws {

@@ -56,6 +56,11 @@ public enum LogIntegrity {
         progress: (UInt64, UInt64) -> Void = { _, _ in }
     ) async throws -> Report {
         guard let note = try await storage.latestCheckpoint() else {
+            // An emptied database under a log that was verified before is the ultimate rollback:
+            // signing a fresh size-0 checkpoint would fork the log under the same key.
+            if let verified, verified.size > 0 {
+                throw LogError(.corrupted, "the stored log is empty but \(verified.size) entries were verified before: it was rolled back or replaced")
+            }
             guard try await storage.entries(from: 0, count: 1).isEmpty else {
                 throw LogError(.corrupted, "entries are stored but no checkpoint was ever signed")
             }

@@ -65,7 +65,7 @@ public final class Ledger: EventLog, Service {
     ///   storage errors as thrown.
     ///
     /// With `verifiedStatePath`, the check is incremental: it starts from what the last start
-    /// (or the last graceful shutdown) vouched for, and re-hashes only the entries added since
+    /// vouched for, and re-hashes only the entries added since
     /// (``LogIntegrity/check(storage:verifier:from:progress:)``); `signet log check` re-hashes
     /// everything on demand.
     public static func open(signer: NoteSigner, storage: any LogStorage, sequencer configuration: SequencerConfiguration = .init(),
@@ -92,8 +92,9 @@ public final class Ledger: EventLog, Service {
         return ledger
     }
 
-    /// Records this process's latest checkpoint as verified: it checked or signed every entry
-    /// up to it, so the next start re-hashes only what comes after.
+    /// Records the checkpoint the start-up check just vouched for, so the next start re-hashes
+    /// only what comes after it. Deliberate: only at start. At shutdown this process's checkpoint
+    /// may cover entries another instance on a shared database appended, which it never hashed.
     func saveVerifiedState() async {
         guard let stateFile, let checkpoint = await sequencer.checkpoint?.checkpoint else { return }
         if !stateFile.save(LogIntegrity.VerifiedState(size: checkpoint.size, root: checkpoint.root)) {
@@ -153,7 +154,6 @@ public final class Ledger: EventLog, Service {
     /// Waits for pending appends and stops the sequencer (storage stays open).
     public func close() async {
         await sequencer.close()
-        await saveVerifiedState()
     }
 
     /// Waits for graceful shutdown, then for pending appends.

@@ -94,8 +94,16 @@ public struct VaultProfile: Sendable, Equatable {
             }
             guard mean.allSatisfy(\.isFinite) else { throw VaultError(.nonFiniteValue, "profile mean contains a non-finite value") }
         }
-        if let calibration, calibration.chosen.falseAccepts > 0 {
-            throw VaultError(.invalidParameter, "the profile's own calibration shows \(calibration.chosen.falseAccepts) false accepts")
+        if let calibration {
+            guard calibration.chosen.falseAccepts == 0 else {
+                throw VaultError(.invalidParameter, "the profile's own calibration shows \(calibration.chosen.falseAccepts) false accepts")
+            }
+            guard calibration.chosen.alpha == alpha, calibration.chosen.listSize == listSize else {
+                throw VaultError(.invalidParameter, "the profile's α and list size are not the ones its calibration chose")
+            }
+            guard bits >= calibration.minimumBits - 1e-9 else {
+                throw VaultError(.invalidParameter, "the profile has \(bits) search bits, below its calibration's floor of \(calibration.minimumBits)")
+            }
         }
     }
 
@@ -144,10 +152,18 @@ extension VaultProfile {
         case ("centre", let mean?): .centre(mean: mean)
         default: throw VaultError(.malformedData, "preprocessing must be {\"kind\":\"normalise\"} or {\"kind\":\"centre\",\"mean\":[…]}")
         }
+        let kdf = try KDFParameters(log2N: file.kdf.log2N, r: file.kdf.r, p: file.kdf.p)
+        // A file is what an operator deploys: its KDF must cost an attacker something per guess
+        // and must not exhaust the server's memory per verification.
+        guard kdf.log2N >= 10, kdf.memoryBytes <= 1 << 30 else {
+            throw VaultError(.invalidParameter, "a profile's scrypt must have N of at least 2^10 and need at most 1 GiB (\(kdf.summary))")
+        }
+        if case .centre = preprocessing, file.calibration == nil {
+            throw VaultError(.invalidParameter, "a centring profile must carry the calibration that measured it")
+        }
         let profile = try VaultProfile(
             model: file.model, dimension: file.dimension, preprocessing: preprocessing, alpha: file.alpha,
-            listSize: file.listSize, kdf: try KDFParameters(log2N: file.kdf.log2N, r: file.kdf.r, p: file.kdf.p),
-            calibration: file.calibration)
+            listSize: file.listSize, kdf: kdf, calibration: file.calibration)
         guard profile.id == file.id else {
             throw VaultError(.invalidParameter, "profile content does not match its id \(file.id ?? "(none)"); it was edited or damaged")
         }
