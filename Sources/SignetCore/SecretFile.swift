@@ -42,7 +42,9 @@ public enum SecretFile {
             }
             written += n
         }
-        guard fsync(fd) == 0, close(fd) == 0 else { throw SecretFileError(.io, "cannot sync \(temporary): \(errorText())") }
+        let synced = fsync(fd) == 0
+        let closed = close(fd) == 0
+        guard synced, closed else { throw SecretFileError(.io, "cannot sync \(temporary): \(errorText())") }
         guard link(temporary, path) == 0 else {
             if errno == EEXIST { return false }
             throw SecretFileError(.io, "cannot link \(path): \(errorText())")

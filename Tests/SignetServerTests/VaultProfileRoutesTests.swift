@@ -5,7 +5,8 @@ import HummingbirdTesting
 import SignetAPI
 import SignetClient
 import SignetCore
-import SignetServer
+@testable import SignetServer
+import NIOCore
 import SignetService
 import SignetVault
 import Testing
@@ -87,7 +88,9 @@ struct VaultProfileRoutesTests {
         let sample = "{\"dimension\":4096,\"values\":[" + String(repeating: widest, count: 4096) + "]},"
         let body = "{\"samples\":[" + String(repeating: sample, count: 10) + "]}"
         #expect(body.utf8.count <= limit)
-        #expect(limit < body.utf8.count + 1024)
+        // Half as much again for whitespace, and not more: a body twice the worst compact one is refused.
+        #expect(body.utf8.count * 3 / 2 <= limit && limit < body.utf8.count * 3 / 2 + 1024)
+        #expect(2 * body.utf8.count > limit)
         #expect(APIConfiguration.bodyLimit(embeddingDimension: 0) == 64 * 1024)
     }
 }
@@ -180,5 +183,15 @@ struct ResultBindingTests {
             #expect(bad == "400 invalid_field")
             #expect(try await resultClaims(shop, try await shop.verify(template: template, token: third, probe: face)).match)
         }
+    }
+}
+
+/// Registration's per-address bucket: an IPv6 peer is keyed by its /64.
+struct ClientAddressBucketTests {
+    @Test func ipv6PeersShareTheirSlash64AndIPv4PeersTheirAddress() throws {
+        #expect(ClientAddress.bucket(try SocketAddress(ipAddress: "2001:db8:1:2:aaaa::1", port: 1)) == "2001:db8:1:2::/64")
+        #expect(ClientAddress.bucket(try SocketAddress(ipAddress: "2001:db8:1:2:ffff:1:2:3", port: 9)) == "2001:db8:1:2::/64")
+        #expect(ClientAddress.bucket(try SocketAddress(ipAddress: "2001:db8:1:3::1", port: 1)) == "2001:db8:1:3::/64")
+        #expect(ClientAddress.bucket(try SocketAddress(ipAddress: "192.0.2.7", port: 1)) == "192.0.2.7")
     }
 }

@@ -33,3 +33,12 @@ struct PostgresTransportTests {
         }
     }
 }
+
+extension PostgresTransportTests {
+    /// Only an address in 127.0.0.0/8 is loopback, not a host name that starts like one.
+    @Test(arguments: [("127.0.0.1", true), ("127.255.3.9", true), ("localhost", true), ("::1", true), ("/tmp", true),
+                      ("127.db.corp", false), ("127.0.0.1.nip.io", false), ("128.0.0.1", false), ("127.0.0.256", false)])
+    func loopbackMeansAnAddressNotAName(_ host: String, _ loopback: Bool) {
+        #expect(PostgresTransport.isLoopback(host) == loopback)
+    }
+}

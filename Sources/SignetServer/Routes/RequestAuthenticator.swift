@@ -116,10 +116,11 @@ extension APIConfiguration {
     /// other operation fits in.
     ///
     /// A number takes at most 24 bytes with its comma (`-3.4028234663852886e+38,`); a sample's
-    /// object adds under 64, the list under 32.
+    /// object adds under 64, the list under 32. Half as much again is allowed for whitespace
+    /// (`", "` separators, indentation), so any ordinary JSON encoder's output fits.
     public static func bodyLimit(embeddingDimension: Int) -> Int {
         let enrollment = 10 * (24 * max(0, embeddingDimension) + 64) + 32
-        return max(64 * 1024, enrollment)
+        return max(64 * 1024, enrollment * 3 / 2)
     }
 }
 

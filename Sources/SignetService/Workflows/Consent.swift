@@ -42,12 +42,13 @@ extension SignetService {
     ///   `.notFound` for an unknown template (or another holder's) or party.
     public func permit(_ request: PermissionRequest, as caller: PrincipalID) async throws -> IssuedPermission {
         let holder = try requireHolder(caller)
-        try await charge(RateBucket.permission(holder.rawValue), configuration.permissionRate, now: now, doing: "permissions")
         let lifetime = request.lifetimeSeconds ?? configuration.defaultPermissionLifetime
         let range = configuration.permissionLifetimes
         guard range.contains(lifetime) else {
             throw ServiceError(.invalidField, "ttl_seconds must be between \(range.lowerBound) and \(range.upperBound)")
         }
+        // Charged after the check a client can get wrong for free, before the store reads.
+        try await charge(RateBucket.permission(holder.rawValue), configuration.permissionRate, now: now, doing: "permissions")
         // Deliberate: another holder's template, an unknown one and text that is no id get the same answer.
         guard let templateID = TemplateID(request.templateID),
               try await stores.templates.template(id: templateID, holderID: holder.rawValue) != nil else {

@@ -18,8 +18,7 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.holderOnly`, or an embedding code (`.wrongDimension`, …).
     public func enroll(samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
-        try await charge(RateBucket.enrollment(holder.rawValue), configuration.enrollmentRate, now: now, doing: "enrollments and renewals")
-        let template = try await protect(samples)
+        let template = try await protect(samples, for: holder)
         let now = self.now
         let stored = StoredTemplate(id: .random(using: configuration.random), holderID: holder.rawValue,
                                     bytes: template.serializedBytes(), updatedAt: now, publicKey: template.publicKey)
@@ -45,8 +44,7 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.holderOnly`, `.notFound`, or an embedding code.
     public func renew(_ id: String, samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
-        try await charge(RateBucket.enrollment(holder.rawValue), configuration.enrollmentRate, now: now, doing: "enrollments and renewals")
-        let template = try await protect(samples)
+        let template = try await protect(samples, for: holder)
         let now = self.now
         // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.
         guard let id = TemplateID(id), try await stores.templates.replace(id: id, holderID: holder.rawValue, bytes: template.serializedBytes(),
@@ -74,7 +72,10 @@ extension SignetService {
 
     /// Turns samples of one person into a protected template under the enrolling profile; the
     /// samples are not kept.
-    private func protect(_ inputs: [EmbeddingInput]) async throws -> ProtectedTemplate {
+    ///
+    /// The holder's enrollment bucket is charged after the cheap checks, so a client's mistake
+    /// (wrong dimension, too many samples) does not use up the holder's budget.
+    private func protect(_ inputs: [EmbeddingInput], for holder: HolderID) async throws -> ProtectedTemplate {
         guard let scheme = vault.enrollment else {
             throw ServiceError(.vaultUncalibrated, "this server has no vault profile, so it enrolls nothing; the operator runs `signet vault calibrate --data FILE.csv --out PROFILE.json` and restarts with `signet serve --vault-profile PROFILE.json`")
         }
@@ -83,6 +84,7 @@ extension SignetService {
         }
         let samples = try inputs.map { try $0.checked() }
         for sample in samples { try Self.requireDimension(sample, of: scheme) }
+        try await charge(RateBucket.enrollment(holder.rawValue), configuration.enrollmentRate, now: now, doing: "enrollments and renewals")
         do {
             return try await VaultWork.run { try scheme.enroll(samples: samples) }
         } catch let error as VaultError {

@@ -28,9 +28,13 @@ enum PostgresTransport: Equatable {
         }
     }
 
-    /// 127.0.0.0/8, ::1, `localhost`, or a Unix socket directory.
+    /// An IPv4 address in 127.0.0.0/8, ::1, `localhost`, or a Unix socket directory. A host
+    /// *name* that merely starts with "127." is not loopback.
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.") || host.hasPrefix("/")
+        if host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("/") { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.first == "127"
+            && octets.allSatisfy { $0.count <= 3 && $0.allSatisfy(\.isASCII) && UInt8($0) != nil }
     }
 }
 

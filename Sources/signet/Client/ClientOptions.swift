@@ -45,21 +45,25 @@ struct ClientIdentity {
 
     /// The stored key, or a new one written with mode 0600.
     func loadOrCreateKey() throws -> Curve25519.Signing.PrivateKey {
-        if let pem = try? String(contentsOfFile: keyPath, encoding: .utf8) {
-            do { try SecretFile.requirePrivate(keyPath, what: "key file") } catch let error as SecretFileError { throw ValidationError(error.reason) }
-            guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: EdDSA.PrivateKey(pem: pem).rawRepresentation) else {
-                throw ValidationError("\(keyPath) is not an Ed25519 PKCS#8 PEM key")
-            }
-            return key
-        }
+        if FileManager.default.fileExists(atPath: keyPath) { return try loadKey() }
         try FileManager.default.createDirectory(atPath: options.homeDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let key = Curve25519.Signing.PrivateKey()
         let pem = EdDSA.PrivateKey(backing: key).pemRepresentation
         do {
             // Another `signet` run may have created it meanwhile: then that key is the one.
-            guard try SecretFile.create(keyPath, contents: Array((pem + "\n").utf8)) else { return try loadOrCreateKey() }
+            guard try SecretFile.create(keyPath, contents: Array((pem + "\n").utf8)) else { return try loadKey() }
         } catch let error as SecretFileError {
             throw ValidationError(error.reason)
+        }
+        return key
+    }
+
+    /// The existing key; an unreadable, too open or malformed file is an error, never replaced.
+    private func loadKey() throws -> Curve25519.Signing.PrivateKey {
+        do { try SecretFile.requirePrivate(keyPath, what: "key file") } catch let error as SecretFileError { throw ValidationError(error.reason) }
+        guard let pem = try? String(contentsOfFile: keyPath, encoding: .utf8),
+              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: EdDSA.PrivateKey(pem: pem).rawRepresentation) else {
+            throw ValidationError("\(keyPath) is not a readable Ed25519 PKCS#8 PEM key")
         }
         return key
     }
