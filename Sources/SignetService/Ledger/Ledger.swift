@@ -130,11 +130,15 @@ public final class Ledger: EventLog, Service {
 
     private func contains(_ path: TilePath) async -> Bool {
         let own = await sequencer.checkpoint?.checkpoint.size ?? 0
-        let (seen, checked) = storedSize.withLock { $0 }
-        if path.isWithin(treeSize: max(own, seen)) { return true }
         let now = ContinuousClock.now
-        if let checked, now - checked < .seconds(1) { return false }
-        storedSize.withLock { $0.checked = now }
+        // One lock section decides, so concurrent misses cannot all pass the once-a-second limit.
+        let decision: Bool? = storedSize.withLock { state in
+            if path.isWithin(treeSize: max(own, state.size)) { return true }
+            if let checked = state.checked, now - checked < .seconds(1) { return false }
+            state.checked = now
+            return nil
+        }
+        if let decision { return decision }
         guard let note = try? await storage.latestCheckpoint(),
               let stored = try? VerifiedCheckpoint(note: note, verifier: verifier).checkpoint.size else { return false }
         storedSize.withLock { $0.size = max($0.size, stored) }

@@ -97,7 +97,7 @@ extension SignetService {
     /// `.rateLimited` with the wait.
     func charge(_ bucket: String, _ rate: RateLimit, now: Date, doing what: String) async throws {
         if let wait = try await stores.rateLimits.take(bucket: bucket, capacity: rate.burst, perSecond: rate.perSecond, now: now) {
-            throw ServiceError(.rateLimited, "too many \(what); retry later", retryAfter: wait)
+            throw Self.rateLimited(wait, doing: what)
         }
     }
 
@@ -113,7 +113,7 @@ extension SignetService {
     }
 
     /// A rate-limit refusal with its wait.
-    static func rateLimited(_ wait: TimeInterval) -> ServiceError {
-        ServiceError(.rateLimited, "too many verification attempts; retry later", retryAfter: wait)
+    static func rateLimited(_ wait: TimeInterval, doing what: String = "verification attempts") -> ServiceError {
+        ServiceError(.rateLimited, "too many \(what); retry later", retryAfter: wait)
     }
 }
