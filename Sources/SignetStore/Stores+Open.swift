@@ -35,8 +35,8 @@ extension Stores {
             case .postgres(let url):
                 // The log's writer and the templates keep their own pools, as before; the stores
                 // of holders, parties, nonces, activity, permissions and buckets share one.
-                let log = try await opened.add(PostgresLogStorage.connect(url: url, logger: logger))
-                let templates = try await opened.add(PostgresTemplateStorage.connect(url: url, logger: logger))
+                let log = PostgresLogStorage(database: try await opened.add(PostgresDatabase.connect(url: url, logger: logger)))
+                let templates = PostgresTemplateStorage(database: try await opened.add(PostgresDatabase.connect(url: url, logger: logger)))
                 let shared = try await opened.add(PostgresDatabase.connect(url: url, logger: logger))
                 return Stores(
                     log: log, identities: PostgresIdentityStorage(database: shared), nonces: PostgresNonceStorage(database: shared),
@@ -69,8 +69,6 @@ protocol ClosableStore: Sendable {
 }
 
 extension SQLiteLogStorage: ClosableStore {}
-extension PostgresLogStorage: ClosableStore {}
-extension PostgresTemplateStorage: ClosableStore {}
 extension PostgresDatabase: ClosableStore {}
 
 /// What ``Stores/open(_:logger:)`` has opened so far: closed in reverse order, all at once,

@@ -61,10 +61,11 @@ struct BenchLogCommand: AsyncParsableCommand {
         }
         if let url = ProcessInfo.processInfo.environment["SIGNET_DATABASE_URL"], !url.isEmpty {
             for count in appenderCounts {
-                let storage = try await PostgresLogStorage.connect(url: url)
+                let database = try await PostgresDatabase.connect(url: url)
+                let storage = PostgresLogStorage(database: database)
                 try await storage.testingOnlyReset()
                 rows.append(try await measureAppends(storage: storage, appenders: count, entry: entry, label: "ledger append, PostgreSQL, \(count) appenders"))
-                await storage.close()
+                await database.close()
             }
         } else {
             print("(PostgreSQL rows skipped: SIGNET_DATABASE_URL is not set)")

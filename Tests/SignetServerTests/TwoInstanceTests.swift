@@ -61,10 +61,11 @@ struct TwoInstanceTests {
             }
         }
         // One ledger: every event from both instances in one tree that verifies.
-        let storage = try await PostgresLogStorage.connect(url: url)
+        let database = try await PostgresDatabase.connect(url: url)
+        let storage = PostgresLogStorage(database: database)
         let report = try await LogIntegrity.check(storage: storage, verifier: openedA.ledger.verifier)
         #expect((report.checkpoint?.checkpoint.size ?? 0) >= 6)
-        await storage.close()
+        await database.close()
         await openedA.close()
         await openedB.close()
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 import PostgresKit
 import PostgresNIO
 import SignetCore
@@ -38,8 +38,9 @@ enum PostgresTransport: Equatable {
     }
 }
 
-/// A migrated PostgreSQL connection pool that the PostgreSQL stores share code for.
-final class PostgresDatabase: Sendable {
+/// A migrated PostgreSQL connection pool: the stores made on it (``PostgresLogStorage``,
+/// ``PostgresTemplateStorage``, …) query through it, and closing it closes them all.
+public final class PostgresDatabase: Sendable {
     let client: PostgresClient
     let logger: Logger
     private let runner: Task<Void, Never>
@@ -50,9 +51,10 @@ final class PostgresDatabase: Sendable {
         self.logger = logger
     }
 
-    /// Connects and migrates.
+    /// Connects to the database named by a `postgres://user:password@host:port/database` URL
+    /// and migrates the schema.
     /// - Throws: ``StoreError`` when the URL is malformed or the database cannot be reached.
-    static func connect(url: String, logger: Logger) async throws -> PostgresDatabase {
+    public static func connect(url: String, logger: Logger = Logger(label: "signet.store.postgres")) async throws -> PostgresDatabase {
         let parsed: SQLPostgresConfiguration
         do {
             parsed = try SQLPostgresConfiguration(url: url)
@@ -89,12 +91,12 @@ final class PostgresDatabase: Sendable {
         return PostgresDatabase(client: client, runner: runner, logger: logger)
     }
 
-    /// Stops the pool.
-    func close() async { runner.cancel() }
+    /// Stops the pool; every store made on this database must not be used afterwards.
+    public func close() async { runner.cancel() }
 }
 
-/// One concept's store in PostgreSQL (holders and parties, nonces, activity, permissions, rate
-/// limits), all on one connection pool that ``Stores`` opens and closes.
+/// One concept's store in PostgreSQL, on a connection pool that ``Stores`` opens and closes: the
+/// log's writer and the templates each have a pool of their own, the other stores share one.
 protocol PostgresStore: Sendable {
     init(database: PostgresDatabase)
     var database: PostgresDatabase { get }

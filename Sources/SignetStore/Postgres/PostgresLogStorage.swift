@@ -10,24 +10,17 @@ public import SignetLog
 /// instances take turns as the one logical sequencer, and each re-reads the committed tree
 /// size under that lock before appending (see ``Sequencer``). The log can therefore never fork,
 /// whatever the instances cache.
-public final class PostgresLogStorage: LogStorage {
+public struct PostgresLogStorage: LogStorage, PostgresStore {
     /// The advisory-lock key of the log's single writer ("signetlg" as an integer).
     static let writerLockKey: Int64 = 0x7369_676E_6574_6C67
 
-    private let database: PostgresDatabase
-    private var client: PostgresClient { database.client }
-    private var logger: Logger { database.logger }
+    let database: PostgresDatabase
 
-    private init(database: PostgresDatabase) { self.database = database }
+    /// A log on a connected database (``PostgresDatabase/connect(url:logger:)``); closing the
+    /// database closes the log.
+    public init(database: PostgresDatabase) { self.database = database }
 
-    /// Connects to the database named by a `postgres://user:password@host:port/database` URL and
-    /// migrates the schema.
-    /// - Throws: ``StoreError`` when the URL is malformed or the database cannot be reached.
-    public static func connect(url: String, logger: Logger = Logger(label: "signet.store.postgres")) async throws -> PostgresLogStorage {
-        PostgresLogStorage(database: try await PostgresDatabase.connect(url: url, logger: logger))
-    }
-
-    /// Stops the connection pool.
+    /// Stops the database's pool (``LogStorage`` requires it).
     public func close() async { await database.close() }
 
     public func withWriter<T: Sendable>(_ body: @Sendable (any LogWriteTransaction) async throws -> T) async throws -> T {

@@ -6,21 +6,8 @@ import PostgresNIO
 public import SignetVault
 
 /// Protected templates in PostgreSQL, shared by every server instance.
-public final class PostgresTemplateStorage: TemplateStorage {
-    private let database: PostgresDatabase
-    private var client: PostgresClient { database.client }
-    private var logger: Logger { database.logger }
-
-    private init(database: PostgresDatabase) { self.database = database }
-
-    /// Connects and migrates.
-    /// - Throws: ``StoreError`` when the URL is malformed or the database cannot be reached.
-    public static func connect(url: String, logger: Logger = Logger(label: "signet.store.postgres")) async throws -> PostgresTemplateStorage {
-        PostgresTemplateStorage(database: try await PostgresDatabase.connect(url: url, logger: logger))
-    }
-
-    /// Stops the connection pool.
-    public func close() async { await database.close() }
+public struct PostgresTemplateStorage: TemplateStorage, PostgresStore {
+    let database: PostgresDatabase
 
     public func insert(_ template: StoredTemplate) async throws {
         _ = try await client.query(
