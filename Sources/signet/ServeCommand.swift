@@ -112,12 +112,13 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         // Graceful shutdown (SIGTERM/SIGINT) stops the services in reverse order: the server
-        // drains, then the ledger commits what is pending, then every store is closed.
+        // drains, the recovery of interrupted template changes stops, then the ledger commits
+        // what is pending, then every store is closed.
         // A service that fails (say, the port is taken) shuts the others down gracefully too,
         // so the order holds on failure as well.
         let group = ServiceGroup(configuration: .init(
             services: [
-                .init(service: deployment.stores), .init(service: ledger),
+                .init(service: deployment.stores), .init(service: ledger), .init(service: ChangeRecovery(service: service, logger: logger)),
                 .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

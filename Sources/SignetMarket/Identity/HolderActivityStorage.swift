@@ -35,8 +35,16 @@ public protocol HolderActivityStorage: Sendable {
     /// The holder's 32-byte activity secret, created on first use (the same ever after, also
     /// across concurrent first uses).
     func activitySecret(holderID: String) async throws -> [UInt8]
-    /// Stores the record of one event.
+    /// Stores the record of one event; storing the same holder's record at the same ledger index
+    /// again changes nothing (a recovery may repeat it).
     func record(_ record: ActivityRecord) async throws
     /// The holder's records, oldest first.
     func activity(holderID: String, after ledgerIndex: UInt64?, limit: Int) async throws -> [ActivityRecord]
+
+    /// Journals a template change before any of its writes (see ``PendingChange``).
+    func begin(_ change: PendingChange) async throws
+    /// Removes a change from the journal: it finished, or it never happened.
+    func finish(eventID: [UInt8]) async throws
+    /// Journaled changes that began before `date`, oldest first, at most `limit`.
+    func unfinished(before date: Date, limit: Int) async throws -> [PendingChange]
 }

@@ -1,11 +1,11 @@
-import Foundation
+public import Foundation
 public import SignetCore
 import Synchronization
 
 /// The in-memory reference ``HolderActivityStorage``.
 public final class MemoryHolderActivityStorage: HolderActivityStorage {
     private let random: any RandomBytesGenerator
-    private let state = Mutex<(secrets: [String: [UInt8]], records: [String: [ActivityRecord]])>(([:], [:]))
+    private let state = Mutex<(secrets: [String: [UInt8]], records: [String: [ActivityRecord]], pending: [[UInt8]: PendingChange])>(([:], [:], [:]))
 
     /// Creates an empty store.
     /// - Parameter random: makes the activity secrets (seeded in reproducible tests).
@@ -23,7 +23,10 @@ public final class MemoryHolderActivityStorage: HolderActivityStorage {
     }
 
     public func record(_ record: ActivityRecord) async throws {
-        state.withLock { $0.records[record.holderID, default: []].append(record) }
+        state.withLock { state in
+            guard !state.records[record.holderID, default: []].contains(where: { $0.ledgerIndex == record.ledgerIndex }) else { return }
+            state.records[record.holderID, default: []].append(record)
+        }
     }
 
     public func activity(holderID: String, after ledgerIndex: UInt64?, limit: Int) async throws -> [ActivityRecord] {
@@ -31,6 +34,20 @@ public final class MemoryHolderActivityStorage: HolderActivityStorage {
             Array(state.records[holderID, default: []].sorted { $0.ledgerIndex < $1.ledgerIndex }
                 .filter { record in ledgerIndex.map { record.ledgerIndex > $0 } ?? true }
                 .prefix(max(0, limit)))
+        }
+    }
+
+    public func begin(_ change: PendingChange) async throws {
+        state.withLock { $0.pending[change.eventID] = change }
+    }
+
+    public func finish(eventID: [UInt8]) async throws {
+        _ = state.withLock { $0.pending.removeValue(forKey: eventID) }
+    }
+
+    public func unfinished(before date: Date, limit: Int) async throws -> [PendingChange] {
+        state.withLock { state in
+            Array(state.pending.values.filter { $0.time < date }.sorted { $0.time < $1.time }.prefix(max(0, limit)))
         }
     }
 }

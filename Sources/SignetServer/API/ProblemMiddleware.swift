@@ -78,6 +78,6 @@ struct ProblemMiddleware: ServerMiddleware {
 
     private func internalFault(_ operationID: String, _ cause: String, _ error: any Error) -> Problem {
         logger.error("operation failed", metadata: ["operation": "\(operationID)", "cause": "\(cause)", "error": "\(error)"])
-        return Problem(.internal, detail: "an unexpected fault; nothing was half-written")
+        return Problem(.internal, detail: "an unexpected fault; an enrollment, renewal or deletion it interrupted is completed or undone by the server within minutes")
     }
 }

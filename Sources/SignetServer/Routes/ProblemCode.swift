@@ -67,7 +67,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case zeroVector = "zero_vector"
     /// 429: a rate limit refused the attempt (`Retry-After` says when to retry).
     case rateLimited = "rate_limited"
-    /// 500: an unexpected fault; nothing was half-written.
+    /// 500: an unexpected fault; an enrollment, renewal or deletion it interrupted is completed or undone by the server within minutes (see `ChangeRecovery`); nothing else is promised.
     case `internal`
     /// 503: the database is not reachable (`Retry-After` says when to retry).
     case notReady = "not_ready"

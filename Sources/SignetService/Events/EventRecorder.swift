@@ -7,6 +7,10 @@ public import SignetMarket
 public protocol EventLog: Sendable {
     /// Appends an entry and returns its index once it is durable.
     func append(_ entry: [UInt8]) async throws -> UInt64
+    /// A size the log has reached: any entry appended later gets this index or a larger one.
+    func sizeLowerBound() async -> UInt64
+    /// The stored entries from `start`, at most `count` (fewer at the end of the log).
+    func entries(from start: UInt64, count: Int) async throws -> [[UInt8]]
 }
 
 /// Writes events to the ledger, the one way any workflow records anything.
@@ -38,18 +42,32 @@ public struct EventRecorder: Sendable {
     /// - Throws: when the ledger or the activity store fails; nothing is acknowledged then.
     @discardableResult
     public func record(_ event: SignetEvent, at time: Date) async throws -> UInt64 {
+        try await record(event, at: time, eventID: random.bytes(16), salt: random.bytes(16), appendedAfter: nil)
+    }
+
+    /// Records a journaled event (see ``PendingChange``) with the id and salt it was journaled
+    /// with, exactly once: when the ledger already holds its entry at `logSize` or later (an
+    /// earlier attempt appended it, then failed), that entry's index is used and nothing is
+    /// appended again.
+    func record(_ change: PendingChange, as event: SignetEvent) async throws -> UInt64 {
+        try await record(event, at: change.time, eventID: change.eventID, salt: change.salt, appendedAfter: change.logSize)
+    }
+
+    private func record(_ event: SignetEvent, at time: Date, eventID: [UInt8], salt: [UInt8], appendedAfter logSize: UInt64?) async throws -> UInt64 {
         let seconds = Int64(time.timeIntervalSince1970.rounded(.down))
         let index: UInt64
         if let holder = event.holder {
             let secret = SymmetricKey(data: try await activitySecret(holder.rawValue))
-            let eventID = random.bytes(16)
-            let salt = random.bytes(16)
             let details = event.details
-            let entry = LedgerEvent(
+            let entry = try LedgerEvent(
                 kind: event.kind, time: seconds, party: event.party?.rawValue,
                 pseudonym: LedgerEvent.pseudonym(activitySecret: secret, eventID: eventID),
-                commitment: try LedgerEvent.commitment(salt: salt, details: details))
-            index = try await log.append(entry.entry())
+                commitment: try LedgerEvent.commitment(salt: salt, details: details)).entry()
+            if let logSize, let earlier = try await find(entry, from: logSize) {
+                index = earlier
+            } else {
+                index = try await log.append(entry)
+            }
             try await activity.record(ActivityRecord(
                 holderID: holder.rawValue, ledgerIndex: index, kind: event.kind.rawValue, eventID: eventID, salt: salt,
                 details: try CanonicalJSON.encode(details), time: Date(timeIntervalSince1970: Double(seconds))))
@@ -64,6 +82,18 @@ public struct EventRecorder: Sendable {
             await observer.observe(recorded)
         }
         return index
+    }
+
+    /// The index of `entry` at `start` or later, if the log holds it. Only a recovery asks, and
+    /// only about entries appended since its change began, so the scan is short.
+    private func find(_ entry: [UInt8], from start: UInt64) async throws -> UInt64? {
+        var index = start
+        while true {
+            let page = try await log.entries(from: index, count: 256)
+            if let offset = page.firstIndex(of: entry) { return index + UInt64(offset) }
+            guard page.count == 256 else { return nil }
+            index += 256
+        }
     }
 
     private func activitySecret(_ holderID: String) async throws -> [UInt8] {

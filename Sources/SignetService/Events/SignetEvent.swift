@@ -44,6 +44,15 @@ public enum SignetEvent: Sendable, Equatable {
         }
     }
 
+    /// The template the event is about, if any.
+    public var template: TemplateID? {
+        switch self {
+        case .enroll(_, let template), .renew(_, let template), .delete(_, let template): template
+        case .grant(_, _, let template, _, _), .use(_, _, let template, _, _): template
+        case .approveParty, .suspendParty: nil
+        }
+    }
+
     /// The party involved, named in clear in the entry.
     public var party: PartyID? {
         switch self {

@@ -168,6 +168,16 @@ public final class Ledger: EventLog, Service {
 }
 
 extension Ledger {
+    /// This process's checkpoint size: another instance on a shared database may have appended more.
+    public func sizeLowerBound() async -> UInt64 {
+        await sequencer.checkpoint?.checkpoint.size ?? 0
+    }
+
+    /// The stored entries from `start`, at most `count` (fewer at the end of the log).
+    public func entries(from start: UInt64, count: Int) async throws -> [[UInt8]] {
+        try await storage.entries(from: start, count: count)
+    }
+
     /// The entry at `index` as stored.
     /// - Throws: ``LogError`` when the entry is not in the log.
     public func entry(at index: UInt64) async throws -> [UInt8] {

@@ -1,4 +1,5 @@
 public import SignetCore
+import Crypto
 import Foundation
 public import SignetMarket
 public import SignetVault
@@ -22,9 +23,10 @@ extension SignetService {
         let now = self.now
         let stored = StoredTemplate(id: .random(using: configuration.random), holderID: holder.rawValue,
                                     bytes: template.serializedBytes(), updatedAt: now, publicKey: template.publicKey)
-        try await stores.templates.insert(stored)
-        let index = try await recorder.record(.enroll(holder: holder, template: stored.id), at: now)
-        return TemplateReceipt(id: stored.id, ledgerIndex: index)
+        return try await journaled(.enroll(holder: holder, template: stored.id), templateKey: template.publicKey, at: now) {
+            try await stores.templates.insert(stored)
+            return true
+        }
     }
 
     /// The caller's own protected template (for their device to answer challenges). It holds
@@ -45,29 +47,59 @@ extension SignetService {
     public func renew(_ id: String, samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
         let template = try await protect(samples, for: holder)
+        guard let id = TemplateID(id) else { throw ServiceError(.notFound, "no such template") }
         let now = self.now
-        // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.
-        guard let id = TemplateID(id), try await stores.templates.replace(id: id, holderID: holder.rawValue, bytes: template.serializedBytes(),
-                                                 publicKey: template.publicKey, at: now) else {
-            throw ServiceError(.notFound, "no such template")
+        return try await journaled(.renew(holder: holder, template: id), templateKey: template.publicKey, at: now) {
+            // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.
+            try await stores.templates.replace(id: id, holderID: holder.rawValue, bytes: template.serializedBytes(),
+                                               publicKey: template.publicKey, at: now)
         }
-        return try await retire(.renew(holder: holder, template: id), template: id, at: now)
     }
 
     /// Deletes a template and logs `delete`; its outstanding permissions are revoked.
     /// - Throws: ``ServiceError`` `.holderOnly` or `.notFound`.
     public func delete(_ id: String, as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
-        guard let id = TemplateID(id), try await stores.templates.delete(id: id, holderID: holder.rawValue) else {
-            throw ServiceError(.notFound, "no such template")
+        guard let id = TemplateID(id) else { throw ServiceError(.notFound, "no such template") }
+        return try await journaled(.delete(holder: holder, template: id), templateKey: nil, at: now) {
+            try await stores.templates.delete(id: id, holderID: holder.rawValue)
         }
-        return try await retire(.delete(holder: holder, template: id), template: id, at: now)
     }
 
-    /// After a renewal or deletion: revokes the template's outstanding permissions and logs the event.
-    private func retire(_ event: SignetEvent, template id: TemplateID, at now: Date) async throws -> TemplateReceipt {
-        _ = try await stores.permissions.revokeAll(templateID: id, now: now)
-        return TemplateReceipt(id: id, ledgerIndex: try await recorder.record(event, at: now))
+    /// Runs one template change so that it is never half-done: the change is journaled first
+    /// (``PendingChange``), then `write` changes the template (`false`: no such template), then
+    /// ``complete(_:as:)`` revokes, records and closes the journal entry.
+    ///
+    /// When any step after the journal entry fails, the error reaches the caller and the entry
+    /// stays: ``recoverUnfinishedChanges(startedBefore:)`` later finds out whether the write took
+    /// effect (a store may commit and still report a failure) and then completes the change or
+    /// drops the entry.
+    private func journaled(_ event: SignetEvent, templateKey: [UInt8]?, at now: Date, write: () async throws -> Bool) async throws -> TemplateReceipt {
+        guard let holder = event.holder, let template = event.template else {
+            preconditionFailure("only a holder's template event is journaled")
+        }
+        let change = PendingChange(
+            eventID: configuration.random.bytes(16), holderID: holder.rawValue, kind: event.kind.rawValue, templateID: template,
+            salt: configuration.random.bytes(16), time: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)),
+            logSize: await ledger.sizeLowerBound(), templateKeyHash: templateKey.map { Array(SHA256.hash(data: $0)) })
+        try await stores.activity.begin(change)
+        guard try await write() else {
+            try? await stores.activity.finish(eventID: change.eventID)
+            throw ServiceError(.notFound, "no such template")
+        }
+        return try await complete(change, as: event)
+    }
+
+    /// Finishes a journaled change whose template write took effect: revokes the template's
+    /// outstanding permissions (renew, delete), records the event once, and closes the entry.
+    /// Every step may run again after a failure without doing anything twice.
+    func complete(_ change: PendingChange, as event: SignetEvent) async throws -> TemplateReceipt {
+        if event.kind != .enroll {
+            _ = try await stores.permissions.revokeAll(templateID: change.templateID, now: change.time)
+        }
+        let index = try await recorder.record(change, as: event)
+        try await stores.activity.finish(eventID: change.eventID)
+        return TemplateReceipt(id: change.templateID, ledgerIndex: index)
     }
 
     /// Turns samples of one person into a protected template under the enrolling profile; the

@@ -1,6 +1,6 @@
 import SignetLog
 import SignetCore
-import Foundation
+public import Foundation
 import NIOCore
 import PostgresNIO
 public import SignetMarket
@@ -33,6 +33,7 @@ public struct PostgresActivityStorage: HolderActivityStorage, PostgresStore {
             INSERT INTO holder_events (holder_id, ledger_index, kind, event_id, salt, details, time)
             VALUES (\(record.holderID), \(Int64(record.ledgerIndex)), \(record.kind), \(ByteBuffer(bytes: record.eventID)),
                     \(ByteBuffer(bytes: record.salt)), \(String(decoding: record.details, as: UTF8.self)), \(record.time.timeIntervalSince1970))
+            ON CONFLICT DO NOTHING
             """,
             logger: logger)
     }
@@ -47,6 +48,39 @@ public struct PostgresActivityStorage: HolderActivityStorage, PostgresStore {
         for try await (index, kind, eventID, salt, details, time) in rows.decode((Int64, String, ByteBuffer, ByteBuffer, String, Double).self) {
             out.append(ActivityRecord(holderID: holderID, ledgerIndex: UInt64(index), kind: kind, eventID: Array(eventID.readableBytesView),
                                       salt: Array(salt.readableBytesView), details: Array(details.utf8), time: Date(timeIntervalSince1970: time)))
+        }
+        return out
+    }
+
+    public func begin(_ change: PendingChange) async throws {
+        _ = try await client.query(
+            """
+            INSERT INTO pending_changes (event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash)
+            VALUES (\(ByteBuffer(bytes: change.eventID)), \(change.holderID), \(change.kind), \(change.templateID.rawValue),
+                    \(ByteBuffer(bytes: change.salt)), \(change.time.timeIntervalSince1970), \(Int64(clamping: change.logSize)),
+                    \(change.templateKeyHash.map { ByteBuffer(bytes: $0) }))
+            """,
+            logger: logger)
+    }
+
+    public func finish(eventID: [UInt8]) async throws {
+        _ = try await client.query("DELETE FROM pending_changes WHERE event_id = \(ByteBuffer(bytes: eventID))", logger: logger)
+    }
+
+    public func unfinished(before date: Date, limit: Int) async throws -> [PendingChange] {
+        var out: [PendingChange] = []
+        let rows = try await client.query(
+            """
+            SELECT event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash FROM pending_changes
+            WHERE time < \(date.timeIntervalSince1970) ORDER BY time LIMIT \(Int64(max(0, limit)))
+            """,
+            logger: logger)
+        for try await (eventID, holderID, kind, templateID, salt, time, logSize, keyHash)
+            in rows.decode((ByteBuffer, String, String, String, ByteBuffer, Double, Int64, ByteBuffer?).self) {
+            guard let templateID = TemplateID(templateID), let logSize = UInt64(exactly: logSize) else { continue }
+            out.append(PendingChange(eventID: Array(eventID.readableBytesView), holderID: holderID, kind: kind, templateID: templateID,
+                                     salt: Array(salt.readableBytesView), time: Date(timeIntervalSince1970: time), logSize: logSize,
+                                     templateKeyHash: keyHash.map { Array($0.readableBytesView) }))
         }
         return out
     }

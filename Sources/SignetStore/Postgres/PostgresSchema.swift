@@ -36,6 +36,11 @@ enum PostgresSchema {
             // Device mode reads only the public key, not the whole helper matrix.
             "ALTER TABLE templates ADD COLUMN public_key BYTEA",
         ],
+        [
+            // The journal of template changes not yet finished (PendingChange).
+            "CREATE TABLE pending_changes (event_id BYTEA PRIMARY KEY, holder_id TEXT NOT NULL, kind TEXT NOT NULL, template_id TEXT NOT NULL, salt BYTEA NOT NULL, time DOUBLE PRECISION NOT NULL, log_size BIGINT NOT NULL, template_key_hash BYTEA)",
+            "CREATE INDEX pending_changes_time ON pending_changes (time)",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

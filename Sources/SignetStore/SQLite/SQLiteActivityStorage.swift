@@ -1,6 +1,6 @@
 import SignetLog
 import SignetCore
-import Foundation
+public import Foundation
 import GRDB
 public import SignetMarket
 
@@ -30,7 +30,7 @@ public struct SQLiteActivityStorage: HolderActivityStorage, SQLiteStore {
 
     public func record(_ record: ActivityRecord) async throws {
         try await statements.execute(
-            "INSERT INTO holder_events (holder_id, ledger_index, kind, event_id, salt, details, time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO holder_events (holder_id, ledger_index, kind, event_id, salt, details, time) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [record.holderID, Int64(record.ledgerIndex), record.kind, Data(record.eventID), Data(record.salt),
              String(decoding: record.details, as: UTF8.self), record.time.timeIntervalSince1970])
     }
@@ -47,6 +47,32 @@ public struct SQLiteActivityStorage: HolderActivityStorage, SQLiteStore {
                   let details = try row.value("details", as: String.self), let time = try row.value("time", as: Double.self) else { return nil }
             return ActivityRecord(holderID: holderID, ledgerIndex: UInt64(index), kind: kind, eventID: Array(eventID),
                                   salt: Array(salt), details: Array(details.utf8), time: Date(timeIntervalSince1970: time))
+        }
+    }
+
+    public func begin(_ change: PendingChange) async throws {
+        try await statements.execute(
+            "INSERT INTO pending_changes (event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [Data(change.eventID), change.holderID, change.kind, change.templateID, Data(change.salt), change.time.timeIntervalSince1970,
+             Int64(clamping: change.logSize), change.templateKeyHash.map { Data($0) }])
+    }
+
+    public func finish(eventID: [UInt8]) async throws {
+        try await statements.execute("DELETE FROM pending_changes WHERE event_id = ?", [Data(eventID)])
+    }
+
+    public func unfinished(before date: Date, limit: Int) async throws -> [PendingChange] {
+        try await statements.scan(
+            "SELECT event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash FROM pending_changes WHERE time < ? ORDER BY time LIMIT ?",
+            [date.timeIntervalSince1970, Int64(max(0, limit))]
+        ) { row -> PendingChange? in
+            guard let eventID = try row.value("event_id", as: Data.self), let holderID = try row.value("holder_id", as: String.self),
+                  let kind = try row.value("kind", as: String.self), let templateID = try row.value("template_id", as: String.self).flatMap(TemplateID.init),
+                  let salt = try row.value("salt", as: Data.self), let time = try row.value("time", as: Double.self),
+                  let logSize = try row.value("log_size", as: Int64.self).flatMap(UInt64.init(exactly:)) else { return nil }
+            return PendingChange(eventID: Array(eventID), holderID: holderID, kind: kind, templateID: templateID, salt: Array(salt),
+                                 time: Date(timeIntervalSince1970: time), logSize: logSize,
+                                 templateKeyHash: try row.value("template_key_hash", as: Data.self).map(Array.init))
         }
     }
 }

@@ -35,6 +35,11 @@ enum SQLiteSchema {
             // Device mode reads only the public key, not the whole helper matrix.
             "ALTER TABLE templates ADD COLUMN public_key BLOB",
         ],
+        [
+            // The journal of template changes not yet finished (PendingChange).
+            "CREATE TABLE pending_changes (event_id BLOB PRIMARY KEY, holder_id TEXT NOT NULL, kind TEXT NOT NULL, template_id TEXT NOT NULL, salt BLOB NOT NULL, time REAL NOT NULL, log_size INTEGER NOT NULL, template_key_hash BLOB)",
+            "CREATE INDEX pending_changes_time ON pending_changes (time)",
+        ],
     ]
 
     /// Opens `path` without migrating: a WAL-mode pool (one writer, concurrent readers) for a
