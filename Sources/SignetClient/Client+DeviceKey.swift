@@ -32,9 +32,10 @@ extension Client {
     /// public name, read from the server's record of `party`, so the holder sees whom they
     /// answer before signing. A party that gave the holder a false id gets a signature the
     /// server refuses, because the server signs over the real party.
-    public func challengeMessage(id: String, nonce: String, party: String, template: String) async throws -> (message: [UInt8], partyName: String) {
+    /// - Parameter handle: the permission's handle, from the party's challenge.
+    public func challengeMessage(id: String, nonce: String, party: String, handle: String) async throws -> (message: [UInt8], partyName: String) {
         let record = try await getParty(path: .init(partyId: party)).ok.body.json
-        return (Challenge.message(id: id, nonce: nonce, partyID: record.id, partyName: record.name, templateID: template), record.name)
+        return (Challenge.message(id: id, nonce: nonce, partyID: record.id, partyName: record.name, handle: handle), record.name)
     }
 
     /// The server's result keys as a JWK Set document, for JWTKit's `add(jwksJSON:)`.

@@ -26,14 +26,16 @@ public struct Challenge: Sendable, Equatable {
     }
 
     /// The bytes the device signs: UTF-8 of
-    /// `signet-challenge-v2\n<id>\n<base64url nonce>\n<party id>\n<party name>\n<template id>`.
+    /// `signet-challenge-v3\n<id>\n<base64url nonce>\n<party id>\n<party name>\n<permission handle>`.
     ///
     /// The id and a domain-separating prefix are signed along with the nonce so that a signature
     /// made for one challenge, or for anything else, never answers another. The party and the
-    /// template are signed so the holder's device shows, and commits to, whom it answers: a
-    /// party that names itself falsely to the holder gets a signature the server refuses. (A
-    /// party name has no control characters, so the lines are unambiguous.)
-    public static func message(id: String, nonce: String, partyID: String, partyName: String, templateID: String) -> [UInt8] {
-        Array("signet-challenge-v2\n\(id)\n\(nonce)\n\(partyID)\n\(partyName)\n\(templateID)".utf8)
+    /// permission's handle (``Permission/handle``) are signed so the holder's device shows, and
+    /// commits to, whom it answers and under which consent: a party that names itself falsely
+    /// to the holder gets a signature the server refuses. The template id is not in the message:
+    /// the party never learns it. (A party name has no control characters, so the lines are
+    /// unambiguous.)
+    public static func message(id: String, nonce: String, partyID: String, partyName: String, handle: String) -> [UInt8] {
+        Array("signet-challenge-v3\n\(id)\n\(nonce)\n\(partyID)\n\(partyName)\n\(handle)".utf8)
     }
 }

@@ -29,12 +29,31 @@ public struct Permission: Sendable, Equatable {
 
     /// SHA-256 of a token's bytes.
     public static func hash(token: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: token)) }
+
+    /// The permission's handle: what its party, and only its party, knows the holder's consent
+    /// by (`g_` and 16 bytes in base64url).
+    ///
+    /// Deliberate: a party never learns a template id or a holder id. Two parties holding
+    /// permissions for the same template get unrelated handles, so nothing Signet gives them
+    /// links the two. The handle is derived from the stored token hash (domain-separated), so
+    /// it needs no column of its own and reveals nothing about the token.
+    public var handle: String { Self.handle(tokenHash: tokenHash) }
+
+    /// The handle of the permission whose token hashes to `tokenHash`.
+    public static func handle(tokenHash: [UInt8]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array("signet-permission-handle-v1\n".utf8))
+        hasher.update(data: tokenHash)
+        return "g_" + Base64.encodeURL(Array(hasher.finalize().prefix(16)))
+    }
 }
 
 /// Storage of permissions (spent through ``VerificationAdmission``).
 public protocol PermissionStorage: Sendable {
     /// Stores a new permission.
     func insert(_ permission: Permission) async throws
+    /// The permission whose token hashes to `tokenHash`, used or not, expired or not.
+    func permission(tokenHash: [UInt8]) async throws -> Permission?
     /// Marks every unused permission for `templateID` used, so none of them can be spent.
     /// - Returns: how many were revoked.
     func revokeAll(templateID: TemplateID, now: Date) async throws -> Int

@@ -101,7 +101,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let verifications = try LoadPlan.deal(requests, connections: connections, targets: targets) { i, target in
             let pair = pairs[i % pairs.count]
             let body = Components.Schemas.VerificationRequest.probe(.init(
-                mode: .probe, templateId: pair.template, permissionToken: tokens[i % pairs.count].removeLast(), probe: embedding))
+                mode: .probe, permissionToken: tokens[i % pairs.count].removeLast(), probe: embedding))
             return LoadRequest(try pair.party.presigner(target).request(.post, "/v1/verifications", body: body), target: target)
         }
         let trivial = LoadPlan.deal(requests, connections: connections, targets: targets) { _, target in
@@ -165,7 +165,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             let pair = i % pairs.count
             let token = tokens[pair].removeLast()
             asked.append((pair, token))
-            let body = Components.Schemas.ChallengeRequest(templateId: pairs[pair].template, permissionToken: token)
+            let body = Components.Schemas.ChallengeRequest(permissionToken: token)
             return LoadRequest(try pairs[pair].party.presigner(target).request(.post, "/v1/challenges", body: body), target: target)
         }
         printError("signet-bench api: creating \(requests) device challenges…")
@@ -176,17 +176,17 @@ struct BenchAPICommand: AsyncParsableCommand {
         }
         // Bodies come connection by connection, each connection's in the order it sent them.
         let order = (0..<challengePlans.count).flatMap { c in Array(stride(from: c, to: requests, by: challengePlans.count)) }
-        var answers = [(id: String, nonce: String)](repeating: ("", ""), count: requests)
+        var answers = [(id: String, nonce: String, handle: String)](repeating: ("", "", ""), count: requests)
         for (i, body) in zip(order, issued.bodies) {
             let challenge = try Self.decoder.decode(Components.Schemas.Challenge.self, from: Data(body))
-            answers[i] = (challenge.id, challenge.nonce)
+            answers[i] = (challenge.id, challenge.nonce, challenge.handle)
         }
         let plans = try LoadPlan.deal(requests, connections: connections, targets: targets) { i, target in
             let (pair, token) = asked[i]
             let signature = try keys[pair].sign(challenge: Challenge.message(
-                id: answers[i].id, nonce: answers[i].nonce, partyID: pairs[pair].party.id, partyName: "Bench", templateID: pairs[pair].template))
+                id: answers[i].id, nonce: answers[i].nonce, partyID: pairs[pair].party.id, partyName: "Bench", handle: answers[i].handle))
             let body = Components.Schemas.VerificationRequest.device(.init(
-                mode: .device, templateId: pairs[pair].template, permissionToken: token, challengeId: answers[i].id, signature: Base64.encodeURL(signature)))
+                mode: .device, permissionToken: token, challengeId: answers[i].id, signature: Base64.encodeURL(signature)))
             return LoadRequest(try pairs[pair].party.presigner(target).request(.post, "/v1/verifications", body: body), target: target)
         }
         return try await load("POST /v1/verifications (device mode)", plans)

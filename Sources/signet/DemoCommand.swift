@@ -132,19 +132,19 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func verify(_ party: Participant, template: String, token: String, probe: [Float]) async throws -> VerificationClaims {
         let answer = try await party.api.createVerification(headers: .init(contentDigest: Self.digest), body: .json(.probe(.init(
-            mode: .probe, templateId: template, permissionToken: token, probe: Self.payload(probe))))).ok.body.json
+            mode: .probe, permissionToken: token, probe: Self.payload(probe))))).ok.body.json
         return try await JWTKeyCollection().add(jwksJSON: party.api.resultKeysJSON()).verify(answer.result, as: VerificationClaims.self)
     }
 
     /// Device mode: the shop gets a challenge; Alice's device downloads her template, unlocks the
     /// key with the fresh sample and signs; the shop sends the signature.
     private func deviceVerify(_ party: Participant, _ holder: Participant, template: String, token: String, sample: [Float]) async throws -> VerificationClaims {
-        let challenge = try await party.api.createChallenge(headers: .init(contentDigest: Self.digest), body: .json(.init(templateId: template, permissionToken: token))).created.body.json
+        let challenge = try await party.api.createChallenge(headers: .init(contentDigest: Self.digest), body: .json(.init(permissionToken: token))).created.body.json
         let key = try await holder.api.unlockDeviceKey(template: template, sample: sample)
-        let (message, _) = try await holder.api.challengeMessage(id: challenge.id, nonce: challenge.nonce, party: party.id, template: template)
+        let (message, _) = try await holder.api.challengeMessage(id: challenge.id, nonce: challenge.nonce, party: party.id, handle: challenge.handle)
         let signature = try key.sign(challenge: message)
         let answer = try await party.api.createVerification(headers: .init(contentDigest: Self.digest), body: .json(.device(.init(
-            mode: .device, templateId: template, permissionToken: token, challengeId: challenge.id, signature: Base64.encodeURL(signature))))).ok.body.json
+            mode: .device, permissionToken: token, challengeId: challenge.id, signature: Base64.encodeURL(signature))))).ok.body.json
         return try await JWTKeyCollection().add(jwksJSON: party.api.resultKeysJSON()).verify(answer.result, as: VerificationClaims.self)
     }
 

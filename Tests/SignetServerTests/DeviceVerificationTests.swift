@@ -28,12 +28,12 @@ struct DeviceVerificationTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
 
-            let challenge = try await shop.challenge(template: template, token: token)
+            let challenge = try await shop.challenge(token: token)
             #expect(challenge.id.hasPrefix("c_") && challenge.id.count == 24)
             #expect(Base64.decodeURL(challenge.nonce)?.count == 32)
 
-            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id)
-            let claims = try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature))
+            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id, handle: challenge.handle)
+            let claims = try await resultClaims(shop, try await shop.answer(token: token, challenge: challenge.id, signature: signature))
             #expect(claims.match)
             #expect(claims.mode == "device")
 
@@ -42,19 +42,19 @@ struct DeviceVerificationTests {
             #expect(use.details.contains("\"mode\":\"device\""))
 
             // Single use: the same answer again finds no live permission with that challenge.
-            #expect(try await refused(try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature)) == "403 invalid_challenge")
+            #expect(try await refused(try await shop.answer(token: token, challenge: challenge.id, signature: signature)) == "403 invalid_challenge")
         }
     }
 
     @Test func aSignatureFromAnotherKeyIsANoMatchAndConsumesThePermission() async throws {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (_, _, template, shop, token) = try await permittedScene(client, service)
-            let challenge = try await shop.challenge(template: template, token: token)
+            let challenge = try await shop.challenge(token: token)
             let forged = try Curve25519.Signing.PrivateKey().signature(for: Challenge.message(
-                id: challenge.id, nonce: challenge.nonce, partyID: shop.id, partyName: "Corner Shop", templateID: template))
-            let result = try await shop.answer(template: template, token: token, challenge: challenge.id, signature: Array(forged))
+                id: challenge.id, nonce: challenge.nonce, partyID: shop.id, partyName: "Corner Shop", handle: challenge.handle))
+            let result = try await shop.answer(token: token, challenge: challenge.id, signature: Array(forged))
             #expect(!(try await resultClaims(shop, result).match))
-            #expect(try await refusal(try await shop.challenge(template: template, token: token))?.status == 403)
+            #expect(try await refusal(try await shop.challenge(token: token))?.status == 403)
         }
     }
 
@@ -64,7 +64,7 @@ struct DeviceVerificationTests {
             let template = try await alice.enroll(randomEmbedding())
             let shop = try await TestParty.register(client, approveWith: service)
             await #expect(throws: VaultError.self) {
-                _ = try await alice.sign(template: template, sample: randomEmbedding(), challengeID: "c_AAAAAAAAAAAAAAAAAAAAAA", nonce: "n", party: shop.id)
+                _ = try await alice.sign(template: template, sample: randomEmbedding(), challengeID: "c_AAAAAAAAAAAAAAAAAAAAAA", nonce: "n", party: shop.id, handle: "g_AAAAAAAAAAAAAAAAAAAAAA")
             }
         }
     }
@@ -75,11 +75,11 @@ struct DeviceVerificationTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
             let trusted = try await TestParty.register(client, approveWith: service)
-            let challenge = try await shop.challenge(template: template, token: token)
-            let misled = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: trusted.id)
-            #expect(!(try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: challenge.id, signature: misled))).match)
+            let challenge = try await shop.challenge(token: token)
+            let misled = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: trusted.id, handle: challenge.handle)
+            #expect(!(try await resultClaims(shop, try await shop.answer(token: token, challenge: challenge.id, signature: misled))).match)
             // What the device shows is the server's record of the party it names.
-            let (_, name) = try await alice.api.challengeMessage(id: challenge.id, nonce: challenge.nonce, party: shop.id, template: template)
+            let (_, name) = try await alice.api.challengeMessage(id: challenge.id, nonce: challenge.nonce, party: shop.id, handle: challenge.handle)
             #expect(name == "Corner Shop")
         }
     }
@@ -91,17 +91,17 @@ struct DeviceVerificationTests {
             let token = try await alice.permit(party: shop.id, template: template)
 
             // Another party cannot open a challenge on the shop's permission.
-            #expect(try await refused(try await intruder.challenge(template: template, token: token)) == "403 invalid_permission")
+            #expect(try await refused(try await intruder.challenge(token: token)) == "403 invalid_permission")
 
-            let first = try await shop.challenge(template: template, token: token).id
-            let second = try await shop.challenge(template: template, token: token)
+            let first = try await shop.challenge(token: token).id
+            let second = try await shop.challenge(token: token)
             #expect(first != second.id)
-            let signature = try await alice.sign(template: template, sample: face, challengeID: first, nonce: "unused", party: shop.id)
+            let signature = try await alice.sign(template: template, sample: face, challengeID: first, nonce: "unused", party: shop.id, handle: second.handle)
             // The replaced challenge is dead; the intruder cannot answer the live one either.
-            #expect(try await refusal(try await shop.answer(template: template, token: token, challenge: first, signature: signature))?.status == 403)
-            let live = try await alice.sign(template: template, sample: face, challengeID: second.id, nonce: second.nonce, party: shop.id)
-            #expect(try await refusal(try await intruder.answer(template: template, token: token, challenge: second.id, signature: live))?.status == 403)
-            #expect(try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: second.id, signature: live)).match)
+            #expect(try await refusal(try await shop.answer(token: token, challenge: first, signature: signature))?.status == 403)
+            let live = try await alice.sign(template: template, sample: face, challengeID: second.id, nonce: second.nonce, party: shop.id, handle: second.handle)
+            #expect(try await refusal(try await intruder.answer(token: token, challenge: second.id, signature: live))?.status == 403)
+            #expect(try await resultClaims(shop, try await shop.answer(token: token, challenge: second.id, signature: live)).match)
         }
     }
 
@@ -111,10 +111,10 @@ struct DeviceVerificationTests {
         configuration.now = { clock.now() }
         try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
-            let challenge = try await shop.challenge(template: template, token: token)
-            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id)
+            let challenge = try await shop.challenge(token: token)
+            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id, handle: challenge.handle)
             clock.advance(121)
-            #expect(try await refused(try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature)) == "403 invalid_challenge")
+            #expect(try await refused(try await shop.answer(token: token, challenge: challenge.id, signature: signature)) == "403 invalid_challenge")
         }
     }
 
@@ -123,7 +123,7 @@ struct DeviceVerificationTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (_, _, template, shop, token) = try await permittedScene(client, service)
             let challenge = "c_AAAAAAAAAAAAAAAAAAAAAA"
-            let base = "\"template_id\":\"\(template)\",\"permission_token\":\"\(token)\""
+            let base = "\"permission_token\":\"\(token)\""
             // Each variant of the request is a closed schema: the other mode's fields are unknown.
             let bodies: [(String, String)] = [
                 ("{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\"}", "invalid_field"),                       // no signature
@@ -131,6 +131,8 @@ struct DeviceVerificationTests {
                 ("{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\",\"signature\":\"\(Base64.encodeURL([UInt8](repeating: 1, count: 64)))\",\"probe\":\(String(decoding: embeddingJSON(randomEmbedding()), as: UTF8.self))}", "unknown_field"),  // both modes
                 ("{\"mode\":\"probe\",\(base),\"challenge_id\":\"\(challenge)\",\"probe\":{\"dimension\":32,\"values\":[]}}", "unknown_field"),
                 ("{\"mode\":\"retina\",\(base)}", "invalid_field"),
+                // A party names no template: the field is gone from the schema.
+                ("{\"mode\":\"device\",\"template_id\":\"\(template)\",\(base),\"challenge_id\":\"\(challenge)\",\"signature\":\"\(Base64.encodeURL([UInt8](repeating: 1, count: 64)))\"}", "unknown_field"),
             ]
             for (body, code) in bodies {
                 let (status, problem) = try await sendRaw(client, key: shop.key, keyID: shop.id, .post, "/v1/verifications", json: Array(body.utf8))
@@ -138,7 +140,7 @@ struct DeviceVerificationTests {
                 #expect(problem == code, "\(body)")
             }
             // None of them spent the permission.
-            _ = try await shop.challenge(template: template, token: token)
+            _ = try await shop.challenge(token: token)
         }
     }
 
@@ -166,9 +168,9 @@ struct DeviceVerificationTests {
     @Test func templatesWithoutAStoredKeyAreVerifiedFromTheirBytes() async throws {
         try await RegistrationRoutesTests.withAPI(templates: { LegacyTemplateStorage(base: $0) }) { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
-            let challenge = try await shop.challenge(template: template, token: token)
-            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id)
-            #expect(try await resultClaims(shop, try await shop.answer(template: template, token: token, challenge: challenge.id, signature: signature)).match)
+            let challenge = try await shop.challenge(token: token)
+            let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id, handle: challenge.handle)
+            #expect(try await resultClaims(shop, try await shop.answer(token: token, challenge: challenge.id, signature: signature)).match)
         }
     }
 }

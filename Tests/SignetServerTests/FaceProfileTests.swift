@@ -47,7 +47,7 @@ struct FaceProfileTests {
                             let probes = index == owner ? Array(subject.samples.dropFirst(enrollSamples)) : subject.samples
                             for probe in probes {
                                 let token = try await holder.permit(party: shop.id, template: template)
-                                let result = try await shop.verify(template: template, token: token, probe: probe)
+                                let result = try await shop.verify(token: token, probe: probe)
                                 let match = try await resultClaims(shop, result).match
                                 if index == owner {
                                     tally.genuine += 1

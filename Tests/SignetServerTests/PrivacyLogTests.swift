@@ -28,14 +28,14 @@ struct PrivacyLogTests {
             try await app.test(.router) { client in
                 let (alice, face, template, shop) = try await enrolledScene(client, service)
                 let token = try await alice.permit(party: shop.id, template: template)
-                _ = try await shop.verify(template: template, token: token, probe: face)
+                _ = try await shop.verify(token: token, probe: face)
                 let deviceToken = try await alice.permit(party: shop.id, template: template)
-                let challenge = try await shop.challenge(template: template, token: deviceToken)
-                let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id)
-                _ = try await shop.answer(template: template, token: deviceToken, challenge: challenge.id, signature: signature)
+                let challenge = try await shop.challenge(token: deviceToken)
+                let signature = try await alice.sign(template: template, sample: face, challengeID: challenge.id, nonce: challenge.nonce, party: shop.id, handle: challenge.handle)
+                _ = try await shop.answer(token: deviceToken, challenge: challenge.id, signature: signature)
                 _ = try await alice.activity()
                 // Refusals log too: a spent token, an impostor's probe.
-                _ = try await refusal(try await shop.verify(template: template, token: token, probe: face))
+                _ = try await refusal(try await shop.verify(token: token, probe: face))
                 let document = try await alice.api.getTemplate(path: .init(templateId: template)).ok.body.json
                 collected.withLock { secrets in
                     secrets += face.prefix(8).map { "\($0)" }

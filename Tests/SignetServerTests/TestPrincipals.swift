@@ -95,10 +95,15 @@ struct TestHolder: Sendable {
         try await api.deleteTemplate(path: .init(templateId: template)).ok.body.json.ledgerIndex
     }
 
-    /// A one-time permission for `party` on `template`; returns the token.
+    /// A one-time permission for `party` on `template`; returns the token (all the party is given).
     func permit(party: String, template: String) async throws -> String {
+        try await permission(party: party, template: template).token
+    }
+
+    /// A one-time permission for `party` on `template`, as the holder sees it.
+    func permission(party: String, template: String) async throws -> Components.Schemas.Permission {
         try await api.createPermission(headers: .init(contentDigest: digest), body: .json(.init(templateId: template, partyId: party)))
-            .created.body.json.token
+            .created.body.json
     }
 
     /// The holder's own events with their proofs.
@@ -108,8 +113,8 @@ struct TestHolder: Sendable {
 
     /// What the holder's device does: read whom it answers, download the template, unlock its
     /// key with a fresh sample, sign.
-    func sign(template: String, sample: [Float], challengeID: String, nonce: String, party: String) async throws -> [UInt8] {
-        let (message, _) = try await api.challengeMessage(id: challengeID, nonce: nonce, party: party, template: template)
+    func sign(template: String, sample: [Float], challengeID: String, nonce: String, party: String, handle: String) async throws -> [UInt8] {
+        let (message, _) = try await api.challengeMessage(id: challengeID, nonce: nonce, party: party, handle: handle)
         let document = try await api.getTemplate(path: .init(templateId: template)).ok.body.json
         let protected = try ProtectedTemplate(serializedBytes: try #require(Base64.decodeURL(document.template)))
         let key = try IronMask.device(for: protected).unlockSigningKey(probe: sample, template: protected)
@@ -139,22 +144,22 @@ struct TestParty: Sendable {
         TestParty(key: key, id: id, api: Client.signed(server: testServer, key: key, keyID: id, transport: RouterTransport(client: client)))
     }
 
-    /// A probe-mode verification; returns the signed result.
-    func verify(template: String, token: String, probe: [Float]) async throws -> String {
+    /// A probe-mode verification under the permission the token names; returns the signed result.
+    func verify(token: String, probe: [Float]) async throws -> String {
         try await api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
-            mode: .probe, templateId: template, permissionToken: token, probe: payload(probe))))).ok.body.json.result
+            mode: .probe, permissionToken: token, probe: payload(probe))))).ok.body.json.result
     }
 
     /// Starts a device-mode verification.
-    func challenge(template: String, token: String) async throws -> Components.Schemas.Challenge {
-        try await api.createChallenge(headers: .init(contentDigest: digest), body: .json(.init(templateId: template, permissionToken: token)))
+    func challenge(token: String) async throws -> Components.Schemas.Challenge {
+        try await api.createChallenge(headers: .init(contentDigest: digest), body: .json(.init(permissionToken: token)))
             .created.body.json
     }
 
     /// Answers a challenge with the device's signature; returns the signed result.
-    func answer(template: String, token: String, challenge: String, signature: [UInt8]) async throws -> String {
+    func answer(token: String, challenge: String, signature: [UInt8]) async throws -> String {
         try await api.createVerification(headers: .init(contentDigest: digest), body: .json(.device(.init(
-            mode: .device, templateId: template, permissionToken: token, challengeId: challenge, signature: Base64.encodeURL(signature)))))
+            mode: .device, permissionToken: token, challengeId: challenge, signature: Base64.encodeURL(signature)))))
             .ok.body.json.result
     }
 }

@@ -55,9 +55,9 @@ struct TwoInstanceTests {
                 let shop = try await TestParty.register(b)
                 _ = try await serviceB.approve(party: shop.id)
                 let first = try await alice.permit(party: shop.id, template: template)
-                _ = try await shop.on(a).verify(template: template, token: first, probe: face)
+                _ = try await shop.on(a).verify(token: first, probe: face)
                 let second = try await alice.on(b).permit(party: shop.id, template: template)
-                #expect(try await refusal(try await shop.verify(template: template, token: second, probe: face))?.status == 429)
+                #expect(try await refusal(try await shop.verify(token: second, probe: face))?.status == 429)
             }
         }
         // One ledger: every event from both instances in one tree that verifies.

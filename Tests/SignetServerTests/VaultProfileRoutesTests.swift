@@ -33,7 +33,7 @@ struct VaultProfileRoutesTests {
             let template = try await alice.enroll(samples: samples)
             let shop = try await TestParty.register(client, approveWith: service)
             let token = try await alice.permit(party: shop.id, template: template)
-            #expect(try await resultClaims(shop, try await shop.verify(template: template, token: token, probe: face)).match)
+            #expect(try await resultClaims(shop, try await shop.verify(token: token, probe: face)).match)
 
             let eleven = Array(repeating: face, count: 11)
             #expect(try await refused(try await alice.enroll(samples: eleven)) == "400 invalid_field")
@@ -54,10 +54,10 @@ struct VaultProfileRoutesTests {
             #expect(problem.detail.contains("64") && problem.detail.contains("32"))
 
             let token = try await alice.permit(party: shop.id, template: template)
-            #expect(try await refused(try await shop.verify(template: template, token: token, probe: randomEmbedding(48))) == "422 wrong_dimension")
-            #expect(try await refused(try await shop.verify(template: template, token: token, probe: [Float](repeating: 0, count: 32))) == "422 zero_vector")
+            #expect(try await refused(try await shop.verify(token: token, probe: randomEmbedding(48))) == "422 wrong_dimension")
+            #expect(try await refused(try await shop.verify(token: token, probe: [Float](repeating: 0, count: 32))) == "422 zero_vector")
             // Neither attempt could have succeeded, so neither spent the permission.
-            #expect(try await resultClaims(shop, try await shop.verify(template: template, token: token, probe: face)).match)
+            #expect(try await resultClaims(shop, try await shop.verify(token: token, probe: face)).match)
         }
     }
 
@@ -71,13 +71,13 @@ struct VaultProfileRoutesTests {
             try await Application(router: SignetApplication.router(ledger: migrated.ledger, service: migrated)).test(.router) { client in
                 let (alice, shop) = (alice.on(client), shop.on(client))
                 let token = try await alice.permit(party: shop.id, template: template)
-                let problem = try #require(try await refusal(try await shop.verify(template: template, token: token, probe: randomEmbedding())))
+                let problem = try #require(try await refusal(try await shop.verify(token: token, probe: randomEmbedding())))
                 #expect("\(problem.status) \(problem.code)" == "409 vault_profile_missing")
                 // Renewal moves the template to the enrolling profile, and it verifies again.
                 let face = randomEmbedding()
                 try await alice.renew(template, face)
                 let fresh = try await alice.permit(party: shop.id, template: template)
-                #expect(try await resultClaims(shop, try await shop.verify(template: template, token: fresh, probe: face)).match)
+                #expect(try await resultClaims(shop, try await shop.verify(token: fresh, probe: face)).match)
             }
         }
     }
@@ -164,7 +164,7 @@ struct ResultBindingTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
             let answer = try await shop.api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
-                mode: .probe, templateId: template, permissionToken: token, probe: payload(face), nonce: "n-123_abc.~")))).ok.body.json
+                mode: .probe, permissionToken: token, probe: payload(face), nonce: "n-123_abc.~")))).ok.body.json
             let claims = try await resultClaims(shop, answer.result)
             #expect(claims.aud == shop.id && claims.nonce == "n-123_abc.~")
             #expect(claims.exp == claims.iat + 300)
@@ -175,13 +175,13 @@ struct ResultBindingTests {
             }
             // Two results never share an id.
             let again = try await alice.permit(party: shop.id, template: template)
-            #expect(try await resultClaims(shop, try await shop.verify(template: template, token: again, probe: face)).jti != claims.jti)
+            #expect(try await resultClaims(shop, try await shop.verify(token: again, probe: face)).jti != claims.jti)
             // A nonce outside the allowed characters is refused before the permission is spent.
             let third = try await alice.permit(party: shop.id, template: template)
             let bad = try await refused(try await shop.api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
-                mode: .probe, templateId: template, permissionToken: third, probe: payload(face), nonce: "a b")))).ok)
+                mode: .probe, permissionToken: third, probe: payload(face), nonce: "a b")))).ok)
             #expect(bad == "400 invalid_field")
-            #expect(try await resultClaims(shop, try await shop.verify(template: template, token: third, probe: face)).match)
+            #expect(try await resultClaims(shop, try await shop.verify(token: third, probe: face)).match)
         }
     }
 }

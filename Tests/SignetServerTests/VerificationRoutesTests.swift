@@ -19,12 +19,13 @@ struct VerificationRoutesTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (alice, face, template, shop) = try await enrolledScene(client, service)
             let token = try await alice.permit(party: shop.id, template: template)
-            let result = try await shop.verify(template: template, token: token, probe: face)
+            let result = try await shop.verify(token: token, probe: face)
 
             // The party checks the answer with the published key set.
             let claims = try await resultClaims(shop, result)
             #expect(claims.match)
-            #expect(claims.template_id == template)
+            // The result names the permission's handle, never the template.
+            #expect(claims.sub.hasPrefix("g_") && claims.sub != template)
             #expect(claims.party_id == shop.id)
 
             // The logged use event is in the holder's activity at the index the answer names.
@@ -33,14 +34,14 @@ struct VerificationRoutesTests {
             #expect(use.details.contains("\"match\":true"))
 
             // One-time: the same permission cannot be used again.
-            #expect(try await refused(try await shop.verify(template: template, token: token, probe: face)) == "403 invalid_permission")
+            #expect(try await refused(try await shop.verify(token: token, probe: face)) == "403 invalid_permission")
         }
     }
 
     @Test func impostorProbeIsANoMatchAndStillLogged() async throws {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (alice, _, template, shop, token) = try await permittedScene(client, service)
-            let claims = try await resultClaims(shop, try await shop.verify(template: template, token: token, probe: randomEmbedding()))
+            let claims = try await resultClaims(shop, try await shop.verify(token: token, probe: randomEmbedding()))
             #expect(!claims.match)
             #expect(try await alice.activity().events.last?._type == .use)
         }
@@ -55,7 +56,7 @@ struct VerificationRoutesTests {
             let shop = try await TestParty.register(client, approveWith: service)
             func matches(_ probe: [Float]) async throws -> Bool {
                 let token = try await alice.permit(party: shop.id, template: template)
-                return try await resultClaims(shop, try await shop.verify(template: template, token: token, probe: probe)).match
+                return try await resultClaims(shop, try await shop.verify(token: token, probe: probe)).match
             }
             #expect(try await matches(oldFace))
             try await alice.renew(template, newFace)
@@ -73,10 +74,10 @@ struct VerificationRoutesTests {
             // Mallory cannot hand out permissions for Alice's template: it does not exist for her.
             #expect(try await refusal(try await mallory.permit(party: pending.id, template: template))?.status == 404)
             let token = try await alice.permit(party: pending.id, template: template)
-            #expect(try await refused(try await pending.verify(template: template, token: token, probe: randomEmbedding())) == "403 party_not_approved")
+            #expect(try await refused(try await pending.verify(token: token, probe: randomEmbedding())) == "403 party_not_approved")
             // A holder cannot call the party endpoint.
             let holderAsParty = try await refusal(try await alice.api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
-                    mode: .probe, templateId: template, permissionToken: token, probe: payload(randomEmbedding()))))))
+                    mode: .probe, permissionToken: token, probe: payload(randomEmbedding()))))))
             #expect(holderAsParty?.code == "party_only")
         }
     }
@@ -91,7 +92,7 @@ struct VerificationRoutesTests {
             var refusals: [ServerProblem?] = []
             for _ in 0..<3 {
                 let token = try await alice.permit(party: shop.id, template: template)
-                refusals.append(try await refusal(try await shop.verify(template: template, token: token, probe: randomEmbedding())))
+                refusals.append(try await refusal(try await shop.verify(token: token, probe: randomEmbedding())))
             }
             #expect(refusals.map { $0?.status } == [nil, nil, 429])
             #expect(refusals[2]?.code == "rate_limited")
@@ -107,15 +108,15 @@ struct VerificationRoutesTests {
         configuration.templateRate = RateLimit(burst: 1, perSecond: 0.1)
         try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, service in
             let (alice, face, template, shop, first) = try await permittedScene(client, service)
-            _ = try await shop.verify(template: template, token: first, probe: face)
+            _ = try await shop.verify(token: first, probe: face)
             let second = try await alice.permit(party: shop.id, template: template)
-            let limited = try await refusal(try await shop.verify(template: template, token: second, probe: face))
+            let limited = try await refusal(try await shop.verify(token: second, probe: face))
             #expect(limited?.code == "rate_limited")
             #expect(limited?.retryAfter == 10)
             // After Retry-After the same permission works, once.
             clock.advance(10)
-            _ = try await shop.verify(template: template, token: second, probe: face)
-            #expect(try await refused(try await shop.verify(template: template, token: second, probe: face)) == "403 invalid_permission")
+            _ = try await shop.verify(token: second, probe: face)
+            #expect(try await refused(try await shop.verify(token: second, probe: face)) == "403 invalid_permission")
         }
     }
 
@@ -130,10 +131,10 @@ struct VerificationRoutesTests {
             let shop = try await TestParty.register(client, approveWith: service)
             for _ in 0..<5 {
                 let forged = Base64.encodeURL([UInt8](repeating: 7, count: 32))
-                #expect(try await refusal(try await intruder.verify(template: template, token: forged, probe: face))?.status == 403)
+                #expect(try await refusal(try await intruder.verify(token: forged, probe: face))?.status == 403)
             }
             let token = try await alice.permit(party: shop.id, template: template)
-            #expect(try await resultClaims(shop, try await shop.verify(template: template, token: token, probe: face)).match)
+            #expect(try await resultClaims(shop, try await shop.verify(token: token, probe: face)).match)
         }
     }
 
@@ -142,10 +143,10 @@ struct VerificationRoutesTests {
             let (alice, face, template, shop) = try await enrolledScene(client, service)
             let before = try await alice.permit(party: shop.id, template: template)
             try await alice.renew(template, face)
-            #expect(try await refused(try await shop.verify(template: template, token: before, probe: face)) == "403 invalid_permission")
+            #expect(try await refused(try await shop.verify(token: before, probe: face)) == "403 invalid_permission")
             // A permission given after the renewal works.
             let after = try await alice.permit(party: shop.id, template: template)
-            #expect(try await resultClaims(shop, try await shop.verify(template: template, token: after, probe: face)).match)
+            #expect(try await resultClaims(shop, try await shop.verify(token: after, probe: face)).match)
         }
     }
 }

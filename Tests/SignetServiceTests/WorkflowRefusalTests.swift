@@ -15,10 +15,10 @@ struct WorkflowRefusalTests {
         await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: shop) }
         await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.activity(as: shop) }
         await #expect(throws: ServiceError(.partyOnly, "")) {
-            try await fixture.service.verify(.probe(templateID: "t_x", token: "x", probe: EmbeddingInput(ServiceFixture.face)), as: alice)
+            try await fixture.service.verify(.probe(token: "x", probe: EmbeddingInput(ServiceFixture.face)), as: alice)
         }
         await #expect(throws: ServiceError(.partyNotApproved, "")) {
-            try await fixture.service.challenge(token: "x", templateID: "t_x", as: pending)
+            try await fixture.service.challenge(token: "x", as: pending)
         }
     }
 
@@ -66,10 +66,10 @@ struct WorkflowRefusalTests {
         }
         let token = Base64.encodeURL([UInt8](repeating: 1, count: 32))
         await #expect(throws: ServiceError(.invalidPermission, "")) {
-            try await fixture.service.verify(.probe(templateID: "nope", token: token, probe: EmbeddingInput(ServiceFixture.face)), as: shop)
+            try await fixture.service.verify(.probe(token: token, probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
         await #expect(throws: ServiceError(.rateLimited, "")) {
-            try await fixture.service.verify(.probe(templateID: "nope", token: token, probe: EmbeddingInput(ServiceFixture.face)), as: shop)
+            try await fixture.service.verify(.probe(token: token, probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
     }
 
@@ -100,7 +100,7 @@ struct WorkflowRefusalTests {
         await #expect(throws: ServiceError(.holderOnly, "")) { try await fixture.service.enroll(samples: [garbage], as: shop) }
         let alice = try await fixture.holder(1)
         await #expect(throws: ServiceError(.partyOnly, "")) {
-            try await fixture.service.verify(.probe(templateID: "t_x", token: "x", probe: garbage), as: alice)
+            try await fixture.service.verify(.probe(token: "x", probe: garbage), as: alice)
         }
     }
 
@@ -111,7 +111,7 @@ struct WorkflowRefusalTests {
         let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         func attempt() async throws -> VerificationOutcome {
             let permission = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice)
-            return try await fixture.service.verify(.probe(templateID: template, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
+            return try await fixture.service.verify(.probe(token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
         _ = try await attempt()
         do {

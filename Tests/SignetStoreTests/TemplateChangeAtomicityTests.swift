@@ -58,7 +58,7 @@ import Testing
             // The permission given for the old helper data is revoked.
             await #expect(throws: ServiceError(.invalidPermission, "")) {
                 try await world.service.verify(
-                    .probe(templateID: template, token: Base64.encodeURL(permission.token), probe: EmbeddingInput(Self.face)), as: shop)
+                    .probe(token: Base64.encodeURL(permission.token), probe: EmbeddingInput(Self.face)), as: shop)
             }
         }
     }
@@ -308,6 +308,7 @@ struct FaultyPermissionStorage: PermissionStorage, VerificationAdmission {
     let fault: Fault
 
     func insert(_ permission: Permission) async throws { try await base.insert(permission) }
+    func permission(tokenHash: [UInt8]) async throws -> Permission? { try await base.permission(tokenHash: tokenHash) }
     func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
         try fault.check()
         return try await base.revokeAll(templateID: templateID, now: now)

@@ -45,30 +45,38 @@ struct ClientCommandTests {
             #expect(party.status == 0, "\(party.stderr)")
             let partyID = party.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             // Before approval the shop is refused with a clear line.
+            // `holder permit` prints the token (all the party gets) and the permission's handle.
+            func tokenAndHandle(_ result: ProcessResult) -> (token: String, handle: String) {
+                let fields = result.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                return (fields.first ?? "", fields.count > 1 ? fields[1] : "")
+            }
             let early = try await signet(["holder", "permit", "--template", template, "--party", partyID], home: home)
-            let earlyVerify = try await signet(["party", "verify", "--template", template, "--token=" + early.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--probe", directory.path + "/probe.txt"], home: partyHome)
+            #expect(tokenAndHandle(early).handle.hasPrefix("g_"))
+            let earlyVerify = try await signet(["party", "verify", "--token=" + tokenAndHandle(early).token, "--probe", directory.path + "/probe.txt"], home: partyHome)
             #expect(earlyVerify.status == 1)
             #expect(earlyVerify.stderr.contains("party_not_approved"))
             _ = try await service.approve(party: partyID)
 
             let token = try await signet(["holder", "permit", "--template", template, "--party", partyID], home: home)
             #expect(token.status == 0)
-            let verified = try await signet(["party", "verify", "--template", template, "--token=" + token.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--probe", directory.path + "/probe.txt"], home: partyHome)
+            let verified = try await signet(["party", "verify", "--token=" + tokenAndHandle(token).token, "--probe", directory.path + "/probe.txt"], home: partyHome)
             #expect(verified.status == 0, "\(verified.stderr)")
             #expect(verified.stdout.hasPrefix("match ledger_index "))
 
             // Device mode: the party asks for a challenge, the holder's device answers it.
             let deviceToken = try await signet(["holder", "permit", "--template", template, "--party", partyID], home: home)
-            let tokenArgument = "--token=" + deviceToken.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let challenge = try await signet(["party", "challenge", "--template", template, tokenArgument], home: partyHome)
+            let tokenArgument = "--token=" + tokenAndHandle(deviceToken).token
+            let challenge = try await signet(["party", "challenge", tokenArgument], home: partyHome)
             #expect(challenge.status == 0, "\(challenge.stderr)")
             let fields = challenge.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            #expect(fields.count == 2)
+            #expect(fields.count == 3)
+            // The party's challenge names the same handle the holder was given, never the template.
+            #expect(fields.last == tokenAndHandle(deviceToken).handle)
             let answer = try await signet(["holder", "answer", "--party", partyID, "--template", template, "--challenge", fields[0], "--nonce=" + fields[1],
-                                           "--embedding", directory.path + "/probe.txt"], home: home)
+                                           "--handle", fields[2], "--embedding", directory.path + "/probe.txt"], home: home)
             #expect(answer.status == 0, "\(answer.stderr)")
-            #expect(answer.stderr.contains("answering Corner Shop (\(partyID)) for template \(template)"))
-            let deviceVerified = try await signet(["party", "verify", "--template", template, tokenArgument, "--challenge", fields[0],
+            #expect(answer.stderr.contains("answering Corner Shop (\(partyID)) for permission \(fields[2]) with template \(template)"))
+            let deviceVerified = try await signet(["party", "verify", tokenArgument, "--challenge", fields[0],
                                                    "--signature=" + answer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], home: partyHome)
             #expect(deviceVerified.status == 0, "\(deviceVerified.stderr)")
             #expect(deviceVerified.stdout.hasPrefix("match ledger_index "))
@@ -77,7 +85,7 @@ struct ClientCommandTests {
             let other = face.map { String(-$0) }.joined(separator: " ")
             try other.write(toFile: directory.path + "/other.txt", atomically: true, encoding: .utf8)
             let refused = try await signet(["holder", "answer", "--party", partyID, "--template", template, "--challenge", fields[0], "--nonce=" + fields[1],
-                                            "--embedding", directory.path + "/other.txt"], home: home)
+                                            "--handle", fields[2], "--embedding", directory.path + "/other.txt"], home: home)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("does not unlock"))
 
@@ -100,13 +108,13 @@ struct ClientCommandTests {
     @Test func valuesStartingWithADashAreValuesNotOptions() async throws {
         let dashed = "-" + String(repeating: "A", count: 42)
         let result = try await runProcessAsync(signetBinary, [
-            "party", "verify", "--template", "t_x", "--token", dashed, "--challenge", "c_x", "--signature", dashed,
+            "party", "verify", "--token", dashed, "--challenge", "c_x", "--signature", dashed,
             "--server", "http://127.0.0.1:1", "--home", FileManager.default.temporaryDirectory.path + "/signet-no-home-\(UUID().uuidString)",
         ])
         #expect(!result.stderr.contains("Missing value"), "\(result.stderr)")
         #expect(result.stderr.contains("signet party register"), "\(result.stderr)")  // it got as far as looking for the party's key
         let answer = try await runProcessAsync(signetBinary, [
-            "holder", "answer", "--party", "p_x", "--template", "t_x", "--challenge", "c_x", "--nonce", dashed, "--embedding", "/nonexistent",
+            "holder", "answer", "--party", "p_x", "--template", "t_x", "--challenge", "c_x", "--nonce", dashed, "--handle", "g_x", "--embedding", "/nonexistent",
         ])
         #expect(!answer.stderr.contains("Missing value"), "\(answer.stderr)")
     }

@@ -31,6 +31,10 @@ public final class MemoryPermissionStorage: PermissionStorage, VerificationAdmis
         }
     }
 
+    public func permission(tokenHash: [UInt8]) async throws -> Permission? {
+        permissions.withLock { $0[tokenHash]?.permission }
+    }
+
     public func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
         permissions.withLock { permissions in
             var revoked = 0

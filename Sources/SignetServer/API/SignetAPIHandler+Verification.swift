@@ -11,7 +11,7 @@ extension SignetAPIHandler {
             PermissionRequest(templateID: request.templateId, partyID: request.partyId, lifetimeSeconds: request.ttlSeconds.map(Int.init)),
             as: try caller())
         return .created(.init(body: .json(.init(
-            token: Base64.encodeURL(issued.token), templateId: issued.templateID.rawValue, partyId: issued.partyID.rawValue,
+            token: Base64.encodeURL(issued.token), handle: issued.handle, templateId: issued.templateID.rawValue, partyId: issued.partyID.rawValue,
             expiresAt: issued.expiresAt, ledgerIndex: Int64(issued.ledgerIndex)))))
     }
 
@@ -19,9 +19,9 @@ extension SignetAPIHandler {
     func createVerification(_ input: Operations.CreateVerification.Input) async throws -> Operations.CreateVerification.Output {
         let request: VerificationRequest = switch input.body {
         case .json(.probe(let body)):
-            .probe(templateID: body.templateId, token: body.permissionToken, probe: Self.input(body.probe))
+            .probe(token: body.permissionToken, probe: Self.input(body.probe))
         case .json(.device(let body)):
-            .device(templateID: body.templateId, token: body.permissionToken, challengeID: body.challengeId, signature: body.signature)
+            .device(token: body.permissionToken, challengeID: body.challengeId, signature: body.signature)
         }
         let nonce = switch input.body {
         case .json(.probe(let body)): body.nonce

@@ -15,8 +15,9 @@ public struct VerificationClaims: JWTPayload, Equatable {
     public var ledger_index: Int
     /// The ledger's checkpoint origin.
     public var log_origin: String
-    /// The template verified.
-    public var template_id: String
+    /// The subject: the permission's handle (``Permission/handle``), a pairwise identifier that
+    /// only this party knows the holder's consent by. Never a template or holder id.
+    public var sub: String
     /// The party that asked.
     public var party_id: String
     /// `probe` or `device`.
@@ -33,12 +34,12 @@ public struct VerificationClaims: JWTPayload, Equatable {
     public var nonce: String?
 
     /// Creates claims.
-    public init(match: Bool, ledger_index: Int, log_origin: String, template_id: String, party_id: String, mode: String, iat: Int,
+    public init(match: Bool, ledger_index: Int, log_origin: String, sub: String, party_id: String, mode: String, iat: Int,
                 exp: Int, jti: String, nonce: String?) {
         self.match = match
         self.ledger_index = ledger_index
         self.log_origin = log_origin
-        self.template_id = template_id
+        self.sub = sub
         self.party_id = party_id
         self.mode = mode
         self.iat = iat

@@ -23,8 +23,11 @@ public struct PermissionRequest: Sendable, Equatable {
 
 /// A permission as issued: the bearer token is shown once, only its hash is stored.
 public struct IssuedPermission: Sendable, Equatable {
-    /// The 32-byte bearer token for the party.
+    /// The 32-byte bearer token for the party: all it needs, and all it is given.
     public let token: [UInt8]
+    /// What the party will know this consent by (``Permission/handle``): the results and
+    /// challenges it gets name this, never the template or the holder.
+    public let handle: String
     /// The template.
     public let templateID: TemplateID
     /// The party.
@@ -33,6 +36,14 @@ public struct IssuedPermission: Sendable, Equatable {
     public let expiresAt: Date
     /// Where the `grant` event sits in the ledger.
     public let ledgerIndex: UInt64
+}
+
+/// A device-mode challenge as issued to the party.
+public struct IssuedChallenge: Sendable, Equatable {
+    /// The challenge (id, nonce, expiry).
+    public let challenge: Challenge
+    /// The permission's handle, which the holder's device signs along with the challenge.
+    public let handle: String
 }
 
 /// Consent until the market lands: one-time permissions, and challenges that ride on them.
@@ -60,12 +71,14 @@ extension SignetService {
         let now = self.now
         let token = configuration.random.bytes(32)
         let expiry = now.addingTimeInterval(TimeInterval(lifetime))
-        try await stores.permissions.insert(Permission(
+        let permission = Permission(
             tokenHash: Permission.hash(token: token), holderID: holder.rawValue, partyID: partyID.rawValue,
-            templateID: templateID, expiresAt: expiry))
+            templateID: templateID, expiresAt: expiry)
+        try await stores.permissions.insert(permission)
         let index = try await recorder.record(
             .grant(holder: holder, party: partyID, template: templateID, uses: 1, ttlSeconds: lifetime), at: now)
-        return IssuedPermission(token: token, templateID: templateID, partyID: partyID, expiresAt: expiry, ledgerIndex: index)
+        return IssuedPermission(token: token, handle: permission.handle, templateID: templateID, partyID: partyID, expiresAt: expiry,
+                                ledgerIndex: index)
     }
 
     /// Starts a device-mode verification: a fresh challenge attached to the permission.
@@ -73,19 +86,21 @@ extension SignetService {
     /// Nothing is logged here: the `use` event is appended when the answer is verified. The
     /// party's bucket is charged, so challenges cannot be requested without limit.
     /// - Parameter token: the permission token in base64url, as the party holds it.
+    /// - Returns: the challenge, and the permission's handle that the holder's device signs.
     /// - Throws: ``ServiceError`` `.partyOnly`, `.partyNotApproved`, `.rateLimited` or `.invalidPermission`.
-    public func challenge(token: String, templateID: String, as caller: PrincipalID) async throws -> Challenge {
+    public func challenge(token: String, as caller: PrincipalID) async throws -> IssuedChallenge {
         let party = try await requireApprovedParty(caller)
         let now = self.now
         try await chargeParty(party.id, now: now)
         let challenge = Challenge.fresh(expiresAt: now.addingTimeInterval(configuration.challengeLifetime), using: configuration.random)
-        guard let token = Self.permissionToken(token), let templateID = TemplateID(templateID),
-              try await stores.permissions.attach(challenge, tokenHash: Permission.hash(token: token), partyID: party.id.rawValue,
-                                                  templateID: templateID, now: now)
+        guard let token = Self.permissionToken(token),
+              let permission = try await stores.permissions.permission(tokenHash: Permission.hash(token: token)),
+              try await stores.permissions.attach(challenge, tokenHash: permission.tokenHash, partyID: party.id.rawValue,
+                                                  templateID: permission.templateID, now: now)
         else {
             throw Self.invalidPermission
         }
-        return challenge
+        return IssuedChallenge(challenge: challenge, handle: permission.handle)
     }
 
     /// Takes one token from the party's bucket, or throws `.rateLimited` with the wait.
@@ -109,7 +124,7 @@ extension SignetService {
 
     /// Any unusable token: unknown, spent, expired or malformed alike.
     static var invalidPermission: ServiceError {
-        ServiceError(.invalidPermission, "no unused, unexpired permission of this holder for this party and template")
+        ServiceError(.invalidPermission, "no unused, unexpired permission for this party with this token")
     }
 
     /// A rate-limit refusal with its wait.

@@ -5,18 +5,13 @@ import SignetCore
 public import SignetMarket
 import SignetVault
 
-/// What a party asks to verify.
+/// What a party asks to verify. The permission token alone says which consent (and so which
+/// template) the attempt is under: a party never names, and never learns, a template.
 public enum VerificationRequest: Sendable, Equatable {
-    /// Probe mode: the server matches the party's fresh probe against the template.
-    case probe(templateID: String, token: String, probe: EmbeddingInput)
+    /// Probe mode: the server matches the party's fresh probe against the permitted template.
+    case probe(token: String, probe: EmbeddingInput)
     /// Device mode: the holder's device signed the challenge with its template key.
-    case device(templateID: String, token: String, challengeID: String, signature: String)
-
-    var templateID: String {
-        switch self {
-        case .probe(let id, _, _), .device(let id, _, _, _): id
-        }
-    }
+    case device(token: String, challengeID: String, signature: String)
 }
 
 /// A verification's answer, released only once its `use` event is durable.
@@ -46,19 +41,19 @@ extension SignetService {
         let mode: VerificationMode
         let outcome: (permission: Permission, template: TemplateID, match: Bool)
         switch request {
-        case .probe(let templateID, let token, let probe):
+        case .probe(let token, let probe):
             mode = .probe
             let probe = try probe.checked()
             try checkBeforeAdmission(probe)
             guard let token = Self.permissionToken(token) else { throw Self.invalidPermission }
-            outcome = try await verifyProbe(probe, token: token, templateID: templateID, party: party, now: now)
-        case .device(let templateID, let token, let challengeID, let signature):
+            outcome = try await verifyProbe(probe, token: token, party: party, now: now)
+        case .device(let token, let challengeID, let signature):
             mode = .device
             guard let signature = Base64.decodeURL(signature), signature.count == 64 else {
                 throw ServiceError(.invalidField, "signature must be 64 bytes in base64url without padding")
             }
             guard let token = Self.permissionToken(token) else { throw Self.invalidPermission }
-            outcome = try await verifyDevice(signature, challengeID: challengeID, token: token, templateID: templateID, party: approved, now: now)
+            outcome = try await verifyDevice(signature, challengeID: challengeID, token: token, party: approved, now: now)
         }
         guard let holder = HolderID(outcome.permission.holderID) else {
             throw ServiceError(.corruptRecord, "a stored permission names no holder")
@@ -67,7 +62,7 @@ extension SignetService {
         let index = try await recorder.record(
             .use(holder: holder, party: party, template: outcome.template, mode: mode, match: outcome.match), at: now)
         let claims = VerificationClaims(
-            match: outcome.match, ledger_index: Int(index), log_origin: ledger.verifier.name, template_id: outcome.template.rawValue,
+            match: outcome.match, ledger_index: Int(index), log_origin: ledger.verifier.name, sub: outcome.permission.handle,
             party_id: party.rawValue, mode: mode.rawValue, iat: Int(now.timeIntervalSince1970),
             exp: Int(now.timeIntervalSince1970 + configuration.resultLifetime), jti: Base64.encodeURL(configuration.random.bytes(16)), nonce: nonce)
         return VerificationOutcome(claims: claims, result: try await results.sign(claims))
@@ -79,9 +74,9 @@ extension SignetService {
     }
 
     /// Probe mode: the server decodes the party's probe against the template.
-    private func verifyProbe(_ probe: [Float], token: [UInt8], templateID: String, party: PartyID, now: Date)
+    private func verifyProbe(_ probe: [Float], token: [UInt8], party: PartyID, now: Date)
         async throws -> (permission: Permission, template: TemplateID, match: Bool) {
-        let (permission, id, _) = try await admit(token: token, templateID: templateID, challengeID: nil, party: party, now: now)
+        let (permission, id, _) = try await admit(token: token, challengeID: nil, party: party, now: now)
         let template = try await protectedTemplate(id)
         guard let scheme = vault.scheme(for: template) else {
             throw ServiceError(.vaultProfileMissing, "the template was enrolled under a vault profile this server has not loaded; the holder renews it, or the operator loads that profile with another --vault-profile")
@@ -111,9 +106,9 @@ extension SignetService {
     }
 
     /// Device mode: the server only checks the device's signature against the template's public key.
-    private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], templateID: String, party: Party,
+    private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], party: Party,
                               now: Date) async throws -> (permission: Permission, template: TemplateID, match: Bool) {
-        let (permission, id, nonce) = try await admit(token: token, templateID: templateID, challengeID: challengeID, party: party.id, now: now)
+        let (permission, id, nonce) = try await admit(token: token, challengeID: challengeID, party: party.id, now: now)
         guard let nonce else { throw ServiceError(.corruptRecord, "the admitted challenge has no nonce") }
         // The stored key column spares reading and parsing the helper matrix; older rows fall back.
         let publicKey: [UInt8]
@@ -123,7 +118,7 @@ extension SignetService {
             publicKey = try await protectedTemplate(id).publicKey
         }
         let message = Challenge.message(id: challengeID, nonce: Base64.encodeURL(nonce), partyID: party.id.rawValue, partyName: party.name,
-                                        templateID: id.rawValue)
+                                        handle: permission.handle)
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else {
             throw ServiceError(.corruptRecord, "the stored template has an unusable public key")
         }
@@ -137,13 +132,13 @@ extension SignetService {
     /// lock the holder's legitimate verifications out; an attempt refused by the template's
     /// limit leaves its permission unspent, to be retried after `retryAfter`.
     ///
-    /// Text that is no template id names no template: the attempt is charged to the party and
-    /// refused, exactly as one against an unknown template.
-    private func admit(token: [UInt8], templateID text: String, challengeID: String?, party: PartyID, now: Date)
+    /// The token names the permission, and the permission its template. A token that names no
+    /// permission is charged to the party and refused, exactly as a spent or expired one.
+    private func admit(token: [UInt8], challengeID: String?, party: PartyID, now: Date)
         async throws -> (Permission, TemplateID, challengeNonce: [UInt8]?) {
         let refusal = challengeID == nil ? Self.invalidPermission
-            : ServiceError(.invalidChallenge, "no unused, unexpired permission carrying this unexpired challenge for this party and template")
-        guard let templateID = TemplateID(text) else {
+            : ServiceError(.invalidChallenge, "no unused, unexpired permission carrying this unexpired challenge for this party")
+        guard let templateID = try await stores.permissions.permission(tokenHash: Permission.hash(token: token))?.templateID else {
             try await chargeParty(party, now: now)
             throw refusal
         }

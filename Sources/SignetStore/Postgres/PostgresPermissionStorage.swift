@@ -19,6 +19,18 @@ public struct PostgresPermissionStorage: PermissionStorage, VerificationAdmissio
             logger: logger)
     }
 
+    public func permission(tokenHash: [UInt8]) async throws -> Permission? {
+        let rows = try await client.query(
+            "SELECT holder_id, party_id, template_id, expires_at FROM permissions WHERE token_hash = \(ByteBuffer(bytes: tokenHash))",
+            logger: logger)
+        for try await (holderID, partyID, templateID, expiresAt) in rows.decode((String, String, String, Double).self) {
+            guard let templateID = TemplateID(templateID) else { return nil }
+            return Permission(tokenHash: tokenHash, holderID: holderID, partyID: partyID, templateID: templateID,
+                              expiresAt: Date(timeIntervalSince1970: expiresAt))
+        }
+        return nil
+    }
+
     public func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
         var count = 0
         let rows = try await client.query(

@@ -15,6 +15,18 @@ public struct SQLitePermissionStorage: PermissionStorage, VerificationAdmission,
             [Data(permission.tokenHash), permission.holderID, permission.partyID, permission.templateID, permission.expiresAt.timeIntervalSince1970])
     }
 
+    public func permission(tokenHash: [UInt8]) async throws -> Permission? {
+        try statements.read(
+            "SELECT holder_id, party_id, template_id, expires_at FROM permissions WHERE token_hash = ?", [Data(tokenHash)]
+        ) { row -> Permission? in
+            guard let holderID = try row.value("holder_id", as: String.self), let partyID = try row.value("party_id", as: String.self),
+                  let templateID = try row.value("template_id", as: TemplateID.self), let expiresAt = try row.value("expires_at", as: Double.self)
+            else { return nil }
+            return Permission(tokenHash: tokenHash, holderID: holderID, partyID: partyID, templateID: templateID,
+                              expiresAt: Date(timeIntervalSince1970: expiresAt))
+        }.first
+    }
+
     public func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
         try await statements.write(
             "UPDATE permissions SET used_at = ? WHERE template_id = ? AND used_at IS NULL RETURNING 1",

@@ -79,7 +79,9 @@ struct HolderCommand: AsyncParsableCommand {
     }
 
     struct Permit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a party a one-time permission to verify one template; prints the token.")
+        static let configuration = CommandConfiguration(
+            abstract: "Give a party a one-time permission to verify one template; prints the token to hand to the party, and the permission's handle.",
+            discussion: "The party needs only the token: it never learns the template id. Its challenges and results name the handle.")
         @OptionGroup var client: ClientOptions
         @Option(help: "Template id.") var template: String
         @Option(help: "Party id.") var party: String
@@ -88,7 +90,7 @@ struct HolderCommand: AsyncParsableCommand {
             try await runClient {
                 let answer = try await holderClient(client)
                     .createPermission(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(templateId: template, partyId: party, ttlSeconds: Int32(clamping: ttl)))).created.body.json
-                print(answer.token)
+                print("\(answer.token) \(answer.handle)")
             }
         }
     }
@@ -100,6 +102,7 @@ struct HolderCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
         @Option(help: "Template id.") var template: String
         @Option(help: "Challenge id, from the party.") var challenge: String
+        @Option(help: "The permission's handle (g_…), from the party's challenge; `holder permit` printed it too.") var handle: String
         @Option(help: "The party's id (p_…), from the party: its public name is shown before you sign, and the signature is valid only for that party.")
         var party: String
         // Unconditional: a base64url nonce may start with "-", which must not read as an option.
@@ -112,8 +115,8 @@ struct HolderCommand: AsyncParsableCommand {
             let profile = try vaultProfile.map(readVaultProfile)
             try await runClient {
                 let api = try holderClient(client)
-                let (message, partyName) = try await api.challengeMessage(id: challenge, nonce: nonce, party: party, template: template)
-                printError("signet: answering \(partyName) (\(party)) for template \(template)")
+                let (message, partyName) = try await api.challengeMessage(id: challenge, nonce: nonce, party: party, handle: handle)
+                printError("signet: answering \(partyName) (\(party)) for permission \(handle) with template \(template)")
                 let key = try await api.unlockDeviceKey(template: template, sample: values.map { Float($0) }, profile: profile)
                 print(Base64.encodeURL(try key.sign(challenge: message)))
             }

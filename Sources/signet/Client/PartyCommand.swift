@@ -1,4 +1,5 @@
 import SignetCore
+import SignetMarket
 import SignetService
 import SignetClient
 import ArgumentParser
@@ -29,22 +30,22 @@ struct PartyCommand: AsyncParsableCommand {
 
     struct Challenge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start a device-mode verification; prints the challenge id and nonce for the holder's device.",
-            discussion: "The holder answers with `signet holder answer`; then run `signet party verify --challenge ID --signature=SIG`. A challenge lives 120 seconds; a new one replaces the previous one for the same permission.")
+            abstract: "Start a device-mode verification; prints the challenge id, nonce and permission handle for the holder's device.",
+            discussion: "The holder answers with `signet holder answer --challenge ID --nonce=NONCE --handle HANDLE --party YOUR_ID`; then run `signet party verify --challenge ID --signature=SIG`. A challenge lives 120 seconds; a new one replaces the previous one for the same permission.")
         @OptionGroup var client: ClientOptions
         @OptionGroup var permission: PermissionOptions
         func run() async throws {
             try await runClient {
                 let answer = try await ClientIdentity(role: "party", options: client).client()
-                    .createChallenge(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(templateId: permission.template, permissionToken: permission.token))).created.body.json
-                print("\(answer.id) \(answer.nonce)")
+                    .createChallenge(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(permissionToken: permission.token))).created.body.json
+                print("\(answer.id) \(answer.nonce) \(answer.handle)")
             }
         }
     }
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify a holder's template under their one-time permission, by probe or by device answer; checks the signed answer.",
+            abstract: "Verify a holder under their one-time permission, by probe or by device answer; checks the signed answer.",
             discussion: "Probe mode: --probe FILE. Device mode: --challenge ID --signature=SIG (from `signet party challenge` and `signet holder answer`).")
         @OptionGroup var client: ClientOptions
         @OptionGroup var permission: PermissionOptions
@@ -65,10 +66,10 @@ struct PartyCommand: AsyncParsableCommand {
             let nonce = Base64.encodeURL((0..<16).map { _ in UInt8.random(in: .min ... .max) })
             let request: Components.Schemas.VerificationRequest
             if let probe {
-                request = .probe(.init(mode: .probe, templateId: permission.template, permissionToken: permission.token,
+                request = .probe(.init(mode: .probe, permissionToken: permission.token,
                                        probe: embeddingPayload(try readEmbedding(probe)), nonce: nonce))
             } else {
-                request = .device(.init(mode: .device, templateId: permission.template, permissionToken: permission.token,
+                request = .device(.init(mode: .device, permissionToken: permission.token,
                                         challengeId: challenge ?? "", signature: signature ?? "", nonce: nonce))
             }
             try await runClient {
@@ -79,8 +80,8 @@ struct PartyCommand: AsyncParsableCommand {
                 let claims = try await keys.verify(answer.result, as: VerificationClaims.self)
                 let partyID = try String(contentsOfFile: ClientIdentity(role: "party", options: client).idPath, encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                guard claims.aud == partyID, claims.nonce == nonce, claims.template_id == permission.template else {
-                    throw ValidationError("the signed result is not the answer to this request (audience, nonce or template differ)")
+                guard claims.aud == partyID, claims.nonce == nonce, claims.sub == permission.handle else {
+                    throw ValidationError("the signed result is not the answer to this request (audience, nonce or permission differ)")
                 }
                 print("\(claims.match ? "match" : "no match") ledger_index \(claims.ledger_index)")
             }
@@ -88,9 +89,15 @@ struct PartyCommand: AsyncParsableCommand {
     }
 }
 
-/// The holder's one-time permission a party acts under: the template and the token.
+/// The holder's one-time permission a party acts under: its token, which names the consent
+/// (and, inside the server, the template the party never learns).
 struct PermissionOptions: ParsableArguments {
-    @Option(help: "Template id.") var template: String
     // Unconditional: a base64url token may start with "-", which must not read as an option.
     @Option(parsing: .unconditional, help: "Permission token from the holder (it may start with \"-\").") var token: String
+
+    /// The handle this permission's results and challenges name (``Permission/handle``); an
+    /// unreadable token has none, and the server refuses it anyway.
+    var handle: String? {
+        Base64.decodeURL(token).map { Permission.handle(tokenHash: Permission.hash(token: $0)) }
+    }
 }
