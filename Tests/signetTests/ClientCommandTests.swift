@@ -52,16 +52,20 @@ struct ClientCommandTests {
             }
             let early = try await signet(["holder", "permit", "--template", template, "--party", partyID], home: home)
             #expect(tokenAndHandle(early).handle.hasPrefix("g_"))
-            let earlyVerify = try await signet(["party", "verify", "--token=" + tokenAndHandle(early).token, "--probe", directory.path + "/probe.txt"], home: partyHome)
+            let earlyVerify = try await signet(["party", "verify", "--vkey", vkey, "--token=" + tokenAndHandle(early).token, "--probe", directory.path + "/probe.txt"], home: partyHome)
             #expect(earlyVerify.status == 1)
             #expect(earlyVerify.stderr.contains("party_not_approved"))
             _ = try await service.approve(party: partyID)
 
             let token = try await signet(["holder", "permit", "--template", template, "--party", partyID], home: home)
             #expect(token.status == 0)
-            let verified = try await signet(["party", "verify", "--token=" + tokenAndHandle(token).token, "--probe", directory.path + "/probe.txt"], home: partyHome)
+            // Without the log's key the party cannot prove the result's event, so it must give one.
+            let unproven = try await signet(["party", "verify", "--token=" + tokenAndHandle(token).token, "--probe", directory.path + "/probe.txt"], home: partyHome)
+            #expect(unproven.status != 0 && unproven.stderr.contains("--vkey"))
+            let verified = try await signet(["party", "verify", "--vkey", vkey, "--token=" + tokenAndHandle(token).token, "--probe", directory.path + "/probe.txt"], home: partyHome)
             #expect(verified.status == 0, "\(verified.stderr)")
             #expect(verified.stdout.hasPrefix("match ledger_index "))
+            #expect(verified.stdout.contains("proven in the log at size "))
 
             // Device mode: the party asks for a challenge, the holder's device answers it.
             let deviceToken = try await signet(["holder", "permit", "--template", template, "--party", partyID], home: home)
@@ -76,7 +80,7 @@ struct ClientCommandTests {
                                            "--handle", fields[2], "--embedding", directory.path + "/probe.txt"], home: home)
             #expect(answer.status == 0, "\(answer.stderr)")
             #expect(answer.stderr.contains("answering Corner Shop (\(partyID)) for permission \(fields[2]) with template \(template)"))
-            let deviceVerified = try await signet(["party", "verify", tokenArgument, "--challenge", fields[0],
+            let deviceVerified = try await signet(["party", "verify", "--vkey", vkey, tokenArgument, "--challenge", fields[0],
                                                    "--signature=" + answer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], home: partyHome)
             #expect(deviceVerified.status == 0, "\(deviceVerified.stderr)")
             #expect(deviceVerified.stdout.hasPrefix("match ledger_index "))
@@ -108,7 +112,7 @@ struct ClientCommandTests {
     @Test func valuesStartingWithADashAreValuesNotOptions() async throws {
         let dashed = "-" + String(repeating: "A", count: 42)
         let result = try await runProcessAsync(signetBinary, [
-            "party", "verify", "--token", dashed, "--challenge", "c_x", "--signature", dashed,
+            "party", "verify", "--vkey", try NoteSigner(generatingFor: "dash.test/log").verifier.vkey, "--token", dashed, "--challenge", "c_x", "--signature", dashed,
             "--server", "http://127.0.0.1:1", "--home", FileManager.default.temporaryDirectory.path + "/signet-no-home-\(UUID().uuidString)",
         ])
         #expect(!result.stderr.contains("Missing value"), "\(result.stderr)")

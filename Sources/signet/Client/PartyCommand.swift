@@ -1,5 +1,6 @@
 import SignetCore
 import SignetMarket
+import SignetLog
 import SignetService
 import SignetClient
 import ArgumentParser
@@ -52,15 +53,24 @@ struct PartyCommand: AsyncParsableCommand {
         @Option(help: "Probe mode: file with the probe embedding.") var probe: String?
         @Option(help: "Device mode: the challenge id.") var challenge: String?
         @Option(parsing: .unconditional, help: "Device mode: the holder device's signature (it may start with \"-\").") var signature: String?
+        @Option(help: "The log's verifier key, as printed by `signet log key` (env SIGNET_LOG_VKEY): the result's `use` event is proven in the public log against it.")
+        var vkey: String?
 
         func validate() throws {
             switch (probe, challenge, signature) {
             case (.some, nil, nil), (nil, .some, .some): return
             default: throw ValidationError("give either --probe FILE, or --challenge and --signature")
             }
+            guard vkey ?? ProcessInfo.processInfo.environment["SIGNET_LOG_VKEY"] != nil else {
+                throw ValidationError("--vkey (or SIGNET_LOG_VKEY) is required: the result's ledger event is proven against the log's key")
+            }
         }
 
         func run() async throws {
+            let verifier: NoteVerifier
+            do { verifier = try NoteVerifier(vkey: vkey ?? ProcessInfo.processInfo.environment["SIGNET_LOG_VKEY"] ?? "") } catch {
+                throw ValidationError("--vkey: \(error)")
+            }
             // A fresh nonce binds the signed result to this request: an old or another party's
             // result cannot be passed off as the answer to it.
             let nonce = Base64.encodeURL((0..<16).map { _ in UInt8.random(in: .min ... .max) })
@@ -83,9 +93,32 @@ struct PartyCommand: AsyncParsableCommand {
                 guard claims.aud == partyID, claims.nonce == nonce, claims.sub == permission.handle else {
                     throw ValidationError("the signed result is not the answer to this request (audience, nonce or permission differ)")
                 }
-                print("\(claims.match ? "match" : "no match") ledger_index \(claims.ledger_index)")
+                let proven = try await Self.proveUseEvent(claims, party: partyID, log: client.serverURL + "/log/", verifier: verifier)
+                print("\(claims.match ? "match" : "no match") ledger_index \(claims.ledger_index) (proven in the log at size \(proven.size))")
             }
         }
+    }
+}
+
+extension PartyCommand.Verify {
+    /// Proves that the result's `use` event is in the public log (``LogEntryProver``) and is
+    /// this verification's: a `use` by this party at the result's time, in the log the result
+    /// names. A result without it is evidence the operator misbehaved.
+    static func proveUseEvent(_ claims: VerificationClaims, party: String, log: String, verifier: NoteVerifier) async throws -> Checkpoint {
+        guard let index = UInt64(exactly: claims.ledger_index) else {
+            throw ValidationError("the signed result names no ledger index")
+        }
+        let (entry, checkpoint): ([UInt8], Checkpoint)
+        do {
+            (entry, checkpoint) = try await LogEntryProver(fetcher: HTTPLogFetcher(base: log), verifier: verifier).entry(at: index)
+        } catch {
+            throw ValidationError("the result's ledger event at \(index) is not proven in the public log: \(error)")
+        }
+        guard checkpoint.origin == claims.log_origin, let event = try? LedgerEvent(parsing: entry),
+              event.kind == .use, event.party == party, event.time == Int64(claims.iat) else {
+            throw ValidationError("the ledger entry at \(index) is not this verification's use event")
+        }
+        return checkpoint
     }
 }
 
