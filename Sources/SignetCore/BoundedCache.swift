@@ -30,6 +30,14 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Send
         state.withLock { $0.items[key]?.value }
     }
 
+    /// Forgets the value cached under `key`, if any.
+    public func remove(_ key: Key) {
+        state.withLock { state in
+            // Its place in the eviction order stays; evicting a key that is gone costs nothing.
+            state.cost -= state.items.removeValue(forKey: key)?.cost ?? 0
+        }
+    }
+
     /// Caches `value` under `key` unless it is already cached or costs more than the capacity.
     public func put(_ key: Key, _ value: Value) {
         let cost = costOf(value)

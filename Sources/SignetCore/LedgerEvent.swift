@@ -22,9 +22,15 @@ public struct LedgerEvent: Sendable, Equatable {
         case approve
         /// The operator (or the trust protocol) suspended a party.
         case suspend
+        /// A holder replaced their key (signed by the old and the new one).
+        case rotateKey = "rotate_key"
+        /// The operator revoked a holder's key.
+        case revokeKey = "revoke_key"
+        /// The operator revoked a party's key.
+        case revokePartyKey = "revoke_party_key"
 
         /// Whether entries of this kind name a party only (no holder pseudonym, no commitment).
-        public var isAboutAPartyOnly: Bool { self == .approve || self == .suspend }
+        public var isAboutAPartyOnly: Bool { self == .approve || self == .suspend || self == .revokePartyKey }
     }
 
     /// Current format version, written as `v`.

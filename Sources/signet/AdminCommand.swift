@@ -13,7 +13,31 @@ import SignetCore
 /// the same workflows as the API, so each change is in the ledger like any other event.
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Operator actions.", subcommands: [AdminPartyCommand.self])
+        commandName: "admin", abstract: "Operator actions.", subcommands: [AdminPartyCommand.self, AdminKeyCommand.self])
+}
+
+struct AdminKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "key", abstract: "Revoke a principal's key.", subcommands: [Revoke.self])
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a holder's or party's key: it signs no request any more (logged as revoke_key / revoke_party_key).",
+            discussion: "Running servers refuse the key within 5 seconds. The principal keeps its id and records; a holder whose key was revoked registers anew.")
+        @OptionGroup var ledgerOptions: LedgerOptions
+        @Argument(help: "The holder (h_…) or party (p_…) id.")
+        var id: String
+
+        func validate() throws {
+            guard PrincipalID(id) != nil else { throw ValidationError("\(id) is not a holder (h_…) or party (p_…) id") }
+        }
+
+        func run() async throws {
+            try await withAdminService(ledgerOptions) { service in
+                let change = try await service.revokeKey(of: id)
+                print("\(change.principal)\tkey revoked\tledger index \(change.ledgerIndex)")
+            }
+        }
+    }
 }
 
 struct AdminPartyCommand: AsyncParsableCommand {

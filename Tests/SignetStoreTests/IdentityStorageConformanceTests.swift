@@ -31,6 +31,43 @@ struct IdentityStorageConformanceTests {
     }
 
     @Test(arguments: Backend.available)
+    func keysRotateByCompareAndSetAndRevokedKeysAreInactive(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, _ in
+            let identities = stores.identities
+            let (first, second, third, taken) = (Self.key(), Self.key(), Self.key(), Self.key())
+            let holder = Holder(id: .random(), publicKey: first, registeredAt: Self.now)
+            try await identities.insert(holder)
+            try await identities.insert(Holder(id: .random(), publicKey: taken, registeredAt: Self.now))
+            let principal = holder.id.principal
+            #expect(try await identities.activeKey(of: principal) == first)
+            #expect(try await identities.activeKey(of: HolderID.random().principal) == nil)
+
+            // Compare-and-set: only from the active key, never onto a registered one.
+            #expect(try await !identities.replaceKey(of: principal, from: second, to: third))
+            await #expect(throws: MarketError(.conflict, "")) { try await identities.replaceKey(of: principal, from: first, to: taken) }
+            #expect(try await identities.replaceKey(of: principal, from: first, to: second))
+            #expect(try await identities.activeKey(of: principal) == second)
+            #expect(try await identities.holder(holder.id)?.publicKey == second)
+            // The old key is free again (its holder may register it anew); the new one is taken.
+            try await identities.insert(Holder(id: .random(), publicKey: first, registeredAt: Self.now))
+
+            // Revoked: inactive, not rotatable, revoked once.
+            #expect(try await identities.revokeKey(of: principal, at: Self.now))
+            #expect(try await identities.activeKey(of: principal) == nil)
+            #expect(try await !identities.revokeKey(of: principal, at: Self.now))
+            #expect(try await !identities.replaceKey(of: principal, from: second, to: third))
+            #expect(try await !identities.revokeKey(of: HolderID.random().principal, at: Self.now))
+
+            let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example", publicKey: Self.key(), status: .approved, registeredAt: Self.now)
+            try await identities.insert(party)
+            #expect(try await identities.replaceKey(of: party.id.principal, from: party.publicKey, to: third))
+            #expect(try await identities.party(party.id)?.status == .approved)
+            #expect(try await identities.revokeKey(of: party.id.principal, at: Self.now))
+            #expect(try await identities.activeKey(of: party.id.principal) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func partiesStartPendingAndCanBeApproved(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
             let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example", publicKey: Self.key(), status: .pending, registeredAt: Self.now)

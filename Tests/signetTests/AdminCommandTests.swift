@@ -1,4 +1,5 @@
 import SignetLog
+import SignetCore
 import Crypto
 import Foundation
 import SignetMarket
@@ -42,6 +43,27 @@ struct AdminCommandTests {
         let malformed = try runProcess(signetBinary, ["admin", "party", "suspend", "--data-dir", directory.path, "h_nope"])
         #expect(malformed.status != 0)
         #expect(malformed.stderr.contains("is not a party id"))
+        await stores.close()
+    }
+
+    @Test func operatorRevokesAKeyAndTheLedgerRecordsIt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        await (try await TestLedger.open(LedgerConfiguration(dataDirectory: directory.path, origin: "admin.test/log"))).close()
+        let stores = try await Stores.open(.embedded(dataDirectory: directory.path))
+        let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example",
+                              publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), status: .approved, registeredAt: Date())
+        try await stores.identities.insert(party)
+        let revoke = try runProcess(signetBinary, ["admin", "key", "revoke", "--data-dir", directory.path, party.id.rawValue])
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        #expect(revoke.stdout.contains("\(party.id)\tkey revoked\tledger index 0"))
+        #expect(try await stores.identities.activeKey(of: party.id.principal) == nil)
+        let entry = try #require(try await stores.log.entries(from: 0, count: 1).first)
+        #expect(try LedgerEvent(parsing: entry).kind == .revokePartyKey)
+        let again = try runProcess(signetBinary, ["admin", "key", "revoke", "--data-dir", directory.path, party.id.rawValue])
+        #expect(again.status == 1 && again.stderr.contains("no principal"))
+        let malformed = try runProcess(signetBinary, ["admin", "key", "revoke", "--data-dir", directory.path, "t_nope"])
+        #expect(malformed.status != 0 && malformed.stderr.contains("is not a holder"))
         await stores.close()
     }
 

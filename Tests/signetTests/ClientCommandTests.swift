@@ -99,6 +99,20 @@ struct ClientCommandTests {
             #expect(lines.count == 6)  // enroll, 3 grants, 2 uses
             #expect(lines.allSatisfy { $0.hasPrefix("✓") })
 
+            // The holder rotates their key: the new key signs from then on, and the rotation is logged.
+            let oldPEM = try String(contentsOfFile: home + "/holder.pem", encoding: .utf8)
+            let rotated = try await signet(["holder", "rotate-key"], home: home)
+            #expect(rotated.status == 0, "\(rotated.stderr)")
+            #expect(rotated.stdout.hasPrefix("rotated: ledger index "))
+            #expect(try String(contentsOfFile: home + "/holder.pem", encoding: .utf8) != oldPEM)
+            #expect(!FileManager.default.fileExists(atPath: home + "/holder.pem.new"))
+            let keyMode = try FileManager.default.attributesOfItem(atPath: home + "/holder.pem")[.posixPermissions] as? Int
+            #expect(keyMode == 0o600)
+            let shown = try await signet(["holder", "show"], home: home)
+            #expect(shown.status == 0, "\(shown.stderr)")
+            let rotatedActivity = try await signet(["holder", "activity", "--vkey", vkey], home: home)
+            #expect(rotatedActivity.stdout.split(separator: "\n").count == 7)
+
             // Without a registered holder the command says what to do.
             let stranger = try await signet(["holder", "enroll", "--embedding", directory.path + "/face.json"], home: directory.path + "/nobody")
             #expect(stranger.status != 0)

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 import SignetCore
 
@@ -11,6 +11,8 @@ public final class MemoryIdentityStorage: IdentityStorage {
         /// Registered keys, per table: a holder's key and a party's key are unique among their own kind.
         var holderKeys: Set<[UInt8]> = []
         var partyKeys: Set<[UInt8]> = []
+        /// Principals whose key the operator revoked.
+        var revoked: Set<PrincipalID> = []
     }
 
     private let state = Mutex(State())
@@ -44,6 +46,46 @@ public final class MemoryIdentityStorage: IdentityStorage {
         state.withLock { state in
             state.parties[id]?.status = status
             return state.parties[id]
+        }
+    }
+
+    public func activeKey(of principal: PrincipalID) async throws -> [UInt8]? {
+        state.withLock { state in
+            guard !state.revoked.contains(principal) else { return nil }
+            if let holder = HolderID(principal) { return state.holders[holder]?.publicKey }
+            if let party = PartyID(principal) { return state.parties[party]?.publicKey }
+            return nil
+        }
+    }
+
+    public func replaceKey(of principal: PrincipalID, from old: [UInt8], to new: [UInt8]) async throws -> Bool {
+        try state.withLock { state in
+            guard !state.revoked.contains(principal) else { return false }
+            if let id = HolderID(principal) {
+                guard let holder = state.holders[id], holder.publicKey == old else { return false }
+                guard !state.holderKeys.contains(new) else { throw MarketError(.conflict, "this public key is already registered") }
+                state.holderKeys.remove(old)
+                state.holderKeys.insert(new)
+                state.holders[id] = Holder(id: id, publicKey: new, registeredAt: holder.registeredAt)
+                return true
+            }
+            if let id = PartyID(principal) {
+                guard let party = state.parties[id], party.publicKey == old else { return false }
+                guard !state.partyKeys.contains(new) else { throw MarketError(.conflict, "this public key is already registered") }
+                state.partyKeys.remove(old)
+                state.partyKeys.insert(new)
+                state.parties[id] = try Party(id: id, name: party.name, contact: party.contact, publicKey: new, status: party.status,
+                                              registeredAt: party.registeredAt)
+                return true
+            }
+            return false
+        }
+    }
+
+    public func revokeKey(of principal: PrincipalID, at date: Date) async throws -> Bool {
+        state.withLock { state in
+            let known = HolderID(principal).map { state.holders[$0] != nil } ?? PartyID(principal).map { state.parties[$0] != nil } ?? false
+            return known && state.revoked.insert(principal).inserted
         }
     }
 

@@ -10,7 +10,7 @@ enum ErrorMapping {
         switch error.code {
         case .missingSignature: Problem(.missingSignature, detail: "the request carries no Signature-Input/Signature pair labelled sig1")
         case .malformedSignature: Problem(.malformedSignature, detail: "the request signature fields are malformed or unsupported")
-        case .unknownKey: Problem(.unknownKey, detail: "the signature's keyid names no registered key")
+        case .unknownKey: Problem(.unknownKey, detail: "the signature's keyid names no registered key, or a principal whose key was revoked")
         case .badSignature: Problem(.badSignature, detail: "the request signature does not verify")
         case .clockSkew: Problem(.clockSkew, detail: "the signature's created time is too far from the server's clock")
         case .expired: Problem(.expired, detail: "the signature has expired")

@@ -12,9 +12,18 @@ struct RequestAuthenticator: Sendable {
     let nonces: any NonceStorage
     let now: @Sendable () -> Date
     let configuration: APIConfiguration
-    /// Registered keys by principal id. Safe to keep: an id's key never changes (there is no key
-    /// rotation; a new key is a new registration), and a party's status is always read afresh.
-    private let keys = BoundedCache<String, [UInt8]>(capacity: 100_000)
+    /// Active keys by principal id, each trusted for ``keyCacheLifetime`` after it was read: a
+    /// key rotated or revoked through another instance (or `signet admin key revoke`) stops
+    /// working here within that time, and one rotated through this instance at once
+    /// (``forget(_:)``). A party's status is always read afresh.
+    private let keys = BoundedCache<String, CachedKey>(capacity: 100_000)
+    /// How long a read key is trusted without reading it again.
+    static let keyCacheLifetime: TimeInterval = 5
+
+    struct CachedKey: Sendable {
+        let key: [UInt8]
+        let readAt: Date
+    }
 
     init(identities: any IdentityStorage, nonces: any NonceStorage, now: @escaping @Sendable () -> Date, configuration: APIConfiguration) {
         self.identities = identities
@@ -51,14 +60,15 @@ struct RequestAuthenticator: Sendable {
                     return try? Curve25519.Signing.PublicKey(rawRepresentation: proofOfPossession)
                 }
                 guard let id = PrincipalID(keyID) else { return nil }
-                var raw = keys.get(keyID)
-                if raw == nil {
-                    if let holder = HolderID(id) {
-                        raw = try await identities.holder(holder)?.publicKey
-                    } else if let party = PartyID(id) {
-                        raw = try await identities.party(party)?.publicKey
-                    }
-                    if let raw { keys.put(keyID, raw) }
+                let now = clock()
+                var raw: [UInt8]?
+                if let cached = keys.get(keyID), now.timeIntervalSince(cached.readAt) < Self.keyCacheLifetime, cached.readAt <= now {
+                    raw = cached.key
+                } else {
+                    keys.remove(keyID)
+                    // A revoked key reads as none: the request is refused as `unknown_key`.
+                    raw = try await identities.activeKey(of: id)
+                    if let raw { keys.put(keyID, CachedKey(key: raw, readAt: now)) }
                 }
                 return raw.flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
             },
@@ -72,6 +82,13 @@ struct RequestAuthenticator: Sendable {
         } catch let error as HTTPSignatureError {
             throw ErrorMapping.problem(for: error)
         }
+    }
+}
+
+extension RequestAuthenticator {
+    /// Forgets the cached key of `principal`, after this instance changed it.
+    func forget(_ principal: PrincipalID) {
+        keys.remove(principal.rawValue)
     }
 }
 

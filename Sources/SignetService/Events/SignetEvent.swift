@@ -21,6 +21,12 @@ public enum SignetEvent: Sendable, Equatable {
     case approveParty(PartyID)
     /// The operator (or, later, the trust protocol) suspended a party.
     case suspendParty(PartyID)
+    /// A holder replaced their key; the details commit to the new key's SHA-256.
+    case rotateKey(holder: HolderID, newKeyHash: [UInt8])
+    /// The operator revoked a holder's key.
+    case revokeHolderKey(HolderID)
+    /// The operator revoked a party's key.
+    case revokePartyKey(PartyID)
 
     /// The ledger entry's `type`.
     public var kind: LedgerEvent.Kind {
@@ -32,6 +38,9 @@ public enum SignetEvent: Sendable, Equatable {
         case .use: .use
         case .approveParty: .approve
         case .suspendParty: .suspend
+        case .rotateKey: .rotateKey
+        case .revokeHolderKey: .revokeKey
+        case .revokePartyKey: .revokePartyKey
         }
     }
 
@@ -40,7 +49,8 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll(let holder, _), .renew(let holder, _), .delete(let holder, _): holder
         case .grant(let holder, _, _, _, _), .use(let holder, _, _, _, _): holder
-        case .approveParty, .suspendParty: nil
+        case .rotateKey(let holder, _), .revokeHolderKey(let holder): holder
+        case .approveParty, .suspendParty, .revokePartyKey: nil
         }
     }
 
@@ -49,15 +59,16 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template): template
         case .grant(_, _, let template, _, _), .use(_, _, let template, _, _): template
-        case .approveParty, .suspendParty: nil
+        case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey: nil
         }
     }
 
     /// The party involved, named in clear in the entry.
     public var party: PartyID? {
         switch self {
-        case .enroll, .renew, .delete: nil
-        case .grant(_, let party, _, _, _), .use(_, let party, _, _, _), .approveParty(let party), .suspendParty(let party): party
+        case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey: nil
+        case .grant(_, let party, _, _, _), .use(_, let party, _, _, _), .approveParty(let party), .suspendParty(let party),
+             .revokePartyKey(let party): party
         }
     }
 
@@ -70,8 +81,12 @@ public enum SignetEvent: Sendable, Equatable {
             .object(["template": .string(template.rawValue), "scope": .string("verify"), "uses": .number(Double(uses)), "ttl": .number(Double(ttl))])
         case .use(_, _, let template, let mode, let match):
             .object(["template": .string(template.rawValue), "mode": .string(mode.rawValue), "match": .bool(match)])
-        case .approveParty(let party), .suspendParty(let party):
+        case .approveParty(let party), .suspendParty(let party), .revokePartyKey(let party):
             .object(["party": .string(party.rawValue)])
+        case .rotateKey(_, let newKeyHash):
+            .object(["key_sha256": .string(Base64.encodeURL(newKeyHash))])
+        case .revokeHolderKey:
+            .object(["by": .string("operator")])
         }
     }
 }

@@ -63,7 +63,7 @@ extension SignetService {
         return party
     }
 
-    private static func validated(_ publicKey: [UInt8]) throws -> [UInt8] {
+    static func validated(_ publicKey: [UInt8]) throws -> [UInt8] {
         do { return try validatedPublicKey(publicKey) } catch let error as MarketError { throw ServiceError(market: error) }
     }
 }

@@ -63,6 +63,39 @@ public struct PostgresIdentityStorage: IdentityStorage, PostgresStore {
         return try await partyRows("SELECT id, name, contact, public_key, status, registered_at FROM parties ORDER BY registered_at, id")
     }
 
+    public func activeKey(of principal: PrincipalID) async throws -> [UInt8]? {
+        let rows = principal.kind == .holder
+            ? try await client.query("SELECT public_key FROM holders WHERE id = \(principal.rawValue) AND key_revoked_at IS NULL", logger: logger)
+            : try await client.query("SELECT public_key FROM parties WHERE id = \(principal.rawValue) AND key_revoked_at IS NULL", logger: logger)
+        for try await key in rows.decode(ByteBuffer.self) { return Array(key.readableBytesView) }
+        return nil
+    }
+
+    public func replaceKey(of principal: PrincipalID, from old: [UInt8], to new: [UInt8]) async throws -> Bool {
+        var replaced = false
+        try await insertUnique {
+            let (newKey, oldKey) = (ByteBuffer(bytes: new), ByteBuffer(bytes: old))
+            let rows = principal.kind == .holder
+                ? try await client.query(
+                    "UPDATE holders SET public_key = \(newKey) WHERE id = \(principal.rawValue) AND public_key = \(oldKey) AND key_revoked_at IS NULL RETURNING 1",
+                    logger: logger)
+                : try await client.query(
+                    "UPDATE parties SET public_key = \(newKey) WHERE id = \(principal.rawValue) AND public_key = \(oldKey) AND key_revoked_at IS NULL RETURNING 1",
+                    logger: logger)
+            for try await _ in rows.decode(Int.self) { replaced = true }
+        }
+        return replaced
+    }
+
+    public func revokeKey(of principal: PrincipalID, at date: Date) async throws -> Bool {
+        let time = date.timeIntervalSince1970
+        let rows = principal.kind == .holder
+            ? try await client.query("UPDATE holders SET key_revoked_at = \(time) WHERE id = \(principal.rawValue) AND key_revoked_at IS NULL RETURNING 1", logger: logger)
+            : try await client.query("UPDATE parties SET key_revoked_at = \(time) WHERE id = \(principal.rawValue) AND key_revoked_at IS NULL RETURNING 1", logger: logger)
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
+    }
+
     private func partyRows(_ query: PostgresQuery) async throws -> [Party] {
         var parties: [Party] = []
         let rows = try await client.query(query, logger: logger)

@@ -41,6 +41,11 @@ enum PostgresSchema {
             "CREATE TABLE pending_changes (event_id BYTEA PRIMARY KEY, holder_id TEXT NOT NULL, kind TEXT NOT NULL, template_id TEXT NOT NULL, salt BYTEA NOT NULL, time DOUBLE PRECISION NOT NULL, log_size BIGINT NOT NULL, template_key_hash BYTEA)",
             "CREATE INDEX pending_changes_time ON pending_changes (time)",
         ],
+        [
+            // The operator's revocation of a principal's key (IdentityStorage.revokeKey).
+            "ALTER TABLE holders ADD COLUMN key_revoked_at DOUBLE PRECISION",
+            "ALTER TABLE parties ADD COLUMN key_revoked_at DOUBLE PRECISION",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

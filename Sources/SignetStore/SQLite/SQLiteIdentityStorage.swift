@@ -57,6 +57,31 @@ public struct SQLiteIdentityStorage: IdentityStorage, SQLiteStore {
         return try await statements.scan("SELECT id, name, contact, public_key, status, registered_at FROM parties ORDER BY registered_at, id", [], row: Self.party(from:))
     }
 
+    public func activeKey(of principal: PrincipalID) async throws -> [UInt8]? {
+        let sql = principal.kind == .holder
+            ? "SELECT public_key FROM holders WHERE id = ? AND key_revoked_at IS NULL"
+            : "SELECT public_key FROM parties WHERE id = ? AND key_revoked_at IS NULL"
+        return try statements.read(sql, [principal.rawValue]) { row in try row.value("public_key", as: Data.self).map(Array.init) }.first
+    }
+
+    public func replaceKey(of principal: PrincipalID, from old: [UInt8], to new: [UInt8]) async throws -> Bool {
+        let sql = principal.kind == .holder
+            ? "UPDATE holders SET public_key = ? WHERE id = ? AND public_key = ? AND key_revoked_at IS NULL RETURNING 1"
+            : "UPDATE parties SET public_key = ? WHERE id = ? AND public_key = ? AND key_revoked_at IS NULL RETURNING 1"
+        var replaced = false
+        try await insertUnique {
+            replaced = try await !statements.write(sql, [Data(new), principal.rawValue, Data(old)]) { _ in true }.isEmpty
+        }
+        return replaced
+    }
+
+    public func revokeKey(of principal: PrincipalID, at date: Date) async throws -> Bool {
+        let sql = principal.kind == .holder
+            ? "UPDATE holders SET key_revoked_at = ? WHERE id = ? AND key_revoked_at IS NULL RETURNING 1"
+            : "UPDATE parties SET key_revoked_at = ? WHERE id = ? AND key_revoked_at IS NULL RETURNING 1"
+        return try await !statements.write(sql, [date.timeIntervalSince1970, principal.rawValue]) { _ in true }.isEmpty
+    }
+
     @Sendable static func party(from row: Row) throws -> Party? {
         guard let idText = try row.value("id", as: String.self), let id = PartyID(idText),
               let name = try row.value("name", as: String.self), let contact = try row.value("contact", as: String.self),

@@ -40,6 +40,11 @@ enum SQLiteSchema {
             "CREATE TABLE pending_changes (event_id BLOB PRIMARY KEY, holder_id TEXT NOT NULL, kind TEXT NOT NULL, template_id TEXT NOT NULL, salt BLOB NOT NULL, time REAL NOT NULL, log_size INTEGER NOT NULL, template_key_hash BLOB)",
             "CREATE INDEX pending_changes_time ON pending_changes (time)",
         ],
+        [
+            // The operator's revocation of a principal's key (IdentityStorage.revokeKey).
+            "ALTER TABLE holders ADD COLUMN key_revoked_at REAL",
+            "ALTER TABLE parties ADD COLUMN key_revoked_at REAL",
+        ],
     ]
 
     /// Opens `path` without migrating: a WAL-mode pool (one writer, concurrent readers) for a

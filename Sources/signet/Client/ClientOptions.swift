@@ -59,13 +59,35 @@ struct ClientIdentity {
     }
 
     /// The existing key; an unreadable, too open or malformed file is an error, never replaced.
-    private func loadKey() throws -> Curve25519.Signing.PrivateKey {
-        do { try SecretFile.requirePrivate(keyPath, what: "key file") } catch let error as SecretFileError { throw ValidationError(error.reason) }
-        guard let pem = try? String(contentsOfFile: keyPath, encoding: .utf8),
+    func loadKey(at path: String? = nil) throws -> Curve25519.Signing.PrivateKey {
+        let path = path ?? keyPath
+        do { try SecretFile.requirePrivate(path, what: "key file") } catch let error as SecretFileError { throw ValidationError(error.reason) }
+        guard let pem = try? String(contentsOfFile: path, encoding: .utf8),
               let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: EdDSA.PrivateKey(pem: pem).rawRepresentation) else {
-            throw ValidationError("\(keyPath) is not a readable Ed25519 PKCS#8 PEM key")
+            throw ValidationError("\(path) is not a readable Ed25519 PKCS#8 PEM key")
         }
         return key
+    }
+
+    /// Writes a new key to `path` (mode 0600, never over an existing file) and returns it.
+    func createKey(at path: String) throws -> Curve25519.Signing.PrivateKey {
+        let key = Curve25519.Signing.PrivateKey()
+        do {
+            guard try SecretFile.create(path, contents: Array((EdDSA.PrivateKey(backing: key).pemRepresentation + "\n").utf8)) else {
+                throw ValidationError("\(path) exists already")
+            }
+        } catch let error as SecretFileError {
+            throw ValidationError(error.reason)
+        }
+        return key
+    }
+
+    /// The registered id.
+    func registeredID() throws -> String {
+        guard let id = try? String(contentsOfFile: idPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty else {
+            throw ValidationError("no \(role) registered in \(options.homeDirectory); run `signet \(role) \(role == "holder" ? "init" : "register")` first")
+        }
+        return id
     }
 
     /// The API client signing as the registered principal.

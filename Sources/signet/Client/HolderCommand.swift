@@ -14,7 +14,7 @@ import SignetVault
 struct HolderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holder", abstract: "Act as a holder: register, enroll, consent, check your activity.",
-        subcommands: [Init.self, Show.self, Enroll.self, Renew.self, Delete.self, Permit.self, Answer.self, Activity.self])
+        subcommands: [Init.self, Show.self, Enroll.self, Renew.self, Delete.self, Permit.self, Answer.self, Activity.self, RotateKey.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key (if needed) and register as a holder.")
@@ -175,6 +175,58 @@ struct HolderCommand: AsyncParsableCommand {
             hasher.update(data: Array(event.details.utf8))
             guard logged.commitment == Array(hasher.finalize()) else {
                 throw ValidationError("the logged commitment does not match the details")
+            }
+        }
+    }
+}
+
+extension HolderCommand {
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Replace your key: the request is signed by the current key and the new key signs its consent; logged as rotate_key.",
+            discussion: """
+                The new key is written to holder.pem.new (mode 0600) before the server is asked, and moved over holder.pem only \
+                once the server has switched, so an interruption never locks you out: run the command again and it finishes \
+                (or retries) the same rotation.
+                """)
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let identity = ClientIdentity(role: "holder", options: client)
+            let id = try identity.registeredID()
+            let pendingPath = identity.keyPath + ".new"
+            try await runClient {
+                let newKey: Curve25519.Signing.PrivateKey
+                if FileManager.default.fileExists(atPath: pendingPath) {
+                    newKey = try identity.loadKey(at: pendingPath)
+                    // An earlier run may have rotated on the server and stopped before the move.
+                    let probe = Client.signed(server: client.base, key: newKey, keyID: id)
+                    if (try? await probe.getHolderProfile().ok.body.json.publicKey) == Base64.encodeURL(newKey.publicKey.rawRepresentation) {
+                        try Self.install(pendingPath, over: identity.keyPath)
+                        print("finished an interrupted rotation: \(identity.keyPath) holds the new key")
+                        return
+                    }
+                } else {
+                    newKey = try identity.createKey(at: pendingPath)
+                }
+                let oldKey = try identity.loadKey()
+                guard let principal = PrincipalID(id) else { throw ValidationError("\(identity.idPath) does not hold a holder id") }
+                let message = KeyRotation.message(
+                    principal: principal, oldKey: Array(oldKey.publicKey.rawRepresentation), newKey: Array(newKey.publicKey.rawRepresentation))
+                let change = try await identity.client().rotateHolderKey(
+                    headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder),
+                    body: .json(.init(publicKey: Base64.encodeURL(newKey.publicKey.rawRepresentation),
+                                      proof: Base64.encodeURL(try newKey.signature(for: message))))).ok.body.json
+                try Self.install(pendingPath, over: identity.keyPath)
+                print("rotated: ledger index \(change.ledgerIndex)")
+            }
+        }
+
+        /// Moves the new key over the old one (one rename, so the file is always one whole key).
+        static func install(_ pending: String, over path: String) throws {
+            guard rename(pending, path) == 0 else {
+                throw ValidationError("the server uses the new key, but moving \(pending) over \(path) failed: move it by hand")
             }
         }
     }
