@@ -29,6 +29,7 @@ public enum SecretFile {
     /// - Throws: ``SecretFileError`` `.io` on any system failure, `.tooPermissive` when the new
     ///   file's mode is not 0600 afterwards.
     public static func create(_ path: String, contents: [UInt8]) throws -> Bool {
+        removeStaleTemporaries(of: path)
         let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: .min ... .max))"
         let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SecretFileError(.io, "cannot create \(temporary): \(errorText())") }
@@ -61,6 +62,24 @@ public enum SecretFile {
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
             throw SecretFileError(.tooPermissive, "\(what) \(path) is readable by others (mode \(String(mode, radix: 8))); run chmod go-rwx on it")
+        }
+    }
+
+    /// Removes the temporaries of `path` that a process killed between creating and linking
+    /// one left behind (they may hold an unused secret): those whose process is gone. A live
+    /// process's temporary is its own business.
+    static func removeStaleTemporaries(of path: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let prefix = (slash.map { String(path[path.index(after: $0)...]) } ?? path) + ".tmp-"
+        guard let stream = opendir(directory.isEmpty ? "/" : directory) else { return }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink((directory.isEmpty ? "" : directory) + "/" + name)
+            }
         }
     }
 

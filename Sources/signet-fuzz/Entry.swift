@@ -3,15 +3,24 @@ import SignetVault
 
 /// `signet-fuzz FILE|DIR…` replays inputs (a corpus, or a finding) through the targets;
 /// `signet-fuzz --mutate SECONDS [--seed N] DIR…` mutates the corpus at random for that long.
+/// `signet-fuzz --libfuzzer [libFuzzer flags] DIR…`, in the build of `scripts/fuzz.sh`, runs
+/// libFuzzer, coverage-guided (see `LibFuzzerDriver.swift`).
 ///
-/// Not coverage-guided: libFuzzer brings its own `main`, and SwiftPM links an executable with
-/// `--defsym main=<module>_main`; calling libFuzzer's `LLVMFuzzerRunDriver` from our main
-/// instead stopped at an internal error of the gold linker (Swift 6.3.1). Each mutated input is written to `Fuzz/last-input`
-/// before it runs, so a trap leaves the input that caused it behind.
+/// Each mutated input of `--mutate` is written to `Fuzz/last-input` before it runs, so a trap
+/// leaves the input that caused it behind (libFuzzer writes its own `crash-…` files).
 @main
 struct SignetFuzz {
     static func main() throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "--libfuzzer" {
+            #if SIGNET_LIBFUZZER
+            LibFuzzer.run(Array(arguments.dropFirst()))
+            #else
+            FileHandle.standardError.write(Data("signet-fuzz: this build has no libFuzzer; build it with scripts/fuzz.sh\n".utf8))
+            exit(64)
+            #endif
+        }
+
         var seconds: Double?
         var seed: UInt64 = 2026
         while let flag = arguments.first, flag.hasPrefix("--") {

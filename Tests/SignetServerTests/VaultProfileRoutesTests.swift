@@ -63,7 +63,7 @@ struct VaultProfileRoutesTests {
 
     @Test func aTemplateWhoseProfileIsNotLoadedGetsAClearConflict() async throws {
         try await RegistrationRoutesTests.withService(vault: Self.synthetic32) { service in
-            let (alice, _, template, shop) = try await Application(router: SignetApplication.router(ledger: service.ledger, service: service))
+            let (alice, face, template, shop) = try await Application(router: SignetApplication.router(ledger: service.ledger, service: service))
                 .test(.router) { client in try await enrolledScene(client, service) }
             // The operator restarts with only a new profile: the old template cannot be decoded.
             let migrated = SignetService(ledger: service.ledger, stores: service.stores, results: service.results,
@@ -73,6 +73,10 @@ struct VaultProfileRoutesTests {
                 let token = try await alice.permit(party: shop.id, template: template)
                 let problem = try #require(try await refusal(try await shop.verify(token: token, probe: randomEmbedding())))
                 #expect("\(problem.status) \(problem.code)" == "409 vault_profile_missing")
+                // The refusal came before the permission was spent: where the profile is loaded, it still verifies.
+                let result = try await Application(router: SignetApplication.router(ledger: service.ledger, service: service))
+                    .test(.router) { original in try await shop.on(original).verify(token: token, probe: face) }
+                #expect(try await resultClaims(shop, result).match)
                 // Renewal moves the template to the enrolling profile, and it verifies again.
                 let face = randomEmbedding()
                 try await alice.renew(template, face)

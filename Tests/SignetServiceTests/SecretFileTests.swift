@@ -27,6 +27,24 @@ struct SecretFileTests {
         }
     }
 
+    /// A process killed between writing its temporary and linking it leaves a secret behind;
+    /// the next creator removes it, and leaves a live process's temporary alone.
+    @Test func temporariesOfDeadProcessesAreRemoved() async throws {
+        try await withTemporaryDirectory("signet-secret-stale") { directory in
+            let finished = Process()
+            finished.executableURL = URL(fileURLWithPath: "/bin/true")
+            try finished.run()
+            finished.waitUntilExit()
+            let stale = directory + "/k.tmp-\(finished.processIdentifier)-42"
+            let live = directory + "/k.tmp-\(ProcessInfo.processInfo.processIdentifier)-7"
+            let unrelated = directory + "/other.tmp-\(finished.processIdentifier)-1"
+            for file in [stale, live, unrelated] { try Data("secret".utf8).write(to: URL(fileURLWithPath: file)) }
+            #expect(try SecretFile.create(directory + "/k", contents: Array("key".utf8)))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+                == ["k", "k.tmp-\(ProcessInfo.processInfo.processIdentifier)-7", "other.tmp-\(finished.processIdentifier)-1"])
+        }
+    }
+
     /// Two processes starting together on one data directory end up with one log key.
     @Test func racingCreatorsAgreeOnOneKey() async throws {
         try await withTemporaryDirectory("signet-secret-race") { directory in

@@ -33,6 +33,21 @@ struct WorkflowRefusalTests {
         }
     }
 
+    /// A party's name is shown on the holder's device before it signs: nothing in it may make
+    /// it read as another name.
+    @Test(arguments: ["Corner\u{202E}pohS", "Bank\u{200B}", "Bank\u{2028}Other", "Shop\u{E000}", "Shop\u{0378}", "Shop\u{0007}"])
+    func partyNamesThatCouldMisleadAreRefused(_ name: String) async throws {
+        let fixture = try await ServiceFixture.make()
+        #expect(throws: ServiceError(.invalidField, "")) {
+            try fixture.service.newParty(name: name, contact: "ops@shop.example", publicKey: ServiceFixture.publicKey(3))
+        }
+        #expect(throws: ServiceError(.invalidField, "")) {
+            try fixture.service.newParty(name: "Corner Shop", contact: "ops@shop.example\u{202E}", publicKey: ServiceFixture.publicKey(3))
+        }
+        // Names in any script stay welcome.
+        #expect(try fixture.service.newParty(name: "Épicerie Ünal – 東京", contact: "ops@shop.example", publicKey: ServiceFixture.publicKey(3)).name == "Épicerie Ünal – 東京")
+    }
+
     @Test func unknownAndForeignThingsAreNotFound() async throws {
         let fixture = try await ServiceFixture.make()
         let alice = try await fixture.holder(1)

@@ -17,6 +17,8 @@ struct ServeCommandTests {
         process.standardError = errors
         let announced = try await Self.runUntilAnnounced(process)
         #expect(announced.contains("signet: log verifier key "))
+        // Port 0 names no URL a client can sign for: the server says how it checks instead.
+        #expect(announced.contains("signet: no --public-url: each request's signature is checked against the URL its client addressed (Host)"))
         // Keys and the database (it holds the activity secrets) are private to the server's user.
         for name in ["log.key", "results.key", "signet.sqlite"] {
             let mode = try FileManager.default.attributesOfItem(atPath: directory.path + "/data/" + name)[.posixPermissions] as? Int
@@ -35,6 +37,20 @@ struct ServeCommandTests {
         #expect(process.terminationReason == .exit)
         #expect(status == 0, "\(stderr)")
         #expect(!stderr.contains("Assertion failed"))
+    }
+
+    /// A deployment behind a proxy under a prefix: the server names the URL clients sign for.
+    @Test func announcesThePublicURLClientsSignFor() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let process = Process()
+        process.executableURL = signetBinary
+        process.arguments = ["serve", "--data-dir", directory.path + "/data", "--port", "0", "--public-url", "https://signet.example/identity"]
+        process.standardError = Pipe()
+        let announced = try await Self.runUntilAnnounced(process)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(announced.contains("signet: clients sign requests for https://signet.example/identity"))
     }
 
     @Test(arguments: ["", "signet.sqlite", "log.key"])
@@ -78,7 +94,8 @@ struct ServeCommandTests {
         return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var text = ""
-                while !text.contains("log verifier key") {
+                // The last start-up line says which URL signatures are checked against.
+                while !text.contains("signet: clients sign requests for") && !text.contains("signet: no --public-url") {
                     let chunk = output.fileHandleForReading.availableData
                     if chunk.isEmpty { break }
                     text += String(decoding: chunk, as: UTF8.self)

@@ -19,6 +19,12 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.invalidField` for a bad key, name or contact.
     public func newParty(name: String, contact: String, publicKey: [UInt8]) throws -> Party {
         let key = try Self.validated(publicKey)
+        // A holder's device shows the name before signing for the party: a bidirectional
+        // override (U+202E), a zero-width character or an unassigned code point could make one
+        // name read as another. Checked at registration only, so a stored record always loads.
+        for (field, value) in [("name", name), ("contact", contact)] where value.unicodeScalars.contains(where: Self.misleads) {
+            throw ServiceError(.invalidField, "\(field) must not contain format (bidirectional, zero-width), separator, private-use or unassigned characters")
+        }
         do {
             return try Party(id: .random(using: configuration.random), name: name, contact: contact, publicKey: key,
                              status: .pending, registeredAt: now)
@@ -61,6 +67,14 @@ extension SignetService {
             throw ServiceError(.notFound, "no such party")
         }
         return party
+    }
+
+    /// Whether a scalar can make a displayed name read as something else.
+    static func misleads(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate: true
+        default: false
+        }
     }
 
     static func validated(_ publicKey: [UInt8]) throws -> [UInt8] {

@@ -76,14 +76,18 @@ extension SignetService {
     /// Probe mode: the server decodes the party's probe against the template.
     private func verifyProbe(_ probe: [Float], token: [UInt8], party: PartyID, now: Date)
         async throws -> (permission: Permission, template: TemplateID, match: Bool) {
-        let (permission, id, _) = try await admit(token: token, challengeID: nil, party: party, now: now)
-        let template = try await protectedTemplate(id)
-        guard let scheme = vault.scheme(for: template) else {
-            throw ServiceError(.vaultProfileMissing, "the template was enrolled under a vault profile this server has not loaded; the holder renews it, or the operator loads that profile with another --vault-profile")
+        // Checked before the permission is spent: a template whose profile is not loaded, or a
+        // probe its profile cannot use, costs the party an attempt but not the holder's consent.
+        let (permission, id, _, prepared) = try await admit(token: token, challengeID: nil, party: party, now: now) { id in
+            let template = try await protectedTemplate(id)
+            guard let scheme = vault.scheme(for: template) else {
+                throw ServiceError(.vaultProfileMissing, "the template was enrolled under a vault profile this server has not loaded; the holder renews it, or the operator loads that profile with another --vault-profile")
+            }
+            try Self.requireDimension(probe, of: scheme)
+            return (template: template, scheme: scheme)
         }
-        try Self.requireDimension(probe, of: scheme)
         do {
-            let accepted = try await VaultWork.run { try scheme.verify(probe: probe, against: template) == .accepted }
+            let accepted = try await VaultWork.run { try prepared.scheme.verify(probe: probe, against: prepared.template) == .accepted }
             return (permission, id, accepted)
         } catch let error as VaultError where error.code == .authenticationFailure {
             return (permission, id, false)
@@ -108,7 +112,7 @@ extension SignetService {
     /// Device mode: the server only checks the device's signature against the template's public key.
     private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], party: Party,
                               now: Date) async throws -> (permission: Permission, template: TemplateID, match: Bool) {
-        let (permission, id, nonce) = try await admit(token: token, challengeID: challengeID, party: party.id, now: now)
+        let (permission, id, nonce, _) = try await admit(token: token, challengeID: challengeID, party: party.id, now: now) { _ in }
         guard let nonce else { throw ServiceError(.corruptRecord, "the admitted challenge has no nonce") }
         // The stored key column spares reading and parsing the helper matrix; older rows fall back.
         let publicKey: [UInt8]
@@ -134,20 +138,32 @@ extension SignetService {
     ///
     /// The token names the permission, and the permission its template. A token that names no
     /// permission is charged to the party and refused, exactly as a spent or expired one.
-    private func admit(token: [UInt8], challengeID: String?, party: PartyID, now: Date)
-        async throws -> (Permission, TemplateID, challengeNonce: [UInt8]?) {
+    ///
+    /// `beforeSpending` runs once the token is known to be this party's and before anything is
+    /// spent; what it throws refuses the attempt (charged to the party) and leaves the
+    /// permission unspent.
+    private func admit<Prepared>(token: [UInt8], challengeID: String?, party: PartyID, now: Date,
+                                 beforeSpending: (TemplateID) async throws -> Prepared)
+        async throws -> (Permission, TemplateID, challengeNonce: [UInt8]?, Prepared) {
         let refusal = challengeID == nil ? Self.invalidPermission
             : ServiceError(.invalidChallenge, "no unused, unexpired permission carrying this unexpired challenge for this party")
-        guard let templateID = try await stores.permissions.permission(tokenHash: Permission.hash(token: token))?.templateID else {
+        guard let stored = try await stores.permissions.permission(tokenHash: Permission.hash(token: token)), stored.partyID == party.rawValue else {
             try await chargeParty(party, now: now)
             throw refusal
         }
+        let prepared: Prepared
+        do {
+            prepared = try await beforeSpending(stored.templateID)
+        } catch {
+            try await chargeParty(party, now: now)
+            throw error
+        }
         let attempt = VerificationAttempt(
-            tokenHash: Permission.hash(token: token), partyID: party.rawValue, templateID: templateID, challengeID: challengeID,
+            tokenHash: stored.tokenHash, partyID: party.rawValue, templateID: stored.templateID, challengeID: challengeID,
             partyRate: configuration.partyRate, templateRate: configuration.templateRate, now: now)
         switch try await stores.permissions.admit(attempt) {
         case .admitted(let permission, let nonce):
-            return (permission, templateID, nonce)
+            return (permission, stored.templateID, nonce, prepared)
         case .partyLimited(let wait), .templateLimited(let wait):
             throw Self.rateLimited(wait)
         case .refused:
