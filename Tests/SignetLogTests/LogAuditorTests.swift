@@ -16,6 +16,18 @@ struct StoredFetcher: LogFetcher {
     }
 }
 
+extension StoredFetcher {
+    /// Serves `storage`, with one bit of the resource at `target` flipped.
+    static func tampering(_ target: String, storage: any LogStorage) -> StoredFetcher {
+        StoredFetcher(storage: storage) { path, bytes in
+            guard path == target else { return bytes }
+            var altered = bytes
+            altered[altered.count / 2] ^= 0x01
+            return altered
+        }
+    }
+}
+
 struct LogAuditorTests {
     let signer = try! NoteSigner(generatingFor: "audit.test/log")
 
@@ -68,13 +80,7 @@ struct LogAuditorTests {
 
     @Test(arguments: ["tile/0/000", "tile/0/001.p/44", "tile/1/000.p/1", "tile/entries/000", "tile/entries/001.p/44", "checkpoint"])
     func refusesAnyTamperedResource(_ target: String) async throws {
-        let storage = try await log(0..<300)
-        let fetcher = StoredFetcher(storage: storage) { path, bytes in
-            guard path == target else { return bytes }
-            var altered = bytes
-            altered[altered.count / 2] ^= 0x01
-            return altered
-        }
+        let fetcher = StoredFetcher.tampering(target, storage: try await log(0..<300))
         await #expect(throws: LogError.self) {
             try await LogAuditor(fetcher: fetcher, verifier: signer.verifier).audit(previous: nil)
         }

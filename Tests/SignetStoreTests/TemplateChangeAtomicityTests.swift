@@ -19,11 +19,7 @@ import Testing
     func aFailingLedgerDuringEnrollmentIsCompletedByRecovery(_ backend: Backend) async throws {
         try await withFaultyService(backend) { world in
             let alice = try await world.holder()
-            world.faults.log.arm()
-            await #expect(throws: (any Error).self) {
-                try await world.service.enroll(samples: [EmbeddingInput(Self.face)], as: alice)
-            }
-            world.faults.log.disarm()
+            await world.failingEnrollment(of: alice, with: world.faults.log)
             // The write happened, the event did not: the journal says so, and nobody saw an event.
             let pending = try await world.service.stores.activity.unfinished(before: .distantFuture, limit: 10)
             #expect(pending.map(\.kind) == ["enroll"])
@@ -82,11 +78,7 @@ import Testing
     func aFailureAfterTheAppendNeverLogsTheEventTwice(_ backend: Backend) async throws {
         try await withFaultyService(backend) { world in
             let alice = try await world.holder()
-            world.faults.activityRecord.arm()
-            await #expect(throws: (any Error).self) {
-                try await world.service.enroll(samples: [EmbeddingInput(Self.face)], as: alice)
-            }
-            world.faults.activityRecord.disarm()
+            await world.failingEnrollment(of: alice, with: world.faults.activityRecord)
             let sizeBefore = try await world.logSize()
             #expect(try await world.service.recoverUnfinishedChanges(startedBefore: .distantFuture) == RecoveryReport(completed: 1, dropped: 0))
             #expect(try await world.logSize() == sizeBefore)
@@ -103,11 +95,7 @@ import Testing
         try await withFaultyService(backend) { world in
             let alice = try await world.holder()
             let sizeBefore = try await world.logSize()
-            world.faults.templateWrite.arm()
-            await #expect(throws: (any Error).self) {
-                try await world.service.enroll(samples: [EmbeddingInput(Self.face)], as: alice)
-            }
-            world.faults.templateWrite.disarm()
+            await world.failingEnrollment(of: alice, with: world.faults.templateWrite)
             #expect(try await world.service.recoverUnfinishedChanges(startedBefore: .distantFuture) == RecoveryReport(completed: 0, dropped: 1))
             #expect(try await world.logSize() == sizeBefore)
             #expect(try await world.service.activity(as: alice).entries.isEmpty)
@@ -121,11 +109,7 @@ import Testing
     func recoveryLeavesYoungChangesAlone(_ backend: Backend) async throws {
         try await withFaultyService(backend) { world in
             let alice = try await world.holder()
-            world.faults.log.arm()
-            await #expect(throws: (any Error).self) {
-                try await world.service.enroll(samples: [EmbeddingInput(Self.face)], as: alice)
-            }
-            world.faults.log.disarm()
+            await world.failingEnrollment(of: alice, with: world.faults.log)
             let began = try #require(try await world.service.stores.activity.unfinished(before: .distantFuture, limit: 10).first).time
             #expect(try await world.service.recoverUnfinishedChanges(startedBefore: began) == RecoveryReport())
             #expect(try await world.service.recoverUnfinishedChanges(startedBefore: began.addingTimeInterval(1)).completed == 1)
@@ -210,6 +194,15 @@ final class FaultyWorld: Sendable {
         try await service.register(party)
         _ = try await service.approve(party: party.id.rawValue)
         return party.id.principal
+    }
+
+    /// An enrollment for `holder` while `fault` is armed: it must fail.
+    func failingEnrollment(of holder: PrincipalID, with fault: Fault) async {
+        fault.arm()
+        defer { fault.disarm() }
+        await #expect(throws: (any Error).self) {
+            try await service.enroll(samples: [EmbeddingInput(TemplateChangeAtomicityTests.face)], as: holder)
+        }
     }
 
     func logSize() async throws -> UInt64 {

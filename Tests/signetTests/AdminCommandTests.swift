@@ -9,15 +9,23 @@ import SignetTesting
 import Testing
 
 struct AdminCommandTests {
+    /// A deployment's stores in `directory` holding one party; with its log (and key) unless
+    /// `withLog` is false, as before an operator acts on it.
+    static func deployment(in directory: TemporaryDirectory, party status: PartyStatus, withLog: Bool = true) async throws -> (Stores, Party) {
+        if withLog {
+            await (try await TestLedger.open(LedgerConfiguration(dataDirectory: directory.path, origin: "admin.test/log"))).close()
+        }
+        let stores = try await Stores.open(.embedded(dataDirectory: directory.path))
+        let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example",
+                              publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), status: status, registeredAt: Date())
+        try await stores.identities.insert(party)
+        return (stores, party)
+    }
+
     @Test func operatorListsApprovesAndSuspendsAPartyAndTheLedgerRecordsIt() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        // A deployment: its log (and key) exist before the operator acts on it.
-        await (try await TestLedger.open(LedgerConfiguration(dataDirectory: directory.path, origin: "admin.test/log"))).close()
-        let stores = try await Stores.open(.embedded(dataDirectory: directory.path))
-        let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example",
-                              publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), status: .pending, registeredAt: Date())
-        try await stores.identities.insert(party)
+        let (stores, party) = try await Self.deployment(in: directory, party: .pending)
         let pending = try runProcess(signetBinary, ["admin", "party", "list", "--data-dir", directory.path, "--status", "pending"])
         #expect(pending.status == 0)
         #expect(pending.stdout.contains("\(party.id)\tpending\tCorner Shop"))
@@ -49,11 +57,7 @@ struct AdminCommandTests {
     @Test func operatorRevokesAKeyAndTheLedgerRecordsIt() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        await (try await TestLedger.open(LedgerConfiguration(dataDirectory: directory.path, origin: "admin.test/log"))).close()
-        let stores = try await Stores.open(.embedded(dataDirectory: directory.path))
-        let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example",
-                              publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), status: .approved, registeredAt: Date())
-        try await stores.identities.insert(party)
+        let (stores, party) = try await Self.deployment(in: directory, party: .approved)
         let revoke = try runProcess(signetBinary, ["admin", "key", "revoke", "--data-dir", directory.path, party.id.rawValue])
         #expect(revoke.status == 0, "\(revoke.stderr)")
         #expect(revoke.stdout.contains("\(party.id)\tkey revoked\tledger index 0"))
@@ -70,10 +74,7 @@ struct AdminCommandTests {
     @Test func decisionsNeedTheDeploymentsLogKeyAndNeverMakeOne() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let stores = try await Stores.open(.embedded(dataDirectory: directory.path))
-        let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example",
-                              publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), status: .pending, registeredAt: Date())
-        try await stores.identities.insert(party)
+        let (stores, party) = try await Self.deployment(in: directory, party: .pending, withLog: false)
         // Listing is a read: it needs no key.
         let list = try runProcess(signetBinary, ["admin", "party", "list", "--data-dir", directory.path])
         #expect(list.status == 0, "\(list.stderr)")

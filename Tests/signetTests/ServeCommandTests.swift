@@ -10,12 +10,7 @@ struct ServeCommandTests {
     @Test func startsOnAnEmptyDataDirectoryAndShutsDownCleanlyOnSIGTERM() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let process = Process()
-        process.executableURL = signetBinary
-        process.arguments = ["serve", "--data-dir", directory.path + "/data", "--port", "0"]
-        let errors = Pipe()
-        process.standardError = errors
-        let announced = try await Self.runUntilAnnounced(process)
+        let (process, announced, errors) = try await Self.serve(directory)
         #expect(announced.contains("signet: log verifier key "))
         // Port 0 names no URL a client can sign for: the server says how it checks instead.
         #expect(announced.contains("signet: no --public-url: each request's signature is checked against the URL its client addressed (Host)"))
@@ -43,11 +38,7 @@ struct ServeCommandTests {
     @Test func announcesThePublicURLClientsSignFor() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let process = Process()
-        process.executableURL = signetBinary
-        process.arguments = ["serve", "--data-dir", directory.path + "/data", "--port", "0", "--public-url", "https://signet.example/identity"]
-        process.standardError = Pipe()
-        let announced = try await Self.runUntilAnnounced(process)
+        let (process, announced, _) = try await Self.serve(directory, "--public-url", "https://signet.example/identity")
         process.terminate()
         process.waitUntilExit()
         #expect(announced.contains("signet: clients sign requests for https://signet.example/identity"))
@@ -87,6 +78,17 @@ struct ServeCommandTests {
 
     /// Starts `process` and returns its standard output up to the line announcing the verifier
     /// key (read off the cooperative pool), which `signet serve` prints once it listens.
+    /// `signet serve` on a port of its choosing in `directory`, once it has announced itself:
+    /// the process, what it printed, and its standard error.
+    static func serve(_ directory: TemporaryDirectory, _ arguments: String...) async throws -> (Process, String, Pipe) {
+        let process = Process()
+        process.executableURL = signetBinary
+        process.arguments = ["serve", "--data-dir", directory.path + "/data", "--port", "0"] + arguments
+        let errors = Pipe()
+        process.standardError = errors
+        return (process, try await runUntilAnnounced(process), errors)
+    }
+
     static func runUntilAnnounced(_ process: Process) async throws -> String {
         let output = Pipe()
         process.standardOutput = output

@@ -101,7 +101,7 @@ struct PartyCommand: AsyncParsableCommand {
 }
 
 extension PartyCommand.Verify {
-    /// Proves that the result's `use` event is in the public log (``LogEntryProver``) and is
+    /// Proves that the result's `use` event is in the public log (`LogAuditor.entry(at:)`) and is
     /// this verification's: a `use` by this party at the result's time, in the log the result
     /// names. A result without it is evidence the operator misbehaved.
     static func proveUseEvent(_ claims: VerificationClaims, party: String, log: String, verifier: NoteVerifier) async throws -> Checkpoint {
@@ -110,7 +110,7 @@ extension PartyCommand.Verify {
         }
         let (entry, checkpoint): ([UInt8], Checkpoint)
         do {
-            (entry, checkpoint) = try await LogEntryProver(fetcher: HTTPLogFetcher(base: log), verifier: verifier).entry(at: index)
+            (entry, checkpoint) = try await LogAuditor(fetcher: HTTPLogFetcher(base: log), verifier: verifier).entry(at: index)
         } catch {
             throw ValidationError("the result's ledger event at \(index) is not proven in the public log: \(error)")
         }

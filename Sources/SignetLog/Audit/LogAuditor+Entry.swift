@@ -1,24 +1,15 @@
 import SignetCore
 
-/// Proves one entry of a tiled log without trusting the server that serves it: what a relying
-/// party runs to check that a signed answer's ledger event is really in the public log.
-///
-/// It verifies the checkpoint's signature, reads the entry from its entry bundle, builds the
-/// inclusion proof from fetched tiles and checks it against the signed root. A server that
-/// serves a tampered entry, bundle or tile fails the proof; it cannot make up a checkpoint
-/// without the log's key.
-public struct LogEntryProver: Sendable {
-    let fetcher: any LogFetcher
-    let verifier: NoteVerifier
-
-    /// Creates a prover for the log whose key is `verifier`, reading through `fetcher`.
-    public init(fetcher: any LogFetcher, verifier: NoteVerifier) {
-        self.fetcher = fetcher
-        self.verifier = verifier
-    }
-
-    /// The entry at `index`, proven to be in the log's latest signed checkpoint.
-    /// - Returns: the entry bytes and the checkpoint that includes them.
+extension LogAuditor {
+    /// Proves one entry without trusting the server that serves it: what a relying party runs
+    /// to check that a signed answer's ledger event is really in the public log.
+    ///
+    /// It verifies the checkpoint's signature, reads the entry from its entry bundle, builds the
+    /// inclusion proof from fetched tiles and checks it against the signed root. A server that
+    /// serves a tampered entry, bundle or tile fails the proof; it cannot make up a checkpoint
+    /// without the log's key.
+    ///
+    /// - Returns: the entry at `index` and the latest signed checkpoint, which includes it.
     /// - Throws: ``LogError`` `.notFound` when the checkpoint does not reach `index`, or
     ///   `.verificationFailed` / `.invalidCheckpoint` when anything does not verify.
     public func entry(at index: UInt64) async throws -> (entry: [UInt8], checkpoint: Checkpoint) {
