@@ -1,6 +1,7 @@
 public import Foundation
 public import SignetAuth
 public import SignetCore
+public import SignetMarket
 
 /// The policy and the seams of the workflows: limits that are Signet's rules (not HTTP's),
 /// and where time and randomness come from.
@@ -29,6 +30,8 @@ public struct ServiceConfiguration: Sendable {
     public var permissionLifetimes: ClosedRange<Int> = 60...86_400
     /// A permission's lifetime when the holder names none, in seconds.
     public var defaultPermissionLifetime = 600
+    /// The trust protocol in force: every offer must satisfy it (served at `/v1/protocol`).
+    public var trustProtocol = TrustProtocol.standard
 
     /// Creates a configuration with the production defaults.
     public init(now: @escaping @Sendable () -> Date = { Date() }, random: any RandomBytesGenerator = SystemRandomBytes()) {

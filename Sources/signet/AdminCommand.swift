@@ -13,7 +13,24 @@ import SignetCore
 /// the same workflows as the API, so each change is in the ledger like any other event.
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Operator actions.", subcommands: [AdminPartyCommand.self, AdminKeyCommand.self])
+        commandName: "admin", abstract: "Operator actions.", subcommands: [AdminPartyCommand.self, AdminKeyCommand.self, AdminProtocolCommand.self])
+}
+
+struct AdminProtocolCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "protocol", abstract: "The trust protocol: the rules every offer must satisfy.", subcommands: [Show.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the trust protocol in force (RFC 8785 JSON) and its content id.",
+            discussion: "The server serves the same document at /v1/protocol. Publishing a changed protocol (propose, notice period, activate) is not built yet.")
+
+        func run() async throws {
+            let rules = TrustProtocol.standard
+            print(String(decoding: try rules.canonicalJSON(), as: UTF8.self))
+            printError("signet: trust protocol version \(rules.version), \(try rules.contentID())")
+        }
+    }
 }
 
 struct AdminKeyCommand: AsyncParsableCommand {

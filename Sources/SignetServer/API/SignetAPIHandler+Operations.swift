@@ -4,6 +4,7 @@ import HTTPTypes
 import OpenAPIRuntime
 import Prometheus
 import SignetAPI
+import SignetMarket
 
 /// Health, readiness, metrics, this API's description and the result keys.
 extension SignetAPIHandler {
@@ -32,6 +33,13 @@ extension SignetAPIHandler {
             throw Problem(.internal, detail: "the OpenAPI document is missing from this build")
         }
         return .ok(.init(body: .yaml(HTTPBody(bytes))))
+    }
+
+    /// The trust protocol in force (its content id is the SHA-256 of its RFC 8785 form).
+    func getTrustProtocol(_ input: Operations.GetTrustProtocol.Input) async throws -> Operations.GetTrustProtocol.Output {
+        let rules = try api().configuration.trustProtocol
+        let document = try JSONDecoder().decode(Components.Schemas.TrustProtocolDocument.self, from: Data(try rules.canonicalJSON()))
+        return .ok(.init(body: .json(document)))
     }
 
     /// The key that signs verification results, as a JWK Set (RFC 7517, RFC 8037).
