@@ -1,7 +1,8 @@
 import Synchronization
 
 /// A thread-safe first-in-first-out cache bounded by a total cost, for values that never change
-/// once written (full tiles, public keys, per-holder secrets).
+/// once written (full tiles, per-holder secrets) or that a caller removes when they may have
+/// changed (public keys, re-read after a few seconds).
 ///
 /// First in, first out: cheap, and fair enough for what it holds; a hit never reorders.
 public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
@@ -30,6 +31,9 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Send
         state.withLock { $0.items[key]?.value }
     }
 
+    /// How many places the eviction order holds (live keys, and removed ones not yet compacted).
+    var orderedPlaces: Int { state.withLock { $0.order.count - $0.head } }
+
     /// Forgets the value cached under `key`, if any.
     public func remove(_ key: Key) {
         state.withLock { state in
@@ -54,6 +58,13 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Send
             }
             if state.head > 4096 {
                 state.order.removeFirst(state.head)
+                state.head = 0
+            }
+            // Removed keys keep their place in the order, and a key put again after a removal
+            // stands in it twice: compact before those stale places outgrow the live ones.
+            if state.order.count - state.head > 2 * state.items.count + 4096 {
+                var seen = Set<Key>()
+                state.order = state.order[state.head...].reversed().filter { state.items[$0] != nil && seen.insert($0).inserted }.reversed()
                 state.head = 0
             }
         }

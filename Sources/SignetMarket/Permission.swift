@@ -17,14 +17,17 @@ public struct Permission: Sendable, Equatable {
     public let templateID: TemplateID
     /// When it stops being usable.
     public let expiresAt: Date
+    /// When the holder issued it; `nil` where a store does not read it back.
+    public let issuedAt: Date?
 
     /// Creates a record.
-    public init(tokenHash: [UInt8], holderID: String, partyID: String, templateID: TemplateID, expiresAt: Date) {
+    public init(tokenHash: [UInt8], holderID: String, partyID: String, templateID: TemplateID, expiresAt: Date, issuedAt: Date? = nil) {
         self.tokenHash = tokenHash
         self.holderID = holderID
         self.partyID = partyID
         self.templateID = templateID
         self.expiresAt = expiresAt
+        self.issuedAt = issuedAt
     }
 
     /// SHA-256 of a token's bytes.
@@ -54,9 +57,10 @@ public protocol PermissionStorage: Sendable {
     func insert(_ permission: Permission) async throws
     /// The permission whose token hashes to `tokenHash`, used or not, expired or not.
     func permission(tokenHash: [UInt8]) async throws -> Permission?
-    /// Marks every unused permission for `templateID` used, so none of them can be spent.
+    /// Marks every unused permission for `templateID` issued before `issuedBefore` used, so none
+    /// of them can be spent (one stored without an issue time counts as issued before).
     /// - Returns: how many were revoked.
-    func revokeAll(templateID: TemplateID, now: Date) async throws -> Int
+    func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int
     /// Attaches `challenge` to the permission (replacing an earlier challenge) if it exists,
     /// matches `partyID` and `templateID`, is unexpired and unused.
     /// - Returns: whether the challenge was attached.

@@ -28,6 +28,8 @@ public struct Stores: Sendable, Service {
     public let permissions: any PermissionStorage & VerificationAdmission
     /// Shared token buckets.
     public let rateLimits: any RateLimitStorage
+    /// Trade codes and offers.
+    public let offers: any OfferStorage
     private let closeAll: @Sendable () async -> Void
 
     /// Assembles stores from parts (the in-memory stores of ``inMemory(random:)``, or a wrapper a test
@@ -35,7 +37,7 @@ public struct Stores: Sendable, Service {
     /// - Parameter close: closes whatever the parts hold open.
     public init(log: any LogStorage, identities: any IdentityStorage, nonces: any NonceStorage, activity: any HolderActivityStorage,
                 templates: any TemplateStorage, permissions: any PermissionStorage & VerificationAdmission, rateLimits: any RateLimitStorage,
-                close: @escaping @Sendable () async -> Void) {
+                offers: any OfferStorage, close: @escaping @Sendable () async -> Void) {
         self.log = log
         self.identities = identities
         self.nonces = nonces
@@ -43,6 +45,7 @@ public struct Stores: Sendable, Service {
         self.templates = templates
         self.permissions = permissions
         self.rateLimits = rateLimits
+        self.offers = offers
         self.closeAll = close
     }
 
@@ -66,6 +69,6 @@ extension Stores {
         let buckets = MemoryRateLimitStorage()
         return Stores(log: MemoryLogStorage(), identities: MemoryIdentityStorage(), nonces: MemoryNonceStorage(),
                       activity: MemoryHolderActivityStorage(random: random), templates: MemoryTemplateStorage(),
-                      permissions: MemoryPermissionStorage(buckets: buckets), rateLimits: buckets) {}
+                      permissions: MemoryPermissionStorage(buckets: buckets), rateLimits: buckets, offers: MemoryOfferStorage()) {}
     }
 }

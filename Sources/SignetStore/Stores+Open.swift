@@ -31,6 +31,7 @@ extension Stores {
                     templates: try await opened.add(SQLiteTemplateStorage.open(path: path)),
                     permissions: try await opened.add(SQLitePermissionStorage.open(path: path)),
                     rateLimits: try await opened.add(SQLiteRateLimitStorage.open(path: path)),
+                    offers: try await opened.add(SQLiteOfferStorage.open(path: path)),
                     close: opened.closeAll)
             case .postgres(let url):
                 // The log's writer and the templates keep their own pools, as before; the stores
@@ -42,7 +43,7 @@ extension Stores {
                     log: log, identities: PostgresIdentityStorage(database: shared), nonces: PostgresNonceStorage(database: shared),
                     activity: PostgresActivityStorage(database: shared), templates: templates,
                     permissions: PostgresPermissionStorage(database: shared), rateLimits: PostgresRateLimitStorage(database: shared),
-                    close: opened.closeAll)
+                    offers: PostgresOfferStorage(database: shared), close: opened.closeAll)
             }
         } catch {
             await opened.closeAll()

@@ -1,4 +1,4 @@
-import SignetCore
+@testable import SignetCore
 import Testing
 
 struct BoundedCacheTests {
@@ -29,5 +29,19 @@ struct BoundedCacheTests {
         #expect(cache.get(9_999) == 19_998)
         #expect(cache.get(9_900) == 19_800)
         #expect(cache.get(9_899) == nil)
+    }
+
+    /// A key removed and put again, as the key cache does every few seconds, must not grow the
+    /// eviction order without bound.
+    @Test func removingAndPuttingAgainStaysBounded() {
+        let cache = BoundedCache<String, Int>(capacity: 100_000)
+        for round in 0..<50_000 {
+            cache.remove("h_alice")
+            cache.put("h_alice", round)
+            cache.put("h_bob", round)
+        }
+        #expect(cache.get("h_alice") == 49_999)
+        #expect(cache.get("h_bob") == 0)
+        #expect(cache.orderedPlaces <= 2 * 2 + 4096 + 1)
     }
 }

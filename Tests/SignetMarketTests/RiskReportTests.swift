@@ -61,6 +61,11 @@ struct RiskReportTests {
             terms.price.minorUnits = 5_000
             return terms
         }, prices: PriceBenchmark(medianMinorUnits: 200, count: 2), score: 25, level: .medium, factors: ["sensitivity", "retention"]),
+        Row(name: "a hostile price near the largest integer", terms: {
+            var terms = TrustProtocolTests.fair()
+            terms.price.minorUnits = .max
+            return terms
+        }, score: 35, level: .medium, factors: ["sensitivity", "retention", "price"]),
         Row(name: "a party registered yesterday", party: PartyRecord(registeredAt: now.addingTimeInterval(-86_400)),
             score: 35, level: .medium, factors: ["sensitivity", "retention", "party-age"]),
         Row(name: "a party whose grants holders revoke", party: PartyRecord(registeredAt: now.addingTimeInterval(-400 * 86_400), grants: 8, revocations: 3),

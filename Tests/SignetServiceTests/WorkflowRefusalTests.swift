@@ -35,7 +35,7 @@ struct WorkflowRefusalTests {
 
     /// A party's name is shown on the holder's device before it signs: nothing in it may make
     /// it read as another name.
-    @Test(arguments: ["Corner\u{202E}pohS", "Bank\u{200B}", "Bank\u{2028}Other", "Shop\u{E000}", "Shop\u{0378}", "Shop\u{0007}"])
+    @Test(arguments: ["Corner\u{202E}pohS", "Bank\u{200B}", "Bank\u{2028}Other", "Shop\u{E000}", "Shop\u{0378}", "Shop\u{0007}", "Acme\u{00A0}Bank", "Acme\u{2009}Bank"])
     func partyNamesThatCouldMisleadAreRefused(_ name: String) async throws {
         let fixture = try await ServiceFixture.make()
         #expect(throws: ServiceError(.invalidField, "")) {

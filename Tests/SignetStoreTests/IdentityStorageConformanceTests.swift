@@ -198,9 +198,13 @@ extension IdentityStorageConformanceTests {
             for (token, template) in [([1], Self.t1), ([2], Self.t1), ([3], Self.t2)] as [([UInt8], TemplateID)] {
                 try await stores.permissions.insert(Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: template, expiresAt: expiry))
             }
+            // Issued after the cutoff: consent given since a change survives its revocations.
+            try await stores.permissions.insert(Permission(tokenHash: Permission.hash(token: [4]), holderID: "h_a", partyID: "p_shop", templateID: Self.t1,
+                                                           expiresAt: expiry, issuedAt: Self.now.addingTimeInterval(5)))
             #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [1]))) != .refused)
-            #expect(try await stores.permissions.revokeAll(templateID: Self.t1, now: Self.now) == 1)  // the used one is not counted
+            #expect(try await stores.permissions.revokeAll(templateID: Self.t1, issuedBefore: Self.now, now: Self.now) == 1)  // the used one is not counted
             #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [2]))) == .refused)
+            #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [4]))) != .refused)
             #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [3]), template: Self.t2)) != .refused)
         }
     }

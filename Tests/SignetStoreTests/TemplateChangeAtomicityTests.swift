@@ -21,18 +21,18 @@ import Testing
             let alice = try await world.holder()
             await world.failingEnrollment(of: alice, with: world.faults.log)
             // The write happened, the event did not: the journal says so, and nobody saw an event.
-            let pending = try await world.service.stores.activity.unfinished(before: .distantFuture, limit: 10)
+            let pending = try await world.service.stores.activity.unfinished(claimableAt: .distantFuture, limit: 10)
             #expect(pending.map(\.kind) == ["enroll"])
             #expect(try await world.service.activity(as: alice).entries.isEmpty)
 
-            let report = try await world.service.recoverUnfinishedChanges(startedBefore: .distantFuture)
+            let report = try await world.service.recoverUnfinishedChanges(at: .distantFuture)
             #expect(report == RecoveryReport(completed: 1, dropped: 0))
             let entries = try await world.service.activity(as: alice).entries
             #expect(entries.map(\.record.kind) == ["enroll"])
             #expect(entries.first.map { String(decoding: $0.record.details, as: UTF8.self) } == "{\"template\":\"\(pending[0].templateID.rawValue)\"}")
-            #expect(try await world.service.stores.activity.unfinished(before: .distantFuture, limit: 10).isEmpty)
+            #expect(try await world.service.stores.activity.unfinished(claimableAt: .distantFuture, limit: 10).isEmpty)
             // A second pass finds nothing to do.
-            #expect(try await world.service.recoverUnfinishedChanges(startedBefore: .distantFuture) == RecoveryReport())
+            #expect(try await world.service.recoverUnfinishedChanges(at: .distantFuture) == RecoveryReport())
         }
     }
 
@@ -49,7 +49,7 @@ import Testing
             }
             world.faults.revocation.disarm()
 
-            #expect(try await world.service.recoverUnfinishedChanges(startedBefore: .distantFuture) == RecoveryReport(completed: 1, dropped: 0))
+            #expect(try await world.service.recoverUnfinishedChanges(at: .distantFuture) == RecoveryReport(completed: 1, dropped: 0))
             #expect(try await world.service.activity(as: alice).entries.map(\.record.kind) == ["enroll", "grant", "renew"])
             // The permission given for the old helper data is revoked.
             await #expect(throws: ServiceError(.invalidPermission, "")) {
@@ -67,7 +67,7 @@ import Testing
             world.faults.log.arm()
             await #expect(throws: (any Error).self) { try await world.service.delete(template, as: alice) }
             world.faults.log.disarm()
-            #expect(try await world.service.recoverUnfinishedChanges(startedBefore: .distantFuture) == RecoveryReport(completed: 1, dropped: 0))
+            #expect(try await world.service.recoverUnfinishedChanges(at: .distantFuture) == RecoveryReport(completed: 1, dropped: 0))
             #expect(try await world.service.activity(as: alice).entries.map(\.record.kind) == ["enroll", "delete"])
         }
     }
@@ -80,7 +80,7 @@ import Testing
             let alice = try await world.holder()
             await world.failingEnrollment(of: alice, with: world.faults.activityRecord)
             let sizeBefore = try await world.logSize()
-            #expect(try await world.service.recoverUnfinishedChanges(startedBefore: .distantFuture) == RecoveryReport(completed: 1, dropped: 0))
+            #expect(try await world.service.recoverUnfinishedChanges(at: .distantFuture) == RecoveryReport(completed: 1, dropped: 0))
             #expect(try await world.logSize() == sizeBefore)
             let entries = try await world.service.activity(as: alice).entries
             #expect(entries.map(\.record.kind) == ["enroll"])
@@ -96,23 +96,24 @@ import Testing
             let alice = try await world.holder()
             let sizeBefore = try await world.logSize()
             await world.failingEnrollment(of: alice, with: world.faults.templateWrite)
-            #expect(try await world.service.recoverUnfinishedChanges(startedBefore: .distantFuture) == RecoveryReport(completed: 0, dropped: 1))
+            #expect(try await world.service.recoverUnfinishedChanges(at: .distantFuture) == RecoveryReport(completed: 0, dropped: 1))
             #expect(try await world.logSize() == sizeBefore)
             #expect(try await world.service.activity(as: alice).entries.isEmpty)
             #expect(try await world.service.stores.templates.templateIDs(holderID: alice.rawValue).isEmpty)
         }
     }
 
-    /// Changes younger than the cutoff may still be running (here or on another instance) and
-    /// are left alone.
+    /// The request that began a change owns it until its claim runs out; then exactly one
+    /// recovery claims it.
     @Test(arguments: Backend.available)
-    func recoveryLeavesYoungChangesAlone(_ backend: Backend) async throws {
+    func recoveryLeavesClaimedChangesAlone(_ backend: Backend) async throws {
         try await withFaultyService(backend) { world in
             let alice = try await world.holder()
             await world.failingEnrollment(of: alice, with: world.faults.log)
-            let began = try #require(try await world.service.stores.activity.unfinished(before: .distantFuture, limit: 10).first).time
-            #expect(try await world.service.recoverUnfinishedChanges(startedBefore: began) == RecoveryReport())
-            #expect(try await world.service.recoverUnfinishedChanges(startedBefore: began.addingTimeInterval(1)).completed == 1)
+            let change = try #require(try await world.service.stores.activity.unfinished(claimableAt: .distantFuture, limit: 10).first)
+            #expect(try await world.service.recoverUnfinishedChanges(at: change.claimedUntil) == RecoveryReport())
+            let later = change.claimedUntil.addingTimeInterval(1)
+            #expect(try await world.service.recoverUnfinishedChanges(at: later).completed == 1)
         }
     }
 
@@ -124,12 +125,20 @@ import Testing
             let newer = Self.change(byte: 2, time: 200, keyHash: nil)
             try await activity.begin(newer)
             try await activity.begin(older)
-            #expect(try await activity.unfinished(before: Date(timeIntervalSince1970: 1_000), limit: 10) == [older, newer])
-            #expect(try await activity.unfinished(before: Date(timeIntervalSince1970: 200), limit: 10) == [older])
-            #expect(try await activity.unfinished(before: Date(timeIntervalSince1970: 1_000), limit: 1) == [older])
+            // Claimable once their claims (time + 300 s here) run out; oldest first.
+            #expect(try await activity.unfinished(claimableAt: Date(timeIntervalSince1970: 1_000), limit: 10) == [older, newer])
+            #expect(try await activity.unfinished(claimableAt: Date(timeIntervalSince1970: 450), limit: 10) == [older])
+            #expect(try await activity.unfinished(claimableAt: Date(timeIntervalSince1970: 1_000), limit: 1) == [older])
+            // A claim is a compare-and-set: of two claimants at the same moment, one wins.
+            let at = Date(timeIntervalSince1970: 1_000)
+            #expect(try await activity.claim(eventID: older.eventID, now: at, until: at.addingTimeInterval(120)))
+            #expect(try await !activity.claim(eventID: older.eventID, now: at, until: at.addingTimeInterval(120)))
+            #expect(try await activity.unfinished(claimableAt: at, limit: 10) == [newer])
+            #expect(try await activity.claim(eventID: older.eventID, now: at.addingTimeInterval(121), until: at.addingTimeInterval(300)))
+            #expect(try await !activity.claim(eventID: [9, 9], now: at, until: at))
             try await activity.finish(eventID: older.eventID)
             try await activity.finish(eventID: older.eventID)
-            #expect(try await activity.unfinished(before: Date(timeIntervalSince1970: 1_000), limit: 10) == [newer])
+            #expect(try await activity.unfinished(claimableAt: Date(timeIntervalSince1970: 1_000), limit: 10) == [newer])
 
             let record = ActivityRecord(holderID: "h_x", ledgerIndex: 3, kind: "enroll", eventID: [1], salt: [2], details: Array("{}".utf8),
                                         time: Date(timeIntervalSince1970: 100))
@@ -142,7 +151,8 @@ import Testing
     static func change(byte: UInt8, time: TimeInterval, keyHash: [UInt8]?) -> PendingChange {
         PendingChange(eventID: [UInt8](repeating: byte, count: 16), holderID: "h_holder\(byte)", kind: keyHash == nil ? "delete" : "enroll",
                       templateID: .random(using: SeededRandomBytes(seed: [byte])), salt: [UInt8](repeating: byte &+ 1, count: 16),
-                      time: Date(timeIntervalSince1970: time), logSize: UInt64(byte) * 1_000_000_000_000, templateKeyHash: keyHash)
+                      time: Date(timeIntervalSince1970: time), logSize: UInt64(byte) * 1_000_000_000_000, templateKeyHash: keyHash,
+                      claimedUntil: Date(timeIntervalSince1970: time + 300))
     }
 
     static let face: [Float] = (0..<16).map { Float(sin(Double($0) * 1.7 + 0.3)) }
@@ -228,7 +238,7 @@ func withFaultyService(_ backend: Backend, _ body: @Sendable (FaultyWorld) async
             activity: FaultyActivityStorage(base: stores.activity, fault: faults.activityRecord),
             templates: FaultyTemplateStorage(base: stores.templates, fault: faults.templateWrite),
             permissions: FaultyPermissionStorage(base: stores.permissions, fault: faults.revocation),
-            rateLimits: stores.rateLimits) {}
+            rateLimits: stores.rateLimits, offers: stores.offers) {}
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let ledger = try await Ledger.open(
@@ -271,7 +281,8 @@ struct FaultyActivityStorage: HolderActivityStorage {
     }
     func begin(_ change: PendingChange) async throws { try await base.begin(change) }
     func finish(eventID: [UInt8]) async throws { try await base.finish(eventID: eventID) }
-    func unfinished(before date: Date, limit: Int) async throws -> [PendingChange] { try await base.unfinished(before: date, limit: limit) }
+    func unfinished(claimableAt now: Date, limit: Int) async throws -> [PendingChange] { try await base.unfinished(claimableAt: now, limit: limit) }
+    func claim(eventID: [UInt8], now: Date, until: Date) async throws -> Bool { try await base.claim(eventID: eventID, now: now, until: until) }
 }
 
 struct FaultyTemplateStorage: TemplateStorage {
@@ -302,9 +313,9 @@ struct FaultyPermissionStorage: PermissionStorage, VerificationAdmission {
 
     func insert(_ permission: Permission) async throws { try await base.insert(permission) }
     func permission(tokenHash: [UInt8]) async throws -> Permission? { try await base.permission(tokenHash: tokenHash) }
-    func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
+    func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         try fault.check()
-        return try await base.revokeAll(templateID: templateID, now: now)
+        return try await base.revokeAll(templateID: templateID, issuedBefore: issuedBefore, now: now)
     }
     func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool {
         try await base.attach(challenge, tokenHash: tokenHash, partyID: partyID, templateID: templateID, now: now)

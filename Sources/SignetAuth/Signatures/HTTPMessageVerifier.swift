@@ -135,6 +135,7 @@ public struct HTTPMessageVerifier: Sendable {
         return VerifiedRequestSignature(
             label: unverified.label,
             keyID: keyID,
+            publicKey: Array(publicKey.rawRepresentation),
             created: createdDate,
             expires: expiresDate,
             nonce: nonce,

@@ -7,8 +7,10 @@ public import Foundation
 public struct VerifiedRequestSignature: Hashable, Sendable {
     /// The label the signature was found under.
     public let label: String
-    /// The key the signature verified under.
+    /// The key id the signature names.
     public let keyID: String
+    /// The raw public key the signature verified under (what `keyid` named at that moment).
+    public let publicKey: [UInt8]
     /// When the signer says it signed.
     public let created: Date
     /// When the signature stops being valid, if the signer said.
@@ -21,6 +23,7 @@ public struct VerifiedRequestSignature: Hashable, Sendable {
     init(
         label: String,
         keyID: String,
+        publicKey: [UInt8],
         created: Date,
         expires: Date?,
         nonce: String?,
@@ -28,6 +31,7 @@ public struct VerifiedRequestSignature: Hashable, Sendable {
     ) {
         self.label = label
         self.keyID = keyID
+        self.publicKey = publicKey
         self.created = created
         self.expires = expires
         self.nonce = nonce

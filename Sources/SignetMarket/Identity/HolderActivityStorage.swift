@@ -45,6 +45,9 @@ public protocol HolderActivityStorage: Sendable {
     func begin(_ change: PendingChange) async throws
     /// Removes a change from the journal: it finished, or it never happened.
     func finish(eventID: [UInt8]) async throws
-    /// Journaled changes that began before `date`, oldest first, at most `limit`.
-    func unfinished(before date: Date, limit: Int) async throws -> [PendingChange]
+    /// Journaled changes whose claim has run out at `now`, oldest first, at most `limit`.
+    func unfinished(claimableAt now: Date, limit: Int) async throws -> [PendingChange]
+    /// Claims a journaled change until `until` if its claim has run out at `now`: a
+    /// compare-and-set, so of two recoveries (on one instance or two) exactly one gets it.
+    func claim(eventID: [UInt8], now: Date, until: Date) async throws -> Bool
 }

@@ -26,10 +26,13 @@ public struct PendingChange: Sendable, Equatable {
     public let logSize: UInt64
     /// SHA-256 of the template's public key after the change (enroll, renew); `nil` for delete.
     public let templateKeyHash: [UInt8]?
+    /// Until when the request that began the change (or the recovery that claimed it since)
+    /// owns it: nobody else completes or drops it before then.
+    public let claimedUntil: Date
 
     /// Creates a journal entry.
     public init(eventID: [UInt8], holderID: String, kind: String, templateID: TemplateID, salt: [UInt8], time: Date,
-                logSize: UInt64, templateKeyHash: [UInt8]?) {
+                logSize: UInt64, templateKeyHash: [UInt8]?, claimedUntil: Date) {
         self.eventID = eventID
         self.holderID = holderID
         self.kind = kind
@@ -38,5 +41,6 @@ public struct PendingChange: Sendable, Equatable {
         self.time = time
         self.logSize = logSize
         self.templateKeyHash = templateKeyHash
+        self.claimedUntil = claimedUntil
     }
 }

@@ -45,9 +45,19 @@ public final class MemoryHolderActivityStorage: HolderActivityStorage {
         _ = state.withLock { $0.pending.removeValue(forKey: eventID) }
     }
 
-    public func unfinished(before date: Date, limit: Int) async throws -> [PendingChange] {
+    public func unfinished(claimableAt now: Date, limit: Int) async throws -> [PendingChange] {
         state.withLock { state in
-            Array(state.pending.values.filter { $0.time < date }.sorted { $0.time < $1.time }.prefix(max(0, limit)))
+            Array(state.pending.values.filter { $0.claimedUntil < now }.sorted { $0.time < $1.time }.prefix(max(0, limit)))
+        }
+    }
+
+    public func claim(eventID: [UInt8], now: Date, until: Date) async throws -> Bool {
+        state.withLock { state in
+            guard let change = state.pending[eventID], change.claimedUntil < now else { return false }
+            state.pending[eventID] = PendingChange(
+                eventID: change.eventID, holderID: change.holderID, kind: change.kind, templateID: change.templateID, salt: change.salt,
+                time: change.time, logSize: change.logSize, templateKeyHash: change.templateKeyHash, claimedUntil: until)
+            return true
         }
     }
 }

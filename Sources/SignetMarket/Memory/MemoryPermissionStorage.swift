@@ -35,10 +35,11 @@ public final class MemoryPermissionStorage: PermissionStorage, VerificationAdmis
         permissions.withLock { $0[tokenHash]?.permission }
     }
 
-    public func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
+    public func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         permissions.withLock { permissions in
             var revoked = 0
-            for (hash, stored) in permissions where stored.permission.templateID == templateID && stored.usedAt == nil {
+            for (hash, stored) in permissions where stored.permission.templateID == templateID && stored.usedAt == nil
+                && (stored.permission.issuedAt ?? .distantPast) < issuedBefore {
                 permissions[hash]?.usedAt = now
                 revoked += 1
             }

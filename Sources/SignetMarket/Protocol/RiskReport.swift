@@ -103,10 +103,11 @@ public struct RiskReport: Sendable, Equatable {
             add("validity", 5, "Your consent would last \(terms.validityDays) days unless you revoke it.")
         }
         if let prices, prices.count >= 3, prices.medianMinorUnits > 0 {
-            let price = terms.price.minorUnits
-            if price * 2 < prices.medianMinorUnits {
+            // In floating point: a hostile price near Int64.max must not overflow the comparison.
+            let (price, median) = (Double(terms.price.minorUnits), Double(prices.medianMinorUnits))
+            if price * 2 < median {
                 add("price", 10, "It pays less than half of what \(prices.count) similar offers paid.")
-            } else if price > prices.medianMinorUnits * 3 {
+            } else if price > median * 3 {
                 add("price", 10, "It pays more than three times what \(prices.count) similar offers paid; unusually high prices can mean resale.")
             }
         }

@@ -14,7 +14,9 @@ extension SignetAPIHandler {
             throw Problem(.invalidField, detail: "proof must be a 64-byte signature in base64url without padding")
         }
         let caller = try caller()
-        let change = try await api().rotateKey(to: newKey, proof: proof, as: caller)
+        // The key this request verified under is the one replaced (compare-and-set), never a
+        // key read again later: a key cached elsewhere cannot rotate away a newer one.
+        let change = try await api().rotateKey(to: newKey, proof: proof, as: caller, signedWith: try callerKey())
         // This instance refuses the old key at once; the others within the cache lifetime.
         authenticator?.forget(caller)
         return .ok(.init(body: .json(.init(ledgerIndex: Int64(change.ledgerIndex)))))

@@ -53,6 +53,14 @@ struct SignetAPIHandler: APIProtocol {
         return id
     }
 
+    /// The public key the caller's request signature verified under.
+    func callerKey() throws -> [UInt8] {
+        guard let key = try signedRequest().caller?.publicKey else {
+            throw Problem(.internal, detail: "the request was not authenticated")
+        }
+        return key
+    }
+
     /// An embedding as the workflows take it (they check it, after the caller's role).
     static func input(_ payload: EmbeddingPayload) -> EmbeddingInput {
         EmbeddingInput(dimension: Int(payload.dimension), values: payload.values)

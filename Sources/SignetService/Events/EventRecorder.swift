@@ -46,11 +46,15 @@ public struct EventRecorder: Sendable {
     }
 
     /// Records a journaled event (see ``PendingChange``) with the id and salt it was journaled
-    /// with, exactly once: when the ledger already holds its entry at `logSize` or later (an
-    /// earlier attempt appended it, then failed), that entry's index is used and nothing is
-    /// appended again.
-    func record(_ change: PendingChange, as event: SignetEvent) async throws -> UInt64 {
-        try await record(event, at: change.time, eventID: change.eventID, salt: change.salt, appendedAfter: change.logSize)
+    /// with.
+    ///
+    /// - Parameter recovering: `true` when an earlier attempt may have appended the entry before
+    ///   it failed: the log is then searched from the journaled size, and an entry found there
+    ///   is used rather than appended again. The first attempt passes `false` and searches
+    ///   nothing. Only the holder of the entry's claim (``HolderActivityStorage/claim(eventID:now:until:)``)
+    ///   records it, so two recoveries never append it twice.
+    func record(_ change: PendingChange, as event: SignetEvent, recovering: Bool) async throws -> UInt64 {
+        try await record(event, at: change.time, eventID: change.eventID, salt: change.salt, appendedAfter: recovering ? change.logSize : nil)
     }
 
     private func record(_ event: SignetEvent, at time: Date, eventID: [UInt8], salt: [UInt8], appendedAfter logSize: UInt64?) async throws -> UInt64 {

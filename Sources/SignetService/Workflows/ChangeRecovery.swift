@@ -21,34 +21,35 @@ public struct RecoveryReport: Sendable, Equatable {
 }
 
 extension SignetService {
-    /// Completes or drops every journaled template change (``PendingChange``) that began before
-    /// `cutoff`, so an enrollment, renewal or deletion interrupted by a crash or a failing store
-    /// ends with its template write, its revocations and its ledger event all done, or none.
+    /// Completes or drops every journaled template change (``PendingChange``) whose claim has
+    /// run out at `now`, so an enrollment, renewal or deletion interrupted by a crash or a
+    /// failing store ends with its template write, its revocations and its ledger event all
+    /// done, or none.
     ///
-    /// Whether the write took effect is read from the template store: an enrolled or renewed
-    /// template carries the journaled public key, a deleted one is gone. Completing never
-    /// appends an event twice (see ``EventRecorder``).
+    /// Each change is claimed first (a compare-and-set on the journal entry, for
+    /// ``recoveryClaim``), so two recoveries, here or on another instance, never work on the
+    /// same change, and a live request keeps its own until its claim runs out. Whether the
+    /// write took effect is read from the template store: an enrolled or renewed template
+    /// carries the journaled public key, a deleted one is gone. Completing searches the log for
+    /// the entry before appending it, so an event is never logged twice.
     ///
-    /// Known limit: when a later renewal of the same template succeeded before the recovery ran,
-    /// an interrupted earlier renewal no longer shows its key and is dropped, so its `renew` event
-    /// is missing from the ledger (the later renewal's event is there, and revoked the same
-    /// permissions).
+    /// Known limit: when a later renewal or a deletion of the same template came first, an
+    /// interrupted enrollment or renewal no longer shows its key and is dropped, so its event is
+    /// missing from the ledger (the later change's event is there).
     ///
-    /// - Parameter cutoff: changes that began at or after it may still be running on another
-    ///   instance, and are left alone.
     /// - Throws: when a store or the ledger fails; what was done before stays done.
     @discardableResult
-    public func recoverUnfinishedChanges(startedBefore cutoff: Date) async throws -> RecoveryReport {
+    public func recoverUnfinishedChanges(at now: Date) async throws -> RecoveryReport {
         var report = RecoveryReport()
         var seen = Set<[UInt8]>()
         while true {
-            let batch = try await stores.activity.unfinished(before: cutoff, limit: 100)
+            let batch = try await stores.activity.unfinished(claimableAt: now, limit: 100)
             let fresh = batch.filter { seen.insert($0.eventID).inserted }
             // A store that does not remove finished entries must not spin this loop forever.
             guard !fresh.isEmpty else { return report }
-            for change in fresh {
+            for change in fresh where try await stores.activity.claim(eventID: change.eventID, now: now, until: now.addingTimeInterval(Self.recoveryClaim)) {
                 if let event = try await eventIfWritten(change) {
-                    _ = try await complete(change, as: event)
+                    _ = try await complete(change, as: event, recovering: true)
                     report.completed += 1
                 } else {
                     try await stores.activity.finish(eventID: change.eventID)
@@ -57,6 +58,9 @@ extension SignetService {
             }
         }
     }
+
+    /// How long a recovery owns a change it claimed: it finishes well within that.
+    static let recoveryClaim: TimeInterval = 120
 
     /// The event of a journaled change whose template write took effect, or `nil`.
     private func eventIfWritten(_ change: PendingChange) async throws -> SignetEvent? {
@@ -72,21 +76,18 @@ extension SignetService {
     }
 }
 
-/// Runs ``SignetService/recoverUnfinishedChanges(startedBefore:)`` at start and then every
-/// `interval` until graceful shutdown, on changes older than `grace` (younger ones may still be
-/// running, here or on another instance sharing the database).
+/// Runs ``SignetService/recoverUnfinishedChanges(at:)`` at start and then every `interval`
+/// until graceful shutdown.
 public struct ChangeRecovery: Service {
     let service: SignetService
     let logger: Logger
     let interval: Duration
-    let grace: TimeInterval
 
     /// Creates the recovery service.
-    public init(service: SignetService, logger: Logger, interval: Duration = .seconds(30), grace: TimeInterval = 60) {
+    public init(service: SignetService, logger: Logger, interval: Duration = .seconds(30)) {
         self.service = service
         self.logger = logger
         self.interval = interval
-        self.grace = grace
     }
 
     public func run() async throws {
@@ -99,7 +100,7 @@ public struct ChangeRecovery: Service {
     /// One pass; a failure is logged and retried at the next pass.
     func sweep() async {
         do {
-            let report = try await service.recoverUnfinishedChanges(startedBefore: service.now.addingTimeInterval(-grace))
+            let report = try await service.recoverUnfinishedChanges(at: service.now)
             if report != RecoveryReport() {
                 logger.notice("recovered interrupted template changes", metadata: [
                     "signet.recovery.completed": "\(report.completed)", "signet.recovery.dropped": "\(report.dropped)",

@@ -73,7 +73,7 @@ extension SignetService {
         let expiry = now.addingTimeInterval(TimeInterval(lifetime))
         let permission = Permission(
             tokenHash: Permission.hash(token: token), holderID: holder.rawValue, partyID: partyID.rawValue,
-            templateID: templateID, expiresAt: expiry)
+            templateID: templateID, expiresAt: expiry, issuedAt: now)
         try await stores.permissions.insert(permission)
         let index = try await recorder.record(
             .grant(holder: holder, party: partyID, template: templateID, uses: 1, ttlSeconds: lifetime), at: now)

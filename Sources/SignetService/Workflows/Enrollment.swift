@@ -46,8 +46,8 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.holderOnly`, `.notFound`, or an embedding code.
     public func renew(_ id: String, samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
+        let id = try await ownTemplate(id, of: holder)
         let template = try await protect(samples, for: holder)
-        guard let id = TemplateID(id) else { throw ServiceError(.notFound, "no such template") }
         let now = self.now
         return try await journaled(.renew(holder: holder, template: id), templateKey: template.publicKey, at: now) {
             // Deliberate: the old helper data is overwritten in place, so it is gone, not archived.
@@ -60,10 +60,20 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.holderOnly` or `.notFound`.
     public func delete(_ id: String, as caller: PrincipalID) async throws -> TemplateReceipt {
         let holder = try requireHolder(caller)
-        guard let id = TemplateID(id) else { throw ServiceError(.notFound, "no such template") }
+        let id = try await ownTemplate(id, of: holder)
         return try await journaled(.delete(holder: holder, template: id), templateKey: nil, at: now) {
             try await stores.templates.delete(id: id, holderID: holder.rawValue)
         }
+    }
+
+    /// The holder's own template `id`: checked before anything is journaled, so no journal
+    /// entry ever names another holder's template or one that does not exist.
+    /// - Throws: ``ServiceError`` `.notFound`, alike for another holder's template and an unknown one.
+    private func ownTemplate(_ id: String, of holder: HolderID) async throws -> TemplateID {
+        guard let id = TemplateID(id), try await stores.templates.templateIDs(holderID: holder.rawValue).contains(id) else {
+            throw ServiceError(.notFound, "no such template")
+        }
+        return id
     }
 
     /// Runs one template change so that it is never half-done: the change is journaled first
@@ -71,9 +81,9 @@ extension SignetService {
     /// ``complete(_:as:)`` revokes, records and closes the journal entry.
     ///
     /// When any step after the journal entry fails, the error reaches the caller and the entry
-    /// stays: ``recoverUnfinishedChanges(startedBefore:)`` later finds out whether the write took
-    /// effect (a store may commit and still report a failure) and then completes the change or
-    /// drops the entry.
+    /// stays: once the request's claim on it runs out (``liveClaim``),
+    /// ``recoverUnfinishedChanges(at:)`` finds out whether the write took effect (a store may
+    /// commit and still report a failure) and then completes the change or drops the entry.
     private func journaled(_ event: SignetEvent, templateKey: [UInt8]?, at now: Date, write: () async throws -> Bool) async throws -> TemplateReceipt {
         guard let holder = event.holder, let template = event.template else {
             preconditionFailure("only a holder's template event is journaled")
@@ -81,23 +91,29 @@ extension SignetService {
         let change = PendingChange(
             eventID: configuration.random.bytes(16), holderID: holder.rawValue, kind: event.kind.rawValue, templateID: template,
             salt: configuration.random.bytes(16), time: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)),
-            logSize: await ledger.sizeLowerBound(), templateKeyHash: templateKey.map { Array(SHA256.hash(data: $0)) })
+            logSize: await ledger.sizeLowerBound(), templateKeyHash: templateKey.map { Array(SHA256.hash(data: $0)) },
+            claimedUntil: now.addingTimeInterval(Self.liveClaim))
         try await stores.activity.begin(change)
         guard try await write() else {
-            try? await stores.activity.finish(eventID: change.eventID)
+            // Gone since the ownership check (a concurrent delete): nothing changed here.
+            try await stores.activity.finish(eventID: change.eventID)
             throw ServiceError(.notFound, "no such template")
         }
-        return try await complete(change, as: event)
+        return try await complete(change, as: event, recovering: false)
     }
 
     /// Finishes a journaled change whose template write took effect: revokes the template's
     /// outstanding permissions (renew, delete), records the event once, and closes the entry.
     /// Every step may run again after a failure without doing anything twice.
-    func complete(_ change: PendingChange, as event: SignetEvent) async throws -> TemplateReceipt {
+    ///
+    /// A recovery revokes only permissions issued before the change began (its whole second:
+    /// one issued within that second after it is revoked too), never consent given since.
+    func complete(_ change: PendingChange, as event: SignetEvent, recovering: Bool) async throws -> TemplateReceipt {
         if event.kind != .enroll {
-            _ = try await stores.permissions.revokeAll(templateID: change.templateID, now: change.time)
+            let issuedBefore = recovering ? change.time.addingTimeInterval(1) : now
+            _ = try await stores.permissions.revokeAll(templateID: change.templateID, issuedBefore: issuedBefore, now: now)
         }
-        let index = try await recorder.record(change, as: event)
+        let index = try await recorder.record(change, as: event, recovering: recovering)
         try await stores.activity.finish(eventID: change.eventID)
         return TemplateReceipt(id: change.templateID, ledgerIndex: index)
     }
@@ -123,6 +139,10 @@ extension SignetService {
             throw ServiceError(vault: error) ?? error
         }
     }
+
+    /// How long the request that begins a template change owns its journal entry: far longer
+    /// than any request runs, so recovery never races a live one.
+    static let liveClaim: TimeInterval = 300
 
     /// How many samples one enrollment or renewal averages.
     public static let sampleCount = 1...10

@@ -18,19 +18,23 @@ public struct KeyChange: Sendable, Equatable {
 /// can move a holder onto a key they do not hold. A revoked key signs nothing any more; the
 /// principal keeps its id and its records, and a holder whose key was revoked registers anew.
 extension SignetService {
-    /// Replaces the caller's key by `newKey` and logs `rotate_key`; the old key signs nothing
-    /// from then on.
+    /// Replaces the caller's key `oldKey` by `newKey` and logs `rotate_key`; the old key signs
+    /// nothing from then on.
     ///
-    /// Logged before it takes effect, like the operator's decisions: a crash in between leaves
-    /// a logged rotation the holder repeats, never an unlogged one.
-    /// - Parameter proof: the new key's Ed25519 signature over `KeyRotation.message(principal:oldKey:newKey:)`.
+    /// Logged before it takes effect, like the operator's decisions: a crash, a conflict or a
+    /// lost race in between leaves a logged rotation that did not take effect (the holder's key
+    /// is unchanged and they may try again), never an unlogged one that did.
+    /// - Parameters:
+    ///   - proof: the new key's Ed25519 signature over `KeyRotation.message(principal:oldKey:newKey:)`.
+    ///   - oldKey: the key the caller's request verified under; only that key is replaced, so a
+    ///     request verified against a key cached before an earlier rotation changes nothing.
     /// - Throws: ``ServiceError`` `.holderOnly`, `.invalidField` (a malformed key, a proof that
     ///   does not verify, the same key again), `.conflict` (the new key is registered already).
-    public func rotateKey(to newKey: [UInt8], proof: [UInt8], as caller: PrincipalID) async throws -> KeyChange {
+    public func rotateKey(to newKey: [UInt8], proof: [UInt8], as caller: PrincipalID, signedWith oldKey: [UInt8]) async throws -> KeyChange {
         let holder = try requireHolder(caller)
         let newKey = try Self.validated(newKey)
-        guard let oldKey = try await stores.identities.activeKey(of: caller) else {
-            throw ServiceError(.notFound, "no active key for this holder")
+        guard try await stores.identities.activeKey(of: caller) == oldKey else {
+            throw ServiceError(.conflict, "the key changed or was revoked; sign again with the current key")
         }
         guard newKey != oldKey else { throw ServiceError(.invalidField, "the new key is the current key") }
         let message = KeyRotation.message(principal: caller, oldKey: oldKey, newKey: newKey)

@@ -23,7 +23,7 @@ extension SignetService {
         // override (U+202E), a zero-width character or an unassigned code point could make one
         // name read as another. Checked at registration only, so a stored record always loads.
         for (field, value) in [("name", name), ("contact", contact)] where value.unicodeScalars.contains(where: Self.misleads) {
-            throw ServiceError(.invalidField, "\(field) must not contain format (bidirectional, zero-width), separator, private-use or unassigned characters")
+            throw ServiceError(.invalidField, "\(field) must not contain format (bidirectional, zero-width), line or paragraph separator, space other than U+0020, private-use or unassigned characters")
         }
         do {
             return try Party(id: .random(using: configuration.random), name: name, contact: contact, publicKey: key,
@@ -73,6 +73,8 @@ extension SignetService {
     static func misleads(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate: true
+        // "Acme\u{00A0}Bank" must not pass for "Acme Bank".
+        case .spaceSeparator: scalar != " "
         default: false
         }
     }

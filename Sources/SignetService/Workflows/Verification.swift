@@ -147,13 +147,18 @@ extension SignetService {
         async throws -> (Permission, TemplateID, challengeNonce: [UInt8]?, Prepared) {
         let refusal = challengeID == nil ? Self.invalidPermission
             : ServiceError(.invalidChallenge, "no unused, unexpired permission carrying this unexpired challenge for this party")
-        guard let stored = try await stores.permissions.permission(tokenHash: Permission.hash(token: token)), stored.partyID == party.rawValue else {
+        guard let stored = try await stores.permissions.permission(tokenHash: Permission.hash(token: token)), stored.partyID == party.rawValue,
+              stored.expiresAt > now else {
             try await chargeParty(party, now: now)
             throw refusal
         }
         let prepared: Prepared
         do {
             prepared = try await beforeSpending(stored.templateID)
+        } catch let error as ServiceError where error.code == .notFound {
+            // A deleted template answers like any dead permission: the party learns nothing of it.
+            try await chargeParty(party, now: now)
+            throw refusal
         } catch {
             try await chargeParty(party, now: now)
             throw error

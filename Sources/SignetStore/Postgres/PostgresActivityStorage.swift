@@ -55,10 +55,10 @@ public struct PostgresActivityStorage: HolderActivityStorage, PostgresStore {
     public func begin(_ change: PendingChange) async throws {
         _ = try await client.query(
             """
-            INSERT INTO pending_changes (event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash)
+            INSERT INTO pending_changes (event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash, claimed_until)
             VALUES (\(ByteBuffer(bytes: change.eventID)), \(change.holderID), \(change.kind), \(change.templateID.rawValue),
                     \(ByteBuffer(bytes: change.salt)), \(change.time.timeIntervalSince1970), \(Int64(clamping: change.logSize)),
-                    \(change.templateKeyHash.map { ByteBuffer(bytes: $0) }))
+                    \(change.templateKeyHash.map { ByteBuffer(bytes: $0) }), \(change.claimedUntil.timeIntervalSince1970))
             """,
             logger: logger)
     }
@@ -67,20 +67,31 @@ public struct PostgresActivityStorage: HolderActivityStorage, PostgresStore {
         _ = try await client.query("DELETE FROM pending_changes WHERE event_id = \(ByteBuffer(bytes: eventID))", logger: logger)
     }
 
-    public func unfinished(before date: Date, limit: Int) async throws -> [PendingChange] {
+    public func claim(eventID: [UInt8], now: Date, until: Date) async throws -> Bool {
+        let rows = try await client.query(
+            """
+            UPDATE pending_changes SET claimed_until = \(until.timeIntervalSince1970)
+            WHERE event_id = \(ByteBuffer(bytes: eventID)) AND claimed_until < \(now.timeIntervalSince1970) RETURNING 1
+            """,
+            logger: logger)
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
+    }
+
+    public func unfinished(claimableAt now: Date, limit: Int) async throws -> [PendingChange] {
         var out: [PendingChange] = []
         let rows = try await client.query(
             """
-            SELECT event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash FROM pending_changes
-            WHERE time < \(date.timeIntervalSince1970) ORDER BY time LIMIT \(Int64(max(0, limit)))
+            SELECT event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash, claimed_until FROM pending_changes
+            WHERE claimed_until < \(now.timeIntervalSince1970) ORDER BY time LIMIT \(Int64(max(0, limit)))
             """,
             logger: logger)
-        for try await (eventID, holderID, kind, templateID, salt, time, logSize, keyHash)
-            in rows.decode((ByteBuffer, String, String, String, ByteBuffer, Double, Int64, ByteBuffer?).self) {
+        for try await (eventID, holderID, kind, templateID, salt, time, logSize, keyHash, claimedUntil)
+            in rows.decode((ByteBuffer, String, String, String, ByteBuffer, Double, Int64, ByteBuffer?, Double).self) {
             guard let templateID = TemplateID(templateID), let logSize = UInt64(exactly: logSize) else { continue }
             out.append(PendingChange(eventID: Array(eventID.readableBytesView), holderID: holderID, kind: kind, templateID: templateID,
                                      salt: Array(salt.readableBytesView), time: Date(timeIntervalSince1970: time), logSize: logSize,
-                                     templateKeyHash: keyHash.map { Array($0.readableBytesView) }))
+                                     templateKeyHash: keyHash.map { Array($0.readableBytesView) }, claimedUntil: Date(timeIntervalSince1970: claimedUntil)))
         }
         return out
     }

@@ -13,8 +13,9 @@ public struct PostgresPermissionStorage: PermissionStorage, VerificationAdmissio
     public func insert(_ permission: Permission) async throws {
         _ = try await client.query(
             """
-            INSERT INTO permissions (token_hash, holder_id, party_id, template_id, expires_at)
-            VALUES (\(ByteBuffer(bytes: permission.tokenHash)), \(permission.holderID), \(permission.partyID), \(permission.templateID.rawValue), \(permission.expiresAt.timeIntervalSince1970))
+            INSERT INTO permissions (token_hash, holder_id, party_id, template_id, expires_at, issued_at)
+            VALUES (\(ByteBuffer(bytes: permission.tokenHash)), \(permission.holderID), \(permission.partyID), \(permission.templateID.rawValue),
+                    \(permission.expiresAt.timeIntervalSince1970), \(permission.issuedAt?.timeIntervalSince1970))
             """,
             logger: logger)
     }
@@ -31,10 +32,14 @@ public struct PostgresPermissionStorage: PermissionStorage, VerificationAdmissio
         return nil
     }
 
-    public func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
+    public func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         var count = 0
         let rows = try await client.query(
-            "UPDATE permissions SET used_at = \(now.timeIntervalSince1970) WHERE template_id = \(templateID.rawValue) AND used_at IS NULL RETURNING 1",
+            """
+            UPDATE permissions SET used_at = \(now.timeIntervalSince1970)
+            WHERE template_id = \(templateID.rawValue) AND used_at IS NULL AND (issued_at IS NULL OR issued_at < \(issuedBefore.timeIntervalSince1970))
+            RETURNING 1
+            """,
             logger: logger)
         for try await _ in rows.decode(Int.self) { count += 1 }
         return count

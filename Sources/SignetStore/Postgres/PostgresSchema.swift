@@ -46,6 +46,18 @@ enum PostgresSchema {
             "ALTER TABLE holders ADD COLUMN key_revoked_at DOUBLE PRECISION",
             "ALTER TABLE parties ADD COLUMN key_revoked_at DOUBLE PRECISION",
         ],
+        [
+            // The market: holders' single-use trade codes, and the offers addressed through them.
+            "CREATE TABLE trade_codes (code_hash BYTEA PRIMARY KEY, holder_id TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL, spent_at DOUBLE PRECISION)",
+            "CREATE TABLE offers (id TEXT PRIMARY KEY, party_id TEXT NOT NULL, holder_id TEXT NOT NULL, document TEXT NOT NULL, status TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, decided_at DOUBLE PRECISION)",
+            "CREATE INDEX offers_holder ON offers (holder_id, created_at)",
+        ],
+        [
+            // When a permission was issued: recovery revokes only consent given before a change.
+            "ALTER TABLE permissions ADD COLUMN issued_at DOUBLE PRECISION",
+            // Who owns an unfinished template change until when (live request or recovery).
+            "ALTER TABLE pending_changes ADD COLUMN claimed_until DOUBLE PRECISION NOT NULL DEFAULT 0",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

@@ -52,27 +52,35 @@ public struct SQLiteActivityStorage: HolderActivityStorage, SQLiteStore {
 
     public func begin(_ change: PendingChange) async throws {
         try await statements.execute(
-            "INSERT INTO pending_changes (event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO pending_changes (event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash, claimed_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [Data(change.eventID), change.holderID, change.kind, change.templateID, Data(change.salt), change.time.timeIntervalSince1970,
-             Int64(clamping: change.logSize), change.templateKeyHash.map { Data($0) }])
+             Int64(clamping: change.logSize), change.templateKeyHash.map { Data($0) }, change.claimedUntil.timeIntervalSince1970])
     }
 
     public func finish(eventID: [UInt8]) async throws {
         try await statements.execute("DELETE FROM pending_changes WHERE event_id = ?", [Data(eventID)])
     }
 
-    public func unfinished(before date: Date, limit: Int) async throws -> [PendingChange] {
+    public func claim(eventID: [UInt8], now: Date, until: Date) async throws -> Bool {
+        try await !statements.write(
+            "UPDATE pending_changes SET claimed_until = ? WHERE event_id = ? AND claimed_until < ? RETURNING 1",
+            [until.timeIntervalSince1970, Data(eventID), now.timeIntervalSince1970]) { _ in true }.isEmpty
+    }
+
+    public func unfinished(claimableAt now: Date, limit: Int) async throws -> [PendingChange] {
         try await statements.scan(
-            "SELECT event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash FROM pending_changes WHERE time < ? ORDER BY time LIMIT ?",
-            [date.timeIntervalSince1970, Int64(max(0, limit))]
+            "SELECT event_id, holder_id, kind, template_id, salt, time, log_size, template_key_hash, claimed_until FROM pending_changes WHERE claimed_until < ? ORDER BY time LIMIT ?",
+            [now.timeIntervalSince1970, Int64(max(0, limit))]
         ) { row -> PendingChange? in
             guard let eventID = try row.value("event_id", as: Data.self), let holderID = try row.value("holder_id", as: String.self),
                   let kind = try row.value("kind", as: String.self), let templateID = try row.value("template_id", as: String.self).flatMap(TemplateID.init),
                   let salt = try row.value("salt", as: Data.self), let time = try row.value("time", as: Double.self),
-                  let logSize = try row.value("log_size", as: Int64.self).flatMap(UInt64.init(exactly:)) else { return nil }
+                  let logSize = try row.value("log_size", as: Int64.self).flatMap(UInt64.init(exactly:)),
+                  let claimedUntil = try row.value("claimed_until", as: Double.self) else { return nil }
             return PendingChange(eventID: Array(eventID), holderID: holderID, kind: kind, templateID: templateID, salt: Array(salt),
                                  time: Date(timeIntervalSince1970: time), logSize: logSize,
-                                 templateKeyHash: try row.value("template_key_hash", as: Data.self).map(Array.init))
+                                 templateKeyHash: try row.value("template_key_hash", as: Data.self).map(Array.init),
+                                 claimedUntil: Date(timeIntervalSince1970: claimedUntil))
         }
     }
 }

@@ -11,8 +11,9 @@ public struct SQLitePermissionStorage: PermissionStorage, VerificationAdmission,
 
     public func insert(_ permission: Permission) async throws {
         try await statements.execute(
-            "INSERT INTO permissions (token_hash, holder_id, party_id, template_id, expires_at) VALUES (?, ?, ?, ?, ?)",
-            [Data(permission.tokenHash), permission.holderID, permission.partyID, permission.templateID, permission.expiresAt.timeIntervalSince1970])
+            "INSERT INTO permissions (token_hash, holder_id, party_id, template_id, expires_at, issued_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [Data(permission.tokenHash), permission.holderID, permission.partyID, permission.templateID, permission.expiresAt.timeIntervalSince1970,
+             permission.issuedAt?.timeIntervalSince1970])
     }
 
     public func permission(tokenHash: [UInt8]) async throws -> Permission? {
@@ -27,10 +28,10 @@ public struct SQLitePermissionStorage: PermissionStorage, VerificationAdmission,
         }.first
     }
 
-    public func revokeAll(templateID: TemplateID, now: Date) async throws -> Int {
+    public func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         try await statements.write(
-            "UPDATE permissions SET used_at = ? WHERE template_id = ? AND used_at IS NULL RETURNING 1",
-            [now.timeIntervalSince1970, templateID]) { _ in true }.count
+            "UPDATE permissions SET used_at = ? WHERE template_id = ? AND used_at IS NULL AND (issued_at IS NULL OR issued_at < ?) RETURNING 1",
+            [now.timeIntervalSince1970, templateID, issuedBefore.timeIntervalSince1970]) { _ in true }.count
     }
 
     public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool {

@@ -45,6 +45,18 @@ enum SQLiteSchema {
             "ALTER TABLE holders ADD COLUMN key_revoked_at REAL",
             "ALTER TABLE parties ADD COLUMN key_revoked_at REAL",
         ],
+        [
+            // The market: holders' single-use trade codes, and the offers addressed through them.
+            "CREATE TABLE trade_codes (code_hash BLOB PRIMARY KEY, holder_id TEXT NOT NULL, expires_at REAL NOT NULL, spent_at REAL)",
+            "CREATE TABLE offers (id TEXT PRIMARY KEY, party_id TEXT NOT NULL, holder_id TEXT NOT NULL, document TEXT NOT NULL, status TEXT NOT NULL, created_at REAL NOT NULL, decided_at REAL)",
+            "CREATE INDEX offers_holder ON offers (holder_id, created_at)",
+        ],
+        [
+            // When a permission was issued: recovery revokes only consent given before a change.
+            "ALTER TABLE permissions ADD COLUMN issued_at REAL",
+            // Who owns an unfinished template change until when (live request or recovery).
+            "ALTER TABLE pending_changes ADD COLUMN claimed_until REAL NOT NULL DEFAULT 0",
+        ],
     ]
 
     /// Opens `path` without migrating: a WAL-mode pool (one writer, concurrent readers) for a

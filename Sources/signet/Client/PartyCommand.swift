@@ -101,9 +101,11 @@ struct PartyCommand: AsyncParsableCommand {
 }
 
 extension PartyCommand.Verify {
-    /// Proves that the result's `use` event is in the public log (`LogAuditor.entry(at:)`) and is
-    /// this verification's: a `use` by this party at the result's time, in the log the result
-    /// names. A result without it is evidence the operator misbehaved.
+    /// Proves that the public log holds, at the result's `ledger_index`, a `use` event by this
+    /// party at the result's time (``LogAuditor/entry(at:)``: inclusion proof against the signed
+    /// checkpoint). The entry's details are committed to under the holder's secret, so a party
+    /// can check the kind, party and time, not which permission it was; a result whose index
+    /// holds no such entry is evidence the operator misbehaved.
     static func proveUseEvent(_ claims: VerificationClaims, party: String, log: String, verifier: NoteVerifier) async throws -> Checkpoint {
         guard let index = UInt64(exactly: claims.ledger_index) else {
             throw ValidationError("the signed result names no ledger index")
@@ -116,7 +118,7 @@ extension PartyCommand.Verify {
         }
         guard checkpoint.origin == claims.log_origin, let event = try? LedgerEvent(parsing: entry),
               event.kind == .use, event.party == party, event.time == Int64(claims.iat) else {
-            throw ValidationError("the ledger entry at \(index) is not this verification's use event")
+            throw ValidationError("the ledger entry at \(index) is not a use event by this party at the result's time")
         }
         return checkpoint
     }

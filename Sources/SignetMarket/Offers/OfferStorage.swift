@@ -1,0 +1,19 @@
+public import Foundation
+
+/// Persistence of trade codes and offers; SignetStore implements it for SQLite and PostgreSQL.
+public protocol OfferStorage: Sendable {
+    /// Stores a new trade code.
+    func insert(_ code: TradeCode) async throws
+    /// Spends an unused, unexpired trade code, once even under concurrent offers, and returns
+    /// the holder it names; `nil` for an unknown, spent or expired code.
+    func redeem(codeHash: [UInt8], now: Date) async throws -> String?
+    /// Stores a new offer.
+    func insert(_ offer: Offer) async throws
+    /// The offer with `id`, or `nil`.
+    func offer(_ id: String) async throws -> Offer?
+    /// The holder's offers, newest first.
+    func offers(holderID: String) async throws -> [Offer]
+    /// Records the holder's decision on a pending offer: a compare-and-set, so an offer is
+    /// decided once. Returns the updated offer, or `nil` when the holder has no such pending offer.
+    func decide(_ id: String, holderID: String, status: OfferStatus, at date: Date) async throws -> Offer?
+}

@@ -1,0 +1,56 @@
+public import Foundation
+import GRDB
+public import SignetMarket
+import SignetCore
+
+/// Trade codes and offers in the embedded SQLite database.
+public struct SQLiteOfferStorage: OfferStorage, SQLiteStore {
+    let statements: SQLiteStatements
+
+    public func insert(_ code: TradeCode) async throws {
+        try await statements.execute(
+            "INSERT INTO trade_codes (code_hash, holder_id, expires_at) VALUES (?, ?, ?)",
+            [Data(code.codeHash), code.holderID, code.expiresAt.timeIntervalSince1970])
+    }
+
+    public func redeem(codeHash: [UInt8], now: Date) async throws -> String? {
+        let t = now.timeIntervalSince1970
+        return try await statements.write(
+            "UPDATE trade_codes SET spent_at = ? WHERE code_hash = ? AND spent_at IS NULL AND expires_at > ? RETURNING holder_id",
+            [t, Data(codeHash), t]) { row in try row.value("holder_id", as: String.self) }.first
+    }
+
+    public func insert(_ offer: Offer) async throws {
+        try await statements.execute(
+            "INSERT INTO offers (id, party_id, holder_id, document, status, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [offer.id, offer.partyID, offer.holderID, String(decoding: try offer.document(), as: UTF8.self), offer.status.rawValue,
+             offer.createdAt.timeIntervalSince1970, offer.decidedAt?.timeIntervalSince1970])
+    }
+
+    public func offer(_ id: String) async throws -> Offer? {
+        try statements.read("SELECT \(Self.columns) FROM offers WHERE id = ?", [id], row: Self.offer(from:)).first
+    }
+
+    public func offers(holderID: String) async throws -> [Offer] {
+        try await statements.scan("SELECT \(Self.columns) FROM offers WHERE holder_id = ? ORDER BY created_at DESC, id DESC", [holderID],
+                                  row: Self.offer(from:))
+    }
+
+    public func decide(_ id: String, holderID: String, status: OfferStatus, at date: Date) async throws -> Offer? {
+        try await statements.write(
+            "UPDATE offers SET status = ?, decided_at = ? WHERE id = ? AND holder_id = ? AND status = 'pending' RETURNING \(Self.columns)",
+            [status.rawValue, date.timeIntervalSince1970, id, holderID], row: Self.offer(from:)).first
+    }
+
+    static let columns = "id, party_id, holder_id, document, status, created_at, decided_at"
+
+    @Sendable static func offer(from row: Row) throws -> Offer? {
+        guard let id = try row.value("id", as: String.self), let partyID = try row.value("party_id", as: String.self),
+              let holderID = try row.value("holder_id", as: String.self), let document = try row.value("document", as: String.self),
+              let status = try row.value("status", as: String.self).flatMap(OfferStatus.init(rawValue:)),
+              let createdAt = try row.value("created_at", as: Double.self) else { return nil }
+        return try Offer(id: id, partyID: partyID, holderID: holderID, document: Array(document.utf8), status: status,
+                         createdAt: Date(timeIntervalSince1970: createdAt),
+                         decidedAt: try row.value("decided_at", as: Double.self).map { Date(timeIntervalSince1970: $0) })
+    }
+}
