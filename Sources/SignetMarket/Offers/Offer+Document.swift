@@ -47,7 +47,6 @@ extension Offer {
             protocolID: protocolID, riskScore: risk.score, riskLevel: risk.level.rawValue,
             riskReasons: risk.reasons.map { .init(factor: $0.factor, points: $0.points, sentence: $0.sentence) })
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = .sortedKeys
         return Array(try encoder.encode(document))
     }
@@ -56,9 +55,7 @@ extension Offer {
     /// - Throws: ``MarketError`` `.invalidField` when the document is unreadable.
     public init(id: String, partyID: String, holderID: String, document bytes: [UInt8], status: OfferStatus, createdAt: Date,
                 decidedAt: Date?) throws {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        guard let document = try? decoder.decode(OfferDocument.self, from: Data(bytes)),
+        guard let document = try? JSONDecoder().decode(OfferDocument.self, from: Data(bytes)),
               let level = RiskReport.Level(rawValue: document.riskLevel) else {
             throw MarketError(.invalidField, "the stored offer \(id) is unreadable")
         }

@@ -1,0 +1,60 @@
+import Foundation
+import SignetCore
+import SignetMarket
+import SignetService
+import SignetTesting
+import Testing
+
+/// Trade codes and offers behave alike in memory, SQLite and PostgreSQL.
+struct OfferStorageConformanceTests {
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    static func offer(_ id: String, holder: String = "h_alice", at offset: TimeInterval = 0, scope: OfferTerms.Scope = .verify) -> Offer {
+        var terms = OfferTerms(scope: scope, purpose: "dpv:IdentityVerification", purposeText: "Front desk check-in ✓",
+                               retentionDays: 30, maxUses: 3, validityDays: 60, expiresAt: now.addingTimeInterval(86_400),
+                               price: .init(minorUnits: 250, currency: "EUR"))
+        if case .attributes = scope { terms.purpose = "dpv:AgeVerification" }
+        let risk = RiskReport.assess(terms, party: PartyRecord(registeredAt: now), prices: nil, rules: .standard, now: now)
+        return Offer(id: id, partyID: "p_shop", holderID: holder, terms: terms, protocolID: "sha256:00", risk: risk,
+                     createdAt: now.addingTimeInterval(offset))
+    }
+
+    @Test(arguments: Backend.available)
+    func aTradeCodeIsSpentOnceEvenUnderConcurrentOffers(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, _ in
+            let hash = Permission.hash(token: [7, 7])
+            try await stores.offers.insert(TradeCode(codeHash: hash, holderID: "h_alice", expiresAt: Self.now.addingTimeInterval(600)))
+            let holders = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<6 { group.addTask { try await stores.offers.redeem(codeHash: hash, now: Self.now) } }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(holders.compactMap { $0 } == ["h_alice"])
+            // Expired or unknown codes name nobody.
+            let late = Permission.hash(token: [8])
+            try await stores.offers.insert(TradeCode(codeHash: late, holderID: "h_bob", expiresAt: Self.now))
+            #expect(try await stores.offers.redeem(codeHash: late, now: Self.now) == nil)
+            #expect(try await stores.offers.redeem(codeHash: Permission.hash(token: [9]), now: Self.now) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func offersRoundTripListNewestFirstAndAreDecidedOnce(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, _ in
+            let first = Self.offer("o_AAAAAAAAAAAAAAAAAAAAAA")
+            let second = Self.offer("o_BBBBBBBBBBBBBBBBBBBBBA", at: 10, scope: .attributes(["age_over_18"]))
+            let elsewhere = Self.offer("o_CCCCCCCCCCCCCCCCCCCCCA", holder: "h_bob")
+            for offer in [first, second, elsewhere] { try await stores.offers.insert(offer) }
+            #expect(try await stores.offers.offer(first.id) == first)
+            #expect(try await stores.offers.offer(second.id) == second)
+            #expect(try await stores.offers.offer("o_nope") == nil)
+            #expect(try await stores.offers.offers(holderID: "h_alice").map(\.id) == [second.id, first.id])
+
+            // Decided once, only by its holder.
+            #expect(try await stores.offers.decide(first.id, holderID: "h_bob", status: .accepted, at: Self.now) == nil)
+            let declined = try #require(try await stores.offers.decide(first.id, holderID: "h_alice", status: .declined, at: Self.now))
+            #expect(declined.status == .declined && declined.decidedAt == Self.now)
+            #expect(try await stores.offers.decide(first.id, holderID: "h_alice", status: .accepted, at: Self.now) == nil)
+            #expect(try await stores.offers.offer(first.id)?.status == .declined)
+        }
+    }
+}
