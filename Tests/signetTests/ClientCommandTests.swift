@@ -112,6 +112,23 @@ struct ClientCommandTests {
             #expect(shown.status == 0, "\(shown.stderr)")
             let rotatedActivity = try await signet(["holder", "activity", "--vkey", vkey], home: home)
             #expect(rotatedActivity.stdout.split(separator: "\n").count == 7)
+            #expect(rotatedActivity.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("✓") })
+
+            // The market: a trade code, an offer the protocol refuses (naming the rule), one it lets
+            // through, the holder's inbox with the risk report, and declining it.
+            let code = try await signet(["holder", "code"], home: home)
+            #expect(code.status == 0, "\(code.stderr)")
+            let tradeCode = String(code.stdout.split(separator: " ")[0])
+            let unfair = try await signet(["party", "offer", "--code", tradeCode, "--purpose", "dpv:Marketing", "--purpose-text", "ads"], home: partyHome)
+            #expect(unfair.status == 1 && unfair.stderr.contains("protocol_refused") && unfair.stderr.contains("purpose-matches-scope"))
+            let fair = try await signet(["party", "offer", "--code", tradeCode, "--purpose", "dpv:IdentityVerification",
+                                         "--purpose-text", "Front desk check-in", "--retention-days", "30", "--price-minor-units", "200"], home: partyHome)
+            #expect(fair.status == 0, "\(fair.stderr)")
+            let offerID = String(fair.stdout.split(separator: " ")[0])
+            let inbox = try await signet(["holder", "offers"], home: home)
+            #expect(inbox.stdout.contains("\(offerID) pending from \(partyID)") && inbox.stdout.contains("risk "))
+            let declined = try await signet(["holder", "decline", offerID], home: home)
+            #expect(declined.status == 0 && declined.stdout.hasPrefix("\(offerID) declined"), "\(declined.stderr)")
 
             // Without a registered holder the command says what to do.
             let stranger = try await signet(["holder", "enroll", "--embedding", directory.path + "/face.json"], home: directory.path + "/nobody")

@@ -65,6 +65,8 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case nonFinite = "non_finite"
     /// 422: the embedding is the zero vector after centring.
     case zeroVector = "zero_vector"
+    /// 422: the trust protocol refused the offer (the detail names the rules and why).
+    case protocolRefused = "protocol_refused"
     /// 429: a rate limit refused the attempt (`Retry-After` says when to retry).
     case rateLimited = "rate_limited"
     /// 500: an unexpected fault; an enrollment, renewal or deletion it interrupted is completed or undone by the server within minutes (see `ChangeRecovery`); nothing else is promised.
@@ -84,7 +86,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
         case .conflict, .vaultUncalibrated, .vaultProfileMissing: .conflict
         case .bodyTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
-        case .invalidEmbedding, .wrongDimension, .nonFinite, .zeroVector: .unprocessableContent
+        case .invalidEmbedding, .wrongDimension, .nonFinite, .zeroVector, .protocolRefused: .unprocessableContent
         case .rateLimited: .tooManyRequests
         case .internal: .internalServerError
         case .notReady: .serviceUnavailable

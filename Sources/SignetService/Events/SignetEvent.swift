@@ -21,6 +21,10 @@ public enum SignetEvent: Sendable, Equatable {
     case approveParty(PartyID)
     /// The operator (or, later, the trust protocol) suspended a party.
     case suspendParty(PartyID)
+    /// A party made an offer to a holder (through a trade code), and the protocol let it through.
+    case offer(holder: HolderID, party: PartyID, offer: String)
+    /// A holder declined an offer.
+    case decline(holder: HolderID, party: PartyID, offer: String)
     /// A holder replaced their key; the details commit to the new key's SHA-256.
     case rotateKey(holder: HolderID, newKeyHash: [UInt8])
     /// The operator revoked a holder's key.
@@ -38,6 +42,8 @@ public enum SignetEvent: Sendable, Equatable {
         case .use: .use
         case .approveParty: .approve
         case .suspendParty: .suspend
+        case .offer: .offer
+        case .decline: .decline
         case .rotateKey: .rotateKey
         case .revokeHolderKey: .revokeKey
         case .revokePartyKey: .revokePartyKey
@@ -50,6 +56,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .enroll(let holder, _), .renew(let holder, _), .delete(let holder, _): holder
         case .grant(let holder, _, _, _, _), .use(let holder, _, _, _, _): holder
         case .rotateKey(let holder, _), .revokeHolderKey(let holder): holder
+        case .offer(let holder, _, _), .decline(let holder, _, _): holder
         case .approveParty, .suspendParty, .revokePartyKey: nil
         }
     }
@@ -59,7 +66,7 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template): template
         case .grant(_, _, let template, _, _), .use(_, _, let template, _, _): template
-        case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey: nil
+        case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey, .offer, .decline: nil
         }
     }
 
@@ -68,7 +75,7 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey: nil
         case .grant(_, let party, _, _, _), .use(_, let party, _, _, _), .approveParty(let party), .suspendParty(let party),
-             .revokePartyKey(let party): party
+             .revokePartyKey(let party), .offer(_, let party, _), .decline(_, let party, _): party
         }
     }
 
@@ -87,6 +94,8 @@ public enum SignetEvent: Sendable, Equatable {
             .object(["key_sha256": .string(Base64.encodeURL(newKeyHash))])
         case .revokeHolderKey:
             .object(["by": .string("operator")])
+        case .offer(_, _, let offer), .decline(_, _, let offer):
+            .object(["offer": .string(offer)])
         }
     }
 }
