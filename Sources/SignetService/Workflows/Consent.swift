@@ -94,13 +94,25 @@ extension SignetService {
         try await chargeParty(party.id, now: now)
         let challenge = Challenge.fresh(expiresAt: now.addingTimeInterval(configuration.challengeLifetime), using: configuration.random)
         guard let token = Self.permissionToken(token),
-              let permission = try await stores.permissions.permission(tokenHash: Permission.hash(token: token)),
+              let permission = try await storedPermission(tokenHash: Permission.hash(token: token)),
               try await stores.permissions.attach(challenge, tokenHash: permission.tokenHash, partyID: party.id.rawValue,
                                                   templateID: permission.templateID, now: now)
         else {
             throw Self.invalidPermission
         }
         return IssuedChallenge(challenge: challenge, handle: permission.handle)
+    }
+
+    /// The permission a token hash names, from the store or, once read, from memory.
+    ///
+    /// Safe to keep: a permission's holder, party, template and expiry never change; whether it
+    /// is spent or revoked is decided by the admission, which always reads the store. It spares
+    /// a device-mode verification the read its challenge already made.
+    func storedPermission(tokenHash: [UInt8]) async throws -> Permission? {
+        if let cached = permissionsByToken.get(tokenHash) { return cached }
+        guard let permission = try await stores.permissions.permission(tokenHash: tokenHash) else { return nil }
+        permissionsByToken.put(tokenHash, permission)
+        return permission
     }
 
     /// Takes one token from the party's bucket, or throws `.rateLimited` with the wait.

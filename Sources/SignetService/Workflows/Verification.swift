@@ -147,7 +147,7 @@ extension SignetService {
         async throws -> (Permission, TemplateID, challengeNonce: [UInt8]?, Prepared) {
         let refusal = challengeID == nil ? Self.invalidPermission
             : ServiceError(.invalidChallenge, "no unused, unexpired permission carrying this unexpired challenge for this party")
-        guard let stored = try await stores.permissions.permission(tokenHash: Permission.hash(token: token)), stored.partyID == party.rawValue,
+        guard let stored = try await storedPermission(tokenHash: Permission.hash(token: token)), stored.partyID == party.rawValue,
               stored.expiresAt > now else {
             try await chargeParty(party, now: now)
             throw refusal
