@@ -18,34 +18,21 @@ struct OfferDocument: Codable {
         var onwardTransfer: Bool
     }
 
-    struct Reason: Codable {
-        var factor: String
-        var points: Int
-        var sentence: String
-    }
-
     var terms: Terms
     var protocolID: String
-    var riskScore: Int
-    var riskLevel: String
-    var riskReasons: [Reason]
+    var risk: RiskReport
 }
 
 extension Offer {
     /// The JSON document a store keeps for this offer (terms, protocol id, risk report).
     public func document() throws -> [UInt8] {
-        let scope: (String, [String]?) = switch terms.scope {
-        case .verify: ("verify", nil)
-        case .attributes(let names): ("attributes", names)
-        case .templateTransfer: ("template_transfer", nil)
-        }
+        let attributes: [String]? = if case .attributes(let names) = terms.scope { names } else { nil }
         let document = OfferDocument(
-            terms: .init(scope: scope.0, attributes: scope.1, purpose: terms.purpose, purposeText: terms.purposeText,
+            terms: .init(scope: terms.scope.kind, attributes: attributes, purpose: terms.purpose, purposeText: terms.purposeText,
                          retentionDays: terms.retentionDays, maxUses: terms.maxUses, validityDays: terms.validityDays,
                          expiresAt: terms.expiresAt.timeIntervalSince1970, priceMinorUnits: terms.price.minorUnits,
                          currency: terms.price.currency, onwardTransfer: terms.onwardTransfer),
-            protocolID: protocolID, riskScore: risk.score, riskLevel: risk.level.rawValue,
-            riskReasons: risk.reasons.map { .init(factor: $0.factor, points: $0.points, sentence: $0.sentence) })
+            protocolID: protocolID, risk: risk)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return Array(try encoder.encode(document))
@@ -55,8 +42,7 @@ extension Offer {
     /// - Throws: ``MarketError`` `.invalidField` when the document is unreadable.
     public init(id: String, partyID: String, holderID: String, document bytes: [UInt8], status: OfferStatus, createdAt: Date,
                 decidedAt: Date?) throws {
-        guard let document = try? JSONDecoder().decode(OfferDocument.self, from: Data(bytes)),
-              let level = RiskReport.Level(rawValue: document.riskLevel) else {
+        guard let document = try? JSONDecoder().decode(OfferDocument.self, from: Data(bytes)) else {
             throw MarketError(.invalidField, "the stored offer \(id) is unreadable")
         }
         let stored = document.terms
@@ -74,8 +60,7 @@ extension Offer {
                               expiresAt: Date(timeIntervalSince1970: stored.expiresAt),
                               price: .init(minorUnits: stored.priceMinorUnits, currency: stored.currency), onwardTransfer: stored.onwardTransfer),
             protocolID: document.protocolID,
-            risk: RiskReport(score: document.riskScore, level: level,
-                             reasons: document.riskReasons.map { RiskReport.Reason(factor: $0.factor, points: $0.points, sentence: $0.sentence) }),
+            risk: document.risk,
             status: status, createdAt: createdAt, decidedAt: decidedAt)
     }
 }

@@ -42,14 +42,14 @@ public struct PriceBenchmark: Sendable, Equatable {
 ///
 /// Deterministic: the same offer, record and benchmark always give the same report. The points
 /// are documented in docs/risk-report.md and fixed here in one place.
-public struct RiskReport: Sendable, Equatable {
+public struct RiskReport: Sendable, Equatable, Codable {
     /// How worried the holder should be.
-    public enum Level: String, Sendable, Equatable {
+    public enum Level: String, Sendable, Equatable, Codable {
         case low, medium, high
     }
 
     /// One reason: which factor, the points it added, and the sentence the holder reads.
-    public struct Reason: Sendable, Equatable {
+    public struct Reason: Sendable, Equatable, Codable {
         /// `sensitivity`, `purpose-scope`, `retention`, `uses`, `validity`, `price`, `party-age`,
         /// `party-revocations`, `party-violations`, `party-findings`.
         public let factor: String
