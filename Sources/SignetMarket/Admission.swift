@@ -51,7 +51,7 @@ public struct VerificationAttempt: Sendable {
 /// What ``VerificationAdmission/admit(_:)`` decided.
 public enum Admission: Sendable, Equatable {
     /// The permission was spent and both buckets charged; in device mode with the challenge's nonce.
-    case admitted(Permission, challengeNonce: [UInt8]?)
+    case admitted(Grant, challengeNonce: [UInt8]?)
     /// The party's bucket is empty; nothing else happened. The next token is due in `retryAfter` seconds.
     case partyLimited(retryAfter: TimeInterval)
     /// No unused, unexpired permission (carrying the unexpired challenge, in device mode) of this

@@ -30,7 +30,7 @@ public struct Challenge: Sendable, Equatable {
     ///
     /// The id and a domain-separating prefix are signed along with the nonce so that a signature
     /// made for one challenge, or for anything else, never answers another. The party and the
-    /// permission's handle (``Permission/handle``) are signed so the holder's device shows, and
+    /// permission's handle (``Grant/handle``) are signed so the holder's device shows, and
     /// commits to, whom it answers and under which consent: a party that names itself falsely
     /// to the holder gets a signature the server refuses. The template id is not in the message:
     /// the party never learns it. (A party name has no control characters, so the lines are

@@ -34,7 +34,7 @@ public enum ServiceErrorCode: String, ErrorCode, CaseIterable {
     /// A rate limit refused the attempt; ``ServiceError/retryAfter`` says when to retry.
     case rateLimited = "rate_limited"
     /// No unused, unexpired permission of this holder for this party and template.
-    case invalidPermission = "invalid_permission"
+    case invalidGrant = "invalid_grant"
     /// The permission carries no such unexpired challenge.
     case invalidChallenge = "invalid_challenge"
     /// The embedding does not have the deployment's dimension.

@@ -25,7 +25,7 @@ public struct Stores: Sendable, Service {
     /// Protected templates.
     public let templates: any TemplateStorage
     /// One-time permissions and the admission of verification attempts.
-    public let permissions: any PermissionStorage & VerificationAdmission
+    public let grants: any GrantStorage & VerificationAdmission
     /// Shared token buckets.
     public let rateLimits: any RateLimitStorage
     /// Trade codes and offers.
@@ -36,14 +36,14 @@ public struct Stores: Sendable, Service {
     /// puts around one store).
     /// - Parameter close: closes whatever the parts hold open.
     public init(log: any LogStorage, identities: any IdentityStorage, nonces: any NonceStorage, activity: any HolderActivityStorage,
-                templates: any TemplateStorage, permissions: any PermissionStorage & VerificationAdmission, rateLimits: any RateLimitStorage,
+                templates: any TemplateStorage, grants: any GrantStorage & VerificationAdmission, rateLimits: any RateLimitStorage,
                 offers: any OfferStorage, close: @escaping @Sendable () async -> Void) {
         self.log = log
         self.identities = identities
         self.nonces = nonces
         self.activity = activity
         self.templates = templates
-        self.permissions = permissions
+        self.grants = grants
         self.rateLimits = rateLimits
         self.offers = offers
         self.closeAll = close
@@ -69,6 +69,6 @@ extension Stores {
         let buckets = MemoryRateLimitStorage()
         return Stores(log: MemoryLogStorage(), identities: MemoryIdentityStorage(), nonces: MemoryNonceStorage(),
                       activity: MemoryHolderActivityStorage(random: random), templates: MemoryTemplateStorage(),
-                      permissions: MemoryPermissionStorage(buckets: buckets), rateLimits: buckets, offers: MemoryOfferStorage()) {}
+                      grants: MemoryGrantStorage(buckets: buckets), rateLimits: buckets, offers: MemoryOfferStorage()) {}
     }
 }

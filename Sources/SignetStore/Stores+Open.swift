@@ -29,7 +29,7 @@ extension Stores {
                     nonces: try await opened.add(SQLiteNonceStorage.open(path: path)),
                     activity: try await opened.add(SQLiteActivityStorage.open(path: path)),
                     templates: try await opened.add(SQLiteTemplateStorage.open(path: path)),
-                    permissions: try await opened.add(SQLitePermissionStorage.open(path: path)),
+                    grants: try await opened.add(SQLiteGrantStorage.open(path: path)),
                     rateLimits: try await opened.add(SQLiteRateLimitStorage.open(path: path)),
                     offers: try await opened.add(SQLiteOfferStorage.open(path: path)),
                     close: opened.closeAll)
@@ -42,7 +42,7 @@ extension Stores {
                 return Stores(
                     log: log, identities: PostgresIdentityStorage(database: shared), nonces: PostgresNonceStorage(database: shared),
                     activity: PostgresActivityStorage(database: shared), templates: templates,
-                    permissions: PostgresPermissionStorage(database: shared), rateLimits: PostgresRateLimitStorage(database: shared),
+                    grants: PostgresGrantStorage(database: shared), rateLimits: PostgresRateLimitStorage(database: shared),
                     offers: PostgresOfferStorage(database: shared), close: opened.closeAll)
             }
         } catch {

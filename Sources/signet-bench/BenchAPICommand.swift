@@ -250,7 +250,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             }
             // Answers arrive connection by connection; each names the pair it is for.
             for body in result.bodies {
-                guard let permission = try? Self.decoder.decode(Components.Schemas.Permission.self, from: Data(body)),
+                guard let permission = try? Self.decoder.decode(Components.Schemas.Grant.self, from: Data(body)),
                       let pair = index[permission.templateId + " " + permission.partyId] else {
                     printError("signet-bench api: unexpected permission answer: \(String(decoding: body, as: UTF8.self))")
                     throw ExitCode.failure

@@ -45,7 +45,7 @@ struct PrincipalTests {
 
     @Test func permissionsStoreOnlyTheTokenHash() {
         let token: [UInt8] = Array(repeating: 1, count: 32)
-        #expect(Permission.hash(token: token) == Array(SHA256.hash(data: token)))
-        #expect(Permission.hash(token: token) != token)
+        #expect(Grant.hash(token: token) == Array(SHA256.hash(data: token)))
+        #expect(Grant.hash(token: token) != token)
     }
 }

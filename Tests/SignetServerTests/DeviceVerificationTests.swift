@@ -91,7 +91,7 @@ struct DeviceVerificationTests {
             let token = try await alice.permit(party: shop.id, template: template)
 
             // Another party cannot open a challenge on the shop's permission.
-            #expect(try await refused(try await intruder.challenge(token: token)) == "403 invalid_permission")
+            #expect(try await refused(try await intruder.challenge(token: token)) == "403 invalid_grant")
 
             let first = try await shop.challenge(token: token).id
             let second = try await shop.challenge(token: token)

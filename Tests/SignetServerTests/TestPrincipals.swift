@@ -101,7 +101,7 @@ struct TestHolder: Sendable {
     }
 
     /// A one-time permission for `party` on `template`, as the holder sees it.
-    func permission(party: String, template: String) async throws -> Components.Schemas.Permission {
+    func permission(party: String, template: String) async throws -> Components.Schemas.Grant {
         try await api.createPermission(headers: .init(contentDigest: digest), body: .json(.init(templateId: template, partyId: party)))
             .created.body.json
     }

@@ -34,7 +34,7 @@ struct VerificationRoutesTests {
             #expect(use.details.contains("\"match\":true"))
 
             // One-time: the same permission cannot be used again.
-            #expect(try await refused(try await shop.verify(token: token, probe: face)) == "403 invalid_permission")
+            #expect(try await refused(try await shop.verify(token: token, probe: face)) == "403 invalid_grant")
         }
     }
 
@@ -116,7 +116,7 @@ struct VerificationRoutesTests {
             // After Retry-After the same permission works, once.
             clock.advance(10)
             _ = try await shop.verify(token: second, probe: face)
-            #expect(try await refused(try await shop.verify(token: second, probe: face)) == "403 invalid_permission")
+            #expect(try await refused(try await shop.verify(token: second, probe: face)) == "403 invalid_grant")
         }
     }
 
@@ -143,7 +143,7 @@ struct VerificationRoutesTests {
             let (alice, face, template, shop) = try await enrolledScene(client, service)
             let before = try await alice.permit(party: shop.id, template: template)
             try await alice.renew(template, face)
-            #expect(try await refused(try await shop.verify(token: before, probe: face)) == "403 invalid_permission")
+            #expect(try await refused(try await shop.verify(token: before, probe: face)) == "403 invalid_grant")
             // A permission given after the renewal works.
             let after = try await alice.permit(party: shop.id, template: template)
             #expect(try await resultClaims(shop, try await shop.verify(token: after, probe: face)).match)

@@ -80,7 +80,7 @@ struct WorkflowRefusalTests {
             try await fixture.service.permit(PermissionRequest(templateID: "nope", partyID: shop.rawValue), as: alice)
         }
         let token = Base64.encodeURL([UInt8](repeating: 1, count: 32))
-        await #expect(throws: ServiceError(.invalidPermission, "")) {
+        await #expect(throws: ServiceError(.invalidGrant, "")) {
             try await fixture.service.verify(.probe(token: token, probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
         await #expect(throws: ServiceError(.rateLimited, "")) {

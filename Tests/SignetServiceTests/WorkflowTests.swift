@@ -22,7 +22,7 @@ struct WorkflowTests {
         #expect(genuine.claims.sub == permission.handle && genuine.claims.sub != enrolled)
         #expect(try await service.results.verify(genuine.result, now: service.configuration.now()) == genuine.claims)
         // A spent permission is spent.
-        await #expect(throws: ServiceError(.invalidPermission, "")) {
+        await #expect(throws: ServiceError(.invalidGrant, "")) {
             try await service.verify(.probe(token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
         let another = try await service.permit(PermissionRequest(templateID: enrolled, partyID: shop.rawValue), as: alice)

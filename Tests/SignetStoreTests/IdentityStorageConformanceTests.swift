@@ -98,9 +98,9 @@ struct IdentityStorageConformanceTests {
     @Test(arguments: Backend.available)
     func aStoredPermissionOrTemplateCannotBeStoredAgain(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
-            let permission = Permission(tokenHash: Permission.hash(token: [1]), holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now)
-            try await stores.permissions.insert(permission)
-            await #expect(throws: (any Error).self) { try await stores.permissions.insert(permission) }
+            let permission = Grant(tokenHash: Grant.hash(token: [1]), holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now)
+            try await stores.grants.insert(permission)
+            await #expect(throws: (any Error).self) { try await stores.grants.insert(permission) }
             let template = StoredTemplate(id: Self.t1, holderID: "h_a", bytes: [1], updatedAt: Self.now)
             try await stores.templates.insert(template)
             await #expect(throws: (any Error).self) { try await stores.templates.insert(template) }
@@ -175,15 +175,15 @@ extension IdentityStorageConformanceTests {
     func aPermissionIsUsedOnceByItsPartyForItsTemplateBeforeItExpires(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
             let token: [UInt8] = [1, 2, 3]
-            let permission = Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(60))
-            try await stores.permissions.insert(permission)
-            let hash = Permission.hash(token: token)
-            #expect(try await stores.permissions.admit(Self.attempt(hash, party: "p_other")) == .refused)
-            #expect(try await stores.permissions.admit(Self.attempt(hash, template: Self.t2)) == .refused)
-            #expect(try await stores.permissions.admit(Self.attempt(hash, at: Self.now.addingTimeInterval(61))) == .refused)
+            let permission = Grant(tokenHash: Grant.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(60))
+            try await stores.grants.insert(permission)
+            let hash = Grant.hash(token: token)
+            #expect(try await stores.grants.admit(Self.attempt(hash, party: "p_other")) == .refused)
+            #expect(try await stores.grants.admit(Self.attempt(hash, template: Self.t2)) == .refused)
+            #expect(try await stores.grants.admit(Self.attempt(hash, at: Self.now.addingTimeInterval(61))) == .refused)
             // Concurrent uses: exactly one wins, and it returns the stored permission.
             let outcomes = try await withThrowingTaskGroup(of: Admission.self) { group in
-                for _ in 0..<4 { group.addTask { try await stores.permissions.admit(Self.attempt(hash)) } }
+                for _ in 0..<4 { group.addTask { try await stores.grants.admit(Self.attempt(hash)) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(outcomes.filter { $0 == .admitted(permission, challengeNonce: nil) }.count == 1)
@@ -196,40 +196,40 @@ extension IdentityStorageConformanceTests {
         try await withFreshStores(backend) { stores, _ in
             let expiry = Self.now.addingTimeInterval(600)
             for (token, template) in [([1], Self.t1), ([2], Self.t1), ([3], Self.t2)] as [([UInt8], TemplateID)] {
-                try await stores.permissions.insert(Permission(tokenHash: Permission.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: template, expiresAt: expiry))
+                try await stores.grants.insert(Grant(tokenHash: Grant.hash(token: token), holderID: "h_a", partyID: "p_shop", templateID: template, expiresAt: expiry))
             }
             // Issued after the cutoff: consent given since a change survives its revocations.
-            try await stores.permissions.insert(Permission(tokenHash: Permission.hash(token: [4]), holderID: "h_a", partyID: "p_shop", templateID: Self.t1,
+            try await stores.grants.insert(Grant(tokenHash: Grant.hash(token: [4]), holderID: "h_a", partyID: "p_shop", templateID: Self.t1,
                                                            expiresAt: expiry, issuedAt: Self.now.addingTimeInterval(5)))
-            #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [1]))) != .refused)
-            #expect(try await stores.permissions.revokeAll(templateID: Self.t1, issuedBefore: Self.now, now: Self.now) == 1)  // the used one is not counted
-            #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [2]))) == .refused)
-            #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [4]))) != .refused)
-            #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [3]), template: Self.t2)) != .refused)
+            #expect(try await stores.grants.admit(Self.attempt(Grant.hash(token: [1]))) != .refused)
+            #expect(try await stores.grants.revokeAll(templateID: Self.t1, issuedBefore: Self.now, now: Self.now) == 1)  // the used one is not counted
+            #expect(try await stores.grants.admit(Self.attempt(Grant.hash(token: [2]))) == .refused)
+            #expect(try await stores.grants.admit(Self.attempt(Grant.hash(token: [4]))) != .refused)
+            #expect(try await stores.grants.admit(Self.attempt(Grant.hash(token: [3]), template: Self.t2)) != .refused)
         }
     }
 
     @Test(arguments: Backend.available)
     func aChallengeRidesOnItsPermissionAndIsConsumedWithIt(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
-            let hash = Permission.hash(token: [9, 9])
-            let permission = Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(600))
-            try await stores.permissions.insert(permission)
+            let hash = Grant.hash(token: [9, 9])
+            let permission = Grant(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(600))
+            try await stores.grants.insert(permission)
             let first = Challenge.fresh(expiresAt: Self.now.addingTimeInterval(120))
             let second = Challenge.fresh(expiresAt: Self.now.addingTimeInterval(120))
-            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_other", templateID: Self.t1, now: Self.now) == false)
-            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: Self.t2, now: Self.now) == false)
-            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: Self.t1, now: Self.now))
-            #expect(try await stores.permissions.attach(second, tokenHash: hash, partyID: "p_shop", templateID: Self.t1, now: Self.now))
+            #expect(try await stores.grants.attach(first, tokenHash: hash, partyID: "p_other", templateID: Self.t1, now: Self.now) == false)
+            #expect(try await stores.grants.attach(first, tokenHash: hash, partyID: "p_shop", templateID: Self.t2, now: Self.now) == false)
+            #expect(try await stores.grants.attach(first, tokenHash: hash, partyID: "p_shop", templateID: Self.t1, now: Self.now))
+            #expect(try await stores.grants.attach(second, tokenHash: hash, partyID: "p_shop", templateID: Self.t1, now: Self.now))
             // The first challenge was replaced; the second is dead once expired.
-            #expect(try await stores.permissions.admit(Self.attempt(hash, challenge: first.id)) == .refused)
-            #expect(try await stores.permissions.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(121))) == .refused)
-            let admitted = try await stores.permissions.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(1)))
+            #expect(try await stores.grants.admit(Self.attempt(hash, challenge: first.id)) == .refused)
+            #expect(try await stores.grants.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(121))) == .refused)
+            let admitted = try await stores.grants.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(1)))
             #expect(admitted == .admitted(permission, challengeNonce: second.nonce))
             // Used: neither the challenge nor the bare permission works again, nor can a new challenge attach.
-            #expect(try await stores.permissions.admit(Self.attempt(hash, challenge: second.id)) == .refused)
-            #expect(try await stores.permissions.admit(Self.attempt(hash)) == .refused)
-            #expect(try await stores.permissions.attach(first, tokenHash: hash, partyID: "p_shop", templateID: Self.t1, now: Self.now) == false)
+            #expect(try await stores.grants.admit(Self.attempt(hash, challenge: second.id)) == .refused)
+            #expect(try await stores.grants.admit(Self.attempt(hash)) == .refused)
+            #expect(try await stores.grants.attach(first, tokenHash: hash, partyID: "p_shop", templateID: Self.t1, now: Self.now) == false)
         }
     }
 
@@ -237,19 +237,19 @@ extension IdentityStorageConformanceTests {
     func admissionChargesThePartyFirstAndTheTemplateOnlyForPermittedAttempts(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
             let tight = RateLimit(burst: 2, perSecond: 1)
-            let hash = Permission.hash(token: [4])
-            try await stores.permissions.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(600)))
+            let hash = Grant.hash(token: [4])
+            try await stores.grants.insert(Grant(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(600)))
             // Two refused attempts spend the party's two tokens and none of the template's.
             for _ in 0..<2 {
-                #expect(try await stores.permissions.admit(Self.attempt(Permission.hash(token: [5]), partyRate: tight, templateRate: tight)) == .refused)
+                #expect(try await stores.grants.admit(Self.attempt(Grant.hash(token: [5]), partyRate: tight, templateRate: tight)) == .refused)
             }
-            guard case .partyLimited(let wait) = try await stores.permissions.admit(Self.attempt(hash, partyRate: tight, templateRate: tight)) else {
+            guard case .partyLimited(let wait) = try await stores.grants.admit(Self.attempt(hash, partyRate: tight, templateRate: tight)) else {
                 Issue.record("the third attempt should be refused by the party's limit")
                 return
             }
             #expect(wait > 0.5 && wait <= 1)
             // Nothing else happened: a second later the permission is still there to spend.
-            guard case .admitted = try await stores.permissions.admit(Self.attempt(hash, partyRate: tight, templateRate: tight, at: Self.now.addingTimeInterval(1))) else {
+            guard case .admitted = try await stores.grants.admit(Self.attempt(hash, partyRate: tight, templateRate: tight, at: Self.now.addingTimeInterval(1))) else {
                 Issue.record("the permission should have been left unspent by the party-limited attempt")
                 return
             }
@@ -260,26 +260,26 @@ extension IdentityStorageConformanceTests {
     func aTemplateLimitedAttemptLeavesItsPermissionUnspent(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
             let once = RateLimit(burst: 1, perSecond: 0.1)
-            let hashes = [Permission.hash(token: [6]), Permission.hash(token: [7])]
+            let hashes = [Grant.hash(token: [6]), Grant.hash(token: [7])]
             for hash in hashes {
-                try await stores.permissions.insert(Permission(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(600)))
+                try await stores.grants.insert(Grant(tokenHash: hash, holderID: "h_a", partyID: "p_shop", templateID: Self.t1, expiresAt: Self.now.addingTimeInterval(600)))
             }
-            guard case .admitted = try await stores.permissions.admit(Self.attempt(hashes[0], templateRate: once)) else {
+            guard case .admitted = try await stores.grants.admit(Self.attempt(hashes[0], templateRate: once)) else {
                 Issue.record("the first attempt should be admitted")
                 return
             }
-            guard case .templateLimited(let wait) = try await stores.permissions.admit(Self.attempt(hashes[1], templateRate: once)) else {
+            guard case .templateLimited(let wait) = try await stores.grants.admit(Self.attempt(hashes[1], templateRate: once)) else {
                 Issue.record("the second attempt should be refused by the template's limit")
                 return
             }
             #expect(wait > 9 && wait <= 10)
             // Once the template's token is due, the same permission is still good, and only once.
             let later = Self.now.addingTimeInterval(10)
-            guard case .admitted = try await stores.permissions.admit(Self.attempt(hashes[1], templateRate: once, at: later)) else {
+            guard case .admitted = try await stores.grants.admit(Self.attempt(hashes[1], templateRate: once, at: later)) else {
                 Issue.record("the permission should have survived the template-limited attempt")
                 return
             }
-            #expect(try await stores.permissions.admit(Self.attempt(hashes[1], templateRate: once, at: later.addingTimeInterval(10))) == .refused)
+            #expect(try await stores.grants.admit(Self.attempt(hashes[1], templateRate: once, at: later.addingTimeInterval(10))) == .refused)
         }
     }
 

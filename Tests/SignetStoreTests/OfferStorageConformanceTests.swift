@@ -22,7 +22,7 @@ struct OfferStorageConformanceTests {
     @Test(arguments: Backend.available)
     func aTradeCodeIsSpentOnceEvenUnderConcurrentOffers(_ backend: Backend) async throws {
         try await withFreshStores(backend) { stores, _ in
-            let hash = Permission.hash(token: [7, 7])
+            let hash = Grant.hash(token: [7, 7])
             try await stores.offers.insert(TradeCode(codeHash: hash, holderID: "h_alice", expiresAt: Self.now.addingTimeInterval(600)))
             let holders = try await withThrowingTaskGroup(of: String?.self) { group in
                 for _ in 0..<6 { group.addTask { try await stores.offers.redeem(codeHash: hash, now: Self.now) } }
@@ -30,10 +30,10 @@ struct OfferStorageConformanceTests {
             }
             #expect(holders.compactMap { $0 } == ["h_alice"])
             // Expired or unknown codes name nobody.
-            let late = Permission.hash(token: [8])
+            let late = Grant.hash(token: [8])
             try await stores.offers.insert(TradeCode(codeHash: late, holderID: "h_bob", expiresAt: Self.now))
             #expect(try await stores.offers.redeem(codeHash: late, now: Self.now) == nil)
-            #expect(try await stores.offers.redeem(codeHash: Permission.hash(token: [9]), now: Self.now) == nil)
+            #expect(try await stores.offers.redeem(codeHash: Grant.hash(token: [9]), now: Self.now) == nil)
         }
     }
 

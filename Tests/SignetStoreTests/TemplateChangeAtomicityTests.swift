@@ -52,7 +52,7 @@ import Testing
             #expect(try await world.service.recoverUnfinishedChanges(at: .distantFuture) == RecoveryReport(completed: 1, dropped: 0))
             #expect(try await world.service.activity(as: alice).entries.map(\.record.kind) == ["enroll", "grant", "renew"])
             // The permission given for the old helper data is revoked.
-            await #expect(throws: ServiceError(.invalidPermission, "")) {
+            await #expect(throws: ServiceError(.invalidGrant, "")) {
                 try await world.service.verify(
                     .probe(token: Base64.encodeURL(permission.token), probe: EmbeddingInput(Self.face)), as: shop)
             }
@@ -237,7 +237,7 @@ func withFaultyService(_ backend: Backend, _ body: @Sendable (FaultyWorld) async
             log: log, identities: stores.identities, nonces: stores.nonces,
             activity: FaultyActivityStorage(base: stores.activity, fault: faults.activityRecord),
             templates: FaultyTemplateStorage(base: stores.templates, fault: faults.templateWrite),
-            permissions: FaultyPermissionStorage(base: stores.permissions, fault: faults.revocation),
+            grants: FaultyGrantStorage(base: stores.grants, fault: faults.revocation),
             rateLimits: stores.rateLimits, offers: stores.offers) {}
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -307,12 +307,12 @@ struct FaultyTemplateStorage: TemplateStorage {
     func templateIDs(holderID: String) async throws -> [TemplateID] { try await base.templateIDs(holderID: holderID) }
 }
 
-struct FaultyPermissionStorage: PermissionStorage, VerificationAdmission {
-    let base: any PermissionStorage & VerificationAdmission
+struct FaultyGrantStorage: GrantStorage, VerificationAdmission {
+    let base: any GrantStorage & VerificationAdmission
     let fault: Fault
 
-    func insert(_ permission: Permission) async throws { try await base.insert(permission) }
-    func permission(tokenHash: [UInt8]) async throws -> Permission? { try await base.permission(tokenHash: tokenHash) }
+    func insert(_ permission: Grant) async throws { try await base.insert(permission) }
+    func permission(tokenHash: [UInt8]) async throws -> Grant? { try await base.permission(tokenHash: tokenHash) }
     func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         try fault.check()
         return try await base.revokeAll(templateID: templateID, issuedBefore: issuedBefore, now: now)

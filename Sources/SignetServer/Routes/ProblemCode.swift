@@ -38,7 +38,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     /// 403: the operator has not approved this party.
     case partyNotApproved = "party_not_approved"
     /// 403: no unused, unexpired permission for this party and template.
-    case invalidPermission = "invalid_permission"
+    case invalidGrant = "invalid_grant"
     /// 403: the permission carries no such unexpired challenge.
     case invalidChallenge = "invalid_challenge"
     /// 404: no such resource (or not the caller's to see).
@@ -79,7 +79,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
         switch self {
         case .invalidJSON, .unknownField, .invalidField, .invalidTilePath, .malformedSignature, .missingComponent, .digestMismatch: .badRequest
         case .missingSignature, .unknownKey, .badSignature, .clockSkew, .expired, .replayedNonce: .unauthorized
-        case .holderOnly, .partyOnly, .partyNotApproved, .invalidPermission, .invalidChallenge: .forbidden
+        case .holderOnly, .partyOnly, .partyNotApproved, .invalidGrant, .invalidChallenge: .forbidden
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .notAcceptable: .notAcceptable

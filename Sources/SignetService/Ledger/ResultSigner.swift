@@ -15,7 +15,7 @@ public struct VerificationClaims: JWTPayload, Equatable {
     public var ledger_index: Int
     /// The ledger's checkpoint origin.
     public var log_origin: String
-    /// The subject: the permission's handle (``Permission/handle``), a pairwise identifier that
+    /// The subject: the permission's handle (``Grant/handle``), a pairwise identifier that
     /// only this party knows the holder's consent by. Never a template or holder id.
     public var sub: String
     /// The party that asked.

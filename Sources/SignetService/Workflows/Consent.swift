@@ -25,7 +25,7 @@ public struct PermissionRequest: Sendable, Equatable {
 public struct IssuedPermission: Sendable, Equatable {
     /// The 32-byte bearer token for the party: all it needs, and all it is given.
     public let token: [UInt8]
-    /// What the party will know this consent by (``Permission/handle``): the results and
+    /// What the party will know this consent by (``Grant/handle``): the results and
     /// challenges it gets name this, never the template or the holder.
     public let handle: String
     /// The template.
@@ -71,10 +71,10 @@ extension SignetService {
         let now = self.now
         let token = configuration.random.bytes(32)
         let expiry = now.addingTimeInterval(TimeInterval(lifetime))
-        let permission = Permission(
-            tokenHash: Permission.hash(token: token), holderID: holder.rawValue, partyID: partyID.rawValue,
+        let permission = Grant(
+            tokenHash: Grant.hash(token: token), holderID: holder.rawValue, partyID: partyID.rawValue,
             templateID: templateID, expiresAt: expiry, issuedAt: now)
-        try await stores.permissions.insert(permission)
+        try await stores.grants.insert(permission)
         let index = try await recorder.record(
             .grant(holder: holder, party: partyID, template: templateID, uses: 1, ttlSeconds: lifetime), at: now)
         return IssuedPermission(token: token, handle: permission.handle, templateID: templateID, partyID: partyID, expiresAt: expiry,
@@ -87,18 +87,18 @@ extension SignetService {
     /// party's bucket is charged, so challenges cannot be requested without limit.
     /// - Parameter token: the permission token in base64url, as the party holds it.
     /// - Returns: the challenge, and the permission's handle that the holder's device signs.
-    /// - Throws: ``ServiceError`` `.partyOnly`, `.partyNotApproved`, `.rateLimited` or `.invalidPermission`.
+    /// - Throws: ``ServiceError`` `.partyOnly`, `.partyNotApproved`, `.rateLimited` or `.invalidGrant`.
     public func challenge(token: String, as caller: PrincipalID) async throws -> IssuedChallenge {
         let party = try await requireApprovedParty(caller)
         let now = self.now
         try await chargeParty(party.id, now: now)
         let challenge = Challenge.fresh(expiresAt: now.addingTimeInterval(configuration.challengeLifetime), using: configuration.random)
         guard let token = Self.permissionToken(token),
-              let permission = try await storedPermission(tokenHash: Permission.hash(token: token)),
-              try await stores.permissions.attach(challenge, tokenHash: permission.tokenHash, partyID: party.id.rawValue,
+              let permission = try await storedGrant(tokenHash: Grant.hash(token: token)),
+              try await stores.grants.attach(challenge, tokenHash: permission.tokenHash, partyID: party.id.rawValue,
                                                   templateID: permission.templateID, now: now)
         else {
-            throw Self.invalidPermission
+            throw Self.invalidGrant
         }
         return IssuedChallenge(challenge: challenge, handle: permission.handle)
     }
@@ -108,10 +108,10 @@ extension SignetService {
     /// Safe to keep: a permission's holder, party, template and expiry never change; whether it
     /// is spent or revoked is decided by the admission, which always reads the store. It spares
     /// a device-mode verification the read its challenge already made.
-    func storedPermission(tokenHash: [UInt8]) async throws -> Permission? {
-        if let cached = permissionsByToken.get(tokenHash) { return cached }
-        guard let permission = try await stores.permissions.permission(tokenHash: tokenHash) else { return nil }
-        permissionsByToken.put(tokenHash, permission)
+    func storedGrant(tokenHash: [UInt8]) async throws -> Grant? {
+        if let cached = grantsByToken.get(tokenHash) { return cached }
+        guard let permission = try await stores.grants.permission(tokenHash: tokenHash) else { return nil }
+        grantsByToken.put(tokenHash, permission)
         return permission
     }
 
@@ -135,8 +135,8 @@ extension SignetService {
     }
 
     /// Any unusable token: unknown, spent, expired or malformed alike.
-    static var invalidPermission: ServiceError {
-        ServiceError(.invalidPermission, "no unused, unexpired permission for this party with this token")
+    static var invalidGrant: ServiceError {
+        ServiceError(.invalidGrant, "no unused, unexpired permission for this party with this token")
     }
 
     /// A rate-limit refusal with its wait.

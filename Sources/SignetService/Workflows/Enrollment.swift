@@ -111,7 +111,7 @@ extension SignetService {
     func complete(_ change: PendingChange, as event: SignetEvent, recovering: Bool) async throws -> TemplateReceipt {
         if event.kind != .enroll {
             let issuedBefore = recovering ? change.time.addingTimeInterval(1) : now
-            _ = try await stores.permissions.revokeAll(templateID: change.templateID, issuedBefore: issuedBefore, now: now)
+            _ = try await stores.grants.revokeAll(templateID: change.templateID, issuedBefore: issuedBefore, now: now)
         }
         let index = try await recorder.record(change, as: event, recovering: recovering)
         try await stores.activity.finish(eventID: change.eventID)

@@ -27,7 +27,7 @@ public struct VerificationOutcome: Sendable, Equatable {
 extension SignetService {
     /// Verifies, logs `use`, and signs the answer.
     /// - Throws: ``ServiceError`` `.partyOnly`, `.partyNotApproved`, `.invalidField` (a
-    ///   malformed device signature), `.rateLimited`, `.invalidPermission`, `.invalidChallenge`,
+    ///   malformed device signature), `.rateLimited`, `.invalidGrant`, `.invalidChallenge`,
     ///   `.notFound` (template deleted since) or an embedding code.
     public func verify(_ request: VerificationRequest, nonce: String? = nil, as caller: PrincipalID) async throws -> VerificationOutcome {
         let approved = try await requireApprovedParty(caller)
@@ -39,20 +39,20 @@ extension SignetService {
         }
         let now = self.now
         let mode: VerificationMode
-        let outcome: (permission: Permission, template: TemplateID, match: Bool)
+        let outcome: (permission: Grant, template: TemplateID, match: Bool)
         switch request {
         case .probe(let token, let probe):
             mode = .probe
             let probe = try probe.checked()
             try checkBeforeAdmission(probe)
-            guard let token = Self.permissionToken(token) else { throw Self.invalidPermission }
+            guard let token = Self.permissionToken(token) else { throw Self.invalidGrant }
             outcome = try await verifyProbe(probe, token: token, party: party, now: now)
         case .device(let token, let challengeID, let signature):
             mode = .device
             guard let signature = Base64.decodeURL(signature), signature.count == 64 else {
                 throw ServiceError(.invalidField, "signature must be 64 bytes in base64url without padding")
             }
-            guard let token = Self.permissionToken(token) else { throw Self.invalidPermission }
+            guard let token = Self.permissionToken(token) else { throw Self.invalidGrant }
             outcome = try await verifyDevice(signature, challengeID: challengeID, token: token, party: approved, now: now)
         }
         guard let holder = HolderID(outcome.permission.holderID) else {
@@ -75,7 +75,7 @@ extension SignetService {
 
     /// Probe mode: the server decodes the party's probe against the template.
     private func verifyProbe(_ probe: [Float], token: [UInt8], party: PartyID, now: Date)
-        async throws -> (permission: Permission, template: TemplateID, match: Bool) {
+        async throws -> (permission: Grant, template: TemplateID, match: Bool) {
         // Checked before the permission is spent: a template whose profile is not loaded, or a
         // probe its profile cannot use, costs the party an attempt but not the holder's consent.
         let (permission, id, _, prepared) = try await admit(token: token, challengeID: nil, party: party, now: now) { id in
@@ -111,7 +111,7 @@ extension SignetService {
 
     /// Device mode: the server only checks the device's signature against the template's public key.
     private func verifyDevice(_ signature: [UInt8], challengeID: String, token: [UInt8], party: Party,
-                              now: Date) async throws -> (permission: Permission, template: TemplateID, match: Bool) {
+                              now: Date) async throws -> (permission: Grant, template: TemplateID, match: Bool) {
         let (permission, id, nonce, _) = try await admit(token: token, challengeID: challengeID, party: party.id, now: now) { _ in }
         guard let nonce else { throw ServiceError(.corruptRecord, "the admitted challenge has no nonce") }
         // The stored key column spares reading and parsing the helper matrix; older rows fall back.
@@ -144,10 +144,10 @@ extension SignetService {
     /// permission unspent.
     private func admit<Prepared>(token: [UInt8], challengeID: String?, party: PartyID, now: Date,
                                  beforeSpending: (TemplateID) async throws -> Prepared)
-        async throws -> (Permission, TemplateID, challengeNonce: [UInt8]?, Prepared) {
-        let refusal = challengeID == nil ? Self.invalidPermission
+        async throws -> (Grant, TemplateID, challengeNonce: [UInt8]?, Prepared) {
+        let refusal = challengeID == nil ? Self.invalidGrant
             : ServiceError(.invalidChallenge, "no unused, unexpired permission carrying this unexpired challenge for this party")
-        guard let stored = try await storedPermission(tokenHash: Permission.hash(token: token)), stored.partyID == party.rawValue,
+        guard let stored = try await storedGrant(tokenHash: Grant.hash(token: token)), stored.partyID == party.rawValue,
               stored.expiresAt > now else {
             try await chargeParty(party, now: now)
             throw refusal
@@ -166,7 +166,7 @@ extension SignetService {
         let attempt = VerificationAttempt(
             tokenHash: stored.tokenHash, partyID: party.rawValue, templateID: stored.templateID, challengeID: challengeID,
             partyRate: configuration.partyRate, templateRate: configuration.templateRate, now: now)
-        switch try await stores.permissions.admit(attempt) {
+        switch try await stores.grants.admit(attempt) {
         case .admitted(let permission, let nonce):
             return (permission, stored.templateID, nonce, prepared)
         case .partyLimited(let wait), .templateLimited(let wait):

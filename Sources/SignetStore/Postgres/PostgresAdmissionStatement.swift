@@ -5,7 +5,7 @@ import NIOCore
 import PostgresNIO
 import SignetMarket
 
-/// The admission statement of ``PostgresPermissionStorage/admit(_:)``, prepared once per pooled
+/// The admission statement of ``PostgresGrantStorage/admit(_:)``, prepared once per pooled
 /// connection: planning its four parts took longer than running them (0.24 ms against 0.36 ms a
 /// call in `pg_stat_statements` during `signet-bench api`).
 ///

@@ -128,11 +128,11 @@ extension PartyCommand.Verify {
 /// (and, inside the server, the template the party never learns).
 struct PermissionOptions: ParsableArguments {
     // Unconditional: a base64url token may start with "-", which must not read as an option.
-    @Option(parsing: .unconditional, help: "Permission token from the holder (it may start with \"-\").") var token: String
+    @Option(parsing: .unconditional, help: "Grant token from the holder (it may start with \"-\").") var token: String
 
-    /// The handle this permission's results and challenges name (``Permission/handle``); an
+    /// The handle this permission's results and challenges name (``Grant/handle``); an
     /// unreadable token has none, and the server refuses it anyway.
     var handle: String? {
-        Base64.decodeURL(token).map { Permission.handle(tokenHash: Permission.hash(token: $0)) }
+        Base64.decodeURL(token).map { Grant.handle(tokenHash: Grant.hash(token: $0)) }
     }
 }

@@ -7,10 +7,10 @@ public import SignetMarket
 
 /// One-time permissions in PostgreSQL, and the admission of verification attempts: permission
 /// and both rate limits in one prepared statement.
-public struct PostgresPermissionStorage: PermissionStorage, VerificationAdmission, PostgresStore {
+public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, PostgresStore {
     let database: PostgresDatabase
 
-    public func insert(_ permission: Permission) async throws {
+    public func insert(_ permission: Grant) async throws {
         _ = try await client.query(
             """
             INSERT INTO permissions (token_hash, holder_id, party_id, template_id, expires_at, issued_at)
@@ -20,13 +20,13 @@ public struct PostgresPermissionStorage: PermissionStorage, VerificationAdmissio
             logger: logger)
     }
 
-    public func permission(tokenHash: [UInt8]) async throws -> Permission? {
+    public func permission(tokenHash: [UInt8]) async throws -> Grant? {
         let rows = try await client.query(
             "SELECT holder_id, party_id, template_id, expires_at FROM permissions WHERE token_hash = \(ByteBuffer(bytes: tokenHash))",
             logger: logger)
         for try await (holderID, partyID, templateID, expiresAt) in rows.decode((String, String, String, Double).self) {
             guard let templateID = TemplateID(templateID) else { return nil }
-            return Permission(tokenHash: tokenHash, holderID: holderID, partyID: partyID, templateID: templateID,
+            return Grant(tokenHash: tokenHash, holderID: holderID, partyID: partyID, templateID: templateID,
                               expiresAt: Date(timeIntervalSince1970: expiresAt))
         }
         return nil
@@ -74,7 +74,7 @@ public struct PostgresPermissionStorage: PermissionStorage, VerificationAdmissio
                 return .templateLimited(retryAfter: template.wait(tokens: templateTokens, updatedAt: templateUpdated, now: t))
             }
             guard let holder, let expiry else { return .refused }
-            let permission = Permission(tokenHash: attempt.tokenHash, holderID: holder, partyID: attempt.partyID, templateID: attempt.templateID,
+            let permission = Grant(tokenHash: attempt.tokenHash, holderID: holder, partyID: attempt.partyID, templateID: attempt.templateID,
                                         expiresAt: Date(timeIntervalSince1970: expiry))
             return .admitted(permission, challengeNonce: attempt.challengeID == nil ? nil : nonce.map { Array($0.readableBytesView) })
         }

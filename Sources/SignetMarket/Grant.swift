@@ -6,7 +6,7 @@ public import Foundation
 /// Until the market's offers and grants land (issue: market), this is how a holder consents.
 ///
 /// Only the SHA-256 of the token is stored, so a database leak does not leak usable tokens.
-public struct Permission: Sendable, Equatable {
+public struct Grant: Sendable, Equatable {
     /// SHA-256 of the bearer token.
     public let tokenHash: [UInt8]
     /// The consenting holder.
@@ -52,11 +52,11 @@ public struct Permission: Sendable, Equatable {
 }
 
 /// Storage of permissions (spent through ``VerificationAdmission``).
-public protocol PermissionStorage: Sendable {
+public protocol GrantStorage: Sendable {
     /// Stores a new permission.
-    func insert(_ permission: Permission) async throws
+    func insert(_ permission: Grant) async throws
     /// The permission whose token hashes to `tokenHash`, used or not, expired or not.
-    func permission(tokenHash: [UInt8]) async throws -> Permission?
+    func permission(tokenHash: [UInt8]) async throws -> Grant?
     /// Marks every unused permission for `templateID` issued before `issuedBefore` used, so none
     /// of them can be spent (one stored without an issue time counts as issued before).
     /// - Returns: how many were revoked.

@@ -3,13 +3,13 @@ public import Foundation
 public import SignetAuth
 import Synchronization
 
-/// The in-memory reference ``PermissionStorage`` and ``VerificationAdmission``.
+/// The in-memory reference ``GrantStorage`` and ``VerificationAdmission``.
 ///
 /// An admission runs under one lock, taking its tokens from `buckets` inside it, so it is as
 /// atomic as the database stores' single transaction.
-public final class MemoryPermissionStorage: PermissionStorage, VerificationAdmission {
+public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
     private struct Stored {
-        var permission: Permission
+        var permission: Grant
         var usedAt: Date?
         var challenge: Challenge?
     }
@@ -23,7 +23,7 @@ public final class MemoryPermissionStorage: PermissionStorage, VerificationAdmis
         self.buckets = buckets
     }
 
-    public func insert(_ permission: Permission) async throws {
+    public func insert(_ permission: Grant) async throws {
         try permissions.withLock { permissions in
             // A token hash is a primary key in the database stores too.
             guard permissions[permission.tokenHash] == nil else { throw MarketError(.conflict, "this permission token is already stored") }
@@ -31,7 +31,7 @@ public final class MemoryPermissionStorage: PermissionStorage, VerificationAdmis
         }
     }
 
-    public func permission(tokenHash: [UInt8]) async throws -> Permission? {
+    public func permission(tokenHash: [UInt8]) async throws -> Grant? {
         permissions.withLock { $0[tokenHash]?.permission }
     }
 

@@ -6,24 +6,24 @@ public import SignetMarket
 
 /// One-time permissions in the embedded SQLite database, and the admission of verification
 /// attempts: permission and both rate limits in one group-commit job.
-public struct SQLitePermissionStorage: PermissionStorage, VerificationAdmission, SQLiteStore {
+public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteStore {
     let statements: SQLiteStatements
 
-    public func insert(_ permission: Permission) async throws {
+    public func insert(_ permission: Grant) async throws {
         try await statements.execute(
             "INSERT INTO permissions (token_hash, holder_id, party_id, template_id, expires_at, issued_at) VALUES (?, ?, ?, ?, ?, ?)",
             [Data(permission.tokenHash), permission.holderID, permission.partyID, permission.templateID, permission.expiresAt.timeIntervalSince1970,
              permission.issuedAt?.timeIntervalSince1970])
     }
 
-    public func permission(tokenHash: [UInt8]) async throws -> Permission? {
+    public func permission(tokenHash: [UInt8]) async throws -> Grant? {
         try statements.read(
             "SELECT holder_id, party_id, template_id, expires_at FROM permissions WHERE token_hash = ?", [Data(tokenHash)]
-        ) { row -> Permission? in
+        ) { row -> Grant? in
             guard let holderID = try row.value("holder_id", as: String.self), let partyID = try row.value("party_id", as: String.self),
                   let templateID = try row.value("template_id", as: TemplateID.self), let expiresAt = try row.value("expires_at", as: Double.self)
             else { return nil }
-            return Permission(tokenHash: tokenHash, holderID: holderID, partyID: partyID, templateID: templateID,
+            return Grant(tokenHash: tokenHash, holderID: holderID, partyID: partyID, templateID: templateID,
                               expiresAt: Date(timeIntervalSince1970: expiresAt))
         }.first
     }
@@ -65,11 +65,11 @@ public struct SQLitePermissionStorage: PermissionStorage, VerificationAdmission,
     }
 }
 
-extension SQLitePermissionStorage {
+extension SQLiteGrantStorage {
     /// Marks the permission used if it matches, is unexpired and unused (and, with a
     /// `challengeID`, carries that unexpired challenge); returns it and the challenge's nonce.
     static func consume(_ db: Database, tokenHash: [UInt8], partyID: String, templateID: TemplateID, challengeID: String?, now: Date) throws
-        -> (permission: Permission, challengeNonce: [UInt8]?)? {
+        -> (permission: Grant, challengeNonce: [UInt8]?)? {
         let rows: [Row]
         if let challengeID {
             rows = try Row.fetchAll(db.cachedStatement(sql: """
@@ -92,7 +92,7 @@ extension SQLitePermissionStorage {
             guard let stored = try row.value("challenge_nonce", as: Data.self) else { return nil }
             nonce = Array(stored)
         }
-        let permission = Permission(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
+        let permission = Grant(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
         return (permission, nonce)
     }
 }
