@@ -16,6 +16,7 @@ let swiftSettings: [SwiftSetting] = generatedCodeSettings + [.enableUpcomingFeat
 /// The products this package depends on, by the name targets use.
 extension Target.Dependency {
     static let argumentParser = Self.product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let compressNIO = Self.product(name: "CompressNIO", package: "compress-nio")
     static let crypto = Self.product(name: "Crypto", package: "swift-crypto")
     static let cryptoExtras = Self.product(name: "_CryptoExtras", package: "swift-crypto")
     static let grdb = Self.product(name: "GRDB", package: "GRDB.swift")
@@ -74,6 +75,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-openapi-urlsession.git", from: "1.4.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // Shared value types: canonical encoding, errors, hex/base64 helpers. No I/O.
@@ -121,8 +123,10 @@ let package = Package(
             name: "SignetService",
             dependencies: [
                 "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
+                .compressNIO,
                 .crypto,
                 .jwtKit,
+                .nioCore,
                 .logging,
                 .nioPosix,
                 .serviceLifecycle,
@@ -186,7 +190,8 @@ let package = Package(
         .target(
             name: "SignetTesting",
             dependencies: [
-                "SignetCore", "SignetService", "SignetStore", "SignetVault",
+                "SignetCore", "SignetService", "SignetStore", "SignetVault", "SignetMarket",
+                .crypto,
                 .postgresNIO,
                 .postgresKit,
                 .logging,
@@ -255,7 +260,9 @@ let package = Package(
             name: "SignetServiceTests",
             dependencies: [
                 "SignetService", "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
+                .compressNIO,
                 .crypto,
+                .nioCore,
                 .logging,
             ],
             swiftSettings: swiftSettings

@@ -2,16 +2,19 @@ public import SignetCore
 import Crypto
 public import Foundation
 
-/// A holder's one-time permission for one party to verify one template, until it expires.
-/// Until the market's offers and grants land (issue: market), this is how a holder consents.
+/// A holder's grant: one party may use the holder's signature (one template) for a purpose,
+/// up to a number of uses, until it expires or is revoked.
 ///
-/// Only the SHA-256 of the token is stored, so a database leak does not leak usable tokens.
+/// A grant comes from an accepted offer, or from the holder alone (`permit`: one verification,
+/// no offer). Either way the party holds a consent token (``ConsentToken``) whose `jti` is the
+/// grant's 32-byte secret; only its SHA-256 is stored, so a database leak yields no usable token
+/// (and a token is useless without the party's key in any case).
 public struct Grant: Sendable, Equatable {
-    /// SHA-256 of the bearer token.
+    /// SHA-256 of the token's `jti` bytes: the grant's key.
     public let tokenHash: [UInt8]
     /// The consenting holder.
     public let holderID: String
-    /// The party allowed to verify.
+    /// The party allowed to use it.
     public let partyID: String
     /// The template it may verify against.
     public let templateID: TemplateID
@@ -19,15 +22,47 @@ public struct Grant: Sendable, Equatable {
     public let expiresAt: Date
     /// When the holder issued it; `nil` where a store does not read it back.
     public let issuedAt: Date?
+    /// How many uses it allows in all.
+    public var maxUses: Int
+    /// How many it has had (as last read).
+    public var uses: Int
+    /// Its index in the status list: the ledger index of its `grant` event; `nil` for
+    /// permissions stored before grants had tokens.
+    public var statusIndex: Int?
+    /// The accepted offer it came from; `nil` for a holder's own one-use permission.
+    public var offerID: String?
+    /// The DPV purpose.
+    public var purpose: String?
+    /// The consent token as issued (`…~`), for the party to fetch; `nil` for older rows.
+    public var token: String?
+    /// When the holder (or a template change) revoked it; `nil` while not revoked.
+    public var revokedAt: Date?
 
     /// Creates a record.
-    public init(tokenHash: [UInt8], holderID: String, partyID: String, templateID: TemplateID, expiresAt: Date, issuedAt: Date? = nil) {
+    public init(tokenHash: [UInt8], holderID: String, partyID: String, templateID: TemplateID, expiresAt: Date, issuedAt: Date? = nil,
+                maxUses: Int = 1, uses: Int = 0, statusIndex: Int? = nil, offerID: String? = nil, purpose: String? = nil,
+                token: String? = nil, revokedAt: Date? = nil) {
         self.tokenHash = tokenHash
         self.holderID = holderID
         self.partyID = partyID
         self.templateID = templateID
         self.expiresAt = expiresAt
         self.issuedAt = issuedAt
+        self.maxUses = maxUses
+        self.uses = uses
+        self.statusIndex = statusIndex
+        self.offerID = offerID
+        self.purpose = purpose
+        self.token = token
+        self.revokedAt = revokedAt
+    }
+
+    /// Where it stands at `now`.
+    public func state(at now: Date) -> GrantState {
+        if revokedAt != nil { return .revoked }
+        if uses >= maxUses { return .usedUp }
+        if expiresAt <= now { return .expired }
+        return .active
     }
 
     /// SHA-256 of a token's bytes.
@@ -51,18 +86,39 @@ public struct Grant: Sendable, Equatable {
     }
 }
 
-/// Storage of permissions (spent through ``VerificationAdmission``).
+/// Where a grant stands.
+public enum GrantState: String, Sendable, Equatable, Codable {
+    /// Usable.
+    case active
+    /// Every use spent.
+    case usedUp = "used_up"
+    /// Past its expiry.
+    case expired
+    /// Revoked by the holder, or by a renewal or deletion of its template.
+    case revoked
+}
+
+/// Storage of grants (spent through ``VerificationAdmission``).
 public protocol GrantStorage: Sendable {
-    /// Stores a new permission.
-    func insert(_ permission: Grant) async throws
-    /// The permission whose token hashes to `tokenHash`, used or not, expired or not.
-    func permission(tokenHash: [UInt8]) async throws -> Grant?
-    /// Marks every unused permission for `templateID` issued before `issuedBefore` used, so none
-    /// of them can be spent (one stored without an issue time counts as issued before).
+    /// Stores a new grant.
+    func insert(_ grant: Grant) async throws
+    /// The grant whose token hashes to `tokenHash`, used or not, expired or not.
+    func grant(tokenHash: [UInt8]) async throws -> Grant?
+    /// The holder's grants, newest first.
+    func grants(holderID: String) async throws -> [Grant]
+    /// The party's grants, newest first.
+    func grants(partyID: String) async throws -> [Grant]
+    /// Revokes the holder's unrevoked grant: a compare-and-set, so it happens once.
+    /// - Returns: the grant as revoked, or `nil` when the holder has no such unrevoked grant.
+    func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant?
+    /// The status-list indices of every revoked grant.
+    func revokedStatusIndices() async throws -> [Int]
+    /// Revokes every usable grant for `templateID` issued before `issuedBefore`, so none of them
+    /// can be spent (one stored without an issue time counts as issued before).
     /// - Returns: how many were revoked.
     func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int
-    /// Attaches `challenge` to the permission (replacing an earlier challenge) if it exists,
-    /// matches `partyID` and `templateID`, is unexpired and unused.
+    /// Attaches `challenge` to the grant (replacing an earlier challenge) if it exists, matches
+    /// `partyID` and `templateID`, is unexpired, unrevoked and has a use left.
     /// - Returns: whether the challenge was attached.
     func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool
 }

@@ -30,6 +30,11 @@ public struct ServiceConfiguration: Sendable {
     public var permissionLifetimes: ClosedRange<Int> = 60...86_400
     /// A permission's lifetime when the holder names none, in seconds.
     public var defaultPermissionLifetime = 600
+    /// The server's public base URL (no trailing `/`): consent tokens name their status list under it.
+    public var publicURL = "http://127.0.0.1:8080"
+    /// How far a key-binding JWT's `iat` may be from the server's clock, in seconds: older ones
+    /// are stale and refused.
+    public var keyBindingFreshness: TimeInterval = 300
     /// The trust protocol in force: every offer must satisfy it (served at `/v1/protocol`).
     public var trustProtocol = TrustProtocol.standard
 

@@ -24,8 +24,11 @@ public struct SignetService: Sendable {
     public let recorder: EventRecorder
     /// Parsed templates for probe mode, keyed by id and public key (see ``TemplateVersion``).
     let parsedTemplates = BoundedCache<TemplateVersion, ProtectedTemplate>(capacity: 256 << 20) { $0.dimension * $0.dimension * 4 }
-    /// Permissions by token hash, as first read (see ``storedGrant(tokenHash:)``).
+    /// Grants by token hash, as first read (see ``storedGrant(tokenHash:)``).
     let grantsByToken = BoundedCache<[UInt8], Grant>(capacity: 100_000)
+    /// The claims of consent tokens whose issuer signature checked out, by issuer JWT: a party
+    /// presents one token many times, each time with a fresh key-binding JWT.
+    let consentClaims = BoundedCache<String, ConsentClaims>(capacity: 100_000)
 
     /// Creates the application.
     /// - Parameter observers: see every event once it is durable (the watch attaches here).

@@ -35,7 +35,7 @@ extension Stores {
                     close: opened.closeAll)
             case .postgres(let url):
                 // The log's writer and the templates keep their own pools, as before; the stores
-                // of holders, parties, nonces, activity, permissions and buckets share one.
+                // of holders, parties, nonces, activity, grants and buckets share one.
                 let log = PostgresLogStorage(database: try await opened.add(PostgresDatabase.connect(url: url, logger: logger)))
                 let templates = PostgresTemplateStorage(database: try await opened.add(PostgresDatabase.connect(url: url, logger: logger)))
                 let shared = try await opened.add(PostgresDatabase.connect(url: url, logger: logger))

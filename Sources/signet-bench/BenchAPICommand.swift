@@ -101,7 +101,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let verifications = try LoadPlan.deal(requests, connections: connections, targets: targets) { i, target in
             let pair = pairs[i % pairs.count]
             let body = Components.Schemas.VerificationRequest.probe(.init(
-                mode: .probe, permissionToken: tokens[i % pairs.count].removeLast(), probe: embedding))
+                mode: .probe, consentToken: try pair.party.present(tokens[i % pairs.count].removeLast()), probe: embedding))
             return LoadRequest(try pair.party.presigner(target).request(.post, "/v1/verifications", body: body), target: target)
         }
         let trivial = LoadPlan.deal(requests, connections: connections, targets: targets) { _, target in
@@ -165,7 +165,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             let pair = i % pairs.count
             let token = tokens[pair].removeLast()
             asked.append((pair, token))
-            let body = Components.Schemas.ChallengeRequest(permissionToken: token)
+            let body = Components.Schemas.ChallengeRequest(consentToken: try pairs[pair].party.present(token))
             return LoadRequest(try pairs[pair].party.presigner(target).request(.post, "/v1/challenges", body: body), target: target)
         }
         printError("signet-bench api: creating \(requests) device challenges…")
@@ -186,7 +186,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             let signature = try keys[pair].sign(challenge: Challenge.message(
                 id: answers[i].id, nonce: answers[i].nonce, partyID: pairs[pair].party.id, partyName: "Bench", handle: answers[i].handle))
             let body = Components.Schemas.VerificationRequest.device(.init(
-                mode: .device, permissionToken: token, challengeId: answers[i].id, signature: Base64.encodeURL(signature)))
+                mode: .device, consentToken: try pairs[pair].party.present(token), challengeId: answers[i].id, signature: Base64.encodeURL(signature)))
             return LoadRequest(try pairs[pair].party.presigner(target).request(.post, "/v1/verifications", body: body), target: target)
         }
         return try await load("POST /v1/verifications (device mode)", plans)
@@ -210,6 +210,11 @@ struct BenchAPICommand: AsyncParsableCommand {
             let publicKey = Base64.encodeURL(key.publicKey.rawRepresentation)
             let id = try await call(Client.signed(server: base, key: key, keyID: publicKey), publicKey)
             return Principal(key: key, id: id, api: Client.signed(server: base, key: key, keyID: id))
+        }
+
+        /// A party's presentation of a consent token: the token with a fresh key-binding JWT.
+        func present(_ token: String) throws -> String {
+            try ConsentPresentation.present(token, at: Date(), with: key).orThrow()
         }
 
         /// Presigns requests as this principal for `target`.
@@ -251,11 +256,11 @@ struct BenchAPICommand: AsyncParsableCommand {
             // Answers arrive connection by connection; each names the pair it is for.
             for body in result.bodies {
                 guard let permission = try? Self.decoder.decode(Components.Schemas.Grant.self, from: Data(body)),
-                      let pair = index[permission.templateId + " " + permission.partyId] else {
+                      let pair = index[(permission.templateId ?? "") + " " + permission.partyId], let token = permission.token else {
                     printError("signet-bench api: unexpected permission answer: \(String(decoding: body, as: UTF8.self))")
                     throw ExitCode.failure
                 }
-                tokens[pair].append(permission.token)
+                tokens[pair].append(token)
             }
             created += count
             printError("signet-bench api: created \(created)/\(requests) permissions (\(String(format: "%.0f", Double(count) / result.seconds))/s)")

@@ -65,7 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         step(4, "Alice gives the shop a one-time permission to check her, and the shop verifies a fresh sample.")
         func permit() async throws -> String {
-            try await alice.api.createPermission(headers: .init(contentDigest: Self.digest), body: .json(.init(templateId: aliceTemplate, partyId: shop.id))).created.body.json.token
+            try await alice.api.createPermission(headers: .init(contentDigest: Self.digest), body: .json(.init(templateId: aliceTemplate, partyId: shop.id))).created.body.json.token ?? ""
         }
         let genuine = try await verify(shop, template: aliceTemplate, token: try await permit(), probe: Self.nearby(aliceFace))
         say("Answer: \(genuine.match ? "MATCH" : "no match"), signed by the server and naming ledger index \(genuine.ledger_index), where the use was logged first.")
@@ -104,6 +104,15 @@ struct DemoCommand: AsyncParsableCommand {
     private struct Participant {
         let id: String
         let api: Client
+        let key: Curve25519.Signing.PrivateKey
+
+        /// A consent token presented by this party: with a fresh key-binding JWT.
+        func present(_ token: String) throws -> String {
+            guard let presented = try ConsentPresentation.present(token, at: Date(), with: key) else {
+                throw ValidationError("the server issued something that is not a consent token")
+            }
+            return presented
+        }
 
         static func holder(_ base: URL) async throws -> Participant {
             try await register(base) { api, publicKey in try await api.registerHolder(headers: .init(contentDigest: digest), body: .json(.init(publicKey: publicKey))).created.body.json.id }
@@ -119,7 +128,7 @@ struct DemoCommand: AsyncParsableCommand {
             let key = Curve25519.Signing.PrivateKey()
             let publicKey = Base64.encodeURL(key.publicKey.rawRepresentation)
             let id = try await call(Client.signed(server: base, key: key, keyID: publicKey), publicKey)
-            return Participant(id: id, api: Client.signed(server: base, key: key, keyID: id))
+            return Participant(id: id, api: Client.signed(server: base, key: key, keyID: id), key: key)
         }
     }
 
@@ -132,19 +141,19 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func verify(_ party: Participant, template: String, token: String, probe: [Float]) async throws -> VerificationClaims {
         let answer = try await party.api.createVerification(headers: .init(contentDigest: Self.digest), body: .json(.probe(.init(
-            mode: .probe, permissionToken: token, probe: Self.payload(probe))))).ok.body.json
+            mode: .probe, consentToken: try party.present(token), probe: Self.payload(probe))))).ok.body.json
         return try await JWTKeyCollection().add(jwksJSON: party.api.resultKeysJSON()).verify(answer.result, as: VerificationClaims.self)
     }
 
     /// Device mode: the shop gets a challenge; Alice's device downloads her template, unlocks the
     /// key with the fresh sample and signs; the shop sends the signature.
     private func deviceVerify(_ party: Participant, _ holder: Participant, template: String, token: String, sample: [Float]) async throws -> VerificationClaims {
-        let challenge = try await party.api.createChallenge(headers: .init(contentDigest: Self.digest), body: .json(.init(permissionToken: token))).created.body.json
+        let challenge = try await party.api.createChallenge(headers: .init(contentDigest: Self.digest), body: .json(.init(consentToken: try party.present(token)))).created.body.json
         let key = try await holder.api.unlockDeviceKey(template: template, sample: sample)
         let (message, _) = try await holder.api.challengeMessage(id: challenge.id, nonce: challenge.nonce, party: party.id, handle: challenge.handle)
         let signature = try key.sign(challenge: message)
         let answer = try await party.api.createVerification(headers: .init(contentDigest: Self.digest), body: .json(.device(.init(
-            mode: .device, permissionToken: token, challengeId: challenge.id, signature: Base64.encodeURL(signature))))).ok.body.json
+            mode: .device, consentToken: try party.present(token), challengeId: challenge.id, signature: Base64.encodeURL(signature))))).ok.body.json
         return try await JWTKeyCollection().add(jwksJSON: party.api.resultKeysJSON()).verify(answer.result, as: VerificationClaims.self)
     }
 

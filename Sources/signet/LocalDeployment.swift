@@ -38,9 +38,12 @@ struct LocalDeployment {
     }
 
     /// The workflows on this deployment, with the data directory's result key.
-    func service(vault: VaultConfiguration, observers: [any EventObserver] = []) async throws -> SignetService {
+    /// - Parameter publicURL: the URL clients reach the server at (consent tokens name their status list under it).
+    func service(vault: VaultConfiguration, publicURL: String? = nil, observers: [any EventObserver] = []) async throws -> SignetService {
         let results = try await ResultSigner.loadOrCreate(path: ledgerConfiguration.resultKeyPath)
-        return SignetService(ledger: ledger, stores: stores, results: results, vault: vault, observers: observers)
+        var configuration = ServiceConfiguration()
+        if let publicURL { configuration.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        return SignetService(ledger: ledger, stores: stores, results: results, vault: vault, configuration: configuration, observers: observers)
     }
 
     /// Waits for pending appends, then closes every store.

@@ -89,7 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
         let deployment = try await LocalDeployment.open(ledgerOptions, logger: logger)
         let service: SignetService
         do {
-            service = try await deployment.service(vault: vault)
+            service = try await deployment.service(vault: vault, publicURL: publicText)
         } catch {
             await deployment.close()
             printError("signet: \(error)")

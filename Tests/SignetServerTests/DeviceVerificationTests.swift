@@ -123,7 +123,7 @@ struct DeviceVerificationTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (_, _, template, shop, token) = try await permittedScene(client, service)
             let challenge = "c_AAAAAAAAAAAAAAAAAAAAAA"
-            let base = "\"permission_token\":\"\(token)\""
+            let base = "\"consent_token\":\"\(try shop.present(token))\""
             // Each variant of the request is a closed schema: the other mode's fields are unknown.
             let bodies: [(String, String)] = [
                 ("{\"mode\":\"device\",\(base),\"challenge_id\":\"\(challenge)\"}", "invalid_field"),                       // no signature

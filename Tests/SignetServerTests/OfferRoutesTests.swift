@@ -36,7 +36,7 @@ struct OfferRoutesTests {
 
             let declined = try await alice.api.declineOffer(path: .init(offerId: created.id), headers: .init(contentDigest: digest), body: .json(.init())).ok.body.json
             #expect(declined.status == .declined)
-            #expect(try await refused(try await alice.api.declineOffer(path: .init(offerId: created.id), headers: .init(contentDigest: digest), body: .json(.init())).ok) == "404 not_found")
+            #expect(try await refused(try await alice.api.declineOffer(path: .init(offerId: created.id), headers: .init(contentDigest: digest), body: .json(.init())).ok) == "409 conflict")
             // The code was spent by the allowed offer.
             #expect(try await refused(try await shop.api.createOffer(headers: .init(contentDigest: digest), body: .json(.init(
                 tradeCode: code, terms: Self.terms()))).created) == "404 not_found")

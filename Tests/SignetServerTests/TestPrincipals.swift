@@ -95,9 +95,9 @@ struct TestHolder: Sendable {
         try await api.deleteTemplate(path: .init(templateId: template)).ok.body.json.ledgerIndex
     }
 
-    /// A one-time permission for `party` on `template`; returns the token (all the party is given).
+    /// A one-time permission for `party` on `template`; returns the consent token (all the party is given).
     func permit(party: String, template: String) async throws -> String {
-        try await permission(party: party, template: template).token
+        try #require(try await permission(party: party, template: template).token)
     }
 
     /// A one-time permission for `party` on `template`, as the holder sees it.
@@ -144,22 +144,28 @@ struct TestParty: Sendable {
         TestParty(key: key, id: id, api: Client.signed(server: testServer, key: key, keyID: id, transport: RouterTransport(client: client)))
     }
 
-    /// A probe-mode verification under the permission the token names; returns the signed result.
+    /// The consent token as this party presents it: with a fresh key-binding JWT signed by its
+    /// key, dated `time`. Text that is no consent token is sent as it is (hostile-input tests).
+    func present(_ token: String, at time: Date = Date()) throws -> String {
+        try ConsentPresentation.present(token, at: time, with: key) ?? token
+    }
+
+    /// A probe-mode verification under the grant the token names; returns the signed result.
     func verify(token: String, probe: [Float]) async throws -> String {
         try await api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
-            mode: .probe, permissionToken: token, probe: payload(probe))))).ok.body.json.result
+            mode: .probe, consentToken: try present(token), probe: payload(probe))))).ok.body.json.result
     }
 
     /// Starts a device-mode verification.
     func challenge(token: String) async throws -> Components.Schemas.Challenge {
-        try await api.createChallenge(headers: .init(contentDigest: digest), body: .json(.init(permissionToken: token)))
+        try await api.createChallenge(headers: .init(contentDigest: digest), body: .json(.init(consentToken: try present(token))))
             .created.body.json
     }
 
     /// Answers a challenge with the device's signature; returns the signed result.
     func answer(token: String, challenge: String, signature: [UInt8]) async throws -> String {
         try await api.createVerification(headers: .init(contentDigest: digest), body: .json(.device(.init(
-            mode: .device, permissionToken: token, challengeId: challenge, signature: Base64.encodeURL(signature)))))
+            mode: .device, consentToken: try present(token), challengeId: challenge, signature: Base64.encodeURL(signature)))))
             .ok.body.json.result
     }
 }

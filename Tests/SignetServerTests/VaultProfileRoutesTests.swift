@@ -168,7 +168,7 @@ struct ResultBindingTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let (alice, face, template, shop, token) = try await permittedScene(client, service)
             let answer = try await shop.api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
-                mode: .probe, permissionToken: token, probe: payload(face), nonce: "n-123_abc.~")))).ok.body.json
+                mode: .probe, consentToken: try shop.present(token), probe: payload(face), nonce: "n-123_abc.~")))).ok.body.json
             let claims = try await resultClaims(shop, answer.result)
             #expect(claims.aud == shop.id && claims.nonce == "n-123_abc.~")
             #expect(claims.exp == claims.iat + 300)
@@ -183,7 +183,7 @@ struct ResultBindingTests {
             // A nonce outside the allowed characters is refused before the permission is spent.
             let third = try await alice.permit(party: shop.id, template: template)
             let bad = try await refused(try await shop.api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
-                mode: .probe, permissionToken: third, probe: payload(face), nonce: "a b")))).ok)
+                mode: .probe, consentToken: try shop.present(third), probe: payload(face), nonce: "a b")))).ok)
             #expect(bad == "400 invalid_field")
             #expect(try await resultClaims(shop, try await shop.verify(token: third, probe: face)).match)
         }

@@ -77,7 +77,7 @@ struct VerificationRoutesTests {
             #expect(try await refused(try await pending.verify(token: token, probe: randomEmbedding())) == "403 party_not_approved")
             // A holder cannot call the party endpoint.
             let holderAsParty = try await refusal(try await alice.api.createVerification(headers: .init(contentDigest: digest), body: .json(.probe(.init(
-                    mode: .probe, permissionToken: token, probe: payload(randomEmbedding()))))))
+                    mode: .probe, consentToken: token, probe: payload(randomEmbedding()))))))
             #expect(holderAsParty?.code == "party_only")
         }
     }

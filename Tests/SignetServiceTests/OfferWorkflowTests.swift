@@ -87,7 +87,7 @@ struct OfferWorkflowTests {
         await #expect(throws: ServiceError(.notFound, "")) { try await service.decline(offer: offer.id, as: bob) }
         let declined = try await service.decline(offer: offer.id, as: alice)
         #expect(declined.offer.status == .declined)
-        await #expect(throws: ServiceError(.notFound, "")) { try await service.decline(offer: offer.id, as: alice) }
+        await #expect(throws: ServiceError(.conflict, "")) { try await service.decline(offer: offer.id, as: alice) }
         await #expect(throws: ServiceError(.notFound, "")) { try await service.decline(offer: "o_nope", as: alice) }
         #expect(try await service.activity(as: alice).entries.map(\.record.kind).suffix(2) == ["offer", "decline"])
         #expect(try await service.inbox(as: alice).first?.status == .declined)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Testing
 import Logging
 import SignetCore
 import SignetLog
@@ -64,6 +65,22 @@ struct ServiceFixture {
         try await service.register(party)
         if approved { _ = try await service.approve(party: party.id.rawValue) }
         return party.id.principal
+    }
+
+    /// The token presented by the party it was issued to: the numbered key whose public half
+    /// its `cnf` names signs a key-binding JWT at the fixture's time.
+    func present(_ token: String) throws -> String {
+        let issuer = try #require(token.split(separator: "~").first)
+        let payload = try #require(CompactJWS.unverifiedPayload(issuer))
+        let claims = try JSONDecoder().decode(ConsentClaims.self, from: Data(payload))
+        let key = try #require((1...255).lazy.map { Self.privateKey(UInt8($0)) }.first {
+            Base64.encodeURL($0.publicKey.rawRepresentation) == claims.cnf.jwk.x
+        })
+        return try #require(try ConsentPresentation.present(token, at: clock.now(), with: key))
+    }
+
+    static func privateKey(_ number: UInt8) -> Curve25519.Signing.PrivateKey {
+        try! Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: number, count: 32))
     }
 
     static func publicKey(_ number: UInt8) -> [UInt8] {

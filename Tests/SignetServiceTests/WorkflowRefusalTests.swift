@@ -126,7 +126,7 @@ struct WorkflowRefusalTests {
         let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         func attempt() async throws -> VerificationOutcome {
             let permission = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice)
-            return try await fixture.service.verify(.probe(token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
+            return try await fixture.service.verify(.probe(token: try fixture.present(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
         _ = try await attempt()
         do {

@@ -14,20 +14,20 @@ struct WorkflowTests {
         let shop = try await fixture.party(2)
         let enrolled = try await service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         let permission = try await service.permit(PermissionRequest(templateID: enrolled, partyID: shop.rawValue), as: alice)
-        #expect(permission.expiresAt == fixture.clock.now().addingTimeInterval(600))
+        #expect(permission.grant.expiresAt == fixture.clock.now().addingTimeInterval(600))
         let genuine = try await service.verify(
-            .probe(token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
+            .probe(token: try fixture.present(permission.token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
         #expect(genuine.claims.match)
         // The result names the permission's handle (what the party knows it by), not the template.
         #expect(genuine.claims.sub == permission.handle && genuine.claims.sub != enrolled)
         #expect(try await service.results.verify(genuine.result, now: service.configuration.now()) == genuine.claims)
         // A spent permission is spent.
         await #expect(throws: ServiceError(.invalidGrant, "")) {
-            try await service.verify(.probe(token: Base64.encodeURL(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
+            try await service.verify(.probe(token: try fixture.present(permission.token), probe: EmbeddingInput(ServiceFixture.face)), as: shop)
         }
         let another = try await service.permit(PermissionRequest(templateID: enrolled, partyID: shop.rawValue), as: alice)
         let impostor = try await service.verify(
-            .probe(token: Base64.encodeURL(another.token), probe: EmbeddingInput(ServiceFixture.otherFace)), as: shop)
+            .probe(token: try fixture.present(another.token), probe: EmbeddingInput(ServiceFixture.otherFace)), as: shop)
         #expect(!impostor.claims.match)
 
         // Alice's activity: enroll, two grants, two uses, each provable against the log's key.
@@ -87,7 +87,7 @@ struct WorkflowTests {
         let alice = try await fixture.holder(1)
         let shop = try await fixture.party(2)
         let template = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
-        let token = Base64.encodeURL(try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice).token)
+        let token = try await fixture.service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice).token
         _ = try await fixture.service.suspend(party: shop.rawValue)
         await #expect(throws: ServiceError(.partyNotApproved, "")) {
             try await fixture.service.verify(.probe(token: token, probe: EmbeddingInput(ServiceFixture.face)), as: shop)
@@ -124,7 +124,7 @@ extension WorkflowTests {
         let shop = try await fixture.party(2)
         let t = try await fixture.service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: alice).id.rawValue
         let token = try await fixture.service.permit(PermissionRequest(templateID: t, partyID: shop.rawValue, lifetimeSeconds: 60), as: alice).token
-        _ = try await fixture.service.verify(.probe(token: Base64.encodeURL(token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
+        _ = try await fixture.service.verify(.probe(token: try fixture.present(token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
         _ = try await fixture.service.renew(t, samples: [EmbeddingInput(ServiceFixture.face)], as: alice)
         _ = try await fixture.service.delete(t, as: alice)
         let details = try await fixture.service.activity(as: alice).entries.map { String(decoding: $0.record.details, as: UTF8.self) }

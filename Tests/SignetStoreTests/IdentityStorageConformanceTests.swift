@@ -186,7 +186,9 @@ extension IdentityStorageConformanceTests {
                 for _ in 0..<4 { group.addTask { try await stores.grants.admit(Self.attempt(hash)) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.filter { $0 == .admitted(permission, challengeNonce: nil) }.count == 1)
+            var used = permission
+            used.uses = 1
+            #expect(outcomes.filter { $0 == .admitted(used, challengeNonce: nil) }.count == 1)
             #expect(outcomes.filter { $0 == .refused }.count == 3)
         }
     }
@@ -225,7 +227,9 @@ extension IdentityStorageConformanceTests {
             #expect(try await stores.grants.admit(Self.attempt(hash, challenge: first.id)) == .refused)
             #expect(try await stores.grants.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(121))) == .refused)
             let admitted = try await stores.grants.admit(Self.attempt(hash, challenge: second.id, at: Self.now.addingTimeInterval(1)))
-            #expect(admitted == .admitted(permission, challengeNonce: second.nonce))
+            var used = permission
+            used.uses = 1
+            #expect(admitted == .admitted(used, challengeNonce: second.nonce))
             // Used: neither the challenge nor the bare permission works again, nor can a new challenge attach.
             #expect(try await stores.grants.admit(Self.attempt(hash, challenge: second.id)) == .refused)
             #expect(try await stores.grants.admit(Self.attempt(hash)) == .refused)

@@ -54,7 +54,8 @@ import Testing
             // The permission given for the old helper data is revoked.
             await #expect(throws: ServiceError(.invalidGrant, "")) {
                 try await world.service.verify(
-                    .probe(token: Base64.encodeURL(permission.token), probe: EmbeddingInput(Self.face)), as: shop)
+                    .probe(token: try #require(try NumberedKeys.present(permission.token, at: world.service.configuration.now())),
+                           probe: EmbeddingInput(Self.face)), as: shop)
             }
         }
     }
@@ -311,8 +312,14 @@ struct FaultyGrantStorage: GrantStorage, VerificationAdmission {
     let base: any GrantStorage & VerificationAdmission
     let fault: Fault
 
-    func insert(_ permission: Grant) async throws { try await base.insert(permission) }
-    func permission(tokenHash: [UInt8]) async throws -> Grant? { try await base.permission(tokenHash: tokenHash) }
+    func insert(_ grant: Grant) async throws { try await base.insert(grant) }
+    func grant(tokenHash: [UInt8]) async throws -> Grant? { try await base.grant(tokenHash: tokenHash) }
+    func grants(holderID: String) async throws -> [Grant] { try await base.grants(holderID: holderID) }
+    func grants(partyID: String) async throws -> [Grant] { try await base.grants(partyID: partyID) }
+    func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
+        try await base.revoke(tokenHash: tokenHash, holderID: holderID, now: now)
+    }
+    func revokedStatusIndices() async throws -> [Int] { try await base.revokedStatusIndices() }
     func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         try fault.check()
         return try await base.revokeAll(templateID: templateID, issuedBefore: issuedBefore, now: now)

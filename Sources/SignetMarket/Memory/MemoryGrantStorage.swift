@@ -9,13 +9,13 @@ import Synchronization
 /// atomic as the database stores' single transaction.
 public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
     private struct Stored {
-        var permission: Grant
-        var usedAt: Date?
+        var grant: Grant
         var challenge: Challenge?
+        let order: Int
     }
 
     private let buckets: MemoryRateLimitStorage
-    private let permissions = Mutex<[[UInt8]: Stored]>([:])
+    private let grants = Mutex<(byHash: [[UInt8]: Stored], count: Int)>(([:], 0))
 
     /// Creates an empty store charging `buckets` (share them with the store's
     /// ``RateLimitStorage``, so challenges and verifications spend one party budget).
@@ -23,24 +23,45 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
         self.buckets = buckets
     }
 
-    public func insert(_ permission: Grant) async throws {
-        try permissions.withLock { permissions in
+    public func insert(_ grant: Grant) async throws {
+        try grants.withLock { grants in
             // A token hash is a primary key in the database stores too.
-            guard permissions[permission.tokenHash] == nil else { throw MarketError(.conflict, "this permission token is already stored") }
-            permissions[permission.tokenHash] = Stored(permission: permission)
+            guard grants.byHash[grant.tokenHash] == nil else { throw MarketError(.conflict, "this grant token is already stored") }
+            grants.byHash[grant.tokenHash] = Stored(grant: grant, order: grants.count)
+            grants.count += 1
         }
     }
 
-    public func permission(tokenHash: [UInt8]) async throws -> Grant? {
-        permissions.withLock { $0[tokenHash]?.permission }
+    public func grant(tokenHash: [UInt8]) async throws -> Grant? {
+        grants.withLock { $0.byHash[tokenHash]?.grant }
+    }
+
+    public func grants(holderID: String) async throws -> [Grant] {
+        newestFirst { $0.holderID == holderID }
+    }
+
+    public func grants(partyID: String) async throws -> [Grant] {
+        newestFirst { $0.partyID == partyID }
+    }
+
+    public func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
+        grants.withLock { grants in
+            guard let stored = grants.byHash[tokenHash], stored.grant.holderID == holderID, stored.grant.revokedAt == nil else { return nil }
+            grants.byHash[tokenHash]?.grant.revokedAt = now
+            return grants.byHash[tokenHash]?.grant
+        }
+    }
+
+    public func revokedStatusIndices() async throws -> [Int] {
+        grants.withLock { $0.byHash.values.compactMap { $0.grant.revokedAt == nil ? nil : $0.grant.statusIndex } }
     }
 
     public func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
-        permissions.withLock { permissions in
+        grants.withLock { grants in
             var revoked = 0
-            for (hash, stored) in permissions where stored.permission.templateID == templateID && stored.usedAt == nil
-                && (stored.permission.issuedAt ?? .distantPast) < issuedBefore {
-                permissions[hash]?.usedAt = now
+            for (hash, stored) in grants.byHash where stored.grant.templateID == templateID && Self.hasUseLeft(stored.grant)
+                && (stored.grant.issuedAt ?? .distantPast) < issuedBefore {
+                grants.byHash[hash]?.grant.revokedAt = now
                 revoked += 1
             }
             return revoked
@@ -48,19 +69,19 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
     }
 
     public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool {
-        permissions.withLock { permissions in
-            guard let stored = permissions[tokenHash], Self.usable(stored, partyID: partyID, templateID: templateID, now: now) else { return false }
-            permissions[tokenHash]?.challenge = challenge
+        grants.withLock { grants in
+            guard let stored = grants.byHash[tokenHash], Self.usable(stored, partyID: partyID, templateID: templateID, now: now) else { return false }
+            grants.byHash[tokenHash]?.challenge = challenge
             return true
         }
     }
 
     public func admit(_ attempt: VerificationAttempt) async throws -> Admission {
-        permissions.withLock { permissions in
+        grants.withLock { grants in
             if let wait = buckets.take(bucket: RateBucket.party(attempt.partyID), rate: attempt.partyRate, now: attempt.now) {
                 return .partyLimited(retryAfter: wait)
             }
-            guard let stored = permissions[attempt.tokenHash],
+            guard let stored = grants.byHash[attempt.tokenHash],
                   Self.usable(stored, partyID: attempt.partyID, templateID: attempt.templateID, now: attempt.now) else { return .refused }
             var nonce: [UInt8]?
             if let challengeID = attempt.challengeID {
@@ -68,16 +89,26 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
                 nonce = challenge.nonce
             }
             // Deliberate: the template's bucket is charged last, and a refusal there leaves the
-            // permission unspent (the attempt did not happen).
+            // use unspent (the attempt did not happen).
             if let wait = buckets.take(bucket: RateBucket.template(attempt.templateID), rate: attempt.templateRate, now: attempt.now) {
                 return .templateLimited(retryAfter: wait)
             }
-            permissions[attempt.tokenHash]?.usedAt = attempt.now
-            return .admitted(stored.permission, challengeNonce: nonce)
+            grants.byHash[attempt.tokenHash]?.grant.uses += 1
+            // A challenge answers one verification.
+            if attempt.challengeID != nil { grants.byHash[attempt.tokenHash]?.challenge = nil }
+            return .admitted(grants.byHash[attempt.tokenHash]!.grant, challengeNonce: nonce)
         }
     }
 
+    private func newestFirst(_ matching: (Grant) -> Bool) -> [Grant] {
+        grants.withLock { $0.byHash.values.filter { matching($0.grant) }.sorted { $0.order > $1.order }.map(\.grant) }
+    }
+
+    private static func hasUseLeft(_ grant: Grant) -> Bool {
+        grant.revokedAt == nil && grant.uses < grant.maxUses
+    }
+
     private static func usable(_ stored: Stored, partyID: String, templateID: TemplateID, now: Date) -> Bool {
-        stored.usedAt == nil && stored.permission.partyID == partyID && stored.permission.templateID == templateID && stored.permission.expiresAt > now
+        hasUseLeft(stored.grant) && stored.grant.partyID == partyID && stored.grant.templateID == templateID && stored.grant.expiresAt > now
     }
 }

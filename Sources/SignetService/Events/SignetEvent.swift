@@ -9,13 +9,14 @@ public import SignetMarket
 public enum SignetEvent: Sendable, Equatable {
     /// A holder enrolled a template.
     case enroll(holder: HolderID, template: TemplateID)
-    /// A holder renewed a template from a fresh sample; its outstanding permissions died with the old one.
+    /// A holder renewed a template from a fresh sample; its outstanding grants died with the old one.
     case renew(holder: HolderID, template: TemplateID)
-    /// A holder deleted a template; its outstanding permissions died with it.
+    /// A holder deleted a template; its outstanding grants died with it.
     case delete(holder: HolderID, template: TemplateID)
-    /// A holder permitted a party to verify a template `uses` times within `ttlSeconds`.
-    case grant(holder: HolderID, party: PartyID, template: TemplateID, uses: Int, ttlSeconds: Int)
-    /// A party used a permission: one verification, and whether it matched.
+    /// A holder granted a party `uses` verifications of a template within `ttlSeconds`, by
+    /// accepting `offer` or (without one) by a permission of their own.
+    case grant(holder: HolderID, party: PartyID, template: TemplateID, uses: Int, ttlSeconds: Int, offer: String? = nil)
+    /// A party used a grant: one verification, and whether it matched.
     case use(holder: HolderID, party: PartyID, template: TemplateID, mode: VerificationMode, match: Bool)
     /// The operator approved a party: it may verify holders who consent.
     case approveParty(PartyID)
@@ -25,6 +26,8 @@ public enum SignetEvent: Sendable, Equatable {
     case offer(holder: HolderID, party: PartyID, offer: String)
     /// A holder declined an offer.
     case decline(holder: HolderID, party: PartyID, offer: String)
+    /// A holder revoked a grant (named by its handle, which only the holder and the party know).
+    case revoke(holder: HolderID, party: PartyID, grant: String)
     /// A holder replaced their key; the details commit to the new key's SHA-256.
     case rotateKey(holder: HolderID, newKeyHash: [UInt8])
     /// The operator revoked a holder's key.
@@ -44,6 +47,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .suspendParty: .suspend
         case .offer: .offer
         case .decline: .decline
+        case .revoke: .revoke
         case .rotateKey: .rotateKey
         case .revokeHolderKey: .revokeKey
         case .revokePartyKey: .revokePartyKey
@@ -54,7 +58,8 @@ public enum SignetEvent: Sendable, Equatable {
     public var holder: HolderID? {
         switch self {
         case .enroll(let holder, _), .renew(let holder, _), .delete(let holder, _): holder
-        case .grant(let holder, _, _, _, _), .use(let holder, _, _, _, _): holder
+        case .grant(let holder, _, _, _, _, _), .use(let holder, _, _, _, _): holder
+        case .revoke(let holder, _, _): holder
         case .rotateKey(let holder, _), .revokeHolderKey(let holder): holder
         case .offer(let holder, _, _), .decline(let holder, _, _): holder
         case .approveParty, .suspendParty, .revokePartyKey: nil
@@ -65,7 +70,8 @@ public enum SignetEvent: Sendable, Equatable {
     public var template: TemplateID? {
         switch self {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template): template
-        case .grant(_, _, let template, _, _), .use(_, _, let template, _, _): template
+        case .grant(_, _, let template, _, _, _), .use(_, _, let template, _, _): template
+        case .revoke: nil
         case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey, .offer, .decline: nil
         }
     }
@@ -74,7 +80,7 @@ public enum SignetEvent: Sendable, Equatable {
     public var party: PartyID? {
         switch self {
         case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey: nil
-        case .grant(_, let party, _, _, _), .use(_, let party, _, _, _), .approveParty(let party), .suspendParty(let party),
+        case .grant(_, let party, _, _, _, _), .use(_, let party, _, _, _), .revoke(_, let party, _), .approveParty(let party), .suspendParty(let party),
              .revokePartyKey(let party), .offer(_, let party, _), .decline(_, let party, _): party
         }
     }
@@ -84,8 +90,11 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template):
             .object(["template": .string(template.rawValue)])
-        case .grant(_, _, let template, let uses, let ttl):
-            .object(["template": .string(template.rawValue), "scope": .string("verify"), "uses": .number(Double(uses)), "ttl": .number(Double(ttl))])
+        case .grant(_, _, let template, let uses, let ttl, let offer):
+            .object(["template": .string(template.rawValue), "scope": .string("verify"), "uses": .number(Double(uses)), "ttl": .number(Double(ttl))]
+                .merging(offer.map { ["offer": .string($0)] } ?? [:]) { $1 })
+        case .revoke(_, _, let handle):
+            .object(["grant": .string(handle)])
         case .use(_, _, let template, let mode, let match):
             .object(["template": .string(template.rawValue), "mode": .string(mode.rawValue), "match": .bool(match)])
         case .approveParty(let party), .suspendParty(let party), .revokePartyKey(let party):

@@ -56,10 +56,14 @@ public struct VerificationClaims: JWTPayload, Equatable {
     }
 }
 
-/// Signs verification results with the server's result key and publishes it as a JWKS.
+/// Signs verification results, consent tokens and status lists with the server's result key,
+/// and publishes it as a JWKS.
 public struct ResultSigner: Sendable {
     private let keys: JWTKeyCollection
-    private let publicKey: Curve25519.Signing.PublicKey
+    /// Signs consent tokens and status lists (``CompactJWS``) as well as results.
+    let privateKey: Curve25519.Signing.PrivateKey
+    /// The public half, which checks the consent tokens parties present.
+    public let publicKey: Curve25519.Signing.PublicKey
     /// The key id in every result's header and in the JWKS.
     public let keyID: String
 
@@ -74,6 +78,7 @@ public struct ResultSigner: Sendable {
 
     /// Creates a signer for `privateKey`.
     public init(privateKey: Curve25519.Signing.PrivateKey) async {
+        self.privateKey = privateKey
         publicKey = privateKey.publicKey
         keyID = Base64.encodeURL(SHA256.hash(data: privateKey.publicKey.rawRepresentation).prefix(8))
         keys = JWTKeyCollection()

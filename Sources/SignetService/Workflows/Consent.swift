@@ -21,23 +21,6 @@ public struct PermissionRequest: Sendable, Equatable {
     }
 }
 
-/// A permission as issued: the bearer token is shown once, only its hash is stored.
-public struct IssuedPermission: Sendable, Equatable {
-    /// The 32-byte bearer token for the party: all it needs, and all it is given.
-    public let token: [UInt8]
-    /// What the party will know this consent by (``Grant/handle``): the results and
-    /// challenges it gets name this, never the template or the holder.
-    public let handle: String
-    /// The template.
-    public let templateID: TemplateID
-    /// The party.
-    public let partyID: PartyID
-    /// When it stops being usable.
-    public let expiresAt: Date
-    /// Where the `grant` event sits in the ledger.
-    public let ledgerIndex: UInt64
-}
-
 /// A device-mode challenge as issued to the party.
 public struct IssuedChallenge: Sendable, Equatable {
     /// The challenge (id, nonce, expiry).
@@ -46,12 +29,14 @@ public struct IssuedChallenge: Sendable, Equatable {
     public let handle: String
 }
 
-/// Consent until the market lands: one-time permissions, and challenges that ride on them.
+/// A holder's own consent: a one-use grant without an offer, and the challenges that ride on grants.
 extension SignetService {
-    /// Issues a one-time permission and logs `grant`.
+    /// Grants `request.partyID` one verification of a template, without an offer, and logs
+    /// `grant`: the holder's shortcut for a single check (a door, a desk), issued as the same
+    /// consent token an accepted offer gives.
     /// - Throws: ``ServiceError`` `.holderOnly`, `.invalidField` (lifetime out of range), or
     ///   `.notFound` for an unknown template (or another holder's) or party.
-    public func permit(_ request: PermissionRequest, as caller: PrincipalID) async throws -> IssuedPermission {
+    public func permit(_ request: PermissionRequest, as caller: PrincipalID) async throws -> IssuedGrant {
         let holder = try requireHolder(caller)
         let lifetime = request.lifetimeSeconds ?? configuration.defaultPermissionLifetime
         let range = configuration.permissionLifetimes
@@ -65,42 +50,35 @@ extension SignetService {
               try await stores.templates.template(id: templateID, holderID: holder.rawValue) != nil else {
             throw ServiceError(.notFound, "no such template")
         }
-        guard let partyID = PartyID(request.partyID), try await stores.identities.party(partyID) != nil else {
+        guard let partyID = PartyID(request.partyID), let party = try await stores.identities.party(partyID) else {
             throw ServiceError(.notFound, "no such party")
         }
-        let now = self.now
-        let token = configuration.random.bytes(32)
-        let expiry = now.addingTimeInterval(TimeInterval(lifetime))
-        let permission = Grant(
-            tokenHash: Grant.hash(token: token), holderID: holder.rawValue, partyID: partyID.rawValue,
-            templateID: templateID, expiresAt: expiry, issuedAt: now)
-        try await stores.grants.insert(permission)
-        let index = try await recorder.record(
-            .grant(holder: holder, party: partyID, template: templateID, uses: 1, ttlSeconds: lifetime), at: now)
-        return IssuedPermission(token: token, handle: permission.handle, templateID: templateID, partyID: partyID, expiresAt: expiry,
-                                ledgerIndex: index)
+        let terms = GrantTerms(template: templateID, maxUses: 1, lifetimeSeconds: lifetime, retentionDays: 0,
+                               purpose: "dpv:IdentityVerification", scope: "verify", offer: nil,
+                               disclosable: ["purpose_text": .string("one verification the holder permitted")])
+        return try await issueGrant(terms, holder: holder, party: party, now: now)
     }
 
     /// Starts a device-mode verification: a fresh challenge attached to the permission.
     ///
     /// Nothing is logged here: the `use` event is appended when the answer is verified. The
     /// party's bucket is charged, so challenges cannot be requested without limit.
-    /// - Parameter token: the permission token in base64url, as the party holds it.
-    /// - Returns: the challenge, and the permission's handle that the holder's device signs.
+    /// - Parameter token: the consent token presentation, with a fresh key-binding JWT.
+    /// - Returns: the challenge, and the grant's handle that the holder's device signs.
     /// - Throws: ``ServiceError`` `.partyOnly`, `.partyNotApproved`, `.rateLimited` or `.invalidGrant`.
     public func challenge(token: String, as caller: PrincipalID) async throws -> IssuedChallenge {
         let party = try await requireApprovedParty(caller)
         let now = self.now
         try await chargeParty(party.id, now: now)
+        let tokenHash = try presentedGrant(token, party: party.id, now: now)
         let challenge = Challenge.fresh(expiresAt: now.addingTimeInterval(configuration.challengeLifetime), using: configuration.random)
-        guard let token = Self.permissionToken(token),
-              let permission = try await storedGrant(tokenHash: Grant.hash(token: token)),
-              try await stores.grants.attach(challenge, tokenHash: permission.tokenHash, partyID: party.id.rawValue,
-                                                  templateID: permission.templateID, now: now)
+        guard let grant = try await storedGrant(tokenHash: tokenHash),
+              try await stores.grants.attach(challenge, tokenHash: grant.tokenHash, partyID: party.id.rawValue,
+                                             templateID: grant.templateID, now: now)
         else {
             throw Self.invalidGrant
         }
-        return IssuedChallenge(challenge: challenge, handle: permission.handle)
+        return IssuedChallenge(challenge: challenge, handle: grant.handle)
     }
 
     /// The permission a token hash names, from the store or, once read, from memory.
@@ -110,9 +88,9 @@ extension SignetService {
     /// a device-mode verification the read its challenge already made.
     func storedGrant(tokenHash: [UInt8]) async throws -> Grant? {
         if let cached = grantsByToken.get(tokenHash) { return cached }
-        guard let permission = try await stores.grants.permission(tokenHash: tokenHash) else { return nil }
-        grantsByToken.put(tokenHash, permission)
-        return permission
+        guard let grant = try await stores.grants.grant(tokenHash: tokenHash) else { return nil }
+        grantsByToken.put(tokenHash, grant)
+        return grant
     }
 
     /// Takes one token from the party's bucket, or throws `.rateLimited` with the wait.
@@ -128,15 +106,9 @@ extension SignetService {
         }
     }
 
-    /// The 32 token bytes of a permission token's text; `nil` for anything else.
-    static func permissionToken(_ text: String) -> [UInt8]? {
-        guard let token = Base64.decodeURL(text), token.count == 32 else { return nil }
-        return token
-    }
-
-    /// Any unusable token: unknown, spent, expired or malformed alike.
+    /// A presentation that checks out but names no usable grant: used up, revoked or unknown alike.
     static var invalidGrant: ServiceError {
-        ServiceError(.invalidGrant, "no unused, unexpired permission for this party with this token")
+        ServiceError(.invalidGrant, "this consent token's grant has no use left (used up, revoked or expired)")
     }
 
     /// A rate-limit refusal with its wait.

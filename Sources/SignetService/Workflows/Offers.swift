@@ -89,13 +89,16 @@ extension SignetService {
     }
 
     /// Declines a pending offer and logs `decline`.
-    /// - Throws: ``ServiceError`` `.holderOnly`, `.notFound` (no such pending offer of the caller's:
-    ///   unknown, another holder's, or decided already).
+    /// - Throws: ``ServiceError`` `.holderOnly`, `.notFound` (no such offer of the caller's),
+    ///   `.conflict` (decided already).
     public func decline(offer id: String, as caller: PrincipalID) async throws -> OfferDecision {
         let holder = try requireHolder(caller)
         let now = self.now
         guard Offer.isID(id), let offer = try await stores.offers.decide(id, holderID: holder.rawValue, status: .declined, at: now),
               let party = PartyID(offer.partyID) else {
+            if Offer.isID(id), let closed = try await stores.offers.offer(id), closed.holderID == holder.rawValue {
+                throw ServiceError(.conflict, "offer \(id) is \(closed.status.rawValue) already")
+            }
             throw ServiceError(.notFound, "no pending offer \(id) for you")
         }
         let index = try await recorder.record(.decline(holder: holder, party: party, offer: offer.id), at: now)

@@ -9,10 +9,10 @@ import SignetMarket
 /// connection: planning its four parts took longer than running them (0.24 ms against 0.36 ms a
 /// call in `pg_stat_statements` during `signet-bench api`).
 ///
-/// Its parts run in order through their references: the party's bucket; the permission, locked
-/// (`FOR UPDATE`) and checked; the template's bucket, only if the permission is good; spending
-/// the permission, only if the template's token was taken. So a template-limited attempt leaves
-/// its permission unspent without a second statement. Of two attempts on one permission, the
+/// Its parts run in order through their references: the party's bucket; the grant, locked
+/// (`FOR UPDATE`) and checked; the template's bucket, only if the grant is good; counting its
+/// use, only if the template's token was taken. So a template-limited attempt leaves
+/// its use unspent without a second statement. Of two attempts on one grant, the
 /// second waits on the row lock and then finds it spent (READ COMMITTED re-checks a locked row),
 /// so it charges no template token. The final row also relaxes the commit
 /// (``PostgresRateLimitStorage/asynchronousCommit``).
@@ -28,9 +28,9 @@ struct PostgresAdmissionStatement: PostgresPreparedStatement {
             WHERE LEAST($2, rate_buckets.tokens + GREATEST(0, $4 - rate_buckets.updated_at) * $3) >= 1
           RETURNING 1
         ), permitted AS (
-          SELECT token_hash, holder_id, expires_at, challenge_nonce FROM permissions
+          SELECT token_hash, holder_id, expires_at, challenge_nonce FROM grants
           WHERE token_hash = $5 AND party_id = $6 AND template_id = $7
-            AND used_at IS NULL AND expires_at > $4
+            AND revoked_at IS NULL AND uses < max_uses AND expires_at > $4
             AND ($8::text IS NULL OR (challenge_id = $8::text AND challenge_expires_at > $4))
             AND EXISTS (SELECT 1 FROM party)
           FOR UPDATE
@@ -42,12 +42,12 @@ struct PostgresAdmissionStatement: PostgresPreparedStatement {
             WHERE LEAST($10, rate_buckets.tokens + GREATEST(0, $4 - rate_buckets.updated_at) * $11) >= 1
           RETURNING 1
         ), spent AS (
-          UPDATE permissions SET used_at = $4
+          UPDATE grants SET uses = uses + 1, challenge_id = CASE WHEN $8::text IS NULL THEN challenge_id END
           WHERE token_hash = (SELECT token_hash FROM permitted) AND EXISTS (SELECT 1 FROM charged)
-          RETURNING holder_id, expires_at, challenge_nonce
+          RETURNING holder_id, expires_at, challenge_nonce, max_uses, uses
         )
         SELECT \(PostgresRateLimitStorage.asynchronousCommit), (SELECT count(*) FROM party), (SELECT count(*) FROM permitted), (SELECT count(*) FROM charged),
-               s.holder_id, s.expires_at, s.challenge_nonce, pb.tokens, pb.updated_at, tb.tokens, tb.updated_at
+               s.holder_id, s.expires_at, s.challenge_nonce, s.max_uses, s.uses, pb.tokens, pb.updated_at, tb.tokens, tb.updated_at
         FROM (SELECT 1) AS one
         LEFT JOIN spent AS s ON true
         LEFT JOIN rate_buckets AS pb ON pb.bucket = $1
@@ -55,10 +55,10 @@ struct PostgresAdmissionStatement: PostgresPreparedStatement {
         """
     static let bindingDataTypes: [PostgresDataType] = [.text, .float8, .float8, .float8, .bytea, .text, .text, .text, .text, .float8, .float8]
 
-    /// The relaxed commit's value, whether the party's token, the permission and the template's
-    /// token were taken, the spent permission's columns, and both buckets as this statement's
+    /// The relaxed commit's value, whether the party's token, the grant and the template's
+    /// token were taken, the used grant's columns, and both buckets as this statement's
     /// snapshot saw them (before its own charges).
-    typealias Row = (String, Int64, Int64, Int64, String?, Double?, ByteBuffer?, Double?, Double?, Double?, Double?)
+    typealias Row = (String, Int64, Int64, Int64, String?, Double?, ByteBuffer?, Int?, Int?, Double?, Double?, Double?, Double?)
 
     let attempt: VerificationAttempt
 

@@ -5,39 +5,65 @@ import NIOCore
 import PostgresNIO
 public import SignetMarket
 
-/// One-time permissions in PostgreSQL, and the admission of verification attempts: permission
-/// and both rate limits in one prepared statement.
+/// Grants in PostgreSQL, and the admission of verification attempts: the grant's use and both
+/// rate limits in one prepared statement.
 public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, PostgresStore {
     let database: PostgresDatabase
 
-    public func insert(_ permission: Grant) async throws {
+    /// The columns ``grants(_:)`` decodes, in order.
+    static let columns = "token_hash, holder_id, party_id, template_id, expires_at, issued_at, max_uses, uses, status_index, offer_id, purpose, token, revoked_at"
+    private typealias Columns = (ByteBuffer, String, String, String, Double, Double?, Int, Int, Int64?, String?, String?, String?, Double?)
+
+    public func insert(_ grant: Grant) async throws {
         _ = try await client.query(
             """
-            INSERT INTO permissions (token_hash, holder_id, party_id, template_id, expires_at, issued_at)
-            VALUES (\(ByteBuffer(bytes: permission.tokenHash)), \(permission.holderID), \(permission.partyID), \(permission.templateID.rawValue),
-                    \(permission.expiresAt.timeIntervalSince1970), \(permission.issuedAt?.timeIntervalSince1970))
+            INSERT INTO grants (token_hash, holder_id, party_id, template_id, expires_at, issued_at, max_uses, uses, status_index, offer_id, purpose, token)
+            VALUES (\(ByteBuffer(bytes: grant.tokenHash)), \(grant.holderID), \(grant.partyID), \(grant.templateID.rawValue),
+                    \(grant.expiresAt.timeIntervalSince1970), \(grant.issuedAt?.timeIntervalSince1970), \(grant.maxUses), 0,
+                    \(grant.statusIndex.map(Int64.init)), \(grant.offerID), \(grant.purpose), \(grant.token))
             """,
             logger: logger)
     }
 
-    public func permission(tokenHash: [UInt8]) async throws -> Grant? {
+    public func grant(tokenHash: [UInt8]) async throws -> Grant? {
+        try await grants(client.query(
+            "SELECT \(unescaped: Self.columns) FROM grants WHERE token_hash = \(ByteBuffer(bytes: tokenHash))", logger: logger)).first
+    }
+
+    public func grants(holderID: String) async throws -> [Grant] {
+        try await grants(client.query(
+            "SELECT \(unescaped: Self.columns) FROM grants WHERE holder_id = \(holderID) ORDER BY issued_at DESC NULLS LAST, token_hash", logger: logger))
+    }
+
+    public func grants(partyID: String) async throws -> [Grant] {
+        try await grants(client.query(
+            "SELECT \(unescaped: Self.columns) FROM grants WHERE party_id = \(partyID) ORDER BY issued_at DESC NULLS LAST, token_hash", logger: logger))
+    }
+
+    public func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
+        try await grants(client.query(
+            """
+            UPDATE grants SET revoked_at = \(now.timeIntervalSince1970)
+            WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND holder_id = \(holderID) AND revoked_at IS NULL
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger)).first
+    }
+
+    public func revokedStatusIndices() async throws -> [Int] {
+        var indices: [Int] = []
         let rows = try await client.query(
-            "SELECT holder_id, party_id, template_id, expires_at FROM permissions WHERE token_hash = \(ByteBuffer(bytes: tokenHash))",
-            logger: logger)
-        for try await (holderID, partyID, templateID, expiresAt) in rows.decode((String, String, String, Double).self) {
-            guard let templateID = TemplateID(templateID) else { return nil }
-            return Grant(tokenHash: tokenHash, holderID: holderID, partyID: partyID, templateID: templateID,
-                              expiresAt: Date(timeIntervalSince1970: expiresAt))
-        }
-        return nil
+            "SELECT status_index FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL", logger: logger)
+        for try await index in rows.decode(Int64.self) { indices.append(Int(index)) }
+        return indices
     }
 
     public func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         var count = 0
         let rows = try await client.query(
             """
-            UPDATE permissions SET used_at = \(now.timeIntervalSince1970)
-            WHERE template_id = \(templateID.rawValue) AND used_at IS NULL AND (issued_at IS NULL OR issued_at < \(issuedBefore.timeIntervalSince1970))
+            UPDATE grants SET revoked_at = \(now.timeIntervalSince1970)
+            WHERE template_id = \(templateID.rawValue) AND revoked_at IS NULL AND uses < max_uses
+              AND (issued_at IS NULL OR issued_at < \(issuedBefore.timeIntervalSince1970))
             RETURNING 1
             """,
             logger: logger)
@@ -48,10 +74,10 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
     public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool {
         let rows = try await client.query(
             """
-            UPDATE permissions SET challenge_id = \(challenge.id), challenge_nonce = \(ByteBuffer(bytes: challenge.nonce)),
+            UPDATE grants SET challenge_id = \(challenge.id), challenge_nonce = \(ByteBuffer(bytes: challenge.nonce)),
               challenge_expires_at = \(challenge.expiresAt.timeIntervalSince1970)
             WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND party_id = \(partyID) AND template_id = \(templateID.rawValue)
-              AND used_at IS NULL AND expires_at > \(now.timeIntervalSince1970)
+              AND revoked_at IS NULL AND uses < max_uses AND expires_at > \(now.timeIntervalSince1970)
             RETURNING holder_id
             """,
             logger: logger)
@@ -63,7 +89,7 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
     public func admit(_ attempt: VerificationAttempt) async throws -> Admission {
         let t = attempt.now.timeIntervalSince1970
         let (party, template) = (attempt.partyRate, attempt.templateRate)
-        for try await (_, partyTaken, permitted, templateTaken, holder, expiry, nonce, partyTokens, partyUpdated, templateTokens, templateUpdated)
+        for try await (_, partyTaken, permitted, templateTaken, holder, expiry, nonce, maxUses, uses, partyTokens, partyUpdated, templateTokens, templateUpdated)
                 in try await client.execute(PostgresAdmissionStatement(attempt: attempt), logger: logger) {
             // The buckets as they were before this statement (its snapshot).
             guard partyTaken > 0 else {
@@ -73,11 +99,25 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
             guard templateTaken > 0 else {
                 return .templateLimited(retryAfter: template.wait(tokens: templateTokens, updatedAt: templateUpdated, now: t))
             }
-            guard let holder, let expiry else { return .refused }
-            let permission = Grant(tokenHash: attempt.tokenHash, holderID: holder, partyID: attempt.partyID, templateID: attempt.templateID,
-                                        expiresAt: Date(timeIntervalSince1970: expiry))
-            return .admitted(permission, challengeNonce: attempt.challengeID == nil ? nil : nonce.map { Array($0.readableBytesView) })
+            guard let holder, let expiry, let maxUses, let uses else { return .refused }
+            let grant = Grant(tokenHash: attempt.tokenHash, holderID: holder, partyID: attempt.partyID, templateID: attempt.templateID,
+                              expiresAt: Date(timeIntervalSince1970: expiry), maxUses: maxUses, uses: uses)
+            return .admitted(grant, challengeNonce: attempt.challengeID == nil ? nil : nonce.map { Array($0.readableBytesView) })
         }
         throw StoreError(.unavailable, "the admission statement returned no row")
+    }
+
+    private func grants(_ rows: PostgresRowSequence) async throws -> [Grant] {
+        var grants: [Grant] = []
+        for try await (hash, holder, party, template, expires, issued, maxUses, uses, index, offer, purpose, token, revoked)
+                in rows.decode(Columns.self) {
+            guard let templateID = TemplateID(template) else { continue }
+            grants.append(Grant(
+                tokenHash: Array(hash.readableBytesView), holderID: holder, partyID: party, templateID: templateID,
+                expiresAt: Date(timeIntervalSince1970: expires), issuedAt: issued.map(Date.init(timeIntervalSince1970:)),
+                maxUses: maxUses, uses: uses, statusIndex: index.map(Int.init), offerID: offer, purpose: purpose, token: token,
+                revokedAt: revoked.map(Date.init(timeIntervalSince1970:))))
+        }
+        return grants
     }
 }

@@ -58,6 +58,24 @@ enum PostgresSchema {
             // Who owns an unfinished template change until when (live request or recovery).
             "ALTER TABLE pending_changes ADD COLUMN claimed_until DOUBLE PRECISION NOT NULL DEFAULT 0",
         ],
+        [
+            // Permissions become grants: counted uses, revocation, a status-list index, the
+            // consent token as issued (for its party to fetch), and the offer it came from.
+            "ALTER TABLE permissions RENAME TO grants",
+            "ALTER TABLE grants ADD COLUMN max_uses INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE grants ADD COLUMN uses INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE grants ADD COLUMN revoked_at DOUBLE PRECISION",
+            "ALTER TABLE grants ADD COLUMN status_index BIGINT",
+            "ALTER TABLE grants ADD COLUMN offer_id TEXT",
+            "ALTER TABLE grants ADD COLUMN purpose TEXT",
+            "ALTER TABLE grants ADD COLUMN token TEXT",
+            // Permissions spent or revoked before: no use left.
+            "UPDATE grants SET uses = max_uses WHERE used_at IS NOT NULL",
+            "ALTER TABLE grants DROP COLUMN used_at",
+            "CREATE INDEX grants_holder ON grants (holder_id, issued_at)",
+            "CREATE INDEX grants_party ON grants (party_id, issued_at)",
+            "CREATE INDEX grants_revoked ON grants (status_index) WHERE revoked_at IS NOT NULL",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

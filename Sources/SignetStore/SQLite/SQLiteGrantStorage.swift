@@ -4,41 +4,62 @@ public import Foundation
 import GRDB
 public import SignetMarket
 
-/// One-time permissions in the embedded SQLite database, and the admission of verification
-/// attempts: permission and both rate limits in one group-commit job.
+/// Grants in the embedded SQLite database, and the admission of verification attempts: the
+/// grant's use and both rate limits in one group-commit job.
 public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteStore {
     let statements: SQLiteStatements
 
-    public func insert(_ permission: Grant) async throws {
+    /// The columns ``grant(from:)`` reads.
+    static let columns = "token_hash, holder_id, party_id, template_id, expires_at, issued_at, max_uses, uses, status_index, offer_id, purpose, token, revoked_at"
+
+    public func insert(_ grant: Grant) async throws {
         try await statements.execute(
-            "INSERT INTO permissions (token_hash, holder_id, party_id, template_id, expires_at, issued_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [Data(permission.tokenHash), permission.holderID, permission.partyID, permission.templateID, permission.expiresAt.timeIntervalSince1970,
-             permission.issuedAt?.timeIntervalSince1970])
+            """
+            INSERT INTO grants (token_hash, holder_id, party_id, template_id, expires_at, issued_at, max_uses, uses, status_index, offer_id, purpose, token)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+            """,
+            [Data(grant.tokenHash), grant.holderID, grant.partyID, grant.templateID, grant.expiresAt.timeIntervalSince1970,
+             grant.issuedAt?.timeIntervalSince1970, grant.maxUses, grant.statusIndex, grant.offerID, grant.purpose, grant.token])
     }
 
-    public func permission(tokenHash: [UInt8]) async throws -> Grant? {
-        try statements.read(
-            "SELECT holder_id, party_id, template_id, expires_at FROM permissions WHERE token_hash = ?", [Data(tokenHash)]
-        ) { row -> Grant? in
-            guard let holderID = try row.value("holder_id", as: String.self), let partyID = try row.value("party_id", as: String.self),
-                  let templateID = try row.value("template_id", as: TemplateID.self), let expiresAt = try row.value("expires_at", as: Double.self)
-            else { return nil }
-            return Grant(tokenHash: tokenHash, holderID: holderID, partyID: partyID, templateID: templateID,
-                              expiresAt: Date(timeIntervalSince1970: expiresAt))
-        }.first
+    public func grant(tokenHash: [UInt8]) async throws -> Grant? {
+        try statements.read("SELECT \(Self.columns) FROM grants WHERE token_hash = ?", [Data(tokenHash)], row: Self.grant(from:)).first
+    }
+
+    public func grants(holderID: String) async throws -> [Grant] {
+        try statements.read("SELECT \(Self.columns) FROM grants WHERE holder_id = ? ORDER BY issued_at DESC, rowid DESC", [holderID], row: Self.grant(from:))
+    }
+
+    public func grants(partyID: String) async throws -> [Grant] {
+        try statements.read("SELECT \(Self.columns) FROM grants WHERE party_id = ? ORDER BY issued_at DESC, rowid DESC", [partyID], row: Self.grant(from:))
+    }
+
+    public func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
+        try await statements.write(
+            "UPDATE grants SET revoked_at = ? WHERE token_hash = ? AND holder_id = ? AND revoked_at IS NULL RETURNING \(Self.columns)",
+            [now.timeIntervalSince1970, Data(tokenHash), holderID], row: Self.grant(from:)).first
+    }
+
+    public func revokedStatusIndices() async throws -> [Int] {
+        try statements.read("SELECT status_index FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL", []) {
+            try $0.value("status_index", as: Int.self)
+        }
     }
 
     public func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         try await statements.write(
-            "UPDATE permissions SET used_at = ? WHERE template_id = ? AND used_at IS NULL AND (issued_at IS NULL OR issued_at < ?) RETURNING 1",
+            """
+            UPDATE grants SET revoked_at = ?
+            WHERE template_id = ? AND revoked_at IS NULL AND uses < max_uses AND (issued_at IS NULL OR issued_at < ?) RETURNING 1
+            """,
             [now.timeIntervalSince1970, templateID, issuedBefore.timeIntervalSince1970]) { _ in true }.count
     }
 
     public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool {
         try await !statements.write(
             """
-            UPDATE permissions SET challenge_id = ?1, challenge_nonce = ?2, challenge_expires_at = ?3
-            WHERE token_hash = ?4 AND party_id = ?5 AND template_id = ?6 AND used_at IS NULL AND expires_at > ?7
+            UPDATE grants SET challenge_id = ?1, challenge_nonce = ?2, challenge_expires_at = ?3
+            WHERE token_hash = ?4 AND party_id = ?5 AND template_id = ?6 AND revoked_at IS NULL AND uses < max_uses AND expires_at > ?7
             RETURNING 1
             """,
             [challenge.id, Data(challenge.nonce), challenge.expiresAt.timeIntervalSince1970, Data(tokenHash), partyID, templateID, now.timeIntervalSince1970]
@@ -51,48 +72,50 @@ public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteSto
             if let wait = try SQLiteRateLimitStorage.take(db, bucket: RateBucket.party(attempt.partyID), rate: attempt.partyRate, now: attempt.now) {
                 return .partyLimited(retryAfter: wait)
             }
-            guard let spent = try Self.consume(db, tokenHash: attempt.tokenHash, partyID: attempt.partyID, templateID: attempt.templateID,
-                                               challengeID: attempt.challengeID, now: attempt.now) else {
-                return .refused
-            }
+            guard let spent = try Self.consume(db, attempt) else { return .refused }
             if let wait = try SQLiteRateLimitStorage.take(db, bucket: RateBucket.template(attempt.templateID), rate: attempt.templateRate, now: attempt.now) {
-                // Leave the permission unspent: the attempt did not happen.
-                try db.cachedStatement(sql: "UPDATE permissions SET used_at = NULL WHERE token_hash = ?").execute(arguments: [Data(attempt.tokenHash)])
+                // Give the use back (and its challenge): the attempt did not happen.
+                try db.cachedStatement(sql: "UPDATE grants SET uses = uses - 1, challenge_id = coalesce(challenge_id, ?) WHERE token_hash = ?")
+                    .execute(arguments: [attempt.challengeID, Data(attempt.tokenHash)])
                 return .templateLimited(retryAfter: wait)
             }
-            return .admitted(spent.permission, challengeNonce: spent.challengeNonce)
+            return .admitted(spent.grant, challengeNonce: spent.challengeNonce)
         }
     }
 }
 
 extension SQLiteGrantStorage {
-    /// Marks the permission used if it matches, is unexpired and unused (and, with a
-    /// `challengeID`, carries that unexpired challenge); returns it and the challenge's nonce.
-    static func consume(_ db: Database, tokenHash: [UInt8], partyID: String, templateID: TemplateID, challengeID: String?, now: Date) throws
-        -> (permission: Grant, challengeNonce: [UInt8]?)? {
-        let rows: [Row]
-        if let challengeID {
-            rows = try Row.fetchAll(db.cachedStatement(sql: """
-                UPDATE permissions SET used_at = ?1
-                WHERE token_hash = ?2 AND party_id = ?3 AND template_id = ?4 AND used_at IS NULL AND expires_at > ?1
-                  AND challenge_id = ?5 AND challenge_expires_at > ?1
-                RETURNING holder_id, expires_at, challenge_nonce
-                """), arguments: [now.timeIntervalSince1970, Data(tokenHash), partyID, templateID, challengeID])
-        } else {
-            rows = try Row.fetchAll(db.cachedStatement(sql: """
-                UPDATE permissions SET used_at = ?1
-                WHERE token_hash = ?2 AND party_id = ?3 AND template_id = ?4 AND used_at IS NULL AND expires_at > ?1
-                RETURNING holder_id, expires_at
-                """), arguments: [now.timeIntervalSince1970, Data(tokenHash), partyID, templateID])
-        }
-        guard let row = rows.first, let holder = try row.value("holder_id", as: String.self),
-              let expiry = try row.value("expires_at", as: Double.self) else { return nil }
+    /// Counts a use of the grant if it matches, is unexpired, unrevoked and has a use left
+    /// (and, with a challenge, carries that unexpired challenge, which the use consumes);
+    /// returns it and the challenge's nonce.
+    static func consume(_ db: Database, _ attempt: VerificationAttempt) throws -> (grant: Grant, challengeNonce: [UInt8]?)? {
+        let challengeCondition = attempt.challengeID == nil ? "" : "AND challenge_id = ?5 AND challenge_expires_at > ?1"
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            UPDATE grants SET uses = uses + 1, challenge_id = CASE WHEN ?5 IS NULL THEN challenge_id END
+            WHERE token_hash = ?2 AND party_id = ?3 AND template_id = ?4 AND revoked_at IS NULL AND uses < max_uses AND expires_at > ?1
+              \(challengeCondition)
+            RETURNING \(columns), challenge_nonce
+            """), arguments: [attempt.now.timeIntervalSince1970, Data(attempt.tokenHash), attempt.partyID, attempt.templateID, attempt.challengeID])
+        guard let row = rows.first, let grant = try grant(from: row) else { return nil }
         var nonce: [UInt8]?
-        if challengeID != nil {
+        if attempt.challengeID != nil {
             guard let stored = try row.value("challenge_nonce", as: Data.self) else { return nil }
             nonce = Array(stored)
         }
-        let permission = Grant(tokenHash: tokenHash, holderID: holder, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiry))
-        return (permission, nonce)
+        return (grant, nonce)
+    }
+
+    /// A grant from a row of ``columns``; `nil` for a row missing what every grant has.
+    static func grant(from row: Row) throws -> Grant? {
+        guard let hash = try row.value("token_hash", as: Data.self), let holderID = try row.value("holder_id", as: String.self),
+              let partyID = try row.value("party_id", as: String.self), let templateID = try row.value("template_id", as: TemplateID.self),
+              let expiresAt = try row.value("expires_at", as: Double.self) else { return nil }
+        return Grant(
+            tokenHash: Array(hash), holderID: holderID, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiresAt),
+            issuedAt: try row.value("issued_at", as: Double.self).map(Date.init(timeIntervalSince1970:)),
+            maxUses: try row.value("max_uses", as: Int.self) ?? 1, uses: try row.value("uses", as: Int.self) ?? 0,
+            statusIndex: try row.value("status_index", as: Int.self), offerID: try row.value("offer_id", as: String.self),
+            purpose: try row.value("purpose", as: String.self), token: try row.value("token", as: String.self),
+            revokedAt: try row.value("revoked_at", as: Double.self).map(Date.init(timeIntervalSince1970:)))
     }
 }

@@ -38,7 +38,7 @@ struct SQLiteStatements: Sendable {
     }
 }
 
-/// One concept's store in the SQLite file: holders and parties, nonces, activity, permissions,
+/// One concept's store in the SQLite file: holders and parties, nonces, activity, grants,
 /// rate limits. Each holds the file's shared pool until closed.
 protocol SQLiteStore: ClosableStore {
     init(statements: SQLiteStatements)

@@ -14,7 +14,7 @@ import SignetVault
 struct HolderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holder", abstract: "Act as a holder: register, enroll, consent, check your activity.",
-        subcommands: [Init.self, Show.self, Enroll.self, Renew.self, Delete.self, Permit.self, Answer.self, Activity.self, RotateKey.self, Code.self, Offers.self, Decline.self])
+        subcommands: [Init.self, Show.self, Enroll.self, Renew.self, Delete.self, Permit.self, Answer.self, Activity.self, RotateKey.self, Code.self, Offers.self, Decline.self, Accept.self, Grants.self, Revoke.self, Receipt.self, Earnings.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key (if needed) and register as a holder.")
@@ -80,7 +80,7 @@ struct HolderCommand: AsyncParsableCommand {
 
     struct Permit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Give a party a one-time permission to verify one template; prints the token to hand to the party, and the permission's handle.",
+            abstract: "Give a party one verification of one template; prints the consent token to hand to the party, and the grant's handle.",
             discussion: "The party needs only the token: it never learns the template id. Its challenges and results name the handle.")
         @OptionGroup var client: ClientOptions
         @Option(help: "Template id.") var template: String
@@ -90,7 +90,7 @@ struct HolderCommand: AsyncParsableCommand {
             try await runClient {
                 let answer = try await holderClient(client)
                     .createPermission(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(templateId: template, partyId: party, ttlSeconds: Int32(clamping: ttl)))).created.body.json
-                print("\(answer.token) \(answer.handle)")
+                print("\(answer.token ?? "") \(answer.handle)")
             }
         }
     }

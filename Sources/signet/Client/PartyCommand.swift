@@ -4,6 +4,7 @@ import SignetLog
 import SignetService
 import SignetClient
 import ArgumentParser
+import Crypto
 import Foundation
 import HTTPTypes
 import JWTKit
@@ -13,7 +14,7 @@ import SignetAPI
 struct PartyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "party", abstract: "Act as a party: register, verify a consenting holder.",
-        subcommands: [Register.self, Challenge.self, Verify.self, Offer.self])
+        subcommands: [Register.self, Challenge.self, Verify.self, Offer.self, Grants.self])
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key (if needed) and register; the operator must approve you.")
@@ -31,14 +32,17 @@ struct PartyCommand: AsyncParsableCommand {
 
     struct Challenge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start a device-mode verification; prints the challenge id, nonce and permission handle for the holder's device.",
-            discussion: "The holder answers with `signet holder answer --challenge ID --nonce=NONCE --handle HANDLE --party YOUR_ID`; then run `signet party verify --challenge ID --signature=SIG`. A challenge lives 120 seconds; a new one replaces the previous one for the same permission.")
+            abstract: "Start a device-mode verification; prints the challenge id, nonce and grant handle for the holder's device.",
+            discussion: "The holder answers with `signet holder answer --challenge ID --nonce=NONCE --handle HANDLE --party YOUR_ID`; then run `signet party verify --challenge ID --signature=SIG`. A challenge lives 120 seconds; a new one replaces the previous one for the same grant.")
         @OptionGroup var client: ClientOptions
-        @OptionGroup var permission: PermissionOptions
+        @OptionGroup var grant: GrantOptions
         func run() async throws {
             try await runClient {
-                let answer = try await ClientIdentity(role: "party", options: client).client()
-                    .createChallenge(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(permissionToken: permission.token))).created.body.json
+                let identity = ClientIdentity(role: "party", options: client)
+                let api = try identity.client()
+                let presentation = try grant.presentation(with: identity.loadKey())
+                let answer = try await api
+                    .createChallenge(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(.init(consentToken: presentation))).created.body.json
                 print("\(answer.id) \(answer.nonce) \(answer.handle)")
             }
         }
@@ -46,10 +50,10 @@ struct PartyCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify a holder under their one-time permission, by probe or by device answer; checks the signed answer.",
+            abstract: "Verify a holder under a grant, by probe or by device answer; checks the signed answer and its ledger entry.",
             discussion: "Probe mode: --probe FILE. Device mode: --challenge ID --signature=SIG (from `signet party challenge` and `signet holder answer`).")
         @OptionGroup var client: ClientOptions
-        @OptionGroup var permission: PermissionOptions
+        @OptionGroup var grant: GrantOptions
         @Option(help: "Probe mode: file with the probe embedding.") var probe: String?
         @Option(help: "Device mode: the challenge id.") var challenge: String?
         @Option(parsing: .unconditional, help: "Device mode: the holder device's signature (it may start with \"-\").") var signature: String?
@@ -74,24 +78,26 @@ struct PartyCommand: AsyncParsableCommand {
             // A fresh nonce binds the signed result to this request: an old or another party's
             // result cannot be passed off as the answer to it.
             let nonce = Base64.encodeURL((0..<16).map { _ in UInt8.random(in: .min ... .max) })
-            let request: Components.Schemas.VerificationRequest
-            if let probe {
-                request = .probe(.init(mode: .probe, permissionToken: permission.token,
-                                       probe: embeddingPayload(try readEmbedding(probe)), nonce: nonce))
-            } else {
-                request = .device(.init(mode: .device, permissionToken: permission.token,
-                                        challengeId: challenge ?? "", signature: signature ?? "", nonce: nonce))
-            }
             try await runClient {
-                let party = try ClientIdentity(role: "party", options: client).client()
+                let identity = ClientIdentity(role: "party", options: client)
+                let party = try identity.client()
+                let presentation = try grant.presentation(with: identity.loadKey())
+                let request: Components.Schemas.VerificationRequest
+                if let probe {
+                    request = .probe(.init(mode: .probe, consentToken: presentation,
+                                           probe: embeddingPayload(try readEmbedding(probe)), nonce: nonce))
+                } else {
+                    request = .device(.init(mode: .device, consentToken: presentation,
+                                            challengeId: challenge ?? "", signature: signature ?? "", nonce: nonce))
+                }
                 let answer = try await party.createVerification(headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder), body: .json(request)).ok.body.json
                 let keys = try await JWTKeyCollection().add(jwksJSON: party.resultKeysJSON())
                 // JWTKit checks the signature against the server's published keys, and `exp`.
                 let claims = try await keys.verify(answer.result, as: VerificationClaims.self)
                 let partyID = try String(contentsOfFile: ClientIdentity(role: "party", options: client).idPath, encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                guard claims.aud == partyID, claims.nonce == nonce, claims.sub == permission.handle else {
-                    throw ValidationError("the signed result is not the answer to this request (audience, nonce or permission differ)")
+                guard claims.aud == partyID, claims.nonce == nonce, claims.sub == grant.handle else {
+                    throw ValidationError("the signed result is not the answer to this request (audience, nonce or grant differ)")
                 }
                 let proven = try await Self.proveUseEvent(claims, party: partyID, log: client.serverURL + "/log/", verifier: verifier)
                 print("\(claims.match ? "match" : "no match") ledger_index \(claims.ledger_index) (proven in the log at size \(proven.size))")
@@ -104,7 +110,7 @@ extension PartyCommand.Verify {
     /// Proves that the public log holds, at the result's `ledger_index`, a `use` event by this
     /// party at the result's time (``LogAuditor/entry(at:)``: inclusion proof against the signed
     /// checkpoint). The entry's details are committed to under the holder's secret, so a party
-    /// can check the kind, party and time, not which permission it was; a result whose index
+    /// can check the kind, party and time, not which grant it was; a result whose index
     /// holds no such entry is evidence the operator misbehaved.
     static func proveUseEvent(_ claims: VerificationClaims, party: String, log: String, verifier: NoteVerifier) async throws -> Checkpoint {
         guard let index = UInt64(exactly: claims.ledger_index) else {
@@ -124,15 +130,26 @@ extension PartyCommand.Verify {
     }
 }
 
-/// The holder's one-time permission a party acts under: its token, which names the consent
-/// (and, inside the server, the template the party never learns).
-struct PermissionOptions: ParsableArguments {
-    // Unconditional: a base64url token may start with "-", which must not read as an option.
-    @Option(parsing: .unconditional, help: "Grant token from the holder (it may start with \"-\").") var token: String
+/// The grant a party acts under: its consent token as issued (from `signet party grants`, or
+/// from the holder for a one-use permission), which the party presents with a fresh key-binding
+/// JWT signed by its own key.
+struct GrantOptions: ParsableArguments {
+    // Unconditional: a token may start with "-", which must not read as an option.
+    @Option(parsing: .unconditional, help: "The consent token (SD-JWT, ending in \"~\") from `signet party grants` or the holder.")
+    var token: String
 
-    /// The handle this permission's results and challenges name (``Grant/handle``); an
-    /// unreadable token has none, and the server refuses it anyway.
+    /// The handle this grant's results and challenges name: the token's `sub`.
     var handle: String? {
-        Base64.decodeURL(token).map { Grant.handle(tokenHash: Grant.hash(token: $0)) }
+        guard let issuer = token.split(separator: "~").first, let payload = CompactJWS.unverifiedPayload(issuer),
+              let claims = try? JSONDecoder().decode(ConsentClaims.self, from: Data(payload)) else { return nil }
+        return claims.sub
+    }
+
+    /// The token with a fresh key-binding JWT signed by `key`.
+    func presentation(with key: Curve25519.Signing.PrivateKey) throws -> String {
+        guard let presented = try ConsentPresentation.present(token, at: Date(), with: key) else {
+            throw ValidationError("--token is not a consent token as issued (an SD-JWT ending in \"~\")")
+        }
+        return presented
     }
 }

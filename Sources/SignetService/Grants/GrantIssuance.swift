@@ -1,0 +1,102 @@
+import Crypto
+import SignetLog
+public import Foundation
+public import SignetCore
+public import SignetMarket
+
+/// A grant as issued: the consent token for the party, and the stored record.
+public struct IssuedGrant: Sendable, Equatable {
+    /// The consent token as issued (`<issuer JWT>~<disclosures>~`): the party appends a
+    /// key-binding JWT to present it (``ConsentPresentation/present(_:audience:nonce:at:with:)``).
+    public let token: String
+    /// The stored grant.
+    public let grant: Grant
+    /// Where the `grant` event sits in the ledger (also the token's status-list index).
+    public let ledgerIndex: UInt64
+
+    /// What the party knows the holder's consent by.
+    public var handle: String { grant.handle }
+}
+
+/// What a grant allows, as issuance needs it (from an accepted offer or a holder's permission).
+struct GrantTerms {
+    var template: TemplateID
+    var maxUses: Int
+    var lifetimeSeconds: Int
+    var retentionDays: Int
+    var purpose: String
+    var scope: String
+    var offer: Offer?
+    /// The selectively disclosable claims (``ConsentToken``).
+    var disclosable: [String: JSONValue]
+}
+
+/// Issuing grants and checking the consent tokens parties present: the one path by which any
+/// party verifies any holder.
+extension SignetService {
+    /// Logs `grant`, then signs the consent token and stores the grant.
+    ///
+    /// Deliberate order: the ledger records the consent before it can be used. A failure
+    /// after the append leaves a logged grant that was never usable, never the reverse.
+    func issueGrant(_ terms: GrantTerms, holder: HolderID, party: Party, now: Date) async throws -> IssuedGrant {
+        let secret = configuration.random.bytes(32)
+        let tokenHash = Grant.hash(token: secret)
+        let index = try await recorder.record(
+            .grant(holder: holder, party: party.id, template: terms.template, uses: terms.maxUses, ttlSeconds: terms.lifetimeSeconds,
+                   offer: terms.offer?.id), at: now)
+        let issuedAt = Int(now.timeIntervalSince1970.rounded(.down))
+        let claims = ConsentClaims(
+            iss: consentAudience, sub: Grant.handle(tokenHash: tokenHash), party_id: party.id.rawValue, iat: issuedAt,
+            exp: issuedAt + terms.lifetimeSeconds, jti: Base64.encodeURL(secret), scope: terms.scope, purpose: terms.purpose,
+            max_uses: terms.maxUses, retention_days: terms.retentionDays, ledger_index: Int(index), log_origin: ledger.verifier.name,
+            protocol_id: terms.offer?.protocolID,
+            status: .init(status_list: .init(idx: Int(index), uri: statusListURL)),
+            cnf: .init(jwk: .init(ed25519: party.publicKey)))
+        let token = try ConsentToken.issue(claims, disclosable: terms.disclosable, keyID: results.keyID, signingKey: results.privateKey,
+                                           random: configuration.random)
+        let grant = Grant(
+            tokenHash: tokenHash, holderID: holder.rawValue, partyID: party.id.rawValue, templateID: terms.template,
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(claims.exp)), issuedAt: now, maxUses: terms.maxUses,
+            statusIndex: Int(index), offerID: terms.offer?.id, purpose: terms.purpose, token: token)
+        try await stores.grants.insert(grant)
+        return IssuedGrant(token: token, grant: grant, ledgerIndex: index)
+    }
+
+    /// The `iss` of every consent token and the `aud` every key-binding JWT must name: the
+    /// ledger's origin, which names this deployment.
+    public var consentAudience: String { ledger.verifier.name }
+
+    /// Where the grants' status list is published.
+    public var statusListURL: String { configuration.publicURL + "/v1/status-lists/grants" }
+
+    /// The key of the grant a party's presentation names, once the presentation checks out:
+    /// issued by this server to this party, unexpired, every disclosure referenced, and bound
+    /// to the party's key by a fresh key-binding JWT for this server over exactly this
+    /// presentation. Whether the grant still has a use (or was revoked) is the admission's to
+    /// decide, from the store.
+    /// - Throws: ``ServiceError`` `.invalidGrant`, saying what is wrong with the presentation.
+    func presentedGrant(_ text: String, party: PartyID, now: Date) throws -> [UInt8] {
+        guard let presentation = ConsentPresentation(text) else {
+            throw ServiceError(.invalidGrant, "token must be a consent token presentation: <issuer JWT>~<disclosures>~<key-binding JWT>")
+        }
+        do {
+            let claims: ConsentClaims
+            if let cached = consentClaims.get(String(presentation.issuerJWT)) {
+                claims = cached
+            } else {
+                claims = try presentation.issuerClaims(issuerKey: results.publicKey)
+                consentClaims.put(String(presentation.issuerJWT), claims)
+            }
+            guard claims.party_id == party.rawValue else {
+                throw ConsentTokenError("this consent token was issued to another party")
+            }
+            _ = try presentation.verify(claims: claims, audience: consentAudience, now: now, freshness: configuration.keyBindingFreshness)
+            guard let secret = Base64.decodeURL(claims.jti), secret.count == 32 else {
+                throw ConsentTokenError("the consent token's jti is malformed")
+            }
+            return Grant.hash(token: secret)
+        } catch let error as ConsentTokenError {
+            throw ServiceError(.invalidGrant, error.reason)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import SignetAuth
+import SignetCore
+import SignetMarket
+import SignetService
+import SignetTesting
+import Testing
+
+/// Grants behave alike in memory, SQLite and PostgreSQL: counted uses (atomic across
+/// instances), revocation, listing, the status list's indices.
+struct GrantStorageConformanceTests {
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+    static let template = TemplateID("t_AAAAAAAAAAAAAAAAAAAAAA")!
+    static let open = RateLimit(burst: 1e9, perSecond: 1e9)
+
+    static func grant(_ seed: UInt8, holder: String = "h_alice", party: String = "p_shop", maxUses: Int = 3, index: Int? = nil,
+                      issuedAt offset: TimeInterval = 0) -> Grant {
+        Grant(tokenHash: Grant.hash(token: [seed]), holderID: holder, partyID: party, templateID: template,
+              expiresAt: now.addingTimeInterval(3600), issuedAt: now.addingTimeInterval(offset), maxUses: maxUses,
+              statusIndex: index ?? Int(seed), offerID: "o_offer\(seed)", purpose: "dpv:IdentityVerification", token: "issuer.jwt.\(seed)~")
+    }
+
+    static func attempt(_ grant: Grant, party: String = "p_shop", at time: Date = now) -> VerificationAttempt {
+        VerificationAttempt(tokenHash: grant.tokenHash, partyID: party, templateID: template, partyRate: open, templateRate: open, now: time)
+    }
+
+    @Test(arguments: Backend.available)
+    func theLastUseIsTakenOnceEvenByConcurrentAttemptsOnTwoInstances(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, reopen in
+            let other = try await reopen()
+            let grant = Self.grant(1, maxUses: 3)
+            try await stores.grants.insert(grant)
+            let admitted = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<12 {
+                    let instance = i.isMultiple(of: 2) ? stores : other
+                    group.addTask {
+                        if case .admitted = try await instance.grants.admit(Self.attempt(grant)) { return true }
+                        return false
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(admitted == 3)
+            let stored = try #require(try await stores.grants.grant(tokenHash: grant.tokenHash))
+            #expect(stored.uses == 3 && stored.state(at: Self.now) == .usedUp)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aGrantRoundTripsAndIsListedForItsHolderAndItsParty(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, _ in
+            let first = Self.grant(1, issuedAt: 0), second = Self.grant(2, issuedAt: 10), foreign = Self.grant(3, holder: "h_bob", party: "p_other")
+            for grant in [first, second, foreign] { try await stores.grants.insert(grant) }
+            #expect(try await stores.grants.grant(tokenHash: first.tokenHash) == first)
+            #expect(try await stores.grants.grants(holderID: "h_alice").map(\.tokenHash) == [second.tokenHash, first.tokenHash])
+            #expect(try await stores.grants.grants(partyID: "p_other") == [foreign])
+            #expect(try await stores.grants.grants(holderID: "h_nobody").isEmpty)
+            await #expect(throws: (any Error).self) { try await stores.grants.insert(first) }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func revocationIsOnceOnlyByTheHolderAndStopsTheNextUse(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, reopen in
+            let grant = Self.grant(1, index: 41)
+            try await stores.grants.insert(grant)
+            #expect(try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: "h_mallory", now: Self.now) == nil)
+            let revoked = try #require(try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: "h_alice", now: Self.now))
+            #expect(revoked.revokedAt == Self.now && revoked.state(at: Self.now) == .revoked)
+            #expect(try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: "h_alice", now: Self.now) == nil)
+            // Immediately, on another instance too.
+            #expect(try await reopen().grants.admit(Self.attempt(grant)) == .refused)
+            #expect(try await stores.grants.revokedStatusIndices() == [41])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func usesAreRefusedToAnotherPartyAfterExpiryAndAfterATemplateChange(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, _ in
+            let grant = Self.grant(1)
+            try await stores.grants.insert(grant)
+            #expect(try await stores.grants.admit(Self.attempt(grant, party: "p_other")) == .refused)
+            #expect(try await stores.grants.admit(Self.attempt(grant, at: grant.expiresAt)) == .refused)
+            guard case .admitted(let used, _) = try await stores.grants.admit(Self.attempt(grant)) else {
+                Issue.record("a fresh grant is usable")
+                return
+            }
+            #expect(used.uses == 1 && used.maxUses == 3)
+            // A renewal revokes the grants issued before it: marked in the status list too.
+            #expect(try await stores.grants.revokeAll(templateID: Self.template, issuedBefore: Self.now.addingTimeInterval(1), now: Self.now) == 1)
+            #expect(try await stores.grants.admit(Self.attempt(grant)) == .refused)
+            #expect(try await stores.grants.revokedStatusIndices() == [1])
+        }
+    }
+}
