@@ -76,6 +76,7 @@ public struct ThrowawayServer: Sendable {
             if case .failure(let error) = failure { throw error }
             throw CancellationError()
         }
+        service.publicURL.set("http://127.0.0.1:\(port)")
         return ThrowawayServer(base: URL(string: "http://127.0.0.1:\(port)")!, service: service, server: server, directory: directory)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SignetCore
 import SignetMarket
 public import SignetVault
@@ -22,6 +23,9 @@ public struct SignetService: Sendable {
     public let configuration: ServiceConfiguration
     /// Records every event (and tells the observers).
     public let recorder: EventRecorder
+    /// The base URL clients reach this server at: ``ServiceConfiguration/publicURL`` until a
+    /// server that learns its port only once listening (port 0) names the real one.
+    public let publicURL: PublicURL
     /// Parsed templates for probe mode, keyed by id and public key (see ``TemplateVersion``).
     let parsedTemplates = BoundedCache<TemplateVersion, ProtectedTemplate>(capacity: 256 << 20) { $0.dimension * $0.dimension * 4 }
     /// Grants by token hash, as first read (see ``storedGrant(tokenHash:)``).
@@ -39,6 +43,7 @@ public struct SignetService: Sendable {
         self.results = results
         self.vault = vault
         self.configuration = configuration
+        self.publicURL = PublicURL(configuration.publicURL)
         self.recorder = EventRecorder(log: ledger, activity: stores.activity, random: configuration.random, observers: observers)
     }
 
@@ -93,4 +98,18 @@ extension ServiceError {
 struct TemplateVersion: Hashable, Sendable {
     let id: TemplateID
     let publicKey: [UInt8]
+}
+
+/// The base URL clients reach the server at; set once more by a server that learns its port
+/// only when listening.
+public final class PublicURL: Sendable {
+    private let value: Mutex<String>
+
+    init(_ url: String) { value = Mutex(url) }
+
+    /// The URL, without a trailing `/`.
+    public var current: String { value.withLock { $0 } }
+
+    /// Names the URL the server is really reached at.
+    public func set(_ url: String) { value.withLock { $0 = url } }
 }

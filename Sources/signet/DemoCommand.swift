@@ -20,14 +20,21 @@ import SignetVault
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Walk through enrollment, consent, a logged verification and an audit on a throw-away server.")
+        abstract: "Walk through enrollment, consent, the market, a logged verification and an audit on a throw-away server.",
+        discussion: "With --out DIR, also writes the market's artefacts (consent tokens, status list, receipt, its ledger proof and entry, the log key, the trust protocol) for an auditor to check with independent tools.")
+
+    @Option(help: "A directory to write the market's artefacts to.") var out: String?
 
     func run() async throws {
         let server = try await ThrowawayServer.start(origin: "demo.signet.local/log", vault: try VaultConfiguration(dimension: 128, alpha: 8)) {
             try await Stores.open(.embedded(dataDirectory: $0))
         }
         do {
-            try await story(base: server.base, service: server.service)
+            let artefacts = try await story(base: server.base, service: server.service)
+            if let out {
+                try Self.write(artefacts, to: out)
+                print("\nWrote the market's artefacts to \(out): " + (artefacts.files.keys.sorted() + artefacts.binary.keys.sorted()).joined(separator: ", "))
+            }
         } catch {
             printError("signet demo: a step failed: \(error)")
             await server.stop()
@@ -36,10 +43,10 @@ struct DemoCommand: AsyncParsableCommand {
         await server.stop()
     }
 
-    private func step(_ number: Int, _ text: String) { print("\n\(number). \(text)") }
-    private func say(_ text: String) { print("   " + text) }
+    func step(_ number: Int, _ text: String) { print("\n\(number). \(text)") }
+    func say(_ text: String) { print("   " + text) }
 
-    private func story(base: URL, service: SignetService) async throws {
+    private func story(base: URL, service: SignetService) async throws -> MarketArtefacts {
         let ledger = service.ledger
         print("Signet demo: a throw-away server at \(base) with an empty ledger (\(ledger.verifier.name)).")
         print("Embeddings are synthetic 128-number vectors standing in for a face model's output.")
@@ -79,7 +86,9 @@ struct DemoCommand: AsyncParsableCommand {
         say("The phone unlocked its key from a fresh sample and signed the shop's challenge.")
         say("Answer: \(device.match ? "MATCH" : "no match"), logged at ledger index \(device.ledger_index) before it was released.")
 
-        step(7, "Alice checks her activity: every event against the public ledger, on her own device.")
+        let artefacts = try await market(base: base, service: service, alice: alice, template: aliceTemplate, face: aliceFace, firstStep: 7)
+
+        step(15, "Alice checks her activity: every event against the public ledger, on her own device.")
         let activity = try await alice.api.listHolderActivity().ok.body.json
         let secret = SymmetricKey(data: Base64.decodeURL(activity.activitySecret) ?? [])
         var checked = 0
@@ -98,10 +107,11 @@ struct DemoCommand: AsyncParsableCommand {
             throw ValidationError("the story did not end as expected")
         }
         print("\nDone: \(checked) events checked. Nobody but Alice can tell which ledger entries are hers, and nothing in the ledger is biometric.")
+        return artefacts
     }
 
     /// A holder or party of the story: a fresh key, registered, and a client signing as it.
-    private struct Participant {
+    struct Participant {
         let id: String
         let api: Client
         let key: Curve25519.Signing.PrivateKey
@@ -133,9 +143,9 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// The header argument of calls with a body; the signing middleware writes the real digest.
-    private static let digest = RequestSigningMiddleware.digestPlaceholder
+    static let digest = RequestSigningMiddleware.digestPlaceholder
 
-    private static func payload(_ face: [Float]) -> EmbeddingPayload {
+    static func payload(_ face: [Float]) -> EmbeddingPayload {
         EmbeddingPayload(dimension: Int32(face.count), values: face.map(Double.init))
     }
 

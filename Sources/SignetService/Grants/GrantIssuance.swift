@@ -67,7 +67,7 @@ extension SignetService {
     public var consentAudience: String { ledger.verifier.name }
 
     /// Where the grants' status list is published.
-    public var statusListURL: String { configuration.publicURL + "/v1/status-lists/grants" }
+    public var statusListURL: String { publicURL.current + "/v1/status-lists/grants" }
 
     /// The key of the grant a party's presentation names, once the presentation checks out:
     /// issued by this server to this party, unexpired, every disclosure referenced, and bound

@@ -118,7 +118,7 @@ extension SignetService {
             throw ServiceError(.notFound, "no grant \(handle) of yours with a receipt")
         }
         let offer = try await grant.offerID.asyncMap { try await stores.offers.offer($0) } ?? nil
-        let receipt = ConsentReceipt(grant: grant, offer: offer, party: party, protocolURL: configuration.publicURL + "/v1/protocol",
+        let receipt = ConsentReceipt(grant: grant, offer: offer, party: party, protocolURL: publicURL.current + "/v1/protocol",
                                      origin: ledger.verifier.name, now: now)
         let proof: TlogProof
         do {

@@ -6,6 +6,11 @@
 // Usage:
 //
 //	c2sp-verify -url http://127.0.0.1:PORT/log/ -vkey VKEY
+//	c2sp-verify -proof PROOF_FILE -entry ENTRY_FILE -vkey VKEY
+//
+// The second form checks one c2sp.org/tlog-proof@v1 (an inclusion proof with its
+// signed checkpoint) for the entry's bytes, offline, and prints
+// "OK <origin> <size> <index>".
 //
 // It fetches and verifies the checkpoint, recomputes the tree hash from the
 // hash tiles, checks every entry bundle against the level-0 hashes, recomputes
@@ -233,11 +238,78 @@ func parseBundle(path string, data []byte, want int) ([][]byte, error) {
 	return entries, nil
 }
 
+// verifyProofFile checks a c2sp.org/tlog-proof@v1 file for an entry: the
+// checkpoint's signature and body, then tlog.CheckRecord.
+func verifyProofFile(proofPath, entryPath string, verifier note.Verifier) {
+	text, err := os.ReadFile(proofPath)
+	if err != nil {
+		fail("%v", err)
+	}
+	entry, err := os.ReadFile(entryPath)
+	if err != nil {
+		fail("%v", err)
+	}
+	head, noteText, found := strings.Cut(string(text), "\n\n")
+	if !found {
+		fail("proof has no blank line before its checkpoint")
+	}
+	lines := strings.Split(head, "\n")
+	if lines[0] != "c2sp.org/tlog-proof@v1" {
+		fail("proof header is %q", lines[0])
+	}
+	lines = lines[1:]
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "extra ") {
+		lines = lines[1:]
+	}
+	if len(lines) == 0 || !strings.HasPrefix(lines[0], "index ") {
+		fail("proof has no index line")
+	}
+	index, err := strconv.ParseInt(strings.TrimPrefix(lines[0], "index "), 10, 64)
+	if err != nil || index < 0 || strconv.FormatInt(index, 10) != strings.TrimPrefix(lines[0], "index ") {
+		fail("proof index %q is not a canonical decimal", lines[0])
+	}
+	var proof tlog.RecordProof
+	for _, line := range lines[1:] {
+		raw, err := base64.StdEncoding.DecodeString(line)
+		if err != nil || len(raw) != tlog.HashSize {
+			fail("proof hash %q is not 32 bytes of base64", line)
+		}
+		var h tlog.Hash
+		copy(h[:], raw)
+		proof = append(proof, h)
+	}
+	n, err := note.Open([]byte(noteText), note.VerifierList(verifier))
+	if err != nil {
+		fail("checkpoint signature: %v", err)
+	}
+	cp, err := parseCheckpoint(n.Text)
+	if err != nil {
+		fail("%v", err)
+	}
+	if cp.origin != verifier.Name() {
+		fail("checkpoint origin %q does not match verifier name %q", cp.origin, verifier.Name())
+	}
+	if err := tlog.CheckRecord(proof, cp.size, cp.root, index, tlog.RecordHash(entry)); err != nil {
+		fail("inclusion proof: %v", err)
+	}
+	fmt.Printf("OK %s %d %d\n", cp.origin, cp.size, index)
+}
+
 func main() {
 	urlFlag := flag.String("url", "", "log prefix URL, e.g. http://127.0.0.1:8080/log/")
 	vkeyFlag := flag.String("vkey", "", "note verifier key <name>+<hash>+<base64 key>")
 	verbose := flag.Bool("v", false, "log fetched tile paths to stderr")
+	proofFlag := flag.String("proof", "", "a c2sp.org/tlog-proof@v1 file to check offline (with -entry)")
+	entryFlag := flag.String("entry", "", "the entry bytes the proof is for")
 	flag.Parse()
+	if *proofFlag != "" {
+		verifier, err := note.NewVerifier(*vkeyFlag)
+		if err != nil {
+			fail("bad -vkey: %v", err)
+		}
+		verifyProofFile(*proofFlag, *entryFlag, verifier)
+		return
+	}
 	if *urlFlag == "" || *vkeyFlag == "" || flag.NArg() != 0 {
 		fmt.Fprintln(os.Stderr, "usage: c2sp-verify -url http://127.0.0.1:PORT/log/ -vkey VKEY")
 		os.Exit(2)
