@@ -291,6 +291,7 @@ let package = Package(
                 .httpTypes,
                 .jwtKit,
                 .prometheus,
+                .nioCore,
                 "SignetTesting", "SignetClient",
             ],
             swiftSettings: swiftSettings

@@ -62,6 +62,10 @@ extension SignetService {
         return IssuedGrant(token: token, grant: grant, ledgerIndex: index)
     }
 
+    /// The longest presentation read (the API's `ConsentToken` schema says the same): a
+    /// Signet token with its key-binding JWT is under 3,000 characters.
+    static let maximumPresentationLength = 16_384
+
     /// The `iss` of every consent token and the `aud` every key-binding JWT must name: the
     /// ledger's origin, which names this deployment.
     public var consentAudience: String { ledger.verifier.name }
@@ -74,8 +78,12 @@ extension SignetService {
     /// to the party's key by a fresh key-binding JWT for this server over exactly this
     /// presentation. Whether the grant still has a use (or was revoked) is the admission's to
     /// decide, from the store.
-    /// - Throws: ``ServiceError`` `.invalidGrant`, saying what is wrong with the presentation.
+    /// - Throws: ``ServiceError`` `.invalidGrant`, saying what is wrong with the presentation;
+    ///   `.invalidField` for one longer than ``maximumPresentationLength``.
     func presentedGrant(_ text: String, party: PartyID, now: Date) throws -> [UInt8] {
+        guard text.utf8.count <= Self.maximumPresentationLength else {
+            throw ServiceError(.invalidField, "consent_token is at most \(Self.maximumPresentationLength) characters")
+        }
         guard let presentation = ConsentPresentation(text) else {
             throw ServiceError(.invalidGrant, "token must be a consent token presentation: <issuer JWT>~<disclosures>~<key-binding JWT>")
         }
