@@ -23,7 +23,8 @@ public struct ThrowawayServer: Sendable {
     ///   - stores: opens the stores, given the temporary data directory (SignetStore's
     ///     `Stores.open`, on that directory's SQLite file or on a PostgreSQL database the caller owns).
     ///   - logKey: the ``logKeyPath`` of an instance already serving the same database, so both
-    ///     sign one log with one key; `nil` for the first instance.
+    ///     sign one log with one key and issue consent tokens under one result key (the
+    ///     `results.key` beside it); `nil` for the first instance.
     ///   - api: API settings; the public URL is ignored (each request's Host is used).
     public static func start(
         origin: String, vault: VaultConfiguration, configuration: ServiceConfiguration = ServiceConfiguration(),
@@ -38,6 +39,10 @@ public struct ThrowawayServer: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if let logKey {
             try FileManager.default.copyItem(atPath: logKey, toPath: ledgerConfiguration.keyPath)
+            let results = URL(fileURLWithPath: logKey).deletingLastPathComponent().appendingPathComponent("results.key").path
+            if FileManager.default.fileExists(atPath: results) {
+                try FileManager.default.copyItem(atPath: results, toPath: ledgerConfiguration.resultKeyPath)
+            }
         }
         let stores: Stores
         do {
@@ -49,7 +54,7 @@ public struct ThrowawayServer: Sendable {
         let service: SignetService
         do {
             let ledger = try await Ledger.open(ledgerConfiguration, storage: stores.log, logger: logger)
-            service = SignetService(ledger: ledger, stores: stores, results: await ResultSigner(privateKey: .init()), vault: vault,
+            service = SignetService(ledger: ledger, stores: stores, results: try await ResultSigner.loadOrCreate(path: ledgerConfiguration.resultKeyPath), vault: vault,
                                     configuration: configuration)
         } catch {
             await stores.close()
