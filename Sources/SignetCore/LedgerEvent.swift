@@ -17,7 +17,7 @@ import Foundation
 public struct LedgerEvent: Sendable, Equatable {
     /// What happened.
     public enum Kind: String, Sendable, CaseIterable {
-        case enroll, renew, delete, use, offer, grant, decline, revoke, lockdown
+        case enroll, renew, delete, use, offer, counter, grant, decline, revoke, lockdown
         /// The operator approved a party.
         case approve
         /// The operator (or the trust protocol) suspended a party.

@@ -63,12 +63,14 @@ extension DemoCommand {
             for reason in offer.risk.reasons { say("   +\(reason.points) \(reason.sentence)") }
         }
 
-        next("She accepts both. Each party receives a consent token bound to its own key.")
-        func accept(_ id: String) async throws -> Components.Schemas.Grant {
-            try await alice.api.acceptOffer(path: .init(offerId: id), headers: .init(contentDigest: Self.digest), body: .json(.init())).created.body.json
-        }
-        let shopGrant = try await accept(shopOffer.id)
-        let brokerGrant = try await accept(brokerOffer.id)
+        next("She counters the bakery (5 uses for 300 cents instead of 10 for 200) and accepts the broker's offer as it is.")
+        let countered = try await alice.api.counterOffer(path: .init(offerId: shopOffer.id), headers: .init(contentDigest: Self.digest),
+                                                         body: .json(.init(maxUses: 5, priceMinorUnits: 300))).ok.body.json
+        say("Her counter is logged at ledger index \(countered.ledgerIndex); the bakery sees it and accepts it.")
+        let shopGrant = try await shop.api.acceptCounter(path: .init(offerId: shopOffer.id), headers: .init(contentDigest: Self.digest),
+                                                         body: .json(.init())).created.body.json
+        let brokerGrant = try await alice.api.acceptOffer(path: .init(offerId: brokerOffer.id), headers: .init(contentDigest: Self.digest),
+                                                          body: .json(.init())).created.body.json
         func token(of party: Participant, _ handle: String) async throws -> String {
             guard let token = try await party.api.listPartyGrants().ok.body.json.grants.first(where: { $0.handle == handle })?.token else {
                 throw ValidationError("the party's grant list lacks its token")

@@ -109,3 +109,37 @@ struct GrantRoutesTests {
         }
     }
 }
+
+extension GrantRoutesTests {
+    @Test func aCounterIsAnsweredByItsPartyOverHTTP() async throws {
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (alice, face, _, shop, offer) = try await Self.offered(client, service, uses: 10)
+            let countered = try await alice.api.counterOffer(path: .init(offerId: offer), headers: .init(contentDigest: digest),
+                                                             body: .json(.init(maxUses: 2))).ok.body.json
+            #expect(countered.status == .countered)
+            #expect(try await alice.api.listHolderOffers().ok.body.json.offers.first?.counter?.maxUses == 2)
+            let seen = try await shop.api.listPartyOffers().ok.body.json.offers
+            #expect(seen.first?.status == .countered && seen.first?.counter?.maxUses == 2 && seen.first?.terms.maxUses == 10)
+            #expect(try await refused(try await alice.api.acceptCounter(path: .init(offerId: offer), headers: .init(contentDigest: digest),
+                                                                        body: .json(.init())).created) == "403 party_only")
+            let grant = try await shop.api.acceptCounter(path: .init(offerId: offer), headers: .init(contentDigest: digest), body: .json(.init()))
+                .created.body.json
+            #expect(grant.maxUses == 2 && grant.templateId == nil)
+            _ = try await shop.verify(token: try #require(grant.token), probe: face)
+            // Hostile counters: empty, out of range, against the protocol, on a closed offer.
+            let other = try await Self.offered(client, service)
+            for (body, status, code) in [("{}", HTTPResponse.Status.badRequest, "invalid_field"),
+                                         ("{\"max_uses\":0}", .badRequest, "invalid_field"),
+                                         ("{\"max_uses\":\"many\"}", .badRequest, "invalid_field"),
+                                         ("{\"retention_days\":365}", .unprocessableContent, "protocol_refused"),
+                                         ("{\"colour\":\"red\"}", .badRequest, "unknown_field")] {
+                let (answer, problem) = try await sendRaw(client, key: other.alice.key, keyID: other.alice.id, .post, "/v1/offers/\(other.offer)/counter",
+                                                          json: Array(body.utf8))
+                #expect(answer == status && problem == code, "\(body): \(answer) \(problem ?? "-")")
+            }
+            let (closed, closedCode) = try await sendRaw(client, key: alice.key, keyID: alice.id, .post, "/v1/offers/\(offer)/counter",
+                                                         json: Array("{\"max_uses\":1}".utf8))
+            #expect(closed == .conflict && closedCode == "conflict")
+        }
+    }
+}

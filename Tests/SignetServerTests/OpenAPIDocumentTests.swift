@@ -22,6 +22,14 @@ struct OpenAPIDocumentTests {
         }
     }
 
+    /// A holder's activity lists every kind of event a holder can have: a kind the API's
+    /// `EventType` lacks would answer 500 to the holder (a counter once did).
+    @Test func everyHolderEventKindIsAnAPIEventType() {
+        for kind in LedgerEvent.Kind.allCases where !kind.isAboutAPartyOnly {
+            #expect(Components.Schemas.EventType(rawValue: kind.rawValue) != nil, "\(kind)")
+        }
+    }
+
     @Test func generatedTypesDescribeTheSameIdentifiers() {
         // A compile-time link: the generated operation ids exist in the SignetAPI module.
         #expect(Operations.RegisterHolder.id == "registerHolder")

@@ -58,3 +58,29 @@ struct OfferStorageConformanceTests {
         }
     }
 }
+
+extension OfferStorageConformanceTests {
+    @Test(arguments: Backend.available)
+    func aCounterIsRecordedOnceAndSettledOnceByItsParty(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, reopen in
+            let offer = Self.offer("o_counterAAAAAAAAAAAAAA")
+            try await stores.offers.insert(offer)
+            var terms = offer.terms
+            terms.maxUses = 1
+            let counter = Counter(terms: terms, templateID: TemplateID("t_AAAAAAAAAAAAAAAAAAAAAA")!)
+            #expect(try await stores.offers.counter(offer.id, holderID: "h_mallory", counter: counter, at: Self.now) == nil)
+            let countered = try #require(try await stores.offers.counter(offer.id, holderID: "h_alice", counter: counter, at: Self.now))
+            #expect(countered.status == .countered && countered.counter == counter)
+            #expect(try await stores.offers.counter(offer.id, holderID: "h_alice", counter: counter, at: Self.now) == nil)
+            // Read back on another instance; listed for its party.
+            #expect(try await reopen().offers.offer(offer.id)?.counter == counter)
+            #expect(try await stores.offers.offers(partyID: "p_shop").map(\.id) == [offer.id])
+            #expect(try await stores.offers.settle(offer.id, partyID: "p_other", status: .accepted, at: Self.now) == nil)
+            let settled = try await withThrowingTaskGroup(of: Offer?.self) { group in
+                for _ in 0..<4 { group.addTask { try await stores.offers.settle(offer.id, partyID: "p_shop", status: .accepted, at: Self.now) } }
+                return try await group.reduce(into: [Offer?]()) { $0.append($1) }
+            }
+            #expect(settled.compactMap { $0 }.map(\.status) == [.accepted])
+        }
+    }
+}

@@ -9,7 +9,7 @@ struct DemoCommandTests {
         #expect(result.stdout.contains("Answer: MATCH"))
         #expect(result.stdout.contains("Answer: no match"))
         #expect(result.stdout.contains("signed the shop's challenge"))
-        #expect(result.stdout.contains("Done: 14 events checked."))
+        #expect(result.stdout.contains("Done: 15 events checked."))
         #expect(result.stdout.contains("422 protocol_refused") && result.stdout.contains("403 invalid_grant"))
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }

@@ -47,6 +47,33 @@ public final class MemoryOfferStorage: OfferStorage {
         }
     }
 
+    public func offers(partyID: String) async throws -> [Offer] {
+        state.withLock { state in
+            state.offers.values.filter { $0.partyID == partyID }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        }
+    }
+
+    public func counter(_ id: String, holderID: String, counter: Counter, at date: Date) async throws -> Offer? {
+        state.withLock { state in
+            guard var offer = state.offers[id], offer.holderID == holderID, offer.status == .pending else { return nil }
+            offer.status = .countered
+            offer.counter = counter
+            offer.decidedAt = date
+            state.offers[id] = offer
+            return offer
+        }
+    }
+
+    public func settle(_ id: String, partyID: String, status: OfferStatus, at date: Date) async throws -> Offer? {
+        state.withLock { state in
+            guard var offer = state.offers[id], offer.partyID == partyID, offer.status == .countered else { return nil }
+            offer.status = status
+            offer.decidedAt = date
+            state.offers[id] = offer
+            return offer
+        }
+    }
+
     public func decide(_ id: String, holderID: String, status: OfferStatus, at date: Date) async throws -> Offer? {
         state.withLock { state in
             guard var offer = state.offers[id], offer.holderID == holderID, offer.status == .pending else { return nil }

@@ -21,18 +21,40 @@ struct OfferDocument: Codable {
     var terms: Terms
     var protocolID: String
     var risk: RiskReport
+    /// The holder's counter terms and the template they name; absent until countered.
+    var counter: Terms?
+    var counterTemplate: String?
+}
+
+extension OfferDocument.Terms {
+    init(_ terms: OfferTerms) {
+        let attributes: [String]? = if case .attributes(let names) = terms.scope { names } else { nil }
+        self.init(scope: terms.scope.kind, attributes: attributes, purpose: terms.purpose, purposeText: terms.purposeText,
+                  retentionDays: terms.retentionDays, maxUses: terms.maxUses, validityDays: terms.validityDays,
+                  expiresAt: terms.expiresAt.timeIntervalSince1970, priceMinorUnits: terms.price.minorUnits,
+                  currency: terms.price.currency, onwardTransfer: terms.onwardTransfer)
+    }
+
+    /// The typed terms; `nil` for an unknown scope.
+    var typed: OfferTerms? {
+        let scope: OfferTerms.Scope
+        switch (self.scope, attributes) {
+        case ("verify", nil): scope = .verify
+        case ("attributes", let names?): scope = .attributes(names)
+        case ("template_transfer", nil): scope = .templateTransfer
+        default: return nil
+        }
+        return OfferTerms(scope: scope, purpose: purpose, purposeText: purposeText, retentionDays: retentionDays, maxUses: maxUses,
+                          validityDays: validityDays, expiresAt: Date(timeIntervalSince1970: expiresAt),
+                          price: .init(minorUnits: priceMinorUnits, currency: currency), onwardTransfer: onwardTransfer)
+    }
 }
 
 extension Offer {
-    /// The JSON document a store keeps for this offer (terms, protocol id, risk report).
+    /// The JSON document a store keeps for this offer (terms, protocol id, risk report, counter).
     public func document() throws -> [UInt8] {
-        let attributes: [String]? = if case .attributes(let names) = terms.scope { names } else { nil }
-        let document = OfferDocument(
-            terms: .init(scope: terms.scope.kind, attributes: attributes, purpose: terms.purpose, purposeText: terms.purposeText,
-                         retentionDays: terms.retentionDays, maxUses: terms.maxUses, validityDays: terms.validityDays,
-                         expiresAt: terms.expiresAt.timeIntervalSince1970, priceMinorUnits: terms.price.minorUnits,
-                         currency: terms.price.currency, onwardTransfer: terms.onwardTransfer),
-            protocolID: protocolID, risk: risk)
+        let document = OfferDocument(terms: .init(terms), protocolID: protocolID, risk: risk, counter: counter.map { .init($0.terms) },
+                                     counterTemplate: counter?.templateID.rawValue)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return Array(try encoder.encode(document))
@@ -45,22 +67,16 @@ extension Offer {
         guard let document = try? JSONDecoder().decode(OfferDocument.self, from: Data(bytes)) else {
             throw MarketError(.invalidField, "the stored offer \(id) is unreadable")
         }
-        let stored = document.terms
-        let scope: OfferTerms.Scope
-        switch (stored.scope, stored.attributes) {
-        case ("verify", nil): scope = .verify
-        case ("attributes", let names?): scope = .attributes(names)
-        case ("template_transfer", nil): scope = .templateTransfer
-        default: throw MarketError(.invalidField, "the stored offer \(id) has an unknown scope")
+        guard let terms = document.terms.typed else { throw MarketError(.invalidField, "the stored offer \(id) has an unknown scope") }
+        var counter: Counter?
+        if let stored = document.counter {
+            guard let counterTerms = stored.typed, let template = document.counterTemplate.flatMap(TemplateID.init) else {
+                throw MarketError(.invalidField, "the stored offer \(id) has an unreadable counter")
+            }
+            counter = Counter(terms: counterTerms, templateID: template)
         }
         self.init(
-            id: id, partyID: partyID, holderID: holderID,
-            terms: OfferTerms(scope: scope, purpose: stored.purpose, purposeText: stored.purposeText, retentionDays: stored.retentionDays,
-                              maxUses: stored.maxUses, validityDays: stored.validityDays,
-                              expiresAt: Date(timeIntervalSince1970: stored.expiresAt),
-                              price: .init(minorUnits: stored.priceMinorUnits, currency: stored.currency), onwardTransfer: stored.onwardTransfer),
-            protocolID: document.protocolID,
-            risk: document.risk,
+            id: id, partyID: partyID, holderID: holderID, terms: terms, protocolID: document.protocolID, risk: document.risk, counter: counter,
             status: status, createdAt: createdAt, decidedAt: decidedAt)
     }
 }

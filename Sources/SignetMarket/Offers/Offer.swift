@@ -7,8 +7,25 @@ public enum OfferStatus: String, Sendable, Equatable, Codable, CaseIterable {
     case pending
     /// The holder accepted: a grant exists.
     case accepted
-    /// The holder declined.
+    /// The holder declined (or the party declined the holder's counter).
     case declined
+    /// The holder answered with other terms (``Offer/counter``); the party accepts or declines them.
+    case countered
+}
+
+/// A holder's answer to an offer with other terms: fewer uses, a shorter retention, another
+/// price. If the party accepts, the grant has these terms, on the template the holder named.
+public struct Counter: Sendable, Equatable {
+    /// The offer's terms as the holder changed them.
+    public var terms: OfferTerms
+    /// The template the grant would cover (the holder's choice; never shown to the party).
+    public var templateID: TemplateID
+
+    /// Creates a counter.
+    public init(terms: OfferTerms, templateID: TemplateID) {
+        self.terms = terms
+        self.templateID = templateID
+    }
 }
 
 /// A party's offer to a holder, as it stands in the holder's inbox: the terms, the protocol
@@ -26,6 +43,8 @@ public struct Offer: Sendable, Equatable {
     public let protocolID: String
     /// Signet's assessment for the holder.
     public let risk: RiskReport
+    /// The holder's counter, once countered.
+    public var counter: Counter?
     /// Where it stands.
     public var status: OfferStatus
     /// When the party made it.
@@ -35,13 +54,14 @@ public struct Offer: Sendable, Equatable {
 
     /// Creates a record.
     public init(id: String, partyID: String, holderID: String, terms: OfferTerms, protocolID: String, risk: RiskReport,
-                status: OfferStatus = .pending, createdAt: Date, decidedAt: Date? = nil) {
+                counter: Counter? = nil, status: OfferStatus = .pending, createdAt: Date, decidedAt: Date? = nil) {
         self.id = id
         self.partyID = partyID
         self.holderID = holderID
         self.terms = terms
         self.protocolID = protocolID
         self.risk = risk
+        self.counter = counter
         self.status = status
         self.createdAt = createdAt
         self.decidedAt = decidedAt

@@ -13,6 +13,15 @@ public protocol OfferStorage: Sendable {
     func offer(_ id: String) async throws -> Offer?
     /// The holder's offers, newest first.
     func offers(holderID: String) async throws -> [Offer]
+    /// The party's offers, newest first.
+    func offers(partyID: String) async throws -> [Offer]
+    /// Records the holder's counter on a pending offer (compare-and-set: pending to countered).
+    /// - Returns: the offer as countered, or `nil` when the holder has no such pending offer.
+    func counter(_ id: String, holderID: String, counter: Counter, at date: Date) async throws -> Offer?
+    /// Records the party's answer to a counter (compare-and-set: countered to `status`,
+    /// accepted or declined). Returns the updated offer, or `nil` when the party has no such
+    /// countered offer.
+    func settle(_ id: String, partyID: String, status: OfferStatus, at date: Date) async throws -> Offer?
     /// Records the holder's decision on a pending offer: a compare-and-set, so an offer is
     /// decided once. Returns the updated offer, or `nil` when the holder has no such pending offer.
     func decide(_ id: String, holderID: String, status: OfferStatus, at date: Date) async throws -> Offer?

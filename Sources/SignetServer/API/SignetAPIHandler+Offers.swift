@@ -29,7 +29,7 @@ extension SignetAPIHandler {
                   risk: .init(score: Int32(offer.risk.score), level: .init(rawValue: offer.risk.level.rawValue) ?? .high,
                               reasons: offer.risk.reasons.map { .init(factor: $0.factor, points: Int32(clamping: $0.points), sentence: $0.sentence) }),
                   protocolId: offer.protocolID, status: .init(rawValue: offer.status.rawValue) ?? .pending,
-                  createdAt: offer.createdAt, decidedAt: offer.decidedAt)
+                  counter: offer.counter.map { Self.wire($0.terms) }, createdAt: offer.createdAt, decidedAt: offer.decidedAt)
         }))))
     }
 

@@ -24,7 +24,9 @@ public enum SignetEvent: Sendable, Equatable {
     case suspendParty(PartyID)
     /// A party made an offer to a holder (through a trade code), and the protocol let it through.
     case offer(holder: HolderID, party: PartyID, offer: String)
-    /// A holder declined an offer.
+    /// A holder countered an offer with other terms.
+    case counter(holder: HolderID, party: PartyID, offer: String)
+    /// A holder declined an offer (or its party declined the holder's counter).
     case decline(holder: HolderID, party: PartyID, offer: String)
     /// A holder revoked a grant (named by its handle, which only the holder and the party know).
     case revoke(holder: HolderID, party: PartyID, grant: String)
@@ -47,6 +49,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .suspendParty: .suspend
         case .offer: .offer
         case .decline: .decline
+        case .counter: .counter
         case .revoke: .revoke
         case .rotateKey: .rotateKey
         case .revokeHolderKey: .revokeKey
@@ -61,7 +64,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .grant(let holder, _, _, _, _, _), .use(let holder, _, _, _, _): holder
         case .revoke(let holder, _, _): holder
         case .rotateKey(let holder, _), .revokeHolderKey(let holder): holder
-        case .offer(let holder, _, _), .decline(let holder, _, _): holder
+        case .offer(let holder, _, _), .decline(let holder, _, _), .counter(let holder, _, _): holder
         case .approveParty, .suspendParty, .revokePartyKey: nil
         }
     }
@@ -72,7 +75,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template): template
         case .grant(_, _, let template, _, _, _), .use(_, _, let template, _, _): template
         case .revoke: nil
-        case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey, .offer, .decline: nil
+        case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey, .offer, .decline, .counter: nil
         }
     }
 
@@ -81,7 +84,7 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey: nil
         case .grant(_, let party, _, _, _, _), .use(_, let party, _, _, _), .revoke(_, let party, _), .approveParty(let party), .suspendParty(let party),
-             .revokePartyKey(let party), .offer(_, let party, _), .decline(_, let party, _): party
+             .revokePartyKey(let party), .offer(_, let party, _), .decline(_, let party, _), .counter(_, let party, _): party
         }
     }
 
@@ -103,7 +106,7 @@ public enum SignetEvent: Sendable, Equatable {
             .object(["key_sha256": .string(Base64.encodeURL(newKeyHash))])
         case .revokeHolderKey:
             .object(["by": .string("operator")])
-        case .offer(_, _, let offer), .decline(_, _, let offer):
+        case .offer(_, _, let offer), .decline(_, _, let offer), .counter(_, _, let offer):
             .object(["offer": .string(offer)])
         }
     }

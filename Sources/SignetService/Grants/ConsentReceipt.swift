@@ -131,7 +131,7 @@ extension ConsentReceipt {
         } else if grant.expiresAt <= now {
             events.append(Event(event_time: Self.time(grant.expiresAt), event_state: "dpv:ConsentExpired", validity_duration: "P0D", entity_id: handle))
         }
-        let terms = offer?.terms
+        let terms = offer?.counter?.terms ?? offer?.terms
         self.init(
             record_id: "urn:signet:grant:" + handle, pii_principal_id: handle,
             privacy_notice: Notice(url: protocolURL, protocol_id: offer?.protocolID, offer_id: offer?.id),

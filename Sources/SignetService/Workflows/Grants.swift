@@ -61,7 +61,7 @@ extension SignetService {
     }
 
     /// The template a grant covers: the named one, which must be the caller's, or their only one.
-    private func grantedTemplate(_ text: String?, holder: HolderID) async throws -> TemplateID {
+    func grantedTemplate(_ text: String?, holder: HolderID) async throws -> TemplateID {
         if let text {
             guard let id = TemplateID(text) else { throw ServiceError(.invalidField, "template_id is not a template id") }
             guard try await stores.templates.template(id: id, holderID: holder.rawValue) != nil else {
@@ -136,7 +136,8 @@ extension SignetService {
         var lines: [EarningsLine] = []
         for grant in try await holderGrants(as: caller) {
             guard let offerID = grant.offerID, let offer = try await stores.offers.offer(offerID) else { continue }
-            lines.append(EarningsLine(handle: grant.handle, offerID: offerID, partyID: grant.partyID, price: offer.terms.price,
+            // A grant from a counter has the counter's terms.
+            lines.append(EarningsLine(handle: grant.handle, offerID: offerID, partyID: grant.partyID, price: (offer.counter?.terms ?? offer.terms).price,
                                       uses: grant.uses, maxUses: grant.maxUses, acceptedAt: grant.issuedAt))
         }
         return lines

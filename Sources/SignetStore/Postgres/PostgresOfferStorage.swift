@@ -44,6 +44,36 @@ public struct PostgresOfferStorage: OfferStorage, PostgresStore {
             logger: logger))
     }
 
+    public func offers(partyID: String) async throws -> [Offer] {
+        try await offers(try await client.query(
+            "SELECT id, party_id, holder_id, document, status, created_at, decided_at FROM offers WHERE party_id = \(partyID) ORDER BY created_at DESC, id DESC",
+            logger: logger))
+    }
+
+    public func counter(_ id: String, holderID: String, counter: Counter, at date: Date) async throws -> Offer? {
+        guard let stored = try await offer(id), stored.holderID == holderID else { return nil }
+        var countered = stored
+        countered.counter = counter
+        return try await offers(try await client.query(
+            """
+            UPDATE offers SET status = 'countered', document = \(String(decoding: try countered.document(), as: UTF8.self)),
+              decided_at = \(date.timeIntervalSince1970)
+            WHERE id = \(id) AND holder_id = \(holderID) AND status = 'pending'
+            RETURNING id, party_id, holder_id, document, status, created_at, decided_at
+            """,
+            logger: logger)).first
+    }
+
+    public func settle(_ id: String, partyID: String, status: OfferStatus, at date: Date) async throws -> Offer? {
+        try await offers(try await client.query(
+            """
+            UPDATE offers SET status = \(status.rawValue), decided_at = \(date.timeIntervalSince1970)
+            WHERE id = \(id) AND party_id = \(partyID) AND status = 'countered'
+            RETURNING id, party_id, holder_id, document, status, created_at, decided_at
+            """,
+            logger: logger)).first
+    }
+
     public func decide(_ id: String, holderID: String, status: OfferStatus, at date: Date) async throws -> Offer? {
         try await offers(try await client.query(
             """

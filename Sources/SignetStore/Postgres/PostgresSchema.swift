@@ -76,6 +76,10 @@ enum PostgresSchema {
             "CREATE INDEX grants_party ON grants (party_id, issued_at)",
             "CREATE INDEX grants_revoked ON grants (status_index) WHERE revoked_at IS NOT NULL",
         ],
+        [
+            // A party lists its offers (and the holders' counters to them).
+            "CREATE INDEX offers_party ON offers (party_id, created_at)",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

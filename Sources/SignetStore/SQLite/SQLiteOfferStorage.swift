@@ -36,6 +36,29 @@ public struct SQLiteOfferStorage: OfferStorage, SQLiteStore {
                                   row: Self.offer(from:))
     }
 
+    public func offers(partyID: String) async throws -> [Offer] {
+        try await statements.scan("SELECT \(Self.columns) FROM offers WHERE party_id = ? ORDER BY created_at DESC, id DESC", [partyID],
+                                  row: Self.offer(from:))
+    }
+
+    public func counter(_ id: String, holderID: String, counter: Counter, at date: Date) async throws -> Offer? {
+        guard let stored = try await offer(id), stored.holderID == holderID else { return nil }
+        var countered = stored
+        countered.counter = counter
+        return try await statements.write(
+            """
+            UPDATE offers SET status = 'countered', document = ?, decided_at = ? WHERE id = ? AND holder_id = ? AND status = 'pending'
+            RETURNING \(Self.columns)
+            """,
+            [String(decoding: try countered.document(), as: UTF8.self), date.timeIntervalSince1970, id, holderID], row: Self.offer(from:)).first
+    }
+
+    public func settle(_ id: String, partyID: String, status: OfferStatus, at date: Date) async throws -> Offer? {
+        try await statements.write(
+            "UPDATE offers SET status = ?, decided_at = ? WHERE id = ? AND party_id = ? AND status = 'countered' RETURNING \(Self.columns)",
+            [status.rawValue, date.timeIntervalSince1970, id, partyID], row: Self.offer(from:)).first
+    }
+
     public func decide(_ id: String, holderID: String, status: OfferStatus, at date: Date) async throws -> Offer? {
         try await statements.write(
             "UPDATE offers SET status = ?, decided_at = ? WHERE id = ? AND holder_id = ? AND status = 'pending' RETURNING \(Self.columns)",

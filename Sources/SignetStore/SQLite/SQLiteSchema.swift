@@ -75,6 +75,10 @@ enum SQLiteSchema {
             "CREATE INDEX grants_party ON grants (party_id, issued_at)",
             "CREATE INDEX grants_revoked ON grants (status_index) WHERE revoked_at IS NOT NULL",
         ],
+        [
+            // A party lists its offers (and the holders' counters to them).
+            "CREATE INDEX offers_party ON offers (party_id, created_at)",
+        ],
     ]
 
     /// Opens `path` without migrating: a WAL-mode pool (one writer, concurrent readers) for a
