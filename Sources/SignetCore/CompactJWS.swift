@@ -13,8 +13,17 @@ public enum CompactJWS {
     public struct Verified: Sendable {
         /// The protected header's JSON bytes.
         public let header: [UInt8]
+        /// The header's `typ`, if it has one.
+        public let type: String?
         /// The payload bytes.
         public let payload: [UInt8]
+    }
+
+    /// The header fields Signet reads; decoded into a struct, not a generic JSON value, because
+    /// this runs on every verification.
+    private struct Header: Decodable {
+        let alg: String?
+        let typ: String?
     }
 
     /// `BASE64URL(header) . BASE64URL(payload) . BASE64URL(Ed25519 signature)`.
@@ -33,10 +42,10 @@ public enum CompactJWS {
         let parts = jws.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = Base64.decodeURL(parts[0]), let payload = Base64.decodeURL(parts[1]),
               let signature = Base64.decodeURL(parts[2]), signature.count == 64,
-              algorithm(of: header) == "EdDSA" else { return nil }
+              let fields = try? JSONDecoder().decode(Header.self, from: Data(header)), fields.alg == "EdDSA" else { return nil }
         let signingInput = jws.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count)
         guard key.isValidSignature(signature, for: Array(signingInput)) else { return nil }
-        return Verified(header: header, payload: payload)
+        return Verified(header: header, type: fields.typ, payload: payload)
     }
 
     /// The payload of a compact JWS without checking its signature: only for reading which key
@@ -45,11 +54,5 @@ public enum CompactJWS {
         let parts = jws.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { return nil }
         return Base64.decodeURL(parts[1])
-    }
-
-    private static func algorithm(of header: [UInt8]) -> String? {
-        guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(header)),
-              case .string(let alg)? = fields["alg"] else { return nil }
-        return alg
     }
 }

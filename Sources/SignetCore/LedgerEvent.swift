@@ -28,9 +28,38 @@ public struct LedgerEvent: Sendable, Equatable {
         case revokeKey = "revoke_key"
         /// The operator revoked a party's key.
         case revokePartyKey = "revoke_party_key"
+        /// The operator proposed or activated a version of the trust protocol.
+        case protocolChange = "protocol"
 
         /// Whether entries of this kind name a party only (no holder pseudonym, no commitment).
         public var isAboutAPartyOnly: Bool { self == .approve || self == .suspend || self == .revokePartyKey }
+        /// Whether entries of this kind name neither a holder nor a party: they carry a
+        /// ``ProtocolChange`` in clear.
+        public var isAboutTheProtocol: Bool { self == .protocolChange }
+    }
+
+    /// A change of the trust protocol, in clear: which version, its content id, the SHA-256 of
+    /// its published diff against the version in force, and when it may take effect.
+    public struct ProtocolChange: Sendable, Equatable, Codable {
+        /// `proposed` (the notice period starts) or `activated` (in force from now).
+        public var stage: String
+        /// The protocol's version.
+        public var version: Int
+        /// `sha256:` and the hex SHA-256 of its RFC 8785 form.
+        public var content_id: String
+        /// Base64url SHA-256 of the RFC 8785 diff against the version in force when proposed.
+        public var diff_sha256: String
+        /// The earliest time it may be activated, whole seconds since 1970.
+        public var effective: Int64
+
+        /// Creates a change.
+        public init(stage: String, version: Int, content_id: String, diff_sha256: String, effective: Int64) {
+            self.stage = stage
+            self.version = version
+            self.content_id = content_id
+            self.diff_sha256 = diff_sha256
+            self.effective = effective
+        }
     }
 
     /// Current format version, written as `v`.
@@ -46,6 +75,8 @@ public struct LedgerEvent: Sendable, Equatable {
     public let pseudonym: [UInt8]?
     /// The salted commitment to the details (32 bytes); `nil` for an event about a party only.
     public let commitment: [UInt8]?
+    /// The protocol change of a `protocol` entry; `nil` for every other kind.
+    public let protocolChange: ProtocolChange?
 
     /// Creates a holder's event.
     /// - Precondition: `pseudonym` and `commitment` are 32 bytes (as made by the functions below).
@@ -56,6 +87,7 @@ public struct LedgerEvent: Sendable, Equatable {
         self.party = party
         self.pseudonym = pseudonym
         self.commitment = commitment
+        self.protocolChange = nil
     }
 
     /// Creates an operator's event about a party, with no holder and nothing committed to.
@@ -65,6 +97,17 @@ public struct LedgerEvent: Sendable, Equatable {
         self.party = party
         self.pseudonym = nil
         self.commitment = nil
+        self.protocolChange = nil
+    }
+
+    /// Creates a `protocol` entry: neither a holder nor a party, the change in clear.
+    public init(time: Int64, protocolChange: ProtocolChange) {
+        self.kind = .protocolChange
+        self.time = time
+        self.party = nil
+        self.pseudonym = nil
+        self.commitment = nil
+        self.protocolChange = protocolChange
     }
 
     /// The ledger entry bytes.
@@ -77,6 +120,12 @@ public struct LedgerEvent: Sendable, Equatable {
         if let pseudonym { object["holder"] = .string(Base64.encodeURL(pseudonym)) }
         if let commitment { object["commitment"] = .string(Base64.encodeURL(commitment)) }
         if let party { object["party"] = .string(party) }
+        if let change = protocolChange {
+            object["protocol"] = .object([
+                "stage": .string(change.stage), "version": .number(Double(change.version)), "content_id": .string(change.content_id),
+                "diff_sha256": .string(change.diff_sha256), "effective": .number(Double(change.effective)),
+            ])
+        }
         // Every member is a string or an integer below 2^53, so encoding cannot fail.
         return (try? CanonicalJSON.encode(.object(object))) ?? []
     }
@@ -99,7 +148,8 @@ public struct LedgerEvent: Sendable, Equatable {
 extension LedgerEvent {
     /// Reads an entry back: what an auditor or a holder's device does with a ledger entry.
     /// - Throws: ``LedgerEvent/UnreadableEntry`` unless `entry` is a version-1 event with a
-    ///   known type and, for a holder's event, a 32-byte pseudonym and commitment.
+    ///   known type and its shape: a holder's event a 32-byte pseudonym and commitment, a party's
+    ///   a party, a `protocol` entry its change and nothing else.
     public init(parsing entry: [UInt8]) throws {
         struct Wire: Decodable {
             var v: Int
@@ -108,9 +158,16 @@ extension LedgerEvent {
             var party: String?
             var holder: String?
             var commitment: String?
+            var `protocol`: ProtocolChange?
         }
         guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(entry)), wire.v == Self.version,
               let kind = Kind(rawValue: wire.type) else { throw UnreadableEntry() }
+        if kind.isAboutTheProtocol {
+            guard let change = wire.protocol, wire.holder == nil, wire.commitment == nil, wire.party == nil else { throw UnreadableEntry() }
+            self.init(time: wire.time, protocolChange: change)
+            return
+        }
+        guard wire.protocol == nil else { throw UnreadableEntry() }
         switch (wire.holder.flatMap(Base64.decodeURL), wire.commitment.flatMap(Base64.decodeURL)) {
         case (let pseudonym?, let commitment?) where pseudonym.count == 32 && commitment.count == 32 && !kind.isAboutAPartyOnly:
             self.init(kind: kind, time: wire.time, party: wire.party, pseudonym: pseudonym, commitment: commitment)

@@ -35,8 +35,11 @@ public struct ServiceConfiguration: Sendable {
     /// How far a key-binding JWT's `iat` may be from the server's clock, in seconds: older ones
     /// are stale and refused.
     public var keyBindingFreshness: TimeInterval = 300
-    /// The trust protocol in force: every offer must satisfy it (served at `/v1/protocol`).
+    /// The trust protocol in force until the operator activates a version of their own
+    /// (``SignetService/proposeProtocol(_:noticeDays:)``): every offer must satisfy it.
     public var trustProtocol = TrustProtocol.standard
+    /// The notice periods a proposed protocol version may have, in days.
+    public var protocolNoticeDays: ClosedRange<Int> = 7...365
 
     /// Creates a configuration with the production defaults.
     public init(now: @escaping @Sendable () -> Date = { Date() }, random: any RandomBytesGenerator = SystemRandomBytes()) {

@@ -23,6 +23,8 @@ public struct SignetService: Sendable {
     public let configuration: ServiceConfiguration
     /// Records every event (and tells the observers).
     public let recorder: EventRecorder
+    /// The trust protocol in force, as last read (``activeProtocol()``).
+    let protocolCache = ProtocolCache()
     /// The base URL clients reach this server at: ``ServiceConfiguration/publicURL`` until a
     /// server that learns its port only once listening (port 0) names the real one.
     public let publicURL: PublicURL
@@ -30,9 +32,10 @@ public struct SignetService: Sendable {
     let parsedTemplates = BoundedCache<TemplateVersion, ProtectedTemplate>(capacity: 256 << 20) { $0.dimension * $0.dimension * 4 }
     /// Grants by token hash, as first read (see ``storedGrant(tokenHash:)``).
     let grantsByToken = BoundedCache<[UInt8], Grant>(capacity: 100_000)
-    /// The claims of consent tokens whose issuer signature checked out, by issuer JWT: a party
-    /// presents one token many times, each time with a fresh key-binding JWT.
-    let consentClaims = BoundedCache<String, ConsentClaims>(capacity: 100_000)
+    /// Consent tokens whose issuer signature and disclosures checked out, by their text without
+    /// the key binding: a party presents one token many times, each time with a fresh
+    /// key-binding JWT.
+    let consentTokens = BoundedCache<String, VerifiedConsentToken>(capacity: 100_000)
 
     /// Creates the application.
     /// - Parameter observers: see every event once it is durable (the watch attaches here).

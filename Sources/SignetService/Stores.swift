@@ -30,6 +30,8 @@ public struct Stores: Sendable, Service {
     public let rateLimits: any RateLimitStorage
     /// Trade codes and offers.
     public let offers: any OfferStorage
+    /// Trust protocol versions.
+    public let protocols: any ProtocolStorage
     private let closeAll: @Sendable () async -> Void
 
     /// Assembles stores from parts (the in-memory stores of ``inMemory(random:)``, or a wrapper a test
@@ -37,7 +39,7 @@ public struct Stores: Sendable, Service {
     /// - Parameter close: closes whatever the parts hold open.
     public init(log: any LogStorage, identities: any IdentityStorage, nonces: any NonceStorage, activity: any HolderActivityStorage,
                 templates: any TemplateStorage, grants: any GrantStorage & VerificationAdmission, rateLimits: any RateLimitStorage,
-                offers: any OfferStorage, close: @escaping @Sendable () async -> Void) {
+                offers: any OfferStorage, protocols: any ProtocolStorage, close: @escaping @Sendable () async -> Void) {
         self.log = log
         self.identities = identities
         self.nonces = nonces
@@ -46,6 +48,7 @@ public struct Stores: Sendable, Service {
         self.grants = grants
         self.rateLimits = rateLimits
         self.offers = offers
+        self.protocols = protocols
         self.closeAll = close
     }
 
@@ -69,6 +72,7 @@ extension Stores {
         let buckets = MemoryRateLimitStorage()
         return Stores(log: MemoryLogStorage(), identities: MemoryIdentityStorage(), nonces: MemoryNonceStorage(),
                       activity: MemoryHolderActivityStorage(random: random), templates: MemoryTemplateStorage(),
-                      grants: MemoryGrantStorage(buckets: buckets), rateLimits: buckets, offers: MemoryOfferStorage()) {}
+                      grants: MemoryGrantStorage(buckets: buckets), rateLimits: buckets, offers: MemoryOfferStorage(),
+                      protocols: MemoryProtocolStorage()) {}
     }
 }

@@ -35,13 +35,13 @@ struct BenchMarketCommand: ParsableCommand {
         }
         let full = measure("consent token: issuer + disclosures + key binding") {
             let presentation = try ConsentPresentation(presented).orThrow()
-            let verified = try presentation.issuerClaims(issuerKey: issuer.publicKey)
-            _ = try presentation.verify(claims: verified, audience: "bench.signet/log", now: now, freshness: 300)
+            let verified = try presentation.verifiedToken(issuerKey: issuer.publicKey)
+            try presentation.verifyKeyBinding(of: verified, audience: "bench.signet/log", now: now, freshness: 300)
         }
-        let cached = try ConsentPresentation(presented).orThrow().issuerClaims(issuerKey: issuer.publicKey)
-        let server = measure("consent token, issuer claims cached (the server)") {
+        let cached = try ConsentPresentation(presented).orThrow().verifiedToken(issuerKey: issuer.publicKey)
+        let server = measure("consent token, token part cached (the server)") {
             let presentation = try ConsentPresentation(presented).orThrow()
-            _ = try presentation.verify(claims: cached, audience: "bench.signet/log", now: now, freshness: 300)
+            try presentation.verifyKeyBinding(of: cached, audience: "bench.signet/log", now: now, freshness: 300)
         }
         let offers = measure("offer judged: trust protocol + risk report") {
             let decision = try TrustProtocol.standard.evaluate(OfferContext(terms: terms, partyStatus: .approved, now: now))

@@ -18,17 +18,67 @@ struct AdminCommand: AsyncParsableCommand {
 
 struct AdminProtocolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "protocol", abstract: "The trust protocol: the rules every offer must satisfy.", subcommands: [Show.self])
+        commandName: "protocol", abstract: "The trust protocol: the rules every offer must satisfy, and their governance.",
+        subcommands: [Show.self, Propose.self, Activate.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the trust protocol in force (RFC 8785 JSON) and its content id.",
-            discussion: "The server serves the same document at /v1/protocol. Publishing a changed protocol (propose, notice period, activate) is not built yet.")
+            abstract: "Print the trust protocol in force (RFC 8785 JSON), its content id, and any version in its notice period.",
+            discussion: "Without a deployment in --data-dir, prints the protocol Signet ships with. The server serves the one in force at /v1/protocol.")
+        @OptionGroup var ledgerOptions: LedgerOptions
 
         func run() async throws {
-            let rules = TrustProtocol.standard
-            print(String(decoding: try rules.canonicalJSON(), as: UTF8.self))
-            printError("signet: trust protocol version \(rules.version), \(try rules.contentID())")
+            guard FileManager.default.fileExists(atPath: try ledgerOptions.configuration().keyPath) else {
+                let rules = TrustProtocol.standard
+                print(String(decoding: try rules.canonicalJSON(), as: UTF8.self))
+                printError("signet: trust protocol version \(rules.version), \(try rules.contentID()) (the one Signet ships with; no deployment here)")
+                return
+            }
+            try await withAdminService(ledgerOptions) { service in
+                let active = try await service.activeProtocol()
+                print(String(decoding: try active.rules.canonicalJSON(), as: UTF8.self))
+                printError("signet: trust protocol version \(active.rules.version) in force, \(active.contentID)")
+                for pending in try await service.pendingProtocols() {
+                    printError("signet: version \(pending.version.version) (\(pending.version.contentID)) may take effect from \(pending.version.effectiveAt.formatted(.iso8601)): "
+                               + "added \(pending.diff.added), removed \(pending.diff.removed), changed \(pending.diff.changed)")
+                }
+            }
+        }
+    }
+
+    struct Propose: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Propose a new version of the trust protocol from a rule file; logged, shown to holders, in force only after its notice period.",
+            discussion: "The file is the JSON `signet admin protocol show` prints, with a higher version. A file with an unknown rule or a malformed value is refused, naming it. Activate it after the notice with `signet admin protocol activate VERSION`.")
+        @OptionGroup var ledgerOptions: LedgerOptions
+        @Argument(help: "The rule file (JSON).") var file: String
+        @Option(help: "Days of notice before it may take effect (7...365).") var noticeDays = 30
+
+        func run() async throws {
+            guard let bytes = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let rules: TrustProtocol
+            do { rules = try TrustProtocol(json: Array(bytes)) } catch let error as MarketError {
+                throw ValidationError("\(file): \(error.reason)")
+            }
+            try await withAdminService(ledgerOptions) { service in
+                let (pending, index) = try await service.proposeProtocol(rules, noticeDays: noticeDays)
+                print("version \(pending.version.version) proposed (\(pending.version.contentID)), ledger index \(index); "
+                      + "it may take effect from \(pending.version.effectiveAt.formatted(.iso8601))")
+                print("added \(pending.diff.added), removed \(pending.diff.removed), changed \(pending.diff.changed)")
+            }
+        }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a proposed version in force once its notice period is over (logged).")
+        @OptionGroup var ledgerOptions: LedgerOptions
+        @Argument(help: "The version number.") var version: Int
+
+        func run() async throws {
+            try await withAdminService(ledgerOptions) { service in
+                let (activated, index) = try await service.activateProtocol(version: version)
+                print("version \(activated.version) in force (\(activated.contentID)), ledger index \(index)")
+            }
         }
     }
 }

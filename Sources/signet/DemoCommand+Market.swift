@@ -122,7 +122,7 @@ extension DemoCommand {
         artefacts.files["receipt-proof.txt"] = receipt.proof
         artefacts.binary["entry.bin"] = Array(Data(base64Encoded: receipt.entry) ?? Data())
         artefacts.files["log-vkey.txt"] = service.ledger.verifier.vkey
-        artefacts.files["protocol.json"] = String(decoding: try service.configuration.trustProtocol.canonicalJSON(), as: UTF8.self)
+        artefacts.files["protocol.json"] = String(decoding: try await service.activeProtocol().rules.canonicalJSON(), as: UTF8.self)
         guard claims.match, afterRevocation.code == "invalid_grant" else { throw ValidationError("the market story did not end as expected") }
         return artefacts
     }

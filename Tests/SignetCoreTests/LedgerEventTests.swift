@@ -56,3 +56,25 @@ extension LedgerEventTests {
         #expect(throws: LedgerEvent.UnreadableEntry.self) { try LedgerEvent(parsing: Array(text.utf8)) }
     }
 }
+
+/// The third shape: a `protocol` entry names neither a holder nor a party.
+struct ProtocolEntryTests {
+    static let change = LedgerEvent.ProtocolChange(stage: "proposed", version: 2, content_id: "sha256:" + String(repeating: "a", count: 64),
+                                                   diff_sha256: "AAAA", effective: 1_800_000_000)
+
+    @Test func aProtocolEntryRoundTripsInClear() throws {
+        let entry = LedgerEvent(time: 1_790_000_000, protocolChange: Self.change).entry()
+        let text = String(decoding: entry, as: UTF8.self)
+        #expect(text.contains("\"type\":\"protocol\"") && !text.contains("holder") && !text.contains("party"))
+        #expect(try LedgerEvent(parsing: entry) == LedgerEvent(time: 1_790_000_000, protocolChange: Self.change))
+    }
+
+    @Test(arguments: [
+        #"{"v":1,"type":"protocol","time":1}"#,
+        #"{"v":1,"type":"protocol","time":1,"party":"p_x","protocol":{"stage":"proposed","version":2,"content_id":"c","diff_sha256":"d","effective":1}}"#,
+        #"{"v":1,"type":"approve","time":1,"party":"p_x","protocol":{"stage":"proposed","version":2,"content_id":"c","diff_sha256":"d","effective":1}}"#,
+    ])
+    func misshapenProtocolEntriesAreUnreadable(_ text: String) {
+        #expect(throws: LedgerEvent.UnreadableEntry.self) { try LedgerEvent(parsing: Array(text.utf8)) }
+    }
+}

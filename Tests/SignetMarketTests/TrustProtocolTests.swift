@@ -86,8 +86,25 @@ struct TrustProtocolTests {
         ("{\"format\":\"signet-trust-protocol/1\",\"version\":1,\"title\":\"t\",\"rules\":[{\"id\":\"Bad Id\",\"statement\":\"s\",\"check\":{\"kind\":\"no_onward_transfer\"}}]}", "rule id"),
     ])
     func malformedRuleFilesAreRefusedWithAReason(_ json: String, _ mentions: String) {
+        // (Each file is one line; the multi-line test below checks the line numbers.)
         let error = #expect(throws: MarketError.self) { try TrustProtocol(json: Array(json.utf8)) }
         #expect(error?.code == .invalidField)
         #expect(error?.reason.contains(mentions) == true, "\(error?.reason ?? "")")
+    }
+
+    /// An operator editing the rule file is told the line of what is wrong.
+    @Test func errorsNameTheLineOfTheOffendingValue() throws {
+        // One rule per line (canonical JSON puts each rule's "check" first).
+        let file = String(decoding: try TrustProtocol.standard.canonicalJSON(), as: UTF8.self)
+            .replacingOccurrences(of: "{\"check\"", with: "\n{\"check\"")
+        let lines = file.replacingOccurrences(of: "\"max_days\":90", with: "\"max_days\":\"ninety\"")
+        let line = try #require(lines.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("ninety") }) + 1
+        let error = #expect(throws: MarketError.self) { try TrustProtocol(json: Array(lines.utf8)) }
+        #expect(error?.reason.contains("line \(line),") == true, "\(error?.reason ?? "")")
+        #expect(line > 1)
+        let unknown = file.replacingOccurrences(of: "\"kind\":\"no_onward_transfer\"", with: "\"kind\":\"teleport\"")
+        let teleport = try #require(unknown.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("teleport") }) + 1
+        let refusal = #expect(throws: MarketError.self) { try TrustProtocol(json: Array(unknown.utf8)) }
+        #expect(refusal?.reason.contains("line \(teleport),") == true && refusal?.reason.contains("unknown rule kind") == true, "\(refusal?.reason ?? "")")
     }
 }

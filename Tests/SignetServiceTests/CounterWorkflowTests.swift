@@ -18,7 +18,7 @@ struct CounterWorkflowTests {
         await #expect(throws: ServiceError(.conflict, "")) { try await service.accept(offer: offer.id, as: alice) }
         let issued = try await service.acceptCounter(offer: offer.id, as: shop)
         #expect(issued.grant.maxUses == 4 && issued.grant.templateID.rawValue == template)
-        let claims = try #require(ConsentPresentation(try fixture.present(issued.token))).issuerClaims(issuerKey: service.results.publicKey)
+        let claims = try #require(ConsentPresentation(try fixture.present(issued.token))).verifiedToken(issuerKey: service.results.publicKey).claims
         #expect(claims.max_uses == 4)
         #expect(try await service.earnings(as: alice).first?.price.minorUnits == 350)
         await #expect(throws: ServiceError(.conflict, "")) { try await service.acceptCounter(offer: offer.id, as: shop) }

@@ -34,11 +34,13 @@ struct GrantWorkflowTests {
         // The token's claims: the terms in the clear, the party's key, the ledger index; price and
         // purpose text as disclosures; no template or holder id anywhere.
         let presentation = try #require(ConsentPresentation(try fixture.present(issued.token)))
-        let claims = try presentation.issuerClaims(issuerKey: service.results.publicKey)
+        let token = try presentation.verifiedToken(issuerKey: service.results.publicKey)
+        let claims = token.claims
         #expect(claims.max_uses == 3 && claims.purpose == "dpv:IdentityVerification" && claims.party_id == shop.rawValue)
         #expect(claims.ledger_index == Int(issued.ledgerIndex) && claims.status.status_list.idx == Int(issued.ledgerIndex))
         #expect(claims.cnf.jwk.x == Base64.encodeURL(ServiceFixture.publicKey(2)) && claims.sub == issued.handle)
-        let disclosed = try presentation.verify(claims: claims, audience: service.consentAudience, now: fixture.clock.now(), freshness: 300)
+        try presentation.verifyKeyBinding(of: token, audience: service.consentAudience, now: fixture.clock.now(), freshness: 300)
+        let disclosed = token.disclosed
         #expect(disclosed["price"] == .object(["amount_minor": .number(200), "currency": .string("EUR")]))
         #expect(!issued.token.contains(template) && !issued.token.contains(alice.rawValue))
 

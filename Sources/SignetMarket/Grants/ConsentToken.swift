@@ -68,30 +68,30 @@ public struct ConsentPresentation: Sendable {
         keyBindingJWT = parts.last!.isEmpty ? nil : parts.last!
     }
 
-    /// The claims of the issuer JWT if its signature checks out under `issuerKey`. Expiry,
-    /// disclosures and key binding are checked by ``verify(claims:audience:now:freshness:)``.
-    public func issuerClaims(issuerKey: Curve25519.Signing.PublicKey) throws(ConsentTokenError) -> ConsentClaims {
+    /// The token part checked (issuer signature, `typ`, claims, and every disclosure referenced
+    /// exactly once and well formed): everything that is the same each time the party presents
+    /// this token, so a verifier may keep the result by ``sdJWTText``. Expiry and the key
+    /// binding are checked by ``verifyKeyBinding(of:audience:now:freshness:)`` every time.
+    public func verifiedToken(issuerKey: Curve25519.Signing.PublicKey) throws(ConsentTokenError) -> VerifiedConsentToken {
         guard let jws = CompactJWS.verify(issuerJWT, key: issuerKey) else {
             throw ConsentTokenError("the consent token's signature does not check out under this server's key")
         }
-        guard Self.type(of: jws.header) == ConsentToken.type else {
+        guard jws.type == ConsentToken.type else {
             throw ConsentTokenError("the consent token's typ is not \(ConsentToken.type)")
         }
         guard let claims = try? JSONDecoder().decode(ConsentClaims.self, from: Data(jws.payload)), claims._sd_alg == "sha-256" else {
             throw ConsentTokenError("the consent token's claims are malformed")
         }
-        return claims
+        return VerifiedConsentToken(claims: claims, disclosed: try disclosedClaims(digests: claims._sd))
     }
 
-    /// Checks everything but the issuer signature (already checked into `claims`): expiry, every
-    /// disclosure referenced exactly once and well formed, and the key-binding JWT signed by the
-    /// token's `cnf` key, of type `kb+jwt`, for `audience`, issued within `freshness` of `now`,
-    /// over exactly this presentation (`sd_hash`).
-    /// - Returns: the disclosed claims by name.
-    public func verify(claims: ConsentClaims, audience: String, now: Date, freshness: TimeInterval) throws(ConsentTokenError) -> [String: JSONValue] {
+    /// Checks what changes with each presentation: the token unexpired at `now`, and the
+    /// key-binding JWT signed by the token's `cnf` key, of type `kb+jwt`, for `audience`, with a
+    /// nonce, issued within `freshness` of `now`, over exactly this presentation (`sd_hash`).
+    public func verifyKeyBinding(of token: VerifiedConsentToken, audience: String, now: Date, freshness: TimeInterval) throws(ConsentTokenError) {
+        let claims = token.claims
         let seconds = Int(now.timeIntervalSince1970.rounded(.down))
         guard claims.exp > seconds else { throw ConsentTokenError("the consent token has expired") }
-        let disclosed = try disclosedClaims(digests: claims._sd)
         guard let keyBindingJWT else {
             throw ConsentTokenError("the presentation has no key-binding JWT: append one signed by the party's key")
         }
@@ -102,7 +102,7 @@ public struct ConsentPresentation: Sendable {
         guard let jws = CompactJWS.verify(keyBindingJWT, key: key) else {
             throw ConsentTokenError("the key-binding JWT is not signed by the key the consent token was issued to")
         }
-        guard Self.type(of: jws.header) == ConsentToken.keyBindingType else {
+        guard jws.type == ConsentToken.keyBindingType else {
             throw ConsentTokenError("the key-binding JWT's typ is not kb+jwt")
         }
         guard let binding = try? JSONDecoder().decode(KeyBindingClaims.self, from: Data(jws.payload)) else {
@@ -116,7 +116,6 @@ public struct ConsentPresentation: Sendable {
         guard binding.sd_hash == ConsentToken.digest(sdJWTText) else {
             throw ConsentTokenError("the key-binding JWT's sd_hash does not match this presentation")
         }
-        return disclosed
     }
 
     /// The presentation without its key-binding JWT: what `sd_hash` covers, ending in `~`.
@@ -166,12 +165,14 @@ public struct ConsentPresentation: Sendable {
         }
         return disclosed
     }
+}
 
-    private static func type(of header: [UInt8]) -> String? {
-        guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(header)),
-              case .string(let typ)? = fields["typ"] else { return nil }
-        return typ
-    }
+/// A consent token whose issuer signature and disclosures checked out.
+public struct VerifiedConsentToken: Sendable, Equatable {
+    /// The always-visible claims.
+    public let claims: ConsentClaims
+    /// The disclosed claims by name.
+    public let disclosed: [String: JSONValue]
 }
 
 /// The claims of a key-binding JWT (RFC 9901 §4.3).

@@ -52,7 +52,13 @@ public struct ProtocolDecision: Sendable, Equatable {
 extension TrustProtocol {
     /// Applies every rule to `context`.
     public func evaluate(_ context: OfferContext) throws -> ProtocolDecision {
-        ProtocolDecision(protocolID: try contentID(), protocolVersion: version, outcomes: rules.map { rule in
+        evaluate(context, contentID: try contentID())
+    }
+
+    /// ``evaluate(_:)`` with the content id already known (hashing the protocol is most of the
+    /// cost of a decision; a server computes it once per version).
+    public func evaluate(_ context: OfferContext, contentID: String) -> ProtocolDecision {
+        ProtocolDecision(protocolID: contentID, protocolVersion: version, outcomes: rules.map { rule in
             let failure = rule.check.failure(for: context)
             return RuleOutcome(ruleID: rule.id, passed: failure == nil, reason: failure ?? rule.statement)
         })

@@ -36,7 +36,7 @@ public struct TrustProtocol: Sendable, Equatable, Codable {
         do {
             decoded = try JSONDecoder().decode(TrustProtocol.self, from: Data(json))
         } catch let error as DecodingError {
-            throw MarketError(.invalidField, "the trust protocol file is not valid: \(Self.describe(error))")
+            throw MarketError(.invalidField, "the trust protocol file is not valid: \(Self.describe(error, in: json))")
         }
         guard decoded.format == Self.currentFormat else {
             throw MarketError(.invalidField, "the trust protocol file has format \(decoded.format); this build reads \(Self.currentFormat)")
@@ -64,11 +64,13 @@ public struct TrustProtocol: Sendable, Equatable, Codable {
         "sha256:" + Hex.encode(Array(SHA256.hash(data: try canonicalJSON())))
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    /// The error's path, the line it points at in `json`, and the decoder's reason.
+    private static func describe(_ error: DecodingError, in json: [UInt8]) -> String {
         switch error {
         case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
             let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+            let line = JSONLocation.line(of: context.codingPath, in: json).map { "line \($0), " } ?? ""
+            return path.isEmpty ? context.debugDescription : "\(line)\(path): \(context.debugDescription)"
         @unknown default:
             return "unreadable"
         }

@@ -18,6 +18,7 @@ struct SignatureMiddleware: ServerMiddleware {
     static let publicOperations: Set<String> = [
         Operations.GetHealth.id, Operations.GetReadiness.id, Operations.GetMetrics.id,
         Operations.GetOpenAPIDocument.id, Operations.GetResultKeys.id, Operations.GetTrustProtocol.id, Operations.GetGrantStatusList.id,
+        Operations.GetPendingProtocols.id,
     ]
     /// Operations signed with the key being registered rather than a registered one.
     static let registrationOperations: Set<String> = [Operations.RegisterHolder.id, Operations.RegisterParty.id]

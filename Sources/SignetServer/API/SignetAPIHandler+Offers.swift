@@ -24,13 +24,15 @@ extension SignetAPIHandler {
 
     func listHolderOffers(_ input: Operations.ListHolderOffers.Input) async throws -> Operations.ListHolderOffers.Output {
         let offers = try await api().inbox(as: try caller())
-        return .ok(.init(body: .json(.init(offers: offers.map { offer in
+        let changes = try await api().pendingProtocols().map(Self.wire)
+        let inbox = offers.map { offer -> Components.Schemas.InboxOffer in
             .init(id: offer.id, partyId: offer.partyID, terms: Self.wire(offer.terms),
                   risk: .init(score: Int32(offer.risk.score), level: .init(rawValue: offer.risk.level.rawValue) ?? .high,
                               reasons: offer.risk.reasons.map { .init(factor: $0.factor, points: Int32(clamping: $0.points), sentence: $0.sentence) }),
                   protocolId: offer.protocolID, status: .init(rawValue: offer.status.rawValue) ?? .pending,
                   counter: offer.counter.map { Self.wire($0.terms) }, createdAt: offer.createdAt, decidedAt: offer.decidedAt)
-        }))))
+        }
+        return .ok(.init(body: .json(.init(offers: inbox, protocolChanges: changes))))
     }
 
     func declineOffer(_ input: Operations.DeclineOffer.Input) async throws -> Operations.DeclineOffer.Output {

@@ -37,9 +37,22 @@ extension SignetAPIHandler {
 
     /// The trust protocol in force (its content id is the SHA-256 of its RFC 8785 form).
     func getTrustProtocol(_ input: Operations.GetTrustProtocol.Input) async throws -> Operations.GetTrustProtocol.Output {
-        let rules = try api().configuration.trustProtocol
+        let rules = try await api().activeProtocol().rules
         let document = try JSONDecoder().decode(Components.Schemas.TrustProtocolDocument.self, from: Data(try rules.canonicalJSON()))
         return .ok(.init(body: .json(document)))
+    }
+
+    /// Versions in their notice period, with what each changes.
+    func getPendingProtocols(_ input: Operations.GetPendingProtocols.Input) async throws -> Operations.GetPendingProtocols.Output {
+        let service = try api()
+        return .ok(.init(body: .json(.init(inForce: try await service.activeProtocol().contentID,
+                                           pending: try await service.pendingProtocols().map(Self.wire)))))
+    }
+
+    /// A pending version as the wire shows it.
+    static func wire(_ pending: PendingProtocol) -> Components.Schemas.ProtocolChange {
+        .init(version: Int32(clamping: pending.version.version), contentId: pending.version.contentID, proposedAt: pending.version.proposedAt,
+              effectiveAt: pending.version.effectiveAt, added: pending.diff.added, removed: pending.diff.removed, changed: pending.diff.changed)
     }
 
     /// The key that signs verification results, as a JWK Set (RFC 7517, RFC 8037).

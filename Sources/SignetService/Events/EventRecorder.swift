@@ -77,9 +77,11 @@ public struct EventRecorder: Sendable {
                 details: try CanonicalJSON.encode(details), time: Date(timeIntervalSince1970: Double(seconds))))
         } else if let party = event.party {
             index = try await log.append(LedgerEvent(kind: event.kind, time: seconds, party: party.rawValue).entry())
+        } else if case .protocolChange(let change) = event {
+            index = try await log.append(LedgerEvent(time: seconds, protocolChange: change).entry())
         } else {
-            // Every case of SignetEvent names a holder or a party; a new one that names neither is a bug here.
-            preconditionFailure("an event without a holder or a party")
+            // Every other case of SignetEvent names a holder or a party; a new one that names neither is a bug here.
+            preconditionFailure("an event without a holder, a party or a protocol change")
         }
         let recorded = RecordedEvent(event: event, ledgerIndex: index, time: Date(timeIntervalSince1970: Double(seconds)))
         for observer in observers {

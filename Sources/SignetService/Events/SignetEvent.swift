@@ -36,6 +36,9 @@ public enum SignetEvent: Sendable, Equatable {
     case revokeHolderKey(HolderID)
     /// The operator revoked a party's key.
     case revokePartyKey(PartyID)
+    /// The operator proposed or activated a trust protocol version (logged in clear, naming
+    /// neither a holder nor a party).
+    case protocolChange(LedgerEvent.ProtocolChange)
 
     /// The ledger entry's `type`.
     public var kind: LedgerEvent.Kind {
@@ -51,6 +54,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .decline: .decline
         case .counter: .counter
         case .revoke: .revoke
+        case .protocolChange: .protocolChange
         case .rotateKey: .rotateKey
         case .revokeHolderKey: .revokeKey
         case .revokePartyKey: .revokePartyKey
@@ -65,7 +69,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .revoke(let holder, _, _): holder
         case .rotateKey(let holder, _), .revokeHolderKey(let holder): holder
         case .offer(let holder, _, _), .decline(let holder, _, _), .counter(let holder, _, _): holder
-        case .approveParty, .suspendParty, .revokePartyKey: nil
+        case .approveParty, .suspendParty, .revokePartyKey, .protocolChange: nil
         }
     }
 
@@ -75,14 +79,14 @@ public enum SignetEvent: Sendable, Equatable {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template): template
         case .grant(_, _, let template, _, _, _), .use(_, _, let template, _, _): template
         case .revoke: nil
-        case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey, .offer, .decline, .counter: nil
+        case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey, .offer, .decline, .counter, .protocolChange: nil
         }
     }
 
     /// The party involved, named in clear in the entry.
     public var party: PartyID? {
         switch self {
-        case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey: nil
+        case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey, .protocolChange: nil
         case .grant(_, let party, _, _, _, _), .use(_, let party, _, _, _), .revoke(_, let party, _), .approveParty(let party), .suspendParty(let party),
              .revokePartyKey(let party), .offer(_, let party, _), .decline(_, let party, _), .counter(_, let party, _): party
         }
@@ -108,6 +112,8 @@ public enum SignetEvent: Sendable, Equatable {
             .object(["by": .string("operator")])
         case .offer(_, _, let offer), .decline(_, _, let offer), .counter(_, _, let offer):
             .object(["offer": .string(offer)])
+        case .protocolChange(let change):
+            .object(["version": .number(Double(change.version)), "content_id": .string(change.content_id), "stage": .string(change.stage)])
         }
     }
 }

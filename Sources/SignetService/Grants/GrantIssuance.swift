@@ -88,17 +88,20 @@ extension SignetService {
             throw ServiceError(.invalidGrant, "token must be a consent token presentation: <issuer JWT>~<disclosures>~<key-binding JWT>")
         }
         do {
-            let claims: ConsentClaims
-            if let cached = consentClaims.get(String(presentation.issuerJWT)) {
-                claims = cached
+            // The token part is the same each time the party presents it; the key binding is not.
+            let key = presentation.sdJWTText
+            let token: VerifiedConsentToken
+            if let cached = consentTokens.get(key) {
+                token = cached
             } else {
-                claims = try presentation.issuerClaims(issuerKey: results.publicKey)
-                consentClaims.put(String(presentation.issuerJWT), claims)
+                token = try presentation.verifiedToken(issuerKey: results.publicKey)
+                consentTokens.put(key, token)
             }
+            let claims = token.claims
             guard claims.party_id == party.rawValue else {
                 throw ConsentTokenError("this consent token was issued to another party")
             }
-            _ = try presentation.verify(claims: claims, audience: consentAudience, now: now, freshness: configuration.keyBindingFreshness)
+            try presentation.verifyKeyBinding(of: token, audience: consentAudience, now: now, freshness: configuration.keyBindingFreshness)
             guard let secret = Base64.decodeURL(claims.jti), secret.count == 32 else {
                 throw ConsentTokenError("the consent token's jti is malformed")
             }

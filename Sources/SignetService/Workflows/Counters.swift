@@ -50,7 +50,8 @@ extension SignetService {
             throw ServiceError(.invalidField, "max_uses is 1 to 1000000; retention_days and the price are not negative")
         }
         let party = try await stores.identities.party(partyID)
-        let decision = try configuration.trustProtocol.evaluate(OfferContext(terms: terms, partyStatus: party?.status ?? .suspended, now: now))
+        let active = try await activeProtocol()
+        let decision = active.rules.evaluate(OfferContext(terms: terms, partyStatus: party?.status ?? .suspended, now: now), contentID: active.contentID)
         guard decision.allowed else {
             let named = decision.refusals.map { "\($0.ruleID): \($0.reason)" }.joined(separator: "; ")
             throw ServiceError(.protocolRefused, "the trust protocol (version \(decision.protocolVersion)) refuses the counter: \(named)")

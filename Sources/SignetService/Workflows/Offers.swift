@@ -63,8 +63,9 @@ extension SignetService {
         }
         let now = self.now
         try await chargeParty(partyID, now: now)
-        let rules = configuration.trustProtocol
-        let decision = try rules.evaluate(OfferContext(terms: terms, partyStatus: party.status, now: now))
+        let active = try await activeProtocol()
+        let rules = active.rules
+        let decision = rules.evaluate(OfferContext(terms: terms, partyStatus: party.status, now: now), contentID: active.contentID)
         guard decision.allowed else {
             let named = decision.refusals.map { "\($0.ruleID): \($0.reason)" }.joined(separator: "; ")
             throw ServiceError(.protocolRefused, "the trust protocol (version \(decision.protocolVersion)) refused the offer: \(named)")

@@ -80,6 +80,10 @@ enum PostgresSchema {
             // A party lists its offers (and the holders' counters to them).
             "CREATE INDEX offers_party ON offers (party_id, created_at)",
         ],
+        [
+            // Trust protocol versions: proposed with a notice period, then activated.
+            "CREATE TABLE protocol_versions (version INTEGER PRIMARY KEY, document TEXT NOT NULL, content_id TEXT NOT NULL, proposed_at DOUBLE PRECISION NOT NULL, effective_at DOUBLE PRECISION NOT NULL, activated_at DOUBLE PRECISION)",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

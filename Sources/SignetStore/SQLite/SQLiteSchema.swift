@@ -79,6 +79,10 @@ enum SQLiteSchema {
             // A party lists its offers (and the holders' counters to them).
             "CREATE INDEX offers_party ON offers (party_id, created_at)",
         ],
+        [
+            // Trust protocol versions: proposed with a notice period, then activated.
+            "CREATE TABLE protocol_versions (version INTEGER PRIMARY KEY, document TEXT NOT NULL, content_id TEXT NOT NULL, proposed_at REAL NOT NULL, effective_at REAL NOT NULL, activated_at REAL)",
+        ],
     ]
 
     /// Opens `path` without migrating: a WAL-mode pool (one writer, concurrent readers) for a

@@ -28,7 +28,12 @@ extension HolderCommand {
 
         func run() async throws {
             try await runClient {
-                let offers = try await holderClient(client).listHolderOffers().ok.body.json.offers
+                let inbox = try await holderClient(client).listHolderOffers().ok.body.json
+                for change in inbox.protocolChanges {
+                    print("trust protocol version \(change.version) may take effect from \(change.effectiveAt.formatted(.iso8601)): "
+                          + "added \(change.added), removed \(change.removed), changed \(change.changed) (GET /v1/protocol/pending)")
+                }
+                let offers = inbox.offers
                 if offers.isEmpty { print("no offers") }
                 for offer in offers {
                     let terms = offer.terms
