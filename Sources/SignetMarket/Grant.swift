@@ -113,6 +113,9 @@ public protocol GrantStorage: Sendable {
     func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant?
     /// The status-list indices of every revoked grant.
     func revokedStatusIndices() async throws -> [Int]
+    /// How many grants holders made to the party, and how many of those the holders revoked
+    /// themselves (revocations by a template's renewal or deletion are not counted).
+    func record(partyID: String) async throws -> (grants: Int, revocations: Int)
     /// Revokes every usable grant for `templateID` issued before `issuedBefore`, so none of them
     /// can be spent (one stored without an issue time counts as issued before).
     /// - Returns: how many were revoked.

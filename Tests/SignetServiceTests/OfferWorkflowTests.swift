@@ -93,3 +93,33 @@ struct OfferWorkflowTests {
         #expect(try await service.inbox(as: alice).first?.status == .declined)
     }
 }
+
+extension OfferWorkflowTests {
+    /// The risk report reads the party's record (revocations, refused offers) and what similar
+    /// offers were accepted at.
+    @Test func theRiskReportReadsThePartysRecordAndThePriceBenchmark() async throws {
+        let fixture = try await ServiceFixture.make()
+        let service = fixture.service
+        let shop = try await fixture.party(2)
+        fixture.clock.advance(40 * 86_400)  // an established party
+        // Three holders accept the shop's offers at 200; two revoke.
+        var handles: [(PrincipalID, String)] = []
+        for number: UInt8 in 10...12 {
+            let holder = try await fixture.holder(number)
+            _ = try await service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: holder)
+            let offer = try await service.makeOffer(Self.terms(fixture), tradeCode: try await service.issueTradeCode(as: holder).code, as: shop).offer
+            handles.append((holder, try await service.accept(offer: offer.id, as: holder).handle))
+        }
+        for (holder, handle) in handles.prefix(2) { _ = try await service.revoke(grant: handle, as: holder) }
+        let alice = try await fixture.holder(1)
+        for _ in 0..<3 {
+            _ = try? await service.makeOffer(Self.terms(fixture) { $0.onwardTransfer = true }, tradeCode: try await service.issueTradeCode(as: alice).code, as: shop)
+        }
+        let cheap = try await service.makeOffer(Self.terms(fixture) { $0.price.minorUnits = 50 }, tradeCode: try await service.issueTradeCode(as: alice).code,
+                                                as: shop).offer
+        let factors = cheap.risk.reasons.map(\.factor)
+        #expect(factors.contains("price") && factors.contains("party-revocations") && factors.contains("party-violations"), "\(factors)")
+        #expect(!factors.contains("party-age"))
+        #expect(cheap.risk.reasons.first { $0.factor == "party-revocations" }?.sentence == "Holders revoked 2 of the 3 grants they made to this party.")
+    }
+}

@@ -93,3 +93,21 @@ struct GrantStorageConformanceTests {
         }
     }
 }
+
+extension GrantStorageConformanceTests {
+    @Test(arguments: Backend.available)
+    func aPartysRecordCountsItsGrantsAndOnlyTheHoldersOwnRevocations(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, _ in
+            for seed: UInt8 in 1...4 { try await stores.grants.insert(Self.grant(seed, holder: "h_\(seed)")) }
+            try await stores.grants.insert(Self.grant(9, party: "p_other"))
+            _ = try await stores.grants.revoke(tokenHash: Self.grant(1).tokenHash, holderID: "h_1", now: Self.now)
+            _ = try await stores.grants.revoke(tokenHash: Self.grant(2).tokenHash, holderID: "h_2", now: Self.now)
+            // A renewal's revocation says nothing about the party.
+            _ = try await stores.grants.revokeAll(templateID: Self.template, issuedBefore: Self.now.addingTimeInterval(1), now: Self.now)
+            let record = try await stores.grants.record(partyID: "p_shop")
+            #expect(record.grants == 4 && record.revocations == 2)
+            let nobody = try await stores.grants.record(partyID: "p_nobody")
+            #expect(nobody.grants == 0 && nobody.revocations == 0)
+        }
+    }
+}

@@ -84,3 +84,28 @@ extension OfferStorageConformanceTests {
         }
     }
 }
+
+extension OfferStorageConformanceTests {
+    @Test(arguments: Backend.available)
+    func refusalsAreCountedAndAcceptedPricesReadBackByPurposeScopeAndCurrency(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, _ in
+            for _ in 0..<3 { try await stores.offers.recordRefusal(partyID: "p_shop", at: Self.now) }
+            #expect(try await stores.offers.refusals(partyID: "p_shop") == 3)
+            #expect(try await stores.offers.refusals(partyID: "p_other") == 0)
+            let ids = ["o_priceAAAAAAAAAAAAAAAAA", "o_priceBAAAAAAAAAAAAAAAA", "o_priceCAAAAAAAAAAAAAAAA", "o_priceDAAAAAAAAAAAAAAAA"]
+            for (i, id) in ids.enumerated() { try await stores.offers.insert(Self.offer(id, at: Double(i))) }
+            _ = try await stores.offers.decide(ids[0], holderID: "h_alice", status: .accepted, at: Self.now)
+            _ = try await stores.offers.decide(ids[1], holderID: "h_alice", status: .accepted, at: Self.now.addingTimeInterval(1))
+            _ = try await stores.offers.decide(ids[2], holderID: "h_alice", status: .declined, at: Self.now)
+            // Accepted through a counter: the counter's price counts.
+            var terms = Self.offer(ids[3]).terms
+            terms.price.minorUnits = 900
+            _ = try await stores.offers.counter(ids[3], holderID: "h_alice", counter: Counter(terms: terms, templateID: TemplateID("t_AAAAAAAAAAAAAAAAAAAAAA")!), at: Self.now)
+            _ = try await stores.offers.settle(ids[3], partyID: "p_shop", status: .accepted, at: Self.now.addingTimeInterval(2))
+            let prices = try await stores.offers.acceptedPrices(purpose: "dpv:IdentityVerification", scope: "verify", currency: "EUR", limit: 10)
+            #expect(prices == [900, 250, 250])
+            #expect(try await stores.offers.acceptedPrices(purpose: "dpv:IdentityVerification", scope: "verify", currency: "USD", limit: 10).isEmpty)
+            #expect(try await stores.offers.acceptedPrices(purpose: "dpv:IdentityVerification", scope: "verify", currency: "EUR", limit: 2).count == 2)
+        }
+    }
+}

@@ -320,6 +320,7 @@ struct FaultyGrantStorage: GrantStorage, VerificationAdmission {
         try await base.revoke(tokenHash: tokenHash, holderID: holderID, now: now)
     }
     func revokedStatusIndices() async throws -> [Int] { try await base.revokedStatusIndices() }
+    func record(partyID: String) async throws -> (grants: Int, revocations: Int) { try await base.record(partyID: partyID) }
     func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         try fault.check()
         return try await base.revokeAll(templateID: templateID, issuedBefore: issuedBefore, now: now)

@@ -12,6 +12,7 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
         var grant: Grant
         var challenge: Challenge?
         let order: Int
+        var revokedByHolder = false
     }
 
     private let buckets: MemoryRateLimitStorage
@@ -48,12 +49,20 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
         grants.withLock { grants in
             guard let stored = grants.byHash[tokenHash], stored.grant.holderID == holderID, stored.grant.revokedAt == nil else { return nil }
             grants.byHash[tokenHash]?.grant.revokedAt = now
+            grants.byHash[tokenHash]?.revokedByHolder = true
             return grants.byHash[tokenHash]?.grant
         }
     }
 
     public func revokedStatusIndices() async throws -> [Int] {
         grants.withLock { $0.byHash.values.compactMap { $0.grant.revokedAt == nil ? nil : $0.grant.statusIndex } }
+    }
+
+    public func record(partyID: String) async throws -> (grants: Int, revocations: Int) {
+        grants.withLock { grants in
+            let theirs = grants.byHash.values.filter { $0.grant.partyID == partyID }
+            return (theirs.count, theirs.filter(\.revokedByHolder).count)
+        }
     }
 
     public func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {

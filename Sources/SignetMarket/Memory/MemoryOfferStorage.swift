@@ -7,6 +7,7 @@ public final class MemoryOfferStorage: OfferStorage {
     private struct State {
         var codes: [[UInt8]: (code: TradeCode, spent: Bool)] = [:]
         var offers: [String: Offer] = [:]
+        var refusals: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -26,6 +27,23 @@ public final class MemoryOfferStorage: OfferStorage {
             guard let entry = state.codes[codeHash], !entry.spent, entry.code.expiresAt > now else { return nil }
             state.codes[codeHash]?.spent = true
             return entry.code.holderID
+        }
+    }
+
+    public func recordRefusal(partyID: String, at date: Date) async throws {
+        state.withLock { $0.refusals[partyID, default: 0] += 1 }
+    }
+
+    public func refusals(partyID: String) async throws -> Int {
+        state.withLock { $0.refusals[partyID] ?? 0 }
+    }
+
+    public func acceptedPrices(purpose: String, scope: String, currency: String, limit: Int) async throws -> [Int64] {
+        state.withLock { state in
+            state.offers.values.filter { $0.status == .accepted }.sorted { ($0.decidedAt ?? .distantPast) > ($1.decidedAt ?? .distantPast) }
+                .map { $0.counter?.terms ?? $0.terms }
+                .filter { $0.purpose == purpose && $0.scope.kind == scope && $0.price.currency == currency }
+                .prefix(limit).map(\.price.minorUnits)
         }
     }
 

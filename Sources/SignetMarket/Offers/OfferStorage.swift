@@ -7,6 +7,14 @@ public protocol OfferStorage: Sendable {
     /// Spends an unused, unexpired trade code, once even under concurrent offers, and returns
     /// the holder it names; `nil` for an unknown, spent or expired code.
     func redeem(codeHash: [UInt8], now: Date) async throws -> String?
+    /// Notes that the trust protocol refused an offer of the party's (its record counts them).
+    func recordRefusal(partyID: String, at date: Date) async throws
+    /// How many of the party's offers the trust protocol refused.
+    func refusals(partyID: String) async throws -> Int
+    /// The prices of the latest `limit` accepted offers with this purpose, scope kind and
+    /// currency (a counter's price where the party accepted a counter), for the risk report's
+    /// price benchmark.
+    func acceptedPrices(purpose: String, scope: String, currency: String, limit: Int) async throws -> [Int64]
     /// Stores a new offer.
     func insert(_ offer: Offer) async throws
     /// The offer with `id`, or `nil`.

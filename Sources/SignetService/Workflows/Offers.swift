@@ -67,6 +67,8 @@ extension SignetService {
         let rules = active.rules
         let decision = rules.evaluate(OfferContext(terms: terms, partyStatus: party.status, now: now), contentID: active.contentID)
         guard decision.allowed else {
+            // Counted for the party's record (risk reports); a failure to count must not hide the refusal.
+            try? await stores.offers.recordRefusal(partyID: partyID.rawValue, at: now)
             let named = decision.refusals.map { "\($0.ruleID): \($0.reason)" }.joined(separator: "; ")
             throw ServiceError(.protocolRefused, "the trust protocol (version \(decision.protocolVersion)) refused the offer: \(named)")
         }
@@ -75,12 +77,28 @@ extension SignetService {
               let holder = HolderID(holderText) else {
             throw ServiceError(.notFound, "no such trade code (unknown, already used or expired)")
         }
-        let risk = RiskReport.assess(terms, party: PartyRecord(registeredAt: party.registeredAt), prices: nil, rules: rules, now: now)
+        let risk = RiskReport.assess(terms, party: try await record(of: party), prices: try await priceBenchmark(for: terms), rules: rules, now: now)
         let offer = Offer(id: Offer.newID(using: configuration.random), partyID: partyID.rawValue, holderID: holder.rawValue, terms: terms,
                           protocolID: decision.protocolID, risk: risk, createdAt: now)
         try await stores.offers.insert(offer)
         let index = try await recorder.record(.offer(holder: holder, party: partyID, offer: offer.id), at: now)
         return OfferOutcome(offer: offer, decision: decision, ledgerIndex: index)
+    }
+
+    /// What Signet's records say about a party for a risk report: its age, the grants holders
+    /// made it and revoked, and the offers the trust protocol refused. (Breach findings come
+    /// with the watch.)
+    func record(of party: Party) async throws -> PartyRecord {
+        let grants = try await stores.grants.record(partyID: party.id.rawValue)
+        return PartyRecord(registeredAt: party.registeredAt, grants: grants.grants, revocations: grants.revocations,
+                           ruleViolations: try await stores.offers.refusals(partyID: party.id.rawValue))
+    }
+
+    /// The median price of the latest 101 accepted offers like `terms` (purpose, scope, currency).
+    func priceBenchmark(for terms: OfferTerms) async throws -> PriceBenchmark? {
+        let prices = try await stores.offers.acceptedPrices(purpose: terms.purpose, scope: terms.scope.kind, currency: terms.price.currency, limit: 101)
+        guard !prices.isEmpty else { return nil }
+        return PriceBenchmark(medianMinorUnits: prices.sorted()[prices.count / 2], count: prices.count)
     }
 
     /// The caller's offers, newest first, each with its risk report.

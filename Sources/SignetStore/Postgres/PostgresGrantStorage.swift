@@ -43,7 +43,7 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
     public func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
         try await grants(client.query(
             """
-            UPDATE grants SET revoked_at = \(now.timeIntervalSince1970)
+            UPDATE grants SET revoked_at = \(now.timeIntervalSince1970), revoked_by = 'holder'
             WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND holder_id = \(holderID) AND revoked_at IS NULL
             RETURNING \(unescaped: Self.columns)
             """, logger: logger)).first
@@ -55,6 +55,13 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
             "SELECT status_index FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL", logger: logger)
         for try await index in rows.decode(Int64.self) { indices.append(Int(index)) }
         return indices
+    }
+
+    public func record(partyID: String) async throws -> (grants: Int, revocations: Int) {
+        let rows = try await client.query(
+            "SELECT count(*), count(*) FILTER (WHERE revoked_by = 'holder') FROM grants WHERE party_id = \(partyID)", logger: logger)
+        for try await (grants, revocations) in rows.decode((Int64, Int64).self) { return (Int(grants), Int(revocations)) }
+        return (0, 0)
     }
 
     public func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {

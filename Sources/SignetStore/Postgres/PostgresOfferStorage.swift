@@ -23,6 +23,33 @@ public struct PostgresOfferStorage: OfferStorage, PostgresStore {
         return nil
     }
 
+    public func recordRefusal(partyID: String, at date: Date) async throws {
+        _ = try await client.query("INSERT INTO offer_refusals (party_id, refused_at) VALUES (\(partyID), \(date.timeIntervalSince1970))", logger: logger)
+    }
+
+    public func refusals(partyID: String) async throws -> Int {
+        let rows = try await client.query("SELECT count(*) FROM offer_refusals WHERE party_id = \(partyID)", logger: logger)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
+    public func acceptedPrices(purpose: String, scope: String, currency: String, limit: Int) async throws -> [Int64] {
+        // The counter's terms, where the party accepted one, else the offer's.
+        let rows = try await client.query(
+            """
+            SELECT (coalesce(document::jsonb -> 'counter', document::jsonb -> 'terms') ->> 'priceMinorUnits')::bigint
+            FROM offers WHERE status = 'accepted'
+              AND coalesce(document::jsonb -> 'counter', document::jsonb -> 'terms') ->> 'purpose' = \(purpose)
+              AND coalesce(document::jsonb -> 'counter', document::jsonb -> 'terms') ->> 'scope' = \(scope)
+              AND coalesce(document::jsonb -> 'counter', document::jsonb -> 'terms') ->> 'currency' = \(currency)
+            ORDER BY decided_at DESC LIMIT \(limit)
+            """,
+            logger: logger)
+        var prices: [Int64] = []
+        for try await price in rows.decode(Int64.self) { prices.append(price) }
+        return prices
+    }
+
     public func insert(_ offer: Offer) async throws {
         _ = try await client.query(
             """

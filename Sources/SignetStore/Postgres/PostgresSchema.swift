@@ -84,6 +84,13 @@ enum PostgresSchema {
             // Trust protocol versions: proposed with a notice period, then activated.
             "CREATE TABLE protocol_versions (version INTEGER PRIMARY KEY, document TEXT NOT NULL, content_id TEXT NOT NULL, proposed_at DOUBLE PRECISION NOT NULL, effective_at DOUBLE PRECISION NOT NULL, activated_at DOUBLE PRECISION)",
         ],
+        [
+            // The party's record for risk reports: who revoked a grant, and refused offers.
+            "ALTER TABLE grants ADD COLUMN revoked_by TEXT",
+            "CREATE TABLE offer_refusals (party_id TEXT NOT NULL, refused_at DOUBLE PRECISION NOT NULL)",
+            "CREATE INDEX offer_refusals_party ON offer_refusals (party_id)",
+            "CREATE INDEX offers_accepted ON offers (status, decided_at)",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

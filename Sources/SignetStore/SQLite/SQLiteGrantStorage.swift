@@ -36,7 +36,7 @@ public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteSto
 
     public func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
         try await statements.write(
-            "UPDATE grants SET revoked_at = ? WHERE token_hash = ? AND holder_id = ? AND revoked_at IS NULL RETURNING \(Self.columns)",
+            "UPDATE grants SET revoked_at = ?, revoked_by = 'holder' WHERE token_hash = ? AND holder_id = ? AND revoked_at IS NULL RETURNING \(Self.columns)",
             [now.timeIntervalSince1970, Data(tokenHash), holderID], row: Self.grant(from:)).first
     }
 
@@ -44,6 +44,12 @@ public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteSto
         try statements.read("SELECT status_index FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL", []) {
             try $0.value("status_index", as: Int.self)
         }
+    }
+
+    public func record(partyID: String) async throws -> (grants: Int, revocations: Int) {
+        try statements.read(
+            "SELECT count(*) AS grants, count(CASE WHEN revoked_by = 'holder' THEN 1 END) AS revocations FROM grants WHERE party_id = ?", [partyID]
+        ) { row in (try row.value("grants", as: Int.self) ?? 0, try row.value("revocations", as: Int.self) ?? 0) }.first ?? (0, 0)
     }
 
     public func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {

@@ -20,6 +20,28 @@ public struct SQLiteOfferStorage: OfferStorage, SQLiteStore {
             [t, Data(codeHash), t]) { row in try row.value("holder_id", as: String.self) }.first
     }
 
+    public func recordRefusal(partyID: String, at date: Date) async throws {
+        try await statements.execute("INSERT INTO offer_refusals (party_id, refused_at) VALUES (?, ?)", [partyID, date.timeIntervalSince1970])
+    }
+
+    public func refusals(partyID: String) async throws -> Int {
+        try statements.read("SELECT count(*) AS n FROM offer_refusals WHERE party_id = ?", [partyID]) { try $0.value("n", as: Int.self) }.first ?? 0
+    }
+
+    public func acceptedPrices(purpose: String, scope: String, currency: String, limit: Int) async throws -> [Int64] {
+        // The counter's terms, where the party accepted one, else the offer's.
+        try statements.read(
+            """
+            SELECT coalesce(json_extract(document, '$.counter.priceMinorUnits'), json_extract(document, '$.terms.priceMinorUnits')) AS price
+            FROM offers WHERE status = 'accepted'
+              AND coalesce(json_extract(document, '$.counter.purpose'), json_extract(document, '$.terms.purpose')) = ?
+              AND coalesce(json_extract(document, '$.counter.scope'), json_extract(document, '$.terms.scope')) = ?
+              AND coalesce(json_extract(document, '$.counter.currency'), json_extract(document, '$.terms.currency')) = ?
+            ORDER BY decided_at DESC LIMIT ?
+            """,
+            [purpose, scope, currency, limit]) { try $0.value("price", as: Int64.self) }
+    }
+
     public func insert(_ offer: Offer) async throws {
         try await statements.execute(
             "INSERT INTO offers (id, party_id, holder_id, document, status, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -83,6 +83,13 @@ enum SQLiteSchema {
             // Trust protocol versions: proposed with a notice period, then activated.
             "CREATE TABLE protocol_versions (version INTEGER PRIMARY KEY, document TEXT NOT NULL, content_id TEXT NOT NULL, proposed_at REAL NOT NULL, effective_at REAL NOT NULL, activated_at REAL)",
         ],
+        [
+            // The party's record for risk reports: who revoked a grant, and refused offers.
+            "ALTER TABLE grants ADD COLUMN revoked_by TEXT",
+            "CREATE TABLE offer_refusals (party_id TEXT NOT NULL, refused_at REAL NOT NULL)",
+            "CREATE INDEX offer_refusals_party ON offer_refusals (party_id)",
+            "CREATE INDEX offers_accepted ON offers (status, decided_at)",
+        ],
     ]
 
     /// Opens `path` without migrating: a WAL-mode pool (one writer, concurrent readers) for a
