@@ -270,7 +270,7 @@ let package = Package(
         .testTarget(name: "SignetVaultTests", dependencies: ["SignetVault"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SignetMarketTests",
-            dependencies: ["SignetMarket", .crypto],
+            dependencies: ["SignetMarket", "SignetCore", .crypto],
             swiftSettings: swiftSettings
         ),
         .testTarget(

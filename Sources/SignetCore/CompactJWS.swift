@@ -24,6 +24,9 @@ public enum CompactJWS {
     private struct Header: Decodable {
         let alg: String?
         let typ: String?
+        /// Extensions the signer says a verifier must understand (RFC 7515 §4.1.11); Signet
+        /// understands none, so a JWS naming any is refused.
+        let crit: [String]?
     }
 
     /// `BASE64URL(header) . BASE64URL(payload) . BASE64URL(Ed25519 signature)`.
@@ -36,13 +39,14 @@ public enum CompactJWS {
         return signingInput + "." + Base64.encodeURL(signature)
     }
 
-    /// The header and payload of `jws` if it is a well-formed compact JWS with `alg` `EdDSA`
-    /// and a valid signature under `key`; `nil` otherwise (the caller says why it refuses).
+    /// The header and payload of `jws` if it is a well-formed compact JWS with `alg` `EdDSA`,
+    /// no `crit` extensions, and a valid signature under `key`; `nil` otherwise (the caller says
+    /// why it refuses).
     public static func verify(_ jws: some StringProtocol, key: Curve25519.Signing.PublicKey) -> Verified? {
         let parts = jws.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = Base64.decodeURL(parts[0]), let payload = Base64.decodeURL(parts[1]),
               let signature = Base64.decodeURL(parts[2]), signature.count == 64,
-              let fields = try? JSONDecoder().decode(Header.self, from: Data(header)), fields.alg == "EdDSA" else { return nil }
+              let fields = try? JSONDecoder().decode(Header.self, from: Data(header)), fields.alg == "EdDSA", fields.crit == nil else { return nil }
         let signingInput = jws.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count)
         guard key.isValidSignature(signature, for: Array(signingInput)) else { return nil }
         return Verified(header: header, type: fields.typ, payload: payload)

@@ -7,8 +7,10 @@ public import Foundation
 ///
 /// A grant comes from an accepted offer, or from the holder alone (`permit`: one verification,
 /// no offer). Either way the party holds a consent token (``ConsentToken``) whose `jti` is the
-/// grant's 32-byte secret; only its SHA-256 is stored, so a database leak yields no usable token
-/// (and a token is useless without the party's key in any case).
+/// grant's 32-byte secret. The grant is keyed by the secret's SHA-256; the token as issued is
+/// stored too, for its party to fetch (`GET /v1/parties/me/grants`). A leaked token is useless
+/// on its own: every presentation needs a key-binding JWT by the party's key and rides in a
+/// request the party signed.
 public struct Grant: Sendable, Equatable {
     /// SHA-256 of the token's `jti` bytes: the grant's key.
     public let tokenHash: [UInt8]
@@ -111,8 +113,9 @@ public protocol GrantStorage: Sendable {
     /// Revokes the holder's unrevoked grant: a compare-and-set, so it happens once.
     /// - Returns: the grant as revoked, or `nil` when the holder has no such unrevoked grant.
     func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant?
-    /// The status-list indices of every revoked grant.
-    func revokedStatusIndices() async throws -> [Int]
+    /// The status-list indices of every revoked grant, and the highest index any grant has
+    /// (`-1` without grants): the list must cover every token issued, on every instance.
+    func statusIndices() async throws -> (revoked: [Int], highest: Int)
     /// How many grants holders made to the party, and how many of those the holders revoked
     /// themselves (revocations by a template's renewal or deletion are not counted).
     func record(partyID: String) async throws -> (grants: Int, revocations: Int)

@@ -24,7 +24,9 @@ public struct SignetService: Sendable {
     /// Records every event (and tells the observers).
     public let recorder: EventRecorder
     /// The trust protocol in force, as last read (``activeProtocol()``).
-    let protocolCache = ProtocolCache()
+    let protocolCache = TimedCache<ActiveProtocol>(lifetime: 5)
+    /// The signed status list, as last made (``statusListToken()``).
+    let statusListCache = TimedCache<String>(lifetime: 10)
     /// The base URL clients reach this server at: ``ServiceConfiguration/publicURL`` until a
     /// server that learns its port only once listening (port 0) names the real one.
     public let publicURL: PublicURL

@@ -44,9 +44,18 @@ struct CounterWorkflowTests {
         await #expect(throws: ServiceError(.conflict, "")) {
             try await service.counter(offer: offer.id, changes: CounterChanges(priceMinorUnits: 800), as: alice)
         }
+        // A counter names a template; renewed since, it no longer carries the holder's consent.
+        fixture.clock.advance(1)
+        _ = try await service.renew(countered(offer.id, service, alice), samples: [EmbeddingInput(ServiceFixture.face)], as: alice)
+        await #expect(throws: ServiceError(.conflict, "")) { try await service.acceptCounter(offer: offer.id, as: shop) }
         let declined = try await service.declineCounter(offer: offer.id, as: shop)
         #expect(declined.offer.status == .declined)
         await #expect(throws: ServiceError(.conflict, "")) { try await service.acceptCounter(offer: offer.id, as: shop) }
         #expect(try await service.holderGrants(as: alice).isEmpty)
+    }
+
+    /// The template id a countered offer names.
+    private func countered(_ id: String, _ service: SignetService, _ holder: PrincipalID) async throws -> String {
+        try #require(try await service.inbox(as: holder).first { $0.id == id }?.counter?.templateID.rawValue)
     }
 }

@@ -319,7 +319,7 @@ struct FaultyGrantStorage: GrantStorage, VerificationAdmission {
     func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
         try await base.revoke(tokenHash: tokenHash, holderID: holderID, now: now)
     }
-    func revokedStatusIndices() async throws -> [Int] { try await base.revokedStatusIndices() }
+    func statusIndices() async throws -> (revoked: [Int], highest: Int) { try await base.statusIndices() }
     func record(partyID: String) async throws -> (grants: Int, revocations: Int) { try await base.record(partyID: partyID) }
     func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         try fault.check()

@@ -18,7 +18,7 @@ public struct ConsentClaims: Codable, Sendable, Equatable {
     public var iat: Int
     /// Expiry, Unix seconds: the grant's validity ends here.
     public var exp: Int
-    /// The grant's id: 32 random bytes in base64url. Signet stores only its SHA-256.
+    /// The grant's secret: 32 random bytes in base64url; Signet keys the grant by its SHA-256.
     public var jti: String
     /// `verify` or `attributes`.
     public var scope: String

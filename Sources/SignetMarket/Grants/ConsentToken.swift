@@ -82,7 +82,20 @@ public struct ConsentPresentation: Sendable {
         guard let claims = try? JSONDecoder().decode(ConsentClaims.self, from: Data(jws.payload)), claims._sd_alg == "sha-256" else {
             throw ConsentTokenError("the consent token's claims are malformed")
         }
-        return VerifiedConsentToken(claims: claims, disclosed: try disclosedClaims(digests: claims._sd))
+        let disclosed = try disclosedClaims(digests: claims._sd)
+        // RFC 9901 §7.1: a disclosed name must not also be a claim in the clear.
+        let clear = Set(((try? JSONDecoder().decode([String: JSONValue].self, from: Data(jws.payload))) ?? [:]).keys)
+        guard clear.isDisjoint(with: disclosed.keys) else {
+            throw ConsentTokenError("a disclosure repeats a claim the consent token carries in the clear")
+        }
+        return VerifiedConsentToken(claims: claims, disclosed: disclosed)
+    }
+
+    /// Also requires the token's issuer to be `issuer` (its `iss`).
+    public func verifiedToken(issuerKey: Curve25519.Signing.PublicKey, issuer: String) throws(ConsentTokenError) -> VerifiedConsentToken {
+        let token = try verifiedToken(issuerKey: issuerKey)
+        guard token.claims.iss == issuer else { throw ConsentTokenError("the consent token's iss is not \(issuer)") }
+        return token
     }
 
     /// Checks what changes with each presentation: the token unexpired at `now`, and the

@@ -54,8 +54,11 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
         }
     }
 
-    public func revokedStatusIndices() async throws -> [Int] {
-        grants.withLock { $0.byHash.values.compactMap { $0.grant.revokedAt == nil ? nil : $0.grant.statusIndex } }
+    public func statusIndices() async throws -> (revoked: [Int], highest: Int) {
+        grants.withLock { grants in
+            (grants.byHash.values.compactMap { $0.grant.revokedAt == nil ? nil : $0.grant.statusIndex },
+             grants.byHash.values.compactMap(\.grant.statusIndex).max() ?? -1)
+        }
     }
 
     public func record(partyID: String) async throws -> (grants: Int, revocations: Int) {

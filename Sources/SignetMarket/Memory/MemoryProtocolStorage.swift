@@ -22,7 +22,8 @@ public final class MemoryProtocolStorage: ProtocolStorage {
 
     public func activate(version: Int, at date: Date) async throws -> ProtocolVersion? {
         stored.withLock { stored in
-            guard var found = stored[version], found.activatedAt == nil, found.effectiveAt <= date else { return nil }
+            guard var found = stored[version], found.activatedAt == nil, found.effectiveAt <= date,
+                  !stored.values.contains(where: { $0.activatedAt != nil && $0.version > version }) else { return nil }
             found.activatedAt = date
             stored[version] = found
             return found

@@ -59,7 +59,9 @@ public protocol ProtocolStorage: Sendable {
     func propose(_ version: ProtocolVersion) async throws -> Bool
     /// Every stored version, oldest first.
     func versions() async throws -> [ProtocolVersion]
-    /// Activates a pending version whose notice period has ended (compare-and-set).
-    /// - Returns: the version as activated, or `nil` when it is unknown, active already or still in notice.
+    /// Activates a pending version whose notice period has ended and above every activated
+    /// one (compare-and-set, so two instances cannot put an older version in force after a newer).
+    /// - Returns: the version as activated, or `nil` when it is unknown, active already, still in
+    ///   notice or below an activated version.
     func activate(version: Int, at date: Date) async throws -> ProtocolVersion?
 }

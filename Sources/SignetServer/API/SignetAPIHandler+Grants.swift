@@ -40,7 +40,11 @@ extension SignetAPIHandler {
     func getEarnings(_ input: Operations.GetEarnings.Input) async throws -> Operations.GetEarnings.Output {
         let lines = try await api().earnings(as: try caller())
         var totals: [String: Int64] = [:]
-        for line in lines { totals[line.price.currency, default: 0] &+= line.price.minorUnits }
+        for line in lines {
+            let (sum, overflow) = totals[line.price.currency, default: 0].addingReportingOverflow(line.price.minorUnits)
+            guard !overflow else { throw Problem(.conflict, detail: "the accepted prices in \(line.price.currency) add up beyond what a statement can show") }
+            totals[line.price.currency] = sum
+        }
         return .ok(.init(body: .json(.init(
             lines: lines.map {
                 .init(handle: $0.handle, offerId: $0.offerID, partyId: $0.partyID,

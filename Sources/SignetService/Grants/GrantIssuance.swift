@@ -94,7 +94,7 @@ extension SignetService {
             if let cached = consentTokens.get(key) {
                 token = cached
             } else {
-                token = try presentation.verifiedToken(issuerKey: results.publicKey)
+                token = try presentation.verifiedToken(issuerKey: results.publicKey, issuer: consentAudience)
                 consentTokens.put(key, token)
             }
             let claims = token.claims

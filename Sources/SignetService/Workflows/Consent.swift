@@ -88,7 +88,8 @@ extension SignetService {
     /// a device-mode verification the read its challenge already made.
     func storedGrant(tokenHash: [UInt8]) async throws -> Grant? {
         if let cached = grantsByToken.get(tokenHash) { return cached }
-        guard let grant = try await stores.grants.grant(tokenHash: tokenHash) else { return nil }
+        guard var grant = try await stores.grants.grant(tokenHash: tokenHash) else { return nil }
+        grant.token = nil  // kept small: the verification path never needs the token text
         grantsByToken.put(tokenHash, grant)
         return grant
     }

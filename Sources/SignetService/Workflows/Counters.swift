@@ -1,6 +1,7 @@
 public import Foundation
 public import SignetCore
 public import SignetMarket
+import SignetVault
 
 /// What a holder changes when countering: any of uses, retention and price (at least one).
 public struct CounterChanges: Sendable, Equatable {
@@ -84,6 +85,12 @@ extension SignetService {
             throw ServiceError(.corruptRecord, "the countered offer \(id) has no counter")
         }
         guard counter.terms.expiresAt > now else { throw ServiceError(.conflict, "the counter to offer \(id) lapsed with the offer") }
+        // The holder may have deleted (or renewed) the template since countering: consent to
+        // the old helper data does not carry over, as for grants (see ``renew``).
+        guard let template = try await stores.templates.template(id: counter.templateID, holderID: holder.rawValue),
+              template.updatedAt <= (offer.decidedAt ?? now) else {
+            throw ServiceError(.conflict, "the template the counter to offer \(id) named was deleted or renewed since; the holder must counter again")
+        }
         guard let settled = try await stores.offers.settle(id, partyID: party.id.rawValue, status: .accepted, at: now) else {
             throw ServiceError(.conflict, "offer \(id) was settled by another request")
         }

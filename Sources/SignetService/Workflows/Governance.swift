@@ -98,19 +98,21 @@ extension SignetService {
     }
 }
 
-/// The protocol in force as last read, for 5 seconds.
-final class ProtocolCache: Sendable {
-    private let state = Mutex<(value: ActiveProtocol, readAt: Date)?>(nil)
-    static let lifetime: TimeInterval = 5
+/// A value as last read, for a few seconds (the protocol in force, the status list).
+final class TimedCache<Value: Sendable>: Sendable {
+    private let state = Mutex<(value: Value, readAt: Date)?>(nil)
+    let lifetime: TimeInterval
 
-    func current(at now: Date) -> ActiveProtocol? {
+    init(lifetime: TimeInterval) { self.lifetime = lifetime }
+
+    func current(at now: Date) -> Value? {
         state.withLock { entry in
-            guard let entry, abs(now.timeIntervalSince(entry.readAt)) < Self.lifetime else { return nil }
+            guard let entry, abs(now.timeIntervalSince(entry.readAt)) < lifetime else { return nil }
             return entry.value
         }
     }
 
-    func store(_ value: ActiveProtocol, at now: Date) { state.withLock { $0 = (value, now) } }
+    func store(_ value: Value, at now: Date) { state.withLock { $0 = (value, now) } }
 
     func clear() { state.withLock { $0 = nil } }
 }

@@ -104,6 +104,7 @@ extension SignetService {
         guard let revoked = try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: holder.rawValue, now: now) else {
             throw ServiceError(.conflict, "grant \(handle) is revoked already")
         }
+        statusListCache.clear()
         let index = try await recorder.record(.revoke(holder: holder, party: party, grant: handle), at: now)
         return (revoked, index)
     }
@@ -144,16 +145,23 @@ extension SignetService {
     }
 
     /// The grants' Token Status List as a signed JWT (`typ` `statuslist+jwt`): every revoked
-    /// grant's index INVALID, the rest VALID, covering every index the ledger has handed out.
+    /// grant's index INVALID, the rest VALID, covering every grant issued on any instance.
+    ///
+    /// Kept for 10 seconds (the route is public and the list grows with the ledger), and dropped
+    /// at once when this instance revokes; the token's `ttl` tells relying parties 60 seconds.
     public func statusListToken() async throws -> String {
-        let revoked = try await stores.grants.revokedStatusIndices()
-        let size = max(Int(await ledger.sizeLowerBound()), (revoked.max() ?? -1) + 1)
+        let now = self.now
+        if let cached = statusListCache.current(at: now) { return cached }
+        let indices = try await stores.grants.statusIndices()
+        let size = indices.highest + 1
         let issuedAt = Int(now.timeIntervalSince1970.rounded(.down))
         let claims = GrantStatusList.Claims(
             sub: statusListURL, iat: issuedAt, exp: issuedAt + 24 * 3600, ttl: GrantStatusList.timeToLive,
-            status_list: .init(bits: GrantStatusList.bits, lst: try GrantStatusList.encode(GrantStatusList.bytes(size: size, revoked: revoked))))
-        return try CompactJWS.sign(header: ["typ": .string("statuslist+jwt"), "kid": .string(results.keyID)],
-                                   payload: Array(JSONEncoder().encode(claims)), with: results.privateKey)
+            status_list: .init(bits: GrantStatusList.bits, lst: try GrantStatusList.encode(GrantStatusList.bytes(size: size, revoked: indices.revoked))))
+        let token = try CompactJWS.sign(header: ["typ": .string("statuslist+jwt"), "kid": .string(results.keyID)],
+                                        payload: Array(JSONEncoder().encode(claims)), with: results.privateKey)
+        statusListCache.store(token, at: now)
+        return token
     }
 
     /// The caller's grant with `handle`, or `nil`.

@@ -49,12 +49,16 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
             """, logger: logger)).first
     }
 
-    public func revokedStatusIndices() async throws -> [Int] {
+    public func statusIndices() async throws -> (revoked: [Int], highest: Int) {
         var indices: [Int] = []
         let rows = try await client.query(
             "SELECT status_index FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL", logger: logger)
         for try await index in rows.decode(Int64.self) { indices.append(Int(index)) }
-        return indices
+        var highest = -1
+        for try await value in try await client.query("SELECT max(status_index) FROM grants", logger: logger).decode(Int64?.self) {
+            highest = value.map(Int.init) ?? -1
+        }
+        return (indices, highest)
     }
 
     public func record(partyID: String) async throws -> (grants: Int, revocations: Int) {

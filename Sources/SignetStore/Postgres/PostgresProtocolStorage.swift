@@ -29,6 +29,7 @@ public struct PostgresProtocolStorage: ProtocolStorage, PostgresStore {
             """
             UPDATE protocol_versions SET activated_at = \(date.timeIntervalSince1970)
             WHERE version = \(version) AND activated_at IS NULL AND effective_at <= \(date.timeIntervalSince1970)
+              AND NOT EXISTS (SELECT 1 FROM protocol_versions AS newer WHERE newer.activated_at IS NOT NULL AND newer.version > \(version))
             RETURNING document, content_id, proposed_at, effective_at, activated_at
             """,
             logger: logger)).first

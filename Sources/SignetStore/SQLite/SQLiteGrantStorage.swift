@@ -40,10 +40,12 @@ public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteSto
             [now.timeIntervalSince1970, Data(tokenHash), holderID], row: Self.grant(from:)).first
     }
 
-    public func revokedStatusIndices() async throws -> [Int] {
-        try statements.read("SELECT status_index FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL", []) {
+    public func statusIndices() async throws -> (revoked: [Int], highest: Int) {
+        let revoked = try statements.read("SELECT status_index FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL", []) {
             try $0.value("status_index", as: Int.self)
         }
+        let highest = try statements.read("SELECT max(status_index) AS highest FROM grants", []) { try $0.value("highest", as: Int.self) }
+        return (revoked, highest.first ?? -1)
     }
 
     public func record(partyID: String) async throws -> (grants: Int, revocations: Int) {

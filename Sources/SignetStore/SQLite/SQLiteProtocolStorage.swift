@@ -24,6 +24,7 @@ public struct SQLiteProtocolStorage: ProtocolStorage, SQLiteStore {
         try await statements.write(
             """
             UPDATE protocol_versions SET activated_at = ?1 WHERE version = ?2 AND activated_at IS NULL AND effective_at <= ?1
+              AND NOT EXISTS (SELECT 1 FROM protocol_versions WHERE activated_at IS NOT NULL AND version > ?2)
             RETURNING \(Self.columns)
             """,
             [date.timeIntervalSince1970, version], row: Self.version(from:)).first
