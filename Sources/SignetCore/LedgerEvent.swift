@@ -17,7 +17,7 @@ import Foundation
 public struct LedgerEvent: Sendable, Equatable {
     /// What happened.
     public enum Kind: String, Sendable, CaseIterable {
-        case enroll, renew, delete, use, offer, counter, grant, decline, revoke, lockdown
+        case enroll, renew, delete, use, offer, counter, grant, decline, revoke, attest, lockdown
         /// The operator approved a party.
         case approve
         /// The operator (or the trust protocol) suspended a party.
@@ -28,11 +28,13 @@ public struct LedgerEvent: Sendable, Equatable {
         case revokeKey = "revoke_key"
         /// The operator revoked a party's key.
         case revokePartyKey = "revoke_party_key"
+        /// The operator appointed a party an attester.
+        case appoint
         /// The operator proposed or activated a version of the trust protocol.
         case protocolChange = "protocol"
 
         /// Whether entries of this kind name a party only (no holder pseudonym, no commitment).
-        public var isAboutAPartyOnly: Bool { self == .approve || self == .suspend || self == .revokePartyKey }
+        public var isAboutAPartyOnly: Bool { self == .approve || self == .suspend || self == .revokePartyKey || self == .appoint }
         /// Whether entries of this kind name neither a holder nor a party: they carry a
         /// ``ProtocolChange`` in clear.
         public var isAboutTheProtocol: Bool { self == .protocolChange }

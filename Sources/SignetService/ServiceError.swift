@@ -29,6 +29,8 @@ public enum ServiceErrorCode: String, ErrorCode, CaseIterable {
     case partyOnly = "party_only"
     /// The party is registered but not (or no longer) approved by the operator.
     case partyNotApproved = "party_not_approved"
+    /// The party is not an attester (403).
+    case notAttester = "not_attester"
     /// The trust protocol refused the offer; the reason names every rule that refused it.
     case protocolRefused = "protocol_refused"
     /// A rate limit refused the attempt; ``ServiceError/retryAfter`` says when to retry.

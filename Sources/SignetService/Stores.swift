@@ -32,6 +32,8 @@ public struct Stores: Sendable, Service {
     public let offers: any OfferStorage
     /// Trust protocol versions.
     public let protocols: any ProtocolStorage
+    /// Attesters and the attributes they vouched for.
+    public let attributes: any AttributeStorage
     private let closeAll: @Sendable () async -> Void
 
     /// Assembles stores from parts (the in-memory stores of ``inMemory(random:)``, or a wrapper a test
@@ -39,7 +41,7 @@ public struct Stores: Sendable, Service {
     /// - Parameter close: closes whatever the parts hold open.
     public init(log: any LogStorage, identities: any IdentityStorage, nonces: any NonceStorage, activity: any HolderActivityStorage,
                 templates: any TemplateStorage, grants: any GrantStorage & VerificationAdmission, rateLimits: any RateLimitStorage,
-                offers: any OfferStorage, protocols: any ProtocolStorage, close: @escaping @Sendable () async -> Void) {
+                offers: any OfferStorage, protocols: any ProtocolStorage, attributes: any AttributeStorage, close: @escaping @Sendable () async -> Void) {
         self.log = log
         self.identities = identities
         self.nonces = nonces
@@ -49,6 +51,7 @@ public struct Stores: Sendable, Service {
         self.rateLimits = rateLimits
         self.offers = offers
         self.protocols = protocols
+        self.attributes = attributes
         self.closeAll = close
     }
 
@@ -73,6 +76,6 @@ extension Stores {
         return Stores(log: MemoryLogStorage(), identities: MemoryIdentityStorage(), nonces: MemoryNonceStorage(),
                       activity: MemoryHolderActivityStorage(random: random), templates: MemoryTemplateStorage(),
                       grants: MemoryGrantStorage(buckets: buckets), rateLimits: buckets, offers: MemoryOfferStorage(),
-                      protocols: MemoryProtocolStorage()) {}
+                      protocols: MemoryProtocolStorage(), attributes: MemoryAttributeStorage()) {}
     }
 }

@@ -33,6 +33,7 @@ extension Stores {
                     rateLimits: try await opened.add(SQLiteRateLimitStorage.open(path: path)),
                     offers: try await opened.add(SQLiteOfferStorage.open(path: path)),
                     protocols: try await opened.add(SQLiteProtocolStorage.open(path: path)),
+                    attributes: try await opened.add(SQLiteAttributeStorage.open(path: path)),
                     close: opened.closeAll)
             case .postgres(let url):
                 // The log's writer and the templates keep their own pools, as before; the stores
@@ -44,7 +45,8 @@ extension Stores {
                     log: log, identities: PostgresIdentityStorage(database: shared), nonces: PostgresNonceStorage(database: shared),
                     activity: PostgresActivityStorage(database: shared), templates: templates,
                     grants: PostgresGrantStorage(database: shared), rateLimits: PostgresRateLimitStorage(database: shared),
-                    offers: PostgresOfferStorage(database: shared), protocols: PostgresProtocolStorage(database: shared), close: opened.closeAll)
+                    offers: PostgresOfferStorage(database: shared), protocols: PostgresProtocolStorage(database: shared),
+                    attributes: PostgresAttributeStorage(database: shared), close: opened.closeAll)
             }
         } catch {
             await opened.closeAll()

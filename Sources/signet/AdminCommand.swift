@@ -110,7 +110,7 @@ struct AdminKeyCommand: AsyncParsableCommand {
 struct AdminPartyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "party", abstract: "List, approve or suspend parties.",
-        subcommands: [List.self, Approve.self, Suspend.self])
+        subcommands: [List.self, Approve.self, Suspend.self, Attester.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List parties (all, or with --status).")
@@ -145,6 +145,15 @@ struct AdminPartyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withAdminService(decision.ledgerOptions) { try await printChange($0.approve(party: decision.id)) }
+        }
+    }
+
+    struct Attester: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Appoint an approved party an attester: it may then vouch for holders' attributes (logged as an appoint event).")
+        @OptionGroup var decision: PartyDecision
+
+        func run() async throws {
+            try await withAdminService(decision.ledgerOptions) { try await printChange($0.appointAttester(party: decision.id)) }
         }
     }
 

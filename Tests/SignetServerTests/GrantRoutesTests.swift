@@ -143,3 +143,28 @@ extension GrantRoutesTests {
         }
     }
 }
+
+extension GrantRoutesTests {
+    @Test func attestationsAreForAppointedAttestersAndHostileValuesAreRefused() async throws {
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (alice, _, _, registry) = try await enrolledScene(client, service)
+            let code = try await alice.api.createTradeCode(headers: .init(contentDigest: digest), body: .json(.init())).created.body.json.code
+            let body = "{\"trade_code\":\"\(code)\",\"name\":\"age_over_18\",\"value\":true}"
+            let (notYet, notYetCode) = try await sendRaw(client, key: registry.key, keyID: registry.id, .post, "/v1/attestations", json: Array(body.utf8))
+            #expect(notYet == .forbidden && notYetCode == "not_attester")
+            _ = try await service.appointAttester(party: registry.id)
+            for (hostile, code) in [("{\"trade_code\":\"\(code)\",\"name\":\"age_over_18\",\"value\":{\"nested\":1}}", "invalid_field"),
+                                    ("{\"trade_code\":\"\(code)\",\"name\":\"age_over_18\",\"value\":[true]}", "invalid_field"),
+                                    ("{\"trade_code\":\"\(code)\",\"name\":\"../etc\",\"value\":true}", "invalid_field"),
+                                    ("{\"trade_code\":\"\(code)\",\"name\":\"age_over_18\"}", "invalid_field"),
+                                    ("{\"trade_code\":\"tc_nope\",\"name\":\"age_over_18\",\"value\":true}", "not_found")] {
+                let (_, problem) = try await sendRaw(client, key: registry.key, keyID: registry.id, .post, "/v1/attestations", json: Array(hostile.utf8))
+                #expect(problem == code, "\(hostile): \(problem ?? "-")")
+            }
+            let (created, _) = try await sendRaw(client, key: registry.key, keyID: registry.id, .post, "/v1/attestations", json: Array(body.utf8))
+            #expect(created == .created)
+            let attributes = try await alice.api.listHolderAttributes().ok.body.json.attributes
+            #expect(attributes.map(\.name) == ["age_over_18"] && attributes.first?.attesterId == registry.id)
+        }
+    }
+}

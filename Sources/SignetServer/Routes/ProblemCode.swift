@@ -37,6 +37,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case partyOnly = "party_only"
     /// 403: the operator has not approved this party.
     case partyNotApproved = "party_not_approved"
+    case notAttester = "not_attester"
     /// 403: no unused, unexpired permission for this party and template.
     case invalidGrant = "invalid_grant"
     /// 403: the permission carries no such unexpired challenge.
@@ -79,7 +80,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
         switch self {
         case .invalidJSON, .unknownField, .invalidField, .invalidTilePath, .malformedSignature, .missingComponent, .digestMismatch: .badRequest
         case .missingSignature, .unknownKey, .badSignature, .clockSkew, .expired, .replayedNonce: .unauthorized
-        case .holderOnly, .partyOnly, .partyNotApproved, .invalidGrant, .invalidChallenge: .forbidden
+        case .holderOnly, .partyOnly, .partyNotApproved, .notAttester, .invalidGrant, .invalidChallenge: .forbidden
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .notAcceptable: .notAcceptable

@@ -28,6 +28,11 @@ public enum SignetEvent: Sendable, Equatable {
     case counter(holder: HolderID, party: PartyID, offer: String)
     /// A holder declined an offer (or its party declined the holder's counter).
     case decline(holder: HolderID, party: PartyID, offer: String)
+    /// An attester vouched for an attribute of a holder (who handed it a trade code); the
+    /// details commit to the name and the value.
+    case attest(holder: HolderID, party: PartyID, name: String, value: JSONValue)
+    /// The operator appointed a party an attester.
+    case appointAttester(PartyID)
     /// A holder revoked a grant (named by its handle, which only the holder and the party know).
     case revoke(holder: HolderID, party: PartyID, grant: String)
     /// A holder replaced their key; the details commit to the new key's SHA-256.
@@ -54,6 +59,8 @@ public enum SignetEvent: Sendable, Equatable {
         case .decline: .decline
         case .counter: .counter
         case .revoke: .revoke
+        case .attest: .attest
+        case .appointAttester: .appoint
         case .protocolChange: .protocolChange
         case .rotateKey: .rotateKey
         case .revokeHolderKey: .revokeKey
@@ -66,10 +73,10 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll(let holder, _), .renew(let holder, _), .delete(let holder, _): holder
         case .grant(let holder, _, _, _, _, _), .use(let holder, _, _, _, _): holder
-        case .revoke(let holder, _, _): holder
+        case .revoke(let holder, _, _), .attest(let holder, _, _, _): holder
         case .rotateKey(let holder, _), .revokeHolderKey(let holder): holder
         case .offer(let holder, _, _), .decline(let holder, _, _), .counter(let holder, _, _): holder
-        case .approveParty, .suspendParty, .revokePartyKey, .protocolChange: nil
+        case .approveParty, .suspendParty, .revokePartyKey, .protocolChange, .appointAttester: nil
         }
     }
 
@@ -78,7 +85,7 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template): template
         case .grant(_, _, let template, _, _, _), .use(_, _, let template, _, _): template
-        case .revoke: nil
+        case .revoke, .attest, .appointAttester: nil
         case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey, .offer, .decline, .counter, .protocolChange: nil
         }
     }
@@ -87,7 +94,7 @@ public enum SignetEvent: Sendable, Equatable {
     public var party: PartyID? {
         switch self {
         case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey, .protocolChange: nil
-        case .grant(_, let party, _, _, _, _), .use(_, let party, _, _, _), .revoke(_, let party, _), .approveParty(let party), .suspendParty(let party),
+        case .grant(_, let party, _, _, _, _), .use(_, let party, _, _, _), .revoke(_, let party, _), .attest(_, let party, _, _), .appointAttester(let party), .approveParty(let party), .suspendParty(let party),
              .revokePartyKey(let party), .offer(_, let party, _), .decline(_, let party, _), .counter(_, let party, _): party
         }
     }
@@ -104,8 +111,10 @@ public enum SignetEvent: Sendable, Equatable {
             .object(["grant": .string(handle)])
         case .use(_, _, let template, let mode, let match):
             .object(["template": .string(template.rawValue), "mode": .string(mode.rawValue), "match": .bool(match)])
-        case .approveParty(let party), .suspendParty(let party), .revokePartyKey(let party):
+        case .approveParty(let party), .suspendParty(let party), .revokePartyKey(let party), .appointAttester(let party):
             .object(["party": .string(party.rawValue)])
+        case .attest(_, let party, let name, let value):
+            .object(["attester": .string(party.rawValue), "name": .string(name), "value": value])
         case .rotateKey(_, let newKeyHash):
             .object(["key_sha256": .string(Base64.encodeURL(newKeyHash))])
         case .revokeHolderKey:

@@ -26,7 +26,7 @@ extension SignetService {
     /// Counters a pending offer. The counter terms must satisfy the trust protocol too.
     /// - Parameter templateID: the template a grant would cover; `nil` takes the holder's only one.
     /// - Throws: ``ServiceError`` `.holderOnly`, `.notFound`, `.conflict` (decided or lapsed
-    ///   already, not a verify offer, no or several templates), `.invalidField` (nothing
+    ///   already, a template transfer, no or several templates), `.invalidField` (nothing
     ///   changed, or a value out of range), `.protocolRefused`.
     public func counter(offer id: String, changes: CounterChanges, templateID: String? = nil, as caller: PrincipalID) async throws -> OfferDecision {
         let holder = try requireHolder(caller)
@@ -37,9 +37,7 @@ extension SignetService {
         }
         guard offer.status == .pending else { throw ServiceError(.conflict, "offer \(id) is \(offer.status.rawValue) already") }
         guard offer.terms.expiresAt > now else { throw ServiceError(.conflict, "offer \(id) lapsed unanswered; ask the party for a new one") }
-        guard case .verify = offer.terms.scope else {
-            throw ServiceError(.conflict, "offer \(id) asks for attributes, which no attester has vouched for yet; decline it or wait")
-        }
+        guard offer.terms.scope != .templateTransfer else { throw ServiceError(.conflict, "offer \(id) asks for the template itself") }
         var terms = offer.terms
         if let uses = changes.maxUses { terms.maxUses = uses }
         if let days = changes.retentionDays { terms.retentionDays = days }
@@ -91,15 +89,14 @@ extension SignetService {
               template.updatedAt <= (offer.decidedAt ?? now) else {
             throw ServiceError(.conflict, "the template the counter to offer \(id) named was deleted or renewed since; the holder must counter again")
         }
+        let disclosable = try await disclosures(for: counter.terms, holder: holder)
         guard let settled = try await stores.offers.settle(id, partyID: party.id.rawValue, status: .accepted, at: now) else {
             throw ServiceError(.conflict, "offer \(id) was settled by another request")
         }
         let terms = counter.terms
         return try await issueGrant(GrantTerms(
             template: counter.templateID, maxUses: terms.maxUses, lifetimeSeconds: terms.validityDays * 86_400,
-            retentionDays: terms.retentionDays, purpose: terms.purpose, scope: terms.scope.kind, offer: settled,
-            disclosable: ["purpose_text": .string(terms.purposeText),
-                          "price": .object(["amount_minor": .number(Double(terms.price.minorUnits)), "currency": .string(terms.price.currency)])]),
+            retentionDays: terms.retentionDays, purpose: terms.purpose, scope: terms.scope.kind, offer: settled, disclosable: disclosable),
             holder: holder, party: party, now: now)
     }
 

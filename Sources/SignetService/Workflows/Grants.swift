@@ -30,8 +30,8 @@ extension SignetService {
     /// and a `grant` event naming the offer.
     /// - Parameter templateID: the template the party may verify; `nil` takes the holder's only one.
     /// - Throws: ``ServiceError`` `.holderOnly`; `.notFound` (no such offer of the caller's, or
-    ///   template); `.conflict` (decided already, lapsed, a suspended party, attributes not
-    ///   attested yet, no template or several); `.invalidField` (malformed template id).
+    ///   template); `.conflict` (decided already, lapsed, a suspended party, a named attribute
+    ///   no attester vouched for, no template or several); `.invalidField` (malformed template id).
     public func accept(offer id: String, templateID: String? = nil, as caller: PrincipalID) async throws -> IssuedGrant {
         let holder = try requireHolder(caller)
         let now = self.now
@@ -41,9 +41,8 @@ extension SignetService {
         }
         guard offer.status == .pending else { throw ServiceError(.conflict, "offer \(id) is \(offer.status.rawValue) already") }
         guard offer.terms.expiresAt > now else { throw ServiceError(.conflict, "offer \(id) lapsed unanswered; ask the party for a new one") }
-        guard case .verify = offer.terms.scope else {
-            throw ServiceError(.conflict, "offer \(id) asks for attributes, which no attester has vouched for yet; decline it or wait")
-        }
+        guard offer.terms.scope != .templateTransfer else { throw ServiceError(.conflict, "offer \(id) asks for the template itself") }
+        let disclosable = try await disclosures(for: offer.terms, holder: holder)
         let template = try await grantedTemplate(templateID, holder: holder)
         guard let party = try await stores.identities.party(partyID), party.status == .approved else {
             throw ServiceError(.conflict, "the party that made offer \(id) is suspended; it cannot receive grants")
@@ -54,9 +53,7 @@ extension SignetService {
         let terms = accepted.terms
         let grant = GrantTerms(
             template: template, maxUses: terms.maxUses, lifetimeSeconds: terms.validityDays * 86_400, retentionDays: terms.retentionDays,
-            purpose: terms.purpose, scope: terms.scope.kind, offer: accepted,
-            disclosable: ["purpose_text": .string(terms.purposeText),
-                          "price": .object(["amount_minor": .number(Double(terms.price.minorUnits)), "currency": .string(terms.price.currency)])])
+            purpose: terms.purpose, scope: terms.scope.kind, offer: accepted, disclosable: disclosable)
         return try await issueGrant(grant, holder: holder, party: party, now: now)
     }
 

@@ -91,6 +91,11 @@ enum PostgresSchema {
             "CREATE INDEX offer_refusals_party ON offer_refusals (party_id)",
             "CREATE INDEX offers_accepted ON offers (status, decided_at)",
         ],
+        [
+            // Attesters the operator appointed, and the attributes they vouched for.
+            "CREATE TABLE attesters (party_id TEXT PRIMARY KEY, appointed_at DOUBLE PRECISION NOT NULL)",
+            "CREATE TABLE attributes (id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, attester_id TEXT NOT NULL, attested_at DOUBLE PRECISION NOT NULL, UNIQUE (holder_id, name, attester_id))",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

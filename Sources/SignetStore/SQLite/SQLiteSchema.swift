@@ -90,6 +90,11 @@ enum SQLiteSchema {
             "CREATE INDEX offer_refusals_party ON offer_refusals (party_id)",
             "CREATE INDEX offers_accepted ON offers (status, decided_at)",
         ],
+        [
+            // Attesters the operator appointed, and the attributes they vouched for.
+            "CREATE TABLE attesters (party_id TEXT PRIMARY KEY, appointed_at REAL NOT NULL)",
+            "CREATE TABLE attributes (id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, attester_id TEXT NOT NULL, attested_at REAL NOT NULL, UNIQUE (holder_id, name, attester_id))",
+        ],
     ]
 
     /// Opens `path` without migrating: a WAL-mode pool (one writer, concurrent readers) for a

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SignetAPI
+import OpenAPIRuntime
 import SignetClient
 
 /// `signet holder accept|grants|revoke|receipt|earnings`: the holder's grants.
@@ -125,5 +126,50 @@ extension Optional {
     func orThrow(_ what: String) throws -> Wrapped {
         guard let self else { throw ValidationError(what) }
         return self
+    }
+}
+
+/// `signet holder attributes` and `signet party attest`.
+extension HolderCommand {
+    struct Attributes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Your attested attributes: name, value and who vouched for it.")
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            try await runClient {
+                let attributes = try await holderClient(client).listHolderAttributes().ok.body.json.attributes
+                if attributes.isEmpty { print("no attributes") }
+                for attribute in attributes {
+                    let value = String(decoding: try JSONEncoder().encode(attribute.value), as: UTF8.self)
+                    print("\(attribute.name) = \(value) (attested by \(attribute.attesterId) at \(attribute.attestedAt.formatted(.iso8601)))")
+                }
+            }
+        }
+    }
+}
+
+extension PartyCommand {
+    struct Attest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "As an attester, vouch for an attribute of the holder who gave you a trade code.",
+            discussion: "The operator appoints attesters (`signet admin party attester ID`). --value is true, false or text.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "The holder's trade code (tc_…).") var code: String
+        @Option(help: "The attribute's name, e.g. age_over_18.") var name: String
+        @Option(help: "true, false or text.") var value: String
+
+        func run() async throws {
+            let json: OpenAPIValueContainer = switch value {
+            case "true": true
+            case "false": false
+            default: OpenAPIValueContainer(stringLiteral: value)
+            }
+            try await runClient {
+                let attested = try await ClientIdentity(role: "party", options: client).client().createAttestation(
+                    headers: .init(contentDigest: RequestSigningMiddleware.digestPlaceholder),
+                    body: .json(.init(tradeCode: code, name: name, value: json))).created.body.json
+                print("\(attested.name) attested (\(attested.id)), ledger index \(attested.ledgerIndex)")
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ import SignetAPI
 struct PartyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "party", abstract: "Act as a party: register, verify a consenting holder.",
-        subcommands: [Register.self, Challenge.self, Verify.self, Offer.self, Offers.self, AcceptCounter.self, DeclineCounter.self, Grants.self])
+        subcommands: [Register.self, Challenge.self, Verify.self, Offer.self, Offers.self, AcceptCounter.self, DeclineCounter.self, Grants.self, Attest.self])
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key (if needed) and register; the operator must approve you.")
