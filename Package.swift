@@ -201,7 +201,7 @@ let package = Package(
         // A mutation fuzzer over the hostile-input parsers, and a replayer of its corpus.
         .executableTarget(
             name: "signet-fuzz",
-            dependencies: ["SignetLog", "SignetAuth", "SignetVault", "SignetAPI", .httpTypes],
+            dependencies: ["SignetCore", "SignetLog", "SignetAuth", "SignetVault", "SignetMarket", "SignetAPI", .crypto, .httpTypes],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

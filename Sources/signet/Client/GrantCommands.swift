@@ -58,8 +58,9 @@ extension HolderCommand {
 
     struct Receipt: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a grant's consent receipt (ISO/IEC TS 27560, DPV) and its ledger proof (c2sp.org/tlog-proof@v1).",
-            discussion: "Without --out, prints the receipt's JSON. With --out DIR, writes receipt.json, receipt-proof.txt and entry.bin there.")
+            commandName: "receipts", abstract: "Write a grant's consent receipt (ISO/IEC TS 27560, DPV) and its ledger proof (c2sp.org/tlog-proof@v1).",
+            discussion: "Without --out, prints the receipt's JSON. With --out DIR, writes receipt.json, receipt-proof.txt and entry.bin there.",
+            aliases: ["receipt"])
         @OptionGroup var client: ClientOptions
         @Argument(help: "The grant's handle (g_…).") var handle: String
         @Option(help: "A directory to write the receipt, its proof and the ledger entry to.") var out: String?
