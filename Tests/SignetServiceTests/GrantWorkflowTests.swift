@@ -168,4 +168,19 @@ struct GrantWorkflowTests {
         _ = try await service.revoke(grant: issued.handle, as: alice)
         #expect(try await service.receipt(grant: issued.handle, as: alice).receipt.events.map(\.event_state) == ["dpv:ConsentGiven", "dpv:ConsentWithdrawn"])
     }
+
+    /// A request that failed after marking the offer accepted and before making the grant
+    /// leaves an offer the holder can accept again, once a minute has passed.
+    @Test func anAcceptanceThatFailedHalfwayCanBeRetried() async throws {
+        let fixture = try await ServiceFixture.make()
+        let service = fixture.service
+        let (alice, _, _, offer) = try await Self.offered(fixture)
+        // The failed request's compare-and-set, and nothing after it.
+        _ = try await service.stores.offers.decide(offer.id, holderID: alice.rawValue, status: .accepted, at: fixture.clock.now())
+        await #expect(throws: ServiceError(.conflict, "")) { try await service.accept(offer: offer.id, as: alice) }
+        fixture.clock.advance(61)
+        let issued = try await service.accept(offer: offer.id, as: alice)
+        #expect(issued.grant.offerID == offer.id)
+        await #expect(throws: ServiceError(.conflict, "")) { try await service.accept(offer: offer.id, as: alice) }
+    }
 }

@@ -78,11 +78,17 @@ extension SignetService {
     public func acceptCounter(offer id: String, as caller: PrincipalID) async throws -> IssuedGrant {
         let party = try await requireApprovedParty(caller)
         let now = self.now
-        let offer = try await partyOffer(id, party: party.id, expecting: .countered)
+        let found = try await partyOffer(id, party: party.id, expecting: nil)
+        // A counter accepted by a request that failed before its grant was made is accepted again.
+        let resuming = found.counter != nil ? try await unfinishedAcceptance(found, now: now) : false
+        guard found.status == .countered || resuming else {
+            throw ServiceError(.conflict, "offer \(id) is \(found.status.rawValue), not countered")
+        }
+        let offer = found
         guard let counter = offer.counter, let holder = HolderID(offer.holderID) else {
             throw ServiceError(.corruptRecord, "the countered offer \(id) has no counter")
         }
-        guard counter.terms.expiresAt > now else { throw ServiceError(.conflict, "the counter to offer \(id) lapsed with the offer") }
+        guard counter.terms.expiresAt > now || resuming else { throw ServiceError(.conflict, "the counter to offer \(id) lapsed with the offer") }
         // The holder may have deleted (or renewed) the template since countering: consent to
         // the old helper data does not carry over, as for grants (see ``renew``).
         guard let template = try await stores.templates.template(id: counter.templateID, holderID: holder.rawValue),
@@ -90,8 +96,14 @@ extension SignetService {
             throw ServiceError(.conflict, "the template the counter to offer \(id) named was deleted or renewed since; the holder must counter again")
         }
         let disclosable = try await disclosures(for: counter.terms, holder: holder)
-        guard let settled = try await stores.offers.settle(id, partyID: party.id.rawValue, status: .accepted, at: now) else {
-            throw ServiceError(.conflict, "offer \(id) was settled by another request")
+        let settled: Offer
+        if resuming {
+            settled = offer
+        } else {
+            guard let accepted = try await stores.offers.settle(id, partyID: party.id.rawValue, status: .accepted, at: now) else {
+                throw ServiceError(.conflict, "offer \(id) was settled by another request")
+            }
+            settled = accepted
         }
         let terms = counter.terms
         return try await issueGrant(GrantTerms(
@@ -114,12 +126,14 @@ extension SignetService {
         return OfferDecision(offer: settled, ledgerIndex: index)
     }
 
-    /// The party's offer `id` in state `status`.
-    private func partyOffer(_ id: String, party: PartyID, expecting status: OfferStatus) async throws -> Offer {
+    /// The party's offer `id`, in state `status` when one is named.
+    private func partyOffer(_ id: String, party: PartyID, expecting status: OfferStatus?) async throws -> Offer {
         guard Offer.isID(id), let offer = try await stores.offers.offer(id), offer.partyID == party.rawValue else {
             throw ServiceError(.notFound, "no offer \(id) of yours")
         }
-        guard offer.status == status else { throw ServiceError(.conflict, "offer \(id) is \(offer.status.rawValue), not \(status.rawValue)") }
+        if let status, offer.status != status {
+            throw ServiceError(.conflict, "offer \(id) is \(offer.status.rawValue), not \(status.rawValue)")
+        }
         return offer
     }
 }

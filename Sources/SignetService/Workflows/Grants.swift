@@ -39,22 +39,40 @@ extension SignetService {
               let partyID = PartyID(offer.partyID) else {
             throw ServiceError(.notFound, "no offer \(id) for you")
         }
-        guard offer.status == .pending else { throw ServiceError(.conflict, "offer \(id) is \(offer.status.rawValue) already") }
-        guard offer.terms.expiresAt > now else { throw ServiceError(.conflict, "offer \(id) lapsed unanswered; ask the party for a new one") }
+        // An offer accepted by a request that failed before its grant was made is accepted
+        // again (see ``unfinishedAcceptance(_:now:)``); any other decided offer is closed.
+        let resuming = offer.counter == nil ? try await unfinishedAcceptance(offer, now: now) : false
+        guard offer.status == .pending || resuming else { throw ServiceError(.conflict, "offer \(id) is \(offer.status.rawValue) already") }
+        guard offer.terms.expiresAt > now || resuming else { throw ServiceError(.conflict, "offer \(id) lapsed unanswered; ask the party for a new one") }
         guard offer.terms.scope != .templateTransfer else { throw ServiceError(.conflict, "offer \(id) asks for the template itself") }
         let disclosable = try await disclosures(for: offer.terms, holder: holder)
         let template = try await grantedTemplate(templateID, holder: holder)
         guard let party = try await stores.identities.party(partyID), party.status == .approved else {
             throw ServiceError(.conflict, "the party that made offer \(id) is suspended; it cannot receive grants")
         }
-        guard let accepted = try await stores.offers.decide(id, holderID: holder.rawValue, status: .accepted, at: now) else {
-            throw ServiceError(.conflict, "offer \(id) was decided by another request")
+        let accepted: Offer
+        if resuming {
+            accepted = offer
+        } else {
+            guard let decided = try await stores.offers.decide(id, holderID: holder.rawValue, status: .accepted, at: now) else {
+                throw ServiceError(.conflict, "offer \(id) was decided by another request")
+            }
+            accepted = decided
         }
         let terms = accepted.terms
         let grant = GrantTerms(
             template: template, maxUses: terms.maxUses, lifetimeSeconds: terms.validityDays * 86_400, retentionDays: terms.retentionDays,
             purpose: terms.purpose, scope: terms.scope.kind, offer: accepted, disclosable: disclosable)
         return try await issueGrant(grant, holder: holder, party: party, now: now)
+    }
+
+    /// Whether `offer` was accepted (by its holder, or its counter by its party) more than a
+    /// minute ago and no grant came of it: the accepting request failed after its
+    /// compare-and-set and before the grant was stored. The minute leaves a slow request in
+    /// flight to finish first, so a retry does not make a second grant.
+    func unfinishedAcceptance(_ offer: Offer, now: Date) async throws -> Bool {
+        guard offer.status == .accepted, let decided = offer.decidedAt, now.timeIntervalSince(decided) > 60 else { return false }
+        return try await !stores.grants.grants(holderID: offer.holderID).contains { $0.offerID == offer.id }
     }
 
     /// The template a grant covers: the named one, which must be the caller's, or their only one.
