@@ -238,6 +238,23 @@ func parseBundle(path string, data []byte, want int) ([][]byte, error) {
 	return entries, nil
 }
 
+// openCheckpoint verifies a signed checkpoint note and parses its body; its
+// origin must be the verifier's name.
+func openCheckpoint(msg []byte, verifier note.Verifier) checkpoint {
+	n, err := note.Open(msg, note.VerifierList(verifier))
+	if err != nil {
+		fail("checkpoint signature: %v", err)
+	}
+	cp, err := parseCheckpoint(n.Text)
+	if err != nil {
+		fail("%v", err)
+	}
+	if cp.origin != verifier.Name() {
+		fail("checkpoint origin %q does not match verifier name %q", cp.origin, verifier.Name())
+	}
+	return cp
+}
+
 // verifyProofFile checks a c2sp.org/tlog-proof@v1 file for an entry: the
 // checkpoint's signature and body, then tlog.CheckRecord.
 func verifyProofFile(proofPath, entryPath string, verifier note.Verifier) {
@@ -278,17 +295,7 @@ func verifyProofFile(proofPath, entryPath string, verifier note.Verifier) {
 		copy(h[:], raw)
 		proof = append(proof, h)
 	}
-	n, err := note.Open([]byte(noteText), note.VerifierList(verifier))
-	if err != nil {
-		fail("checkpoint signature: %v", err)
-	}
-	cp, err := parseCheckpoint(n.Text)
-	if err != nil {
-		fail("%v", err)
-	}
-	if cp.origin != verifier.Name() {
-		fail("checkpoint origin %q does not match verifier name %q", cp.origin, verifier.Name())
-	}
+	cp := openCheckpoint([]byte(noteText), verifier)
 	if err := tlog.CheckRecord(proof, cp.size, cp.root, index, tlog.RecordHash(entry)); err != nil {
 		fail("inclusion proof: %v", err)
 	}
@@ -330,17 +337,7 @@ func main() {
 	if err != nil {
 		fail("%v", err)
 	}
-	n, err := note.Open(msg, note.VerifierList(verifier))
-	if err != nil {
-		fail("checkpoint signature: %v", err)
-	}
-	cp, err := parseCheckpoint(n.Text)
-	if err != nil {
-		fail("%v", err)
-	}
-	if cp.origin != verifier.Name() {
-		fail("checkpoint origin %q does not match verifier name %q", cp.origin, verifier.Name())
-	}
+	cp := openCheckpoint(msg, verifier)
 	rootB64 := base64.StdEncoding.EncodeToString(cp.root[:])
 
 	if cp.size == 0 {
