@@ -38,7 +38,9 @@ struct AttributeWorkflowTests {
         #expect(token.claims.scope == "attributes")
         #expect(token.disclosed["age_over_18"] == .object(["value": .bool(true), "attester": .string(registry.rawValue)]))
         #expect(token.disclosed["member_of"] == nil && !issued.token.contains("t_choir"))
-        #expect(try await service.activity(as: alice).entries.map(\.record.kind).contains("attest"))
+        let activity = try await service.activity(as: alice).entries
+        #expect(activity.map(\.record.kind).contains("attest"))
+        #expect(activity.last.map { String(decoding: $0.record.details, as: UTF8.self).contains("\"scope\":\"attributes\"") } == true)
 
         // An offer for an attribute nobody vouched for cannot be accepted.
         let unknown = try await service.makeOffer(OfferWorkflowTests.terms(fixture) {

@@ -59,43 +59,39 @@ public final class MemoryOfferStorage: OfferStorage {
     }
 
     public func offers(holderID: String) async throws -> [Offer] {
-        // Newest first, ties by id, as the database stores order them.
-        state.withLock { state in
-            state.offers.values.filter { $0.holderID == holderID }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-        }
+        newestFirst { $0.holderID == holderID }
     }
 
     public func offers(partyID: String) async throws -> [Offer] {
-        state.withLock { state in
-            state.offers.values.filter { $0.partyID == partyID }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-        }
+        newestFirst { $0.partyID == partyID }
     }
 
     public func counter(_ id: String, holderID: String, counter: Counter, at date: Date) async throws -> Offer? {
-        state.withLock { state in
-            guard var offer = state.offers[id], offer.holderID == holderID, offer.status == .pending else { return nil }
-            offer.status = .countered
-            offer.counter = counter
-            offer.decidedAt = date
-            state.offers[id] = offer
-            return offer
+        transition(id, at: date, if: { $0.holderID == holderID && $0.status == .pending }) {
+            $0.status = .countered
+            $0.counter = counter
         }
     }
 
     public func settle(_ id: String, partyID: String, status: OfferStatus, at date: Date) async throws -> Offer? {
-        state.withLock { state in
-            guard var offer = state.offers[id], offer.partyID == partyID, offer.status == .countered else { return nil }
-            offer.status = status
-            offer.decidedAt = date
-            state.offers[id] = offer
-            return offer
-        }
+        transition(id, at: date, if: { $0.partyID == partyID && $0.status == .countered }) { $0.status = status }
     }
 
     public func decide(_ id: String, holderID: String, status: OfferStatus, at date: Date) async throws -> Offer? {
+        transition(id, at: date, if: { $0.holderID == holderID && $0.status == .pending }) { $0.status = status }
+    }
+
+    /// Newest first, ties by id, as the database stores order them.
+    private func newestFirst(_ matching: (Offer) -> Bool) -> [Offer] {
+        state.withLock { $0.offers.values.filter(matching).sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) } }
+    }
+
+    /// The compare-and-set of every decision: `change` applies (and `decidedAt` is set) only
+    /// while `allowed` holds, under the store's lock.
+    private func transition(_ id: String, at date: Date, if allowed: (Offer) -> Bool, _ change: (inout Offer) -> Void) -> Offer? {
         state.withLock { state in
-            guard var offer = state.offers[id], offer.holderID == holderID, offer.status == .pending else { return nil }
-            offer.status = status
+            guard var offer = state.offers[id], allowed(offer) else { return nil }
+            change(&offer)
             offer.decidedAt = date
             state.offers[id] = offer
             return offer

@@ -15,7 +15,7 @@ public enum SignetEvent: Sendable, Equatable {
     case delete(holder: HolderID, template: TemplateID)
     /// A holder granted a party `uses` verifications of a template within `ttlSeconds`, by
     /// accepting `offer` or (without one) by a permission of their own.
-    case grant(holder: HolderID, party: PartyID, template: TemplateID, uses: Int, ttlSeconds: Int, offer: String? = nil)
+    case grant(holder: HolderID, party: PartyID, template: TemplateID, uses: Int, ttlSeconds: Int, offer: String? = nil, scope: String = "verify")
     /// A party used a grant: one verification, and whether it matched.
     case use(holder: HolderID, party: PartyID, template: TemplateID, mode: VerificationMode, match: Bool)
     /// The operator approved a party: it may verify holders who consent.
@@ -72,7 +72,7 @@ public enum SignetEvent: Sendable, Equatable {
     public var holder: HolderID? {
         switch self {
         case .enroll(let holder, _), .renew(let holder, _), .delete(let holder, _): holder
-        case .grant(let holder, _, _, _, _, _), .use(let holder, _, _, _, _): holder
+        case .grant(let holder, _, _, _, _, _, _), .use(let holder, _, _, _, _): holder
         case .revoke(let holder, _, _), .attest(let holder, _, _, _): holder
         case .rotateKey(let holder, _), .revokeHolderKey(let holder): holder
         case .offer(let holder, _, _), .decline(let holder, _, _), .counter(let holder, _, _): holder
@@ -84,7 +84,7 @@ public enum SignetEvent: Sendable, Equatable {
     public var template: TemplateID? {
         switch self {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template): template
-        case .grant(_, _, let template, _, _, _), .use(_, _, let template, _, _): template
+        case .grant(_, _, let template, _, _, _, _), .use(_, _, let template, _, _): template
         case .revoke, .attest, .appointAttester: nil
         case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey, .offer, .decline, .counter, .protocolChange: nil
         }
@@ -94,7 +94,7 @@ public enum SignetEvent: Sendable, Equatable {
     public var party: PartyID? {
         switch self {
         case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey, .protocolChange: nil
-        case .grant(_, let party, _, _, _, _), .use(_, let party, _, _, _), .revoke(_, let party, _), .attest(_, let party, _, _), .appointAttester(let party), .approveParty(let party), .suspendParty(let party),
+        case .grant(_, let party, _, _, _, _, _), .use(_, let party, _, _, _), .revoke(_, let party, _), .attest(_, let party, _, _), .appointAttester(let party), .approveParty(let party), .suspendParty(let party),
              .revokePartyKey(let party), .offer(_, let party, _), .decline(_, let party, _), .counter(_, let party, _): party
         }
     }
@@ -104,8 +104,8 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template):
             .object(["template": .string(template.rawValue)])
-        case .grant(_, _, let template, let uses, let ttl, let offer):
-            .object(["template": .string(template.rawValue), "scope": .string("verify"), "uses": .number(Double(uses)), "ttl": .number(Double(ttl))]
+        case .grant(_, _, let template, let uses, let ttl, let offer, let scope):
+            .object(["template": .string(template.rawValue), "scope": .string(scope), "uses": .number(Double(uses)), "ttl": .number(Double(ttl))]
                 .merging(offer.map { ["offer": .string($0)] } ?? [:]) { $1 })
         case .revoke(_, _, let handle):
             .object(["grant": .string(handle)])

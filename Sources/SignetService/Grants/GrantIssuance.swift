@@ -43,7 +43,7 @@ extension SignetService {
         let tokenHash = Grant.hash(token: secret)
         let index = try await recorder.record(
             .grant(holder: holder, party: party.id, template: terms.template, uses: terms.maxUses, ttlSeconds: terms.lifetimeSeconds,
-                   offer: terms.offer?.id), at: now)
+                   offer: terms.offer?.id, scope: terms.scope), at: now)
         let issuedAt = Int(now.timeIntervalSince1970.rounded(.down))
         let claims = ConsentClaims(
             iss: consentAudience, sub: Grant.handle(tokenHash: tokenHash), party_id: party.id.rawValue, iat: issuedAt,
