@@ -58,6 +58,10 @@ public struct ConsentPresentation: Sendable {
     public let disclosures: [Substring]
     /// The key-binding JWT; `nil` when the presentation ends in `~`.
     public let keyBindingJWT: Substring?
+    /// The presentation without its key-binding JWT, ending in `~`: what `sd_hash` covers, and
+    /// the key a verifier keeps the checked token part by. A slice of the text as presented, so
+    /// the hot path never joins the parts again.
+    public let sdJWTText: Substring
 
     /// Splits a presentation; `nil` unless it has at least an issuer JWT and a final `~` part.
     public init?(_ text: String) {
@@ -66,6 +70,7 @@ public struct ConsentPresentation: Sendable {
         issuerJWT = parts[0]
         disclosures = Array(parts.dropFirst().dropLast())
         keyBindingJWT = parts.last!.isEmpty ? nil : parts.last!
+        sdJWTText = text[..<parts.last!.startIndex]
     }
 
     /// The token part checked (issuer signature, `typ`, claims, and every disclosure referenced
@@ -129,11 +134,6 @@ public struct ConsentPresentation: Sendable {
         guard binding.sd_hash == ConsentToken.digest(sdJWTText) else {
             throw ConsentTokenError("the key-binding JWT's sd_hash does not match this presentation")
         }
-    }
-
-    /// The presentation without its key-binding JWT: what `sd_hash` covers, ending in `~`.
-    public var sdJWTText: String {
-        ([issuerJWT] + disclosures).joined(separator: "~") + "~"
     }
 
     /// Appends a key-binding JWT signed by the party's key (`sdJWT` is a token as issued, ending in `~`).

@@ -89,7 +89,7 @@ extension SignetService {
         }
         do {
             // The token part is the same each time the party presents it; the key binding is not.
-            let key = presentation.sdJWTText
+            let key = String(presentation.sdJWTText)
             let token: VerifiedConsentToken
             if let cached = consentTokens.get(key) {
                 token = cached
