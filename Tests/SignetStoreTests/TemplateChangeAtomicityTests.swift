@@ -239,7 +239,7 @@ func withFaultyService(_ backend: Backend, _ body: @Sendable (FaultyWorld) async
             activity: FaultyActivityStorage(base: stores.activity, fault: faults.activityRecord),
             templates: FaultyTemplateStorage(base: stores.templates, fault: faults.templateWrite),
             grants: FaultyGrantStorage(base: stores.grants, fault: faults.revocation),
-            rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols, attributes: stores.attributes) {}
+            rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols, attributes: stores.attributes, watch: stores.watch) {}
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let ledger = try await Ledger.open(
