@@ -267,7 +267,7 @@ let package = Package(
         .testTarget(
             name: "SignetServiceTests",
             dependencies: [
-                "SignetService", "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
+                "SignetService", "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth", "SignetWatch",
                 .compressNIO,
                 .crypto,
                 .nioCore,
