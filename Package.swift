@@ -290,7 +290,7 @@ let package = Package(
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
-                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore", "SignetAPI", "SignetAuth", "SignetService",
+                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore", "SignetAPI", "SignetAuth", "SignetService", "SignetWatch",
                 .hummingbirdTesting,
                 .openAPIRuntime,
                 .grdb,
