@@ -215,7 +215,7 @@ let package = Package(
         .executableTarget(
             name: "signet",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth", "SignetService", "SignetAPI",
+                "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth", "SignetService", "SignetAPI", "SignetWatch",
                 .serviceLifecycle,
                 .unixSignals,
                 .argumentParser,

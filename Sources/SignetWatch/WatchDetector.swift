@@ -12,7 +12,7 @@ public struct WatchDetector: Sendable {
 
     private var parties: [String: PartyState] = [:]
     /// Attempts by new parties within the window, oldest first: the auction rule's evidence.
-    private var newPartyAttempts = SlidingWindow<(party: String, subject: String)>()
+    private var newPartyAttempts = SlidingWindow<(time: Date, party: String, subject: String)>()
     /// How often each holder appears in ``newPartyAttempts``.
     private var ringHolders: [String: Int] = [:]
     private var probes: ProbeIndex
@@ -58,11 +58,14 @@ public struct WatchDetector: Sendable {
             let subject = observation.subject ?? nextAnonymous()
             var found: [Finding] = []
             if let burst = burstFinding(observation, &state) { found.append(burst) }
-            if state.isNew(at: time, age: rules.newPartyAge) {
-                newPartyAttempts.append((party, subject))
-                newPartyAttemptTimes.append(time)
+            // A party named in an auction is dealt with: its attempts no longer count towards
+            // another ring (they would make honest newcomers beside it look like members).
+            if state.isNew(at: time, age: rules.newPartyAge), !state.inRing {
+                newPartyAttempts.append((time, party, subject))
                 ringHolders[subject, default: 0] += 1
                 state.holders[subject, default: 0] += 1
+                state.pace.append(time)
+                state.pace.drop { $0 < time.addingTimeInterval(-rules.ringPace) }
                 parties[party] = state
                 if let auction = auctionFinding(at: time) {
                     found.append(auction)
@@ -100,16 +103,31 @@ public struct WatchDetector: Sendable {
     }
 
     /// The auction: new parties together touching many holders within the window. The ring is
-    /// every new party that touched a few of them; it is named once per cooldown.
+    /// every new party that touched a few of them at a ring's pace (``WatchRules/ringPace``:
+    /// an honest newcomer touches a few holders a minute, not several in seconds); it is named
+    /// once per cooldown.
     private mutating func auctionFinding(at time: Date) -> Finding? {
         guard ringHolders.count >= rules.auctionHolders else { return nil }
-        let ring = parties.filter { $0.value.holders.count >= rules.ringMemberHolders && $0.value.isNew(at: time, age: rules.newPartyAge) }
-            .keys.filter { parties[$0]?.mayRaise(.auction, at: time, cooldown: rules.cooldown, commit: false) == true }
+        // A party's pace window is trimmed only when it acts: count what is still within it.
+        let paceStart = time.addingTimeInterval(-rules.ringPace)
+        let ring = parties.filter {
+            $0.value.holders.count >= rules.ringMemberHolders && $0.value.pace.elements.filter { $0 >= paceStart }.count >= rules.ringPaceAttempts
+                && $0.value.isNew(at: time, age: rules.newPartyAge)
+        }.keys.filter { parties[$0]?.mayRaise(.auction, at: time, cooldown: rules.cooldown, commit: false) == true }
         guard !ring.isEmpty else { return nil }
-        for member in ring { _ = parties[member]?.mayRaise(.auction, at: time, cooldown: rules.cooldown) }
         let holders = Array(ringHolders.keys).filter { !$0.hasPrefix(Self.anonymousPrefix) }
+        let touched = ringHolders.count
+        for member in ring {
+            _ = parties[member]?.mayRaise(.auction, at: time, cooldown: rules.cooldown)
+            parties[member]?.inRing = true
+            parties[member]?.holders = [:]
+        }
+        let members = Set(ring)
+        for attempt in newPartyAttempts.removeAll(where: { members.contains($0.party) }) {
+            Self.decrement(&ringHolders, attempt.subject)
+        }
         return Finding(rule: .auction, time: time, parties: ring, holders: holders,
-                       summary: "\(ring.count) new part\(ring.count == 1 ? "y" : "ies") touched \(ringHolders.count) holders within \(Int(rules.window)) seconds")
+                       summary: "\(ring.count) new part\(ring.count == 1 ? "y" : "ies") touched \(touched) holders within \(Int(rules.window)) seconds")
     }
 
     /// A replay (a near copy of an earlier probe, not a retry) or a honey mark.
@@ -137,17 +155,14 @@ public struct WatchDetector: Sendable {
 
     // MARK: - Windows
 
-    private var newPartyAttemptTimes = SlidingWindow<Date>()
-
     /// Drops new parties' attempts older than `cutoff` from the ring's counts.
     private mutating func forgetAttempts(before cutoff: Date) {
-        while let oldest = newPartyAttemptTimes.first, oldest < cutoff {
-            newPartyAttemptTimes.removeFirst()
-            guard let (party, subject) = newPartyAttempts.removeFirst() else { break }
-            Self.decrement(&ringHolders, subject)
-            if var state = parties[party] {
-                Self.decrement(&state.holders, subject)
-                parties[party] = state
+        while let oldest = newPartyAttempts.first, oldest.time < cutoff {
+            newPartyAttempts.removeFirst()
+            Self.decrement(&ringHolders, oldest.subject)
+            if var state = parties[oldest.party] {
+                Self.decrement(&state.holders, oldest.subject)
+                parties[oldest.party] = state
             }
         }
     }
@@ -172,6 +187,10 @@ private struct PartyState: Sendable {
     var refusals = SlidingWindow<Date>()
     /// Holders it touched within the window, while it is new.
     var holders: [String: Int] = [:]
+    /// Whether an auction finding named it.
+    var inRing = false
+    /// Its attempts within ``WatchRules/ringPace``, while it is new.
+    var pace = SlidingWindow<Date>()
     var bucketStart: Date?
     var bucketCount = 0
     var buckets = 0
@@ -197,6 +216,7 @@ struct SlidingWindow<Element: Sendable>: Sendable {
     private var head = 0
 
     var count: Int { storage.count - head }
+    var elements: ArraySlice<Element> { storage[head...] }
     var first: Element? { head < storage.count ? storage[head] : nil }
 
     mutating func append(_ element: Element) { storage.append(element) }
@@ -211,6 +231,18 @@ struct SlidingWindow<Element: Sendable>: Sendable {
             head = 0
         }
         return element
+    }
+
+    /// Removes every element matching `condition`, keeping the order of the rest; returns the removed ones.
+    mutating func removeAll(where condition: (Element) -> Bool) -> [Element] {
+        var removed: [Element] = []
+        var kept: [Element] = []
+        for element in storage[head...] {
+            if condition(element) { removed.append(element) } else { kept.append(element) }
+        }
+        storage = kept
+        head = 0
+        return removed
     }
 
     /// Drops elements from the front while `isOld` holds.

@@ -11,6 +11,10 @@ public struct WatchRules: Sendable, Equatable {
     public var auctionHolders = 20
     /// Distinct holders a new party must touch within the window to be named in the ring.
     public var ringMemberHolders = 3
+    /// A ring member's pace: at least ``ringPaceAttempts`` attempts within this many seconds.
+    public var ringPace: TimeInterval = 5
+    /// See ``ringPace``.
+    public var ringPaceAttempts = 3
     /// How long after its admission a party counts as new, seconds. Parties admitted before
     /// the watch started count as established.
     public var newPartyAge: TimeInterval = 7 * 86_400

@@ -114,7 +114,7 @@ struct WatchDetectorTests {
         var touched = 0
         for round in 0..<6 {
             for party in ring {
-                found += detector.observe(Observation(.attempt, party: party, subject: "h_victim\(round)\(party)", at: Self.t0 + 210 + Double(touched)))
+                found += detector.observe(Observation(.attempt, party: party, subject: "h_victim\(round)\(party)", at: Self.t0 + 210 + Double(touched) * 0.2))
                 touched += 1
             }
         }
