@@ -53,6 +53,7 @@ let package = Package(
         .library(name: "SignetVault", targets: ["SignetVault"]),
         .library(name: "SignetAuth", targets: ["SignetAuth"]),
         .library(name: "SignetMarket", targets: ["SignetMarket"]),
+        .library(name: "SignetWatch", targets: ["SignetWatch"]),
         .library(name: "SignetService", targets: ["SignetService"]),
         .library(name: "SignetStore", targets: ["SignetStore"]),
         .library(name: "SignetServer", targets: ["SignetServer"]),
@@ -119,12 +120,19 @@ let package = Package(
             dependencies: ["SignetCore", "SignetAuth", .crypto],
             swiftSettings: swiftSettings
         ),
+        // The watch: breach-pattern detectors over the event stream, keyed probe fingerprints,
+        // findings and the holders' alerts.
+        .target(
+            name: "SignetWatch",
+            dependencies: ["SignetCore", .crypto],
+            swiftSettings: swiftSettings
+        ),
         // The workflows (register, enroll, permit, verify, party standing, activity), the ledger
         // as a running component and event recording with observers. No HTTP types.
         .target(
             name: "SignetService",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
+                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth", "SignetWatch",
                 .compressNIO,
                 .crypto,
                 .jwtKit,
@@ -140,7 +148,7 @@ let package = Package(
         .target(
             name: "SignetStore",
             dependencies: [
-                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth", "SignetService",
+                "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth", "SignetService", "SignetWatch",
                 .serviceLifecycle,
                 .grdb,
                 .postgresKit,
@@ -273,6 +281,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SignetVaultTests", dependencies: ["SignetVault"], swiftSettings: swiftSettings),
+        .testTarget(name: "SignetWatchTests", dependencies: ["SignetWatch", "SignetCore", .crypto], swiftSettings: swiftSettings),
         .testTarget(
             name: "SignetMarketTests",
             dependencies: ["SignetMarket", "SignetCore", .crypto],

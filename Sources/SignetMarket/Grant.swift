@@ -39,11 +39,14 @@ public struct Grant: Sendable, Equatable {
     public var token: String?
     /// When the holder (or a template change) revoked it; `nil` while not revoked.
     public var revokedAt: Date?
+    /// Who stopped it, when revoked; `nil` for a revocation by a template change (and for rows
+    /// revoked before causes were kept).
+    public var revokedBy: RevocationCause?
 
     /// Creates a record.
     public init(tokenHash: [UInt8], holderID: String, partyID: String, templateID: TemplateID, expiresAt: Date, issuedAt: Date? = nil,
                 maxUses: Int = 1, uses: Int = 0, statusIndex: Int? = nil, offerID: String? = nil, purpose: String? = nil,
-                token: String? = nil, revokedAt: Date? = nil) {
+                token: String? = nil, revokedAt: Date? = nil, revokedBy: RevocationCause? = nil) {
         self.tokenHash = tokenHash
         self.holderID = holderID
         self.partyID = partyID
@@ -57,11 +60,12 @@ public struct Grant: Sendable, Equatable {
         self.purpose = purpose
         self.token = token
         self.revokedAt = revokedAt
+        self.revokedBy = revokedBy
     }
 
     /// Where it stands at `now`.
     public func state(at now: Date) -> GrantState {
-        if revokedAt != nil { return .revoked }
+        if revokedAt != nil { return revokedBy == .watch ? .suspended : .revoked }
         if uses >= maxUses { return .usedUp }
         if expiresAt <= now { return .expired }
         return .active
@@ -96,8 +100,45 @@ public enum GrantState: String, Sendable, Equatable, Codable {
     case usedUp = "used_up"
     /// Past its expiry.
     case expired
-    /// Revoked by the holder, or by a renewal or deletion of its template.
+    /// Revoked by the holder, a lockdown, or a renewal or deletion of its template.
     case revoked
+    /// Frozen by the watch: its party was caught in a breach pattern (SUSPENDED in the status list).
+    case suspended
+}
+
+/// Who stopped a grant, kept because a party's record counts only its holders' own revocations.
+public enum RevocationCause: String, Sendable, Equatable, CaseIterable {
+    /// The holder revoked this grant.
+    case holder
+    /// The holder locked everything down (``GrantStorage/revokeAll(_:cause:now:)``).
+    case lockdown
+    /// The watch froze every grant of a party caught in a breach pattern.
+    case watch
+}
+
+/// Whose grants a bulk revocation stops.
+public enum GrantOwner: Sendable, Equatable {
+    /// Every grant a holder gave.
+    case holder(String)
+    /// Every grant a party holds.
+    case party(String)
+}
+
+/// The status-list indices of stopped grants (see ``GrantStorage/statusIndices()``).
+public struct StatusIndices: Sendable, Equatable {
+    /// Revoked grants: INVALID.
+    public var revoked: [Int]
+    /// Grants the watch froze: SUSPENDED.
+    public var suspended: [Int]
+    /// The highest index any grant has (`-1` without grants).
+    public var highest: Int
+
+    /// Creates the indices.
+    public init(revoked: [Int], suspended: [Int], highest: Int) {
+        self.revoked = revoked
+        self.suspended = suspended
+        self.highest = highest
+    }
 }
 
 /// Storage of grants (spent through ``VerificationAdmission``).
@@ -113,9 +154,9 @@ public protocol GrantStorage: Sendable {
     /// Revokes the holder's unrevoked grant: a compare-and-set, so it happens once.
     /// - Returns: the grant as revoked, or `nil` when the holder has no such unrevoked grant.
     func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant?
-    /// The status-list indices of every revoked grant, and the highest index any grant has
-    /// (`-1` without grants): the list must cover every token issued, on every instance.
-    func statusIndices() async throws -> (revoked: [Int], highest: Int)
+    /// The status-list indices of every revoked and every frozen grant, and the highest index
+    /// any grant has (`-1` without grants): the list must cover every token issued, on every instance.
+    func statusIndices() async throws -> StatusIndices
     /// How many grants holders made to the party, and how many of those the holders revoked
     /// themselves (revocations by a template's renewal or deletion are not counted).
     func record(partyID: String) async throws -> (grants: Int, revocations: Int)
@@ -123,6 +164,10 @@ public protocol GrantStorage: Sendable {
     /// can be spent (one stored without an issue time counts as issued before).
     /// - Returns: how many were revoked.
     func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int
+    /// Stops every unrevoked grant of `owner` at once (a lockdown, or the watch freezing a
+    /// party), charged to `cause`.
+    /// - Returns: the grants as stopped.
+    func revokeAll(_ owner: GrantOwner, cause: RevocationCause, now: Date) async throws -> [Grant]
     /// Attaches `challenge` to the grant (replacing an earlier challenge) if it exists, matches
     /// `partyID` and `templateID`, is unexpired, unrevoked and has a use left.
     /// - Returns: whether the challenge was attached.

@@ -4,6 +4,7 @@ public import SignetAuth
 public import SignetLog
 public import SignetMarket
 public import SignetVault
+public import SignetWatch
 
 /// Every store Signet keeps its state in, one per concept, opened on one database.
 ///
@@ -34,6 +35,8 @@ public struct Stores: Sendable, Service {
     public let protocols: any ProtocolStorage
     /// Attesters and the attributes they vouched for.
     public let attributes: any AttributeStorage
+    /// The watch's findings, the holders' alerts and the honey marks.
+    public let watch: any WatchStorage
     private let closeAll: @Sendable () async -> Void
 
     /// Assembles stores from parts (the in-memory stores of ``inMemory(random:)``, or a wrapper a test
@@ -41,7 +44,8 @@ public struct Stores: Sendable, Service {
     /// - Parameter close: closes whatever the parts hold open.
     public init(log: any LogStorage, identities: any IdentityStorage, nonces: any NonceStorage, activity: any HolderActivityStorage,
                 templates: any TemplateStorage, grants: any GrantStorage & VerificationAdmission, rateLimits: any RateLimitStorage,
-                offers: any OfferStorage, protocols: any ProtocolStorage, attributes: any AttributeStorage, close: @escaping @Sendable () async -> Void) {
+                offers: any OfferStorage, protocols: any ProtocolStorage, attributes: any AttributeStorage, watch: any WatchStorage,
+                close: @escaping @Sendable () async -> Void) {
         self.log = log
         self.identities = identities
         self.nonces = nonces
@@ -52,6 +56,7 @@ public struct Stores: Sendable, Service {
         self.offers = offers
         self.protocols = protocols
         self.attributes = attributes
+        self.watch = watch
         self.closeAll = close
     }
 
@@ -76,6 +81,7 @@ extension Stores {
         return Stores(log: MemoryLogStorage(), identities: MemoryIdentityStorage(), nonces: MemoryNonceStorage(),
                       activity: MemoryHolderActivityStorage(random: random), templates: MemoryTemplateStorage(),
                       grants: MemoryGrantStorage(buckets: buckets), rateLimits: buckets, offers: MemoryOfferStorage(),
-                      protocols: MemoryProtocolStorage(), attributes: MemoryAttributeStorage()) {}
+                      protocols: MemoryProtocolStorage(), attributes: MemoryAttributeStorage(),
+                      watch: MemoryWatchStorage()) {}
     }
 }

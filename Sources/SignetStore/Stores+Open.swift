@@ -34,6 +34,7 @@ extension Stores {
                     offers: try await opened.add(SQLiteOfferStorage.open(path: path)),
                     protocols: try await opened.add(SQLiteProtocolStorage.open(path: path)),
                     attributes: try await opened.add(SQLiteAttributeStorage.open(path: path)),
+                    watch: try await opened.add(SQLiteWatchStorage.open(path: path)),
                     close: opened.closeAll)
             case .postgres(let url):
                 // The log's writer and the templates keep their own pools, as before; the stores
@@ -46,7 +47,8 @@ extension Stores {
                     activity: PostgresActivityStorage(database: shared), templates: templates,
                     grants: PostgresGrantStorage(database: shared), rateLimits: PostgresRateLimitStorage(database: shared),
                     offers: PostgresOfferStorage(database: shared), protocols: PostgresProtocolStorage(database: shared),
-                    attributes: PostgresAttributeStorage(database: shared), close: opened.closeAll)
+                    attributes: PostgresAttributeStorage(database: shared),
+                    watch: PostgresWatchStorage(database: shared), close: opened.closeAll)
             }
         } catch {
             await opened.closeAll()

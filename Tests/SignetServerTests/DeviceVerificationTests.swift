@@ -189,4 +189,5 @@ struct LegacyTemplateStorage: TemplateStorage {
     }
     func delete(id: TemplateID, holderID: String) async throws -> Bool { try await base.delete(id: id, holderID: holderID) }
     func templateIDs(holderID: String) async throws -> [TemplateID] { try await base.templateIDs(holderID: holderID) }
+    func lockAll(holderID: String, at date: Date) async throws -> Int { try await base.lockAll(holderID: holderID, at: date) }
 }

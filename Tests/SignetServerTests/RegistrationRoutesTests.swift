@@ -43,7 +43,7 @@ struct RegistrationRoutesTests {
             let opened = try await TestLedger.open(LedgerConfiguration(dataDirectory: directory, origin: "api.test/log"))
             let stores = opened.stores
             let wrapped = Stores(log: stores.log, identities: stores.identities, nonces: stores.nonces, activity: stores.activity,
-                                 templates: wrap(stores.templates), grants: stores.grants, rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols, attributes: stores.attributes) {}
+                                 templates: wrap(stores.templates), grants: stores.grants, rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols, attributes: stores.attributes, watch: stores.watch) {}
             var failure: (any Error)?
             do {
                 let service = SignetService(ledger: opened.ledger, stores: wrapped, results: await ResultSigner(privateKey: .init()),

@@ -1,4 +1,6 @@
+import CompressNIO
 import Crypto
+import NIOCore
 import Foundation
 import Testing
 import Logging
@@ -77,6 +79,23 @@ struct ServiceFixture {
             Base64.encodeURL($0.publicKey.rawRepresentation) == claims.cnf.jwk.x
         })
         return try #require(try ConsentPresentation.present(token, at: clock.now(), with: key))
+    }
+
+    /// The status list's bytes, after checking its signature, type, URL and bit width.
+    func statusListBytes() async throws -> [UInt8] {
+        let jwt = try await service.statusListToken()
+        let verified = try #require(CompactJWS.verify(jwt, key: service.results.publicKey))
+        #expect(String(decoding: verified.header, as: UTF8.self).contains("\"typ\":\"statuslist+jwt\""))
+        struct Claims: Decodable { struct List: Decodable { let bits: Int; let lst: String }; let sub: String; let status_list: List }
+        let claims = try JSONDecoder().decode(Claims.self, from: Data(verified.payload))
+        #expect(claims.sub == service.statusListURL && claims.status_list.bits == 2)
+        var compressed = ByteBuffer(bytes: try #require(Base64.decodeURL(claims.status_list.lst)))
+        return Array(try compressed.decompress(with: .zlib()).readableBytesView)
+    }
+
+    /// The two-bit status at `index` (0 VALID, 1 INVALID, 2 SUSPENDED).
+    static func status(at index: Int, in bytes: [UInt8]) -> UInt8 {
+        (bytes[index / 4] >> UInt8((index % 4) * 2)) & 0b11
     }
 
     static func privateKey(_ number: UInt8) -> Curve25519.Signing.PrivateKey {

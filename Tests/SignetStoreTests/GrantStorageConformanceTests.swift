@@ -112,3 +112,30 @@ extension GrantStorageConformanceTests {
         }
     }
 }
+
+extension GrantStorageConformanceTests {
+    /// A lockdown stops all of a holder's grants; the watch freezes all of a party's, and those
+    /// are SUSPENDED in the status list, not INVALID, and not charged to the party's record as
+    /// the holders' own revocations.
+    @Test(arguments: Backend.available)
+    func bulkRevocationsStopEveryGrantOfAHolderOrAPartyOnce(_ backend: Backend) async throws {
+        try await withFreshStores(backend) { stores, reopen in
+            let (first, second) = (Self.grant(1, index: 1), Self.grant(2, index: 2))
+            let foreign = Grant(tokenHash: Array(repeating: 9, count: 32), holderID: "h_bob", partyID: "p_other", templateID: Self.template,
+                                expiresAt: Self.now.addingTimeInterval(600), issuedAt: Self.now, maxUses: 3, statusIndex: 3)
+            for grant in [first, second, foreign] { try await stores.grants.insert(grant) }
+            let locked = try await stores.grants.revokeAll(.holder("h_alice"), cause: .lockdown, now: Self.now)
+            #expect(Set(locked.map(\.tokenHash)) == [first.tokenHash, second.tokenHash])
+            #expect(locked.allSatisfy { $0.revokedBy == .lockdown && $0.state(at: Self.now) == .revoked })
+            #expect(try await stores.grants.revokeAll(.holder("h_alice"), cause: .lockdown, now: Self.now).isEmpty)
+            #expect(try await reopen().grants.admit(Self.attempt(first)) == .refused)
+
+            let frozen = try await stores.grants.revokeAll(.party("p_other"), cause: .watch, now: Self.now)
+            #expect(frozen.map(\.tokenHash) == [foreign.tokenHash] && frozen.first?.state(at: Self.now) == .suspended)
+            #expect(try await stores.grants.grant(tokenHash: foreign.tokenHash)?.revokedBy == .watch)
+            let indices = try await stores.grants.statusIndices()
+            #expect(indices.revoked.sorted() == [1, 2] && indices.suspended == [3] && indices.highest == 3)
+            #expect(try await stores.grants.record(partyID: "p_other") == (grants: 1, revocations: 0))
+        }
+    }
+}

@@ -239,7 +239,7 @@ func withFaultyService(_ backend: Backend, _ body: @Sendable (FaultyWorld) async
             activity: FaultyActivityStorage(base: stores.activity, fault: faults.activityRecord),
             templates: FaultyTemplateStorage(base: stores.templates, fault: faults.templateWrite),
             grants: FaultyGrantStorage(base: stores.grants, fault: faults.revocation),
-            rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols, attributes: stores.attributes) {}
+            rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols, attributes: stores.attributes, watch: stores.watch) {}
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let ledger = try await Ledger.open(
@@ -306,6 +306,7 @@ struct FaultyTemplateStorage: TemplateStorage {
         return try await base.delete(id: id, holderID: holderID)
     }
     func templateIDs(holderID: String) async throws -> [TemplateID] { try await base.templateIDs(holderID: holderID) }
+    func lockAll(holderID: String, at date: Date) async throws -> Int { try await base.lockAll(holderID: holderID, at: date) }
 }
 
 struct FaultyGrantStorage: GrantStorage, VerificationAdmission {
@@ -319,7 +320,8 @@ struct FaultyGrantStorage: GrantStorage, VerificationAdmission {
     func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
         try await base.revoke(tokenHash: tokenHash, holderID: holderID, now: now)
     }
-    func statusIndices() async throws -> (revoked: [Int], highest: Int) { try await base.statusIndices() }
+    func statusIndices() async throws -> StatusIndices { try await base.statusIndices() }
+    func revokeAll(_ owner: GrantOwner, cause: RevocationCause, now: Date) async throws -> [Grant] { try await base.revokeAll(owner, cause: cause, now: now) }
     func record(partyID: String) async throws -> (grants: Int, revocations: Int) { try await base.record(partyID: partyID) }
     func revokeAll(templateID: TemplateID, issuedBefore: Date, now: Date) async throws -> Int {
         try fault.check()

@@ -12,7 +12,6 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
         var grant: Grant
         var challenge: Challenge?
         let order: Int
-        var revokedByHolder = false
     }
 
     private let buckets: MemoryRateLimitStorage
@@ -49,22 +48,24 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
         grants.withLock { grants in
             guard let stored = grants.byHash[tokenHash], stored.grant.holderID == holderID, stored.grant.revokedAt == nil else { return nil }
             grants.byHash[tokenHash]?.grant.revokedAt = now
-            grants.byHash[tokenHash]?.revokedByHolder = true
+            grants.byHash[tokenHash]?.grant.revokedBy = .holder
             return grants.byHash[tokenHash]?.grant
         }
     }
 
-    public func statusIndices() async throws -> (revoked: [Int], highest: Int) {
+    public func statusIndices() async throws -> StatusIndices {
         grants.withLock { grants in
-            (grants.byHash.values.compactMap { $0.grant.revokedAt == nil ? nil : $0.grant.statusIndex },
-             grants.byHash.values.compactMap(\.grant.statusIndex).max() ?? -1)
+            let stopped = grants.byHash.values.map(\.grant).filter { $0.revokedAt != nil }
+            return StatusIndices(revoked: stopped.filter { $0.revokedBy != .watch }.compactMap(\.statusIndex),
+                                 suspended: stopped.filter { $0.revokedBy == .watch }.compactMap(\.statusIndex),
+                                 highest: grants.byHash.values.compactMap(\.grant.statusIndex).max() ?? -1)
         }
     }
 
     public func record(partyID: String) async throws -> (grants: Int, revocations: Int) {
         grants.withLock { grants in
             let theirs = grants.byHash.values.filter { $0.grant.partyID == partyID }
-            return (theirs.count, theirs.filter(\.revokedByHolder).count)
+            return (theirs.count, theirs.filter { $0.grant.revokedBy == .holder }.count)
         }
     }
 
@@ -77,6 +78,22 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
                 revoked += 1
             }
             return revoked
+        }
+    }
+
+    public func revokeAll(_ owner: GrantOwner, cause: RevocationCause, now: Date) async throws -> [Grant] {
+        grants.withLock { grants in
+            var stopped: [Grant] = []
+            for (hash, stored) in grants.byHash where stored.grant.revokedAt == nil {
+                switch owner {
+                case .holder(let id) where stored.grant.holderID == id, .party(let id) where stored.grant.partyID == id: break
+                default: continue
+                }
+                grants.byHash[hash]?.grant.revokedAt = now
+                grants.byHash[hash]?.grant.revokedBy = cause
+                stopped.append(grants.byHash[hash]!.grant)
+            }
+            return stopped
         }
     }
 

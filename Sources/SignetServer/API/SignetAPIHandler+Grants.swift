@@ -64,3 +64,18 @@ extension SignetAPIHandler {
               issuedAt: grant.issuedAt, expiresAt: grant.expiresAt, revokedAt: grant.revokedAt, ledgerIndex: Int64(grant.statusIndex ?? 0))
     }
 }
+
+/// The holder's lockdown.
+extension SignetAPIHandler {
+    func lockdown(_ input: Operations.Lockdown.Input) async throws -> Operations.Lockdown.Output {
+        let request = switch input.body { case .json(let body): body }
+        guard request.confirm else {
+            throw Problem(.invalidField, detail: "a lockdown revokes every grant and locks every template until it is renewed; send confirm: true to do it")
+        }
+        let outcome = try await api().lockdown(as: try caller())
+        return .ok(.init(body: .json(.init(
+            grantsRevoked: Int32(clamping: outcome.grantsRevoked), offersRefused: Int32(clamping: outcome.offersRefused),
+            templatesLocked: Int32(clamping: outcome.templatesLocked), partiesNotified: outcome.partiesNotified,
+            ledgerIndex: Int64(outcome.ledgerIndex)))))
+    }
+}

@@ -33,6 +33,9 @@ public enum SignetEvent: Sendable, Equatable {
     case attest(holder: HolderID, party: PartyID, name: String, value: JSONValue)
     /// The operator appointed a party an attester.
     case appointAttester(PartyID)
+    /// A holder locked everything down: every grant revoked, pending offers refused, every
+    /// template marked for renewal. The details commit to the counts.
+    case lockdown(holder: HolderID, grants: Int, offers: Int, templates: Int)
     /// A holder revoked a grant (named by its handle, which only the holder and the party know).
     case revoke(holder: HolderID, party: PartyID, grant: String)
     /// A holder replaced their key; the details commit to the new key's SHA-256.
@@ -59,6 +62,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .decline: .decline
         case .counter: .counter
         case .revoke: .revoke
+        case .lockdown: .lockdown
         case .attest: .attest
         case .appointAttester: .appoint
         case .protocolChange: .protocolChange
@@ -74,7 +78,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .enroll(let holder, _), .renew(let holder, _), .delete(let holder, _): holder
         case .grant(let holder, _, _, _, _, _, _), .use(let holder, _, _, _, _): holder
         case .revoke(let holder, _, _), .attest(let holder, _, _, _): holder
-        case .rotateKey(let holder, _), .revokeHolderKey(let holder): holder
+        case .rotateKey(let holder, _), .revokeHolderKey(let holder), .lockdown(let holder, _, _, _): holder
         case .offer(let holder, _, _), .decline(let holder, _, _), .counter(let holder, _, _): holder
         case .approveParty, .suspendParty, .revokePartyKey, .protocolChange, .appointAttester: nil
         }
@@ -85,7 +89,7 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template): template
         case .grant(_, _, let template, _, _, _, _), .use(_, _, let template, _, _): template
-        case .revoke, .attest, .appointAttester: nil
+        case .revoke, .attest, .appointAttester, .lockdown: nil
         case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey, .offer, .decline, .counter, .protocolChange: nil
         }
     }
@@ -93,7 +97,7 @@ public enum SignetEvent: Sendable, Equatable {
     /// The party involved, named in clear in the entry.
     public var party: PartyID? {
         switch self {
-        case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey, .protocolChange: nil
+        case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey, .protocolChange, .lockdown: nil
         case .grant(_, let party, _, _, _, _, _), .use(_, let party, _, _, _), .revoke(_, let party, _), .attest(_, let party, _, _), .appointAttester(let party), .approveParty(let party), .suspendParty(let party),
              .revokePartyKey(let party), .offer(_, let party, _), .decline(_, let party, _), .counter(_, let party, _): party
         }
@@ -109,6 +113,8 @@ public enum SignetEvent: Sendable, Equatable {
                 .merging(offer.map { ["offer": .string($0)] } ?? [:]) { $1 })
         case .revoke(_, _, let handle):
             .object(["grant": .string(handle)])
+        case .lockdown(_, let grants, let offers, let templates):
+            .object(["grants": .number(Double(grants)), "offers": .number(Double(offers)), "templates": .number(Double(templates))])
         case .use(_, _, let template, let mode, let match):
             .object(["template": .string(template.rawValue), "mode": .string(mode.rawValue), "match": .bool(match)])
         case .approveParty(let party), .suspendParty(let party), .revokePartyKey(let party), .appointAttester(let party):

@@ -15,13 +15,18 @@ public enum GrantStatusList {
     /// How long a relying party may cache the list, seconds (the token's `ttl`).
     public static let timeToLive = 60
 
-    /// The status bytes for `size` tokens with `revoked` set INVALID; index 0 is the least
-    /// significant bits of byte 0 (the draft's §4.1).
-    public static func bytes(size: Int, revoked: [Int]) -> [UInt8] {
+    /// The value of a grant the watch froze.
+    public static let suspended: UInt8 = 0x02
+
+    /// The status bytes for `size` tokens with `revoked` set INVALID and `suspended` SUSPENDED;
+    /// index 0 is the least significant bits of byte 0 (the draft's §4.1).
+    public static func bytes(size: Int, revoked: [Int], suspended: [Int] = []) -> [UInt8] {
         let perByte = 8 / bits
         var bytes = [UInt8](repeating: 0, count: max(1, (size + perByte - 1) / perByte))
-        for index in revoked where index >= 0 && index < size {
-            bytes[index / perByte] |= invalid << UInt8((index % perByte) * bits)
+        for (indices, value) in [(revoked, invalid), (suspended, Self.suspended)] {
+            for index in indices where index >= 0 && index < size {
+                bytes[index / perByte] |= value << UInt8((index % perByte) * bits)
+            }
         }
         return bytes
     }

@@ -47,9 +47,10 @@ extension SignetService {
         try await charge(RateBucket.permission(holder.rawValue), configuration.permissionRate, now: now, doing: "permissions")
         // Deliberate: another holder's template, an unknown one and text that is no id get the same answer.
         guard let templateID = TemplateID(request.templateID),
-              try await stores.templates.template(id: templateID, holderID: holder.rawValue) != nil else {
+              let template = try await stores.templates.template(id: templateID, holderID: holder.rawValue) else {
             throw ServiceError(.notFound, "no such template")
         }
+        try Self.requireUnlocked(template)
         guard let partyID = PartyID(request.partyID), let party = try await stores.identities.party(partyID) else {
             throw ServiceError(.notFound, "no such party")
         }

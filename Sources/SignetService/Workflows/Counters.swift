@@ -95,6 +95,7 @@ extension SignetService {
               template.updatedAt <= (offer.decidedAt ?? now) else {
             throw ServiceError(.conflict, "the template the counter to offer \(id) named was deleted or renewed since; the holder must counter again")
         }
+        try Self.requireUnlocked(template)
         let disclosable = try await disclosures(for: counter.terms, holder: holder)
         let settled: Offer
         if resuming {

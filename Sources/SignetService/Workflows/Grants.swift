@@ -75,22 +75,35 @@ extension SignetService {
         return try await !stores.grants.grants(holderID: offer.holderID).contains { $0.offerID == offer.id }
     }
 
-    /// The template a grant covers: the named one, which must be the caller's, or their only one.
+    /// The template a grant covers: the named one, which must be the caller's, or their only
+    /// one; never one a lockdown marked for renewal.
     func grantedTemplate(_ text: String?, holder: HolderID) async throws -> TemplateID {
+        let id: TemplateID
         if let text {
-            guard let id = TemplateID(text) else { throw ServiceError(.invalidField, "template_id is not a template id") }
-            guard try await stores.templates.template(id: id, holderID: holder.rawValue) != nil else {
-                throw ServiceError(.notFound, "no such template")
+            guard let named = TemplateID(text) else { throw ServiceError(.invalidField, "template_id is not a template id") }
+            id = named
+        } else {
+            let templates = try await stores.templates.templateIDs(holderID: holder.rawValue)
+            guard templates.count == 1 else {
+                throw ServiceError(.conflict, templates.isEmpty
+                    ? "you have no enrolled template to grant uses of; enroll one first"
+                    : "you have \(templates.count) templates; name the one to grant with template_id")
             }
-            return id
+            id = templates[0]
         }
-        let templates = try await stores.templates.templateIDs(holderID: holder.rawValue)
-        guard templates.count == 1 else {
-            throw ServiceError(.conflict, templates.isEmpty
-                ? "you have no enrolled template to grant uses of; enroll one first"
-                : "you have \(templates.count) templates; name the one to grant with template_id")
+        guard let template = try await stores.templates.template(id: id, holderID: holder.rawValue) else {
+            throw ServiceError(.notFound, "no such template")
         }
-        return templates[0]
+        try Self.requireUnlocked(template)
+        return id
+    }
+
+    /// Refuses a template a lockdown marked for renewal: consent given before the lockdown
+    /// is gone, and none may be given on helper data that may have leaked.
+    static func requireUnlocked(_ template: StoredTemplate) throws {
+        guard template.lockedAt == nil else {
+            throw ServiceError(.conflict, "template \(template.id) is locked down; renew it from a fresh sample before granting uses of it")
+        }
     }
 
     /// The caller's grants, newest first.
@@ -160,7 +173,8 @@ extension SignetService {
     }
 
     /// The grants' Token Status List as a signed JWT (`typ` `statuslist+jwt`): every revoked
-    /// grant's index INVALID, the rest VALID, covering every grant issued on any instance.
+    /// grant's index INVALID, every grant the watch froze SUSPENDED, the rest VALID, covering
+    /// every grant issued on any instance.
     ///
     /// Kept for 10 seconds (the route is public and the list grows with the ledger), and dropped
     /// at once when this instance revokes; the token's `ttl` tells relying parties 60 seconds.
@@ -172,7 +186,7 @@ extension SignetService {
         let issuedAt = Int(now.timeIntervalSince1970.rounded(.down))
         let claims = GrantStatusList.Claims(
             sub: statusListURL, iat: issuedAt, exp: issuedAt + 24 * 3600, ttl: GrantStatusList.timeToLive,
-            status_list: .init(bits: GrantStatusList.bits, lst: try GrantStatusList.encode(GrantStatusList.bytes(size: size, revoked: indices.revoked))))
+            status_list: .init(bits: GrantStatusList.bits, lst: try GrantStatusList.encode(GrantStatusList.bytes(size: size, revoked: indices.revoked, suspended: indices.suspended))))
         let token = try CompactJWS.sign(header: ["typ": .string("statuslist+jwt"), "kid": .string(results.keyID)],
                                         payload: Array(JSONEncoder().encode(claims)), with: results.privateKey)
         statusListCache.store(token, at: now)

@@ -11,8 +11,8 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
     let database: PostgresDatabase
 
     /// The columns ``grants(_:)`` decodes, in order.
-    static let columns = "token_hash, holder_id, party_id, template_id, expires_at, issued_at, max_uses, uses, status_index, offer_id, purpose, token, revoked_at"
-    private typealias Columns = (ByteBuffer, String, String, String, Double, Double?, Int, Int, Int64?, String?, String?, String?, Double?)
+    static let columns = "token_hash, holder_id, party_id, template_id, expires_at, issued_at, max_uses, uses, status_index, offer_id, purpose, token, revoked_at, revoked_by"
+    private typealias Columns = (ByteBuffer, String, String, String, Double, Double?, Int, Int, Int64?, String?, String?, String?, Double?, String?)
 
     public func insert(_ grant: Grant) async throws {
         _ = try await client.query(
@@ -49,16 +49,18 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
             """, logger: logger)).first
     }
 
-    public func statusIndices() async throws -> (revoked: [Int], highest: Int) {
-        var indices: [Int] = []
+    public func statusIndices() async throws -> StatusIndices {
+        var indices = StatusIndices(revoked: [], suspended: [], highest: -1)
         let rows = try await client.query(
-            "SELECT status_index FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL", logger: logger)
-        for try await index in rows.decode(Int64.self) { indices.append(Int(index)) }
-        var highest = -1
-        for try await value in try await client.query("SELECT max(status_index) FROM grants", logger: logger).decode(Int64?.self) {
-            highest = value.map(Int.init) ?? -1
+            "SELECT status_index, revoked_by IS NOT DISTINCT FROM 'watch' FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL",
+            logger: logger)
+        for try await (index, frozen) in rows.decode((Int64, Bool).self) {
+            if frozen { indices.suspended.append(Int(index)) } else { indices.revoked.append(Int(index)) }
         }
-        return (indices, highest)
+        for try await value in try await client.query("SELECT max(status_index) FROM grants", logger: logger).decode(Int64?.self) {
+            indices.highest = value.map(Int.init) ?? -1
+        }
+        return indices
     }
 
     public func record(partyID: String) async throws -> (grants: Int, revocations: Int) {
@@ -80,6 +82,24 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
             logger: logger)
         for try await _ in rows.decode(Int.self) { count += 1 }
         return count
+    }
+
+    public func revokeAll(_ owner: GrantOwner, cause: RevocationCause, now: Date) async throws -> [Grant] {
+        let rows: PostgresRowSequence = switch owner {
+        case .holder(let id):
+            try await client.query(
+                """
+                UPDATE grants SET revoked_at = \(now.timeIntervalSince1970), revoked_by = \(cause.rawValue)
+                WHERE holder_id = \(id) AND revoked_at IS NULL RETURNING \(unescaped: Self.columns)
+                """, logger: logger)
+        case .party(let id):
+            try await client.query(
+                """
+                UPDATE grants SET revoked_at = \(now.timeIntervalSince1970), revoked_by = \(cause.rawValue)
+                WHERE party_id = \(id) AND revoked_at IS NULL RETURNING \(unescaped: Self.columns)
+                """, logger: logger)
+        }
+        return try await grants(rows)
     }
 
     public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool {
@@ -120,14 +140,14 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
 
     private func grants(_ rows: PostgresRowSequence) async throws -> [Grant] {
         var grants: [Grant] = []
-        for try await (hash, holder, party, template, expires, issued, maxUses, uses, index, offer, purpose, token, revoked)
+        for try await (hash, holder, party, template, expires, issued, maxUses, uses, index, offer, purpose, token, revoked, revokedBy)
                 in rows.decode(Columns.self) {
             guard let templateID = TemplateID(template) else { continue }
             grants.append(Grant(
                 tokenHash: Array(hash.readableBytesView), holderID: holder, partyID: party, templateID: templateID,
                 expiresAt: Date(timeIntervalSince1970: expires), issuedAt: issued.map(Date.init(timeIntervalSince1970:)),
                 maxUses: maxUses, uses: uses, statusIndex: index.map(Int.init), offerID: offer, purpose: purpose, token: token,
-                revokedAt: revoked.map(Date.init(timeIntervalSince1970:))))
+                revokedAt: revoked.map(Date.init(timeIntervalSince1970:)), revokedBy: revokedBy.flatMap(RevocationCause.init(rawValue:))))
         }
         return grants
     }

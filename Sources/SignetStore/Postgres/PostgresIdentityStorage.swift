@@ -109,6 +109,6 @@ public struct PostgresIdentityStorage: IdentityStorage, PostgresStore {
 
     /// Empties every table of the identity-side stores (they share one database).
     public func testingOnlyReset() async throws {
-        _ = try await client.query("TRUNCATE holders, parties, request_nonces, holder_secrets, holder_events, pending_changes, grants, rate_buckets, trade_codes, offers, protocol_versions, offer_refusals, attesters, attributes", logger: logger)
+        _ = try await client.query("TRUNCATE holders, parties, request_nonces, holder_secrets, holder_events, pending_changes, grants, rate_buckets, trade_codes, offers, protocol_versions, offer_refusals, attesters, attributes, findings, finding_parties, alerts, honey_marks", logger: logger)
     }
 }

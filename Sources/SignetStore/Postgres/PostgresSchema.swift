@@ -96,6 +96,17 @@ enum PostgresSchema {
             "CREATE TABLE attesters (party_id TEXT PRIMARY KEY, appointed_at DOUBLE PRECISION NOT NULL)",
             "CREATE TABLE attributes (id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, attester_id TEXT NOT NULL, attested_at DOUBLE PRECISION NOT NULL, UNIQUE (holder_id, name, attester_id))",
         ],
+        [
+            // Lockdown marks templates for renewal; the watch's findings, the holders' alerts,
+            // and the keyed fingerprints of the honey templates' decoy samples.
+            "ALTER TABLE templates ADD COLUMN locked_at DOUBLE PRECISION",
+            "CREATE TABLE findings (id TEXT PRIMARY KEY, rule TEXT NOT NULL, detected_at DOUBLE PRECISION NOT NULL, holders INTEGER NOT NULL, summary TEXT NOT NULL, ledger_index BIGINT)",
+            "CREATE INDEX findings_time ON findings (detected_at)",
+            "CREATE TABLE finding_parties (party_id TEXT NOT NULL, finding_id TEXT NOT NULL, PRIMARY KEY (party_id, finding_id))",
+            "CREATE TABLE alerts (id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, rule TEXT NOT NULL, party_id TEXT, message TEXT NOT NULL, raised_at DOUBLE PRECISION NOT NULL)",
+            "CREATE INDEX alerts_holder ON alerts (holder_id, raised_at)",
+            "CREATE TABLE honey_marks (fingerprint BYTEA PRIMARY KEY, planted_at DOUBLE PRECISION NOT NULL)",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

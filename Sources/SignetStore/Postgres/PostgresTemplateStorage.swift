@@ -16,11 +16,11 @@ public struct PostgresTemplateStorage: TemplateStorage, PostgresStore {
     }
 
     public func template(id: TemplateID, holderID: String) async throws -> StoredTemplate? {
-        try await select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = \(id.rawValue) AND holder_id = \(holderID)").first
+        try await select("SELECT id, holder_id, data, updated_at, public_key, locked_at FROM templates WHERE id = \(id.rawValue) AND holder_id = \(holderID)").first
     }
 
     public func template(id: TemplateID) async throws -> StoredTemplate? {
-        try await select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = \(id.rawValue)").first
+        try await select("SELECT id, holder_id, data, updated_at, public_key, locked_at FROM templates WHERE id = \(id.rawValue)").first
     }
 
     public func publicKey(id: TemplateID) async throws -> [UInt8]? {
@@ -31,11 +31,19 @@ public struct PostgresTemplateStorage: TemplateStorage, PostgresStore {
     }
 
     public func replace(id: TemplateID, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
-        try await changed("UPDATE templates SET data = \(ByteBuffer(bytes: bytes)), updated_at = \(date.timeIntervalSince1970), public_key = \(publicKey.map { ByteBuffer(bytes: $0) }) WHERE id = \(id.rawValue) AND holder_id = \(holderID) RETURNING 1")
+        try await changed("UPDATE templates SET data = \(ByteBuffer(bytes: bytes)), updated_at = \(date.timeIntervalSince1970), public_key = \(publicKey.map { ByteBuffer(bytes: $0) }), locked_at = NULL WHERE id = \(id.rawValue) AND holder_id = \(holderID) RETURNING 1")
     }
 
     public func delete(id: TemplateID, holderID: String) async throws -> Bool {
         try await changed("DELETE FROM templates WHERE id = \(id.rawValue) AND holder_id = \(holderID) RETURNING 1")
+    }
+
+    public func lockAll(holderID: String, at date: Date) async throws -> Int {
+        var count = 0
+        let rows = try await client.query(
+            "UPDATE templates SET locked_at = coalesce(locked_at, \(date.timeIntervalSince1970)) WHERE holder_id = \(holderID) RETURNING 1", logger: logger)
+        for try await _ in rows.decode(Int.self) { count += 1 }
+        return count
     }
 
     public func templateIDs(holderID: String) async throws -> [TemplateID] {
@@ -59,10 +67,11 @@ public struct PostgresTemplateStorage: TemplateStorage, PostgresStore {
 
     private func select(_ query: PostgresQuery) async throws -> [StoredTemplate] {
         var out: [StoredTemplate] = []
-        for try await (text, holder, data, at, key) in try await client.query(query, logger: logger).decode((String, String, ByteBuffer, Double, ByteBuffer?).self) {
+        for try await (text, holder, data, at, key, locked) in try await client.query(query, logger: logger)
+                .decode((String, String, ByteBuffer, Double, ByteBuffer?, Double?).self) {
             guard let id = TemplateID(text) else { throw StoreError(.unavailable, "a stored template id is malformed") }
             out.append(StoredTemplate(id: id, holderID: holder, bytes: Array(data.readableBytesView), updatedAt: Date(timeIntervalSince1970: at),
-                                      publicKey: key.map { Array($0.readableBytesView) }))
+                                      publicKey: key.map { Array($0.readableBytesView) }, lockedAt: locked.map(Date.init(timeIntervalSince1970:))))
         }
         return out
     }

@@ -10,7 +10,7 @@ public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteSto
     let statements: SQLiteStatements
 
     /// The columns ``grant(from:)`` reads.
-    static let columns = "token_hash, holder_id, party_id, template_id, expires_at, issued_at, max_uses, uses, status_index, offer_id, purpose, token, revoked_at"
+    static let columns = "token_hash, holder_id, party_id, template_id, expires_at, issued_at, max_uses, uses, status_index, offer_id, purpose, token, revoked_at, revoked_by"
 
     public func insert(_ grant: Grant) async throws {
         try await statements.execute(
@@ -40,12 +40,15 @@ public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteSto
             [now.timeIntervalSince1970, Data(tokenHash), holderID], row: Self.grant(from:)).first
     }
 
-    public func statusIndices() async throws -> (revoked: [Int], highest: Int) {
-        let revoked = try statements.read("SELECT status_index FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL", []) {
-            try $0.value("status_index", as: Int.self)
+    public func statusIndices() async throws -> StatusIndices {
+        let stopped = try statements.read(
+            "SELECT status_index, revoked_by = 'watch' AS frozen FROM grants WHERE revoked_at IS NOT NULL AND status_index IS NOT NULL", []
+        ) { row -> (Int, Bool)? in
+            guard let index = try row.value("status_index", as: Int.self) else { return nil }
+            return (index, try row.value("frozen", as: Bool.self) ?? false)
         }
         let highest = try statements.read("SELECT max(status_index) AS highest FROM grants", []) { try $0.value("highest", as: Int.self) }
-        return (revoked, highest.first ?? -1)
+        return StatusIndices(revoked: stopped.filter { !$0.1 }.map(\.0), suspended: stopped.filter(\.1).map(\.0), highest: highest.first ?? -1)
     }
 
     public func record(partyID: String) async throws -> (grants: Int, revocations: Int) {
@@ -61,6 +64,16 @@ public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteSto
             WHERE template_id = ? AND revoked_at IS NULL AND uses < max_uses AND (issued_at IS NULL OR issued_at < ?) RETURNING 1
             """,
             [now.timeIntervalSince1970, templateID, issuedBefore.timeIntervalSince1970]) { _ in true }.count
+    }
+
+    public func revokeAll(_ owner: GrantOwner, cause: RevocationCause, now: Date) async throws -> [Grant] {
+        let (column, id) = switch owner {
+        case .holder(let id): ("holder_id", id)
+        case .party(let id): ("party_id", id)
+        }
+        return try await statements.write(
+            "UPDATE grants SET revoked_at = ?, revoked_by = ? WHERE \(column) = ? AND revoked_at IS NULL RETURNING \(Self.columns)",
+            [now.timeIntervalSince1970, cause.rawValue, id], row: Self.grant(from:))
     }
 
     public func attach(_ challenge: Challenge, tokenHash: [UInt8], partyID: String, templateID: TemplateID, now: Date) async throws -> Bool {
@@ -124,6 +137,7 @@ extension SQLiteGrantStorage {
             maxUses: try row.value("max_uses", as: Int.self) ?? 1, uses: try row.value("uses", as: Int.self) ?? 0,
             statusIndex: try row.value("status_index", as: Int.self), offerID: try row.value("offer_id", as: String.self),
             purpose: try row.value("purpose", as: String.self), token: try row.value("token", as: String.self),
-            revokedAt: try row.value("revoked_at", as: Double.self).map(Date.init(timeIntervalSince1970:)))
+            revokedAt: try row.value("revoked_at", as: Double.self).map(Date.init(timeIntervalSince1970:)),
+            revokedBy: try row.value("revoked_by", as: String.self).flatMap(RevocationCause.init(rawValue:)))
     }
 }

@@ -18,11 +18,11 @@ public struct SQLiteTemplateStorage: TemplateStorage, SQLiteStore {
     }
 
     public func template(id: TemplateID, holderID: String) async throws -> StoredTemplate? {
-        try select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = ? AND holder_id = ?", [id, holderID]).first
+        try select("SELECT id, holder_id, data, updated_at, public_key, locked_at FROM templates WHERE id = ? AND holder_id = ?", [id, holderID]).first
     }
 
     public func template(id: TemplateID) async throws -> StoredTemplate? {
-        try select("SELECT id, holder_id, data, updated_at, public_key FROM templates WHERE id = ?", [id]).first
+        try select("SELECT id, holder_id, data, updated_at, public_key, locked_at FROM templates WHERE id = ?", [id]).first
     }
 
     public func publicKey(id: TemplateID) async throws -> [UInt8]? {
@@ -34,7 +34,7 @@ public struct SQLiteTemplateStorage: TemplateStorage, SQLiteStore {
     public func replace(id: TemplateID, holderID: String, bytes: [UInt8], publicKey: [UInt8]?, at date: Date) async throws -> Bool {
         let arguments: StatementArguments = [Data(bytes), date.timeIntervalSince1970, publicKey.map { Data($0) }, id, holderID]
         return try await database.write(through: gate) { db in
-            try db.cachedStatement(sql: "UPDATE templates SET data = ?, updated_at = ?, public_key = ? WHERE id = ? AND holder_id = ?").execute(arguments: arguments)
+            try db.cachedStatement(sql: "UPDATE templates SET data = ?, updated_at = ?, public_key = ?, locked_at = NULL WHERE id = ? AND holder_id = ?").execute(arguments: arguments)
             return db.changesCount > 0
         }
     }
@@ -43,6 +43,14 @@ public struct SQLiteTemplateStorage: TemplateStorage, SQLiteStore {
         try await database.write(through: gate) { db in
             try db.cachedStatement(sql: "DELETE FROM templates WHERE id = ? AND holder_id = ?").execute(arguments: [id, holderID])
             return db.changesCount > 0
+        }
+    }
+
+    public func lockAll(holderID: String, at date: Date) async throws -> Int {
+        try await database.write(through: gate) { db in
+            try db.cachedStatement(sql: "UPDATE templates SET locked_at = coalesce(locked_at, ?) WHERE holder_id = ?")
+                .execute(arguments: [date.timeIntervalSince1970, holderID])
+            return db.changesCount
         }
     }
 
@@ -59,7 +67,8 @@ public struct SQLiteTemplateStorage: TemplateStorage, SQLiteStore {
                 guard let id = try row.value("id", as: TemplateID.self), let holder = try row.value("holder_id", as: String.self),
                       let data = try row.value("data", as: Data.self), let at = try row.value("updated_at", as: Double.self) else { return nil }
                 let key = try row.value("public_key", as: Data.self).map(Array.init)
-                return StoredTemplate(id: id, holderID: holder, bytes: Array(data), updatedAt: Date(timeIntervalSince1970: at), publicKey: key)
+                let locked = try row.value("locked_at", as: Double.self).map(Date.init(timeIntervalSince1970:))
+                return StoredTemplate(id: id, holderID: holder, bytes: Array(data), updatedAt: Date(timeIntervalSince1970: at), publicKey: key, lockedAt: locked)
             }
         }
     }

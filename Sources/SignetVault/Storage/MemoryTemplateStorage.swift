@@ -48,6 +48,18 @@ public final class MemoryTemplateStorage: TemplateStorage {
         }
     }
 
+    public func lockAll(holderID: String, at date: Date) async throws -> Int {
+        templates.withLock { templates in
+            var count = 0
+            for (index, template) in templates.enumerated() where template.holderID == holderID {
+                templates[index] = StoredTemplate(id: template.id, holderID: holderID, bytes: template.bytes, updatedAt: template.updatedAt,
+                                                  publicKey: template.publicKey, lockedAt: template.lockedAt ?? date)
+                count += 1
+            }
+            return count
+        }
+    }
+
     public func templateIDs(holderID: String) async throws -> [TemplateID] {
         // Least recently written first, as the database stores order them.
         templates.withLock { $0.filter { $0.holderID == holderID }.sorted { ($0.updatedAt, $0.id.rawValue) < ($1.updatedAt, $1.id.rawValue) }.map(\.id) }

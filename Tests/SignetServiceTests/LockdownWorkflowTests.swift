@@ -1,0 +1,80 @@
+import Crypto
+import Foundation
+import SignetCore
+import SignetMarket
+import SignetService
+import SignetVault
+import Testing
+
+/// The holder's lockdown: everything stops, the old template data becomes worthless, and a
+/// renewal from a fresh sample brings the holder back.
+struct LockdownWorkflowTests {
+    @Test func afterALockdownNothingVerifiesAndTheOldTemplateDataIsWorthless() async throws {
+        let fixture = try await ServiceFixture.make()
+        let service = fixture.service
+        let (alice, shop, template, offer) = try await GrantWorkflowTests.offered(fixture) { $0.maxUses = 5 }
+        let accepted = try await service.accept(offer: offer.id, as: alice)
+        let door = try await fixture.party(3)
+        let permitted = try await service.permit(PermissionRequest(templateID: template, partyID: door.rawValue), as: alice)
+        let latecomer = try await fixture.party(4)
+        let pending = try await service.makeOffer(OfferWorkflowTests.terms(fixture), tradeCode: try await service.issueTradeCode(as: alice).code,
+                                                  as: latecomer).offer
+        // What a thief copies out of the template store before the lockdown.
+        let templateID = try #require(TemplateID(template))
+        let stolen = try ProtectedTemplate(serializedBytes: try #require(try await service.stores.templates.template(id: templateID)).bytes)
+
+        let outcome = try await service.lockdown(as: alice)
+        #expect(outcome.grantsRevoked == 2 && outcome.offersRefused == 1 && outcome.templatesLocked == 1)
+        #expect(outcome.partiesNotified == [shop.rawValue, door.rawValue, latecomer.rawValue].sorted())
+        #expect(try await service.inbox(as: alice).first { $0.id == pending.id }?.status == .declined)
+        #expect(try await service.holderGrants(as: alice).allSatisfy { $0.state(at: fixture.clock.now()) == .revoked })
+        // Logged: the lockdown, and each party told by an entry naming it.
+        let kinds = try await service.activity(as: alice).entries.suffix(4).map(\.record.kind)
+        #expect(kinds == ["lockdown", "revoke", "revoke", "decline"])
+
+        // No token verifies anything, in either mode; both are INVALID in the status list.
+        for (token, party) in [(accepted.token, shop), (permitted.token, door)] {
+            await #expect(throws: ServiceError(.invalidGrant, "")) {
+                try await service.verify(.probe(token: try fixture.present(token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: party)
+            }
+            await #expect(throws: ServiceError(.invalidGrant, "")) { try await service.challenge(token: try fixture.present(token), as: party) }
+        }
+        let bits = try await fixture.statusListBytes()
+        #expect(ServiceFixture.status(at: Int(accepted.ledgerIndex), in: bits) == 1 && ServiceFixture.status(at: Int(permitted.ledgerIndex), in: bits) == 1)
+
+        // No grant can be given on the old template: not by an offer, a counter or a permit.
+        let again = try await service.makeOffer(OfferWorkflowTests.terms(fixture), tradeCode: try await service.issueTradeCode(as: alice).code, as: shop).offer
+        await #expect(throws: ServiceError(.conflict, "")) { try await service.accept(offer: again.id, as: alice) }
+        await #expect(throws: ServiceError(.conflict, "")) {
+            try await service.permit(PermissionRequest(templateID: template, partyID: door.rawValue), as: alice)
+        }
+
+        // A renewal from a fresh sample brings Alice back, with new helper data and a new key.
+        let renewed = try await service.renew(template, samples: [EmbeddingInput(ServiceFixture.sameFace)], as: alice)
+        let fresh = try ProtectedTemplate(serializedBytes: try #require(try await service.stores.templates.template(id: templateID)).bytes)
+        #expect(renewed.id == templateID && fresh.publicKey != stolen.publicKey)
+        let grant = try await service.permit(PermissionRequest(templateID: template, partyID: door.rawValue), as: alice)
+
+        // The thief, holding the stolen helper data and a genuine photo of Alice, unlocks the old
+        // key and answers a challenge on the renewed template with it: no match.
+        let oldKey = try IronMask.device(for: stolen).unlockSigningKey(probe: ServiceFixture.sameFace, template: stolen)
+        let challenge = try await service.challenge(token: try fixture.present(grant.token), as: door)
+        let message = Challenge.message(id: challenge.challenge.id, nonce: Base64.encodeURL(challenge.challenge.nonce), partyID: door.rawValue,
+                                        partyName: "Party 3", handle: challenge.handle)
+        let answer = try await service.verify(
+            .device(token: try fixture.present(grant.token), challengeID: challenge.challenge.id, signature: Base64.encodeURL(try oldKey.sign(challenge: message))),
+            as: door)
+        #expect(!answer.claims.match)
+    }
+
+    @Test func aSecondLockdownStopsWhatIsLeftAndOnlyAHolderMayLockDown() async throws {
+        let fixture = try await ServiceFixture.make()
+        let service = fixture.service
+        let (alice, shop, _, offer) = try await GrantWorkflowTests.offered(fixture)
+        _ = try await service.accept(offer: offer.id, as: alice)
+        #expect(try await service.lockdown(as: alice).grantsRevoked == 1)
+        let again = try await service.lockdown(as: alice)
+        #expect(again.grantsRevoked == 0 && again.offersRefused == 0 && again.templatesLocked == 1 && again.partiesNotified.isEmpty)
+        await #expect(throws: ServiceError(.holderOnly, "")) { try await service.lockdown(as: shop) }
+    }
+}
