@@ -11,7 +11,7 @@ import Testing
 /// session gets.
 struct DashboardPageTests {
     static let pages = ["/dashboard/inbox", "/dashboard/grants", "/dashboard/activity", "/dashboard/earnings", "/dashboard/protocol",
-                        "/dashboard/guides", "/dashboard/guides/signature", "/dashboard/guides/risk-report"]
+                        "/dashboard/guides", "/dashboard/guides/signature", "/dashboard/guides/risk-report", "/dashboard/lockdown"]
 
     @Test func everyPageRendersForASignedInHolderWithItsSecurityHeaders() async throws {
         try await RegistrationRoutesTests.withAPI { client, service in
@@ -42,7 +42,8 @@ struct DashboardPageTests {
                 #expect(page.text.contains("signet holder sign-in"))
                 Self.expectSecurityHeaders(page, path)
             }
-            for path in ["/dashboard/offers/o_AAAAAAAAAAAAAAAAAAAAAA/accept", "/dashboard/grants/g_AAAAAAAAAAAAAAAAAAAAAA/revoke", "/dashboard/sign-out"] {
+            for path in ["/dashboard/offers/o_AAAAAAAAAAAAAAAAAAAAAA/accept", "/dashboard/grants/g_AAAAAAAAAAAAAAAAAAAAAA/revoke", "/dashboard/sign-out",
+                         "/dashboard/lockdown"] {
                 #expect(try await visitor.post(path, body: Array("csrf=x".utf8)).status == .unauthorized, "\(path)")
             }
             let welcome = try await visitor.send(.get, "/dashboard", headers: [:], body: nil)
@@ -162,6 +163,36 @@ struct DashboardPageTests {
             #expect(older.status == .ok && older.text.contains("You enrolled a template") && older.text.contains("href=\"/dashboard/activity?page=0\""))
             #expect(!newest.text.contains("You enrolled a template"))
             #expect(try await browser.open("/dashboard/activity?page=9").text.contains("No events on this page."))
+        }
+    }
+
+    @Test func lockdownNeedsItsConfirmationAndThenStopsEverything() async throws {
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (alice, _, _, shop, offer) = try await GrantRoutesTests.offered(client, service)
+            _ = try await GrantRoutesTests.accept(alice, offer)
+            let code = try await alice.api.createTradeCode(headers: .init(contentDigest: digest), body: .json(.init())).created.body.json.code
+            _ = try await shop.api.createOffer(headers: .init(contentDigest: digest), body: .json(.init(tradeCode: code, terms: OfferRoutesTests.terms())))
+            var browser = try await DashboardBrowser.signedIn(client, as: alice, service: service)
+            let confirm = try await browser.open("/dashboard/lockdown")
+            #expect(confirm.text.contains("Revokes all 1 active grants") && confirm.text.contains("Refuses all 1 waiting offers"))
+            #expect(confirm.text.contains("<label for=\"confirm\"") && confirm.text.contains("method=\"post\" action=\"/dashboard/lockdown\""))
+            let token = try #require(confirm.csrf)
+            let holder = try #require(PrincipalID(alice.id))
+
+            // Without the box ticked, nothing happens; a GET never locks anything down.
+            let unconfirmed = try await browser.submit("/dashboard/lockdown", token: token)
+            #expect(unconfirmed.status == .badRequest && unconfirmed.text.contains("Tick the box"))
+            #expect(try await service.holderGrants(as: holder).first?.state(at: Date()) == .active)
+
+            let done = try await browser.submit("/dashboard/lockdown", [("confirm", "yes")], token: token)
+            #expect(done.status == .seeOther && done.headers[.location] == "/dashboard/lockdown?done=locked")
+            #expect(try await service.holderGrants(as: holder).allSatisfy { $0.state(at: Date()) == .revoked })
+            #expect(try await service.inbox(as: holder).allSatisfy { $0.status != .pending })
+            let after = try await browser.open("/dashboard/lockdown?done=locked")
+            #expect(after.text.contains("Everything is locked down: 1 grant revoked, 1 offer refused, 1 template locked"))
+            #expect(after.text.contains("Revokes all 0 active grants"))
+            // The outcome is shown once, and a crafted link shows nothing.
+            #expect(!(try await browser.open("/dashboard/lockdown?done=locked").text.contains("Everything is locked down")))
         }
     }
 

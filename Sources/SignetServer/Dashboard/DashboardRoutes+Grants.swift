@@ -97,6 +97,7 @@ struct GrantView {
         case .usedUp: "all uses spent"
         case .expired: "expired"
         case .revoked: "revoked"
+        case .suspended: "suspended by the watch (its party was caught in a breach pattern)"
         }
         active = state == .active
         uses = "\(grant.uses) of \(grant.maxUses) used"

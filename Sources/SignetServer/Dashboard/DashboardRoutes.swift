@@ -54,6 +54,8 @@ public struct DashboardRoutes: Sendable {
         group.get("activity") { request, _ in try await activity(request) }
         group.get("earnings") { request, _ in try await earnings(request) }
         group.get("protocol") { request, _ in try await trustProtocol(request) }
+        group.get("lockdown") { request, _ in try await lockdownPage(request) }
+        group.post("lockdown") { request, _ in try await lockdown(request) }
         group.get("guides") { request, _ in try await guide(request, "guides", title: "Guides") }
         group.get("guides/signature") { request, _ in try await guide(request, "guide-signature", title: "Safeguarding your signature") }
         group.get("guides/risk-report") { request, _ in try await guide(request, "guide-risk-report", title: "Reading a risk report") }
@@ -88,6 +90,9 @@ extension DashboardRoutes {
         guard let (session, _) = try await currentSession(request) else { throw DashboardFailure.notSignedIn }
         return session
     }
+
+    /// The request's session cookie value, if it sends one.
+    func cookie(_ request: Request) -> String? { request.cookies[Self.cookieName]?.value }
 
     /// A submitted form, after every check a state-changing request must pass: a live session,
     /// a same-origin request, a form body of bounded size, and the session's synchronizer token.
@@ -152,7 +157,7 @@ extension DashboardRoutes {
     /// The navigation's entries: path under `/dashboard/` and label.
     static let navigation: [(path: String, label: String)] = [
         ("inbox", "Inbox"), ("grants", "Grants"), ("activity", "Activity"), ("earnings", "Earnings"),
-        ("protocol", "Trust protocol"), ("guides", "Guides"),
+        ("protocol", "Trust protocol"), ("guides", "Guides"), ("lockdown", "Lock down"),
     ]
 
     /// A page: `template` rendered inside the layout.

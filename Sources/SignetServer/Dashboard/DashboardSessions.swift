@@ -32,6 +32,8 @@ struct DashboardSession: Sendable {
 /// workflows and stores, so an instance never serves stale grants or offers.
 final class DashboardSessions: Sendable {
     private let sessions = Mutex<[[UInt8]: DashboardSession]>([:])
+    /// One message per session for the page after a POST (what a lockdown did), read once.
+    private let flashes = Mutex<[[UInt8]: String]>([:])
     private let capacity: Int
     private let random: any RandomBytesGenerator
 
@@ -77,6 +79,24 @@ final class DashboardSessions: Sendable {
     func close(_ cookie: String) {
         guard let id = Base64.decodeURL(cookie), id.count == 32 else { return }
         _ = sessions.withLock { $0.removeValue(forKey: Self.key(id)) }
+        _ = flashes.withLock { $0.removeValue(forKey: Self.key(id)) }
+    }
+
+    /// Keeps `message` for the session's next page (POST-redirect-GET without putting the
+    /// outcome in the URL, where a crafted link could fake it).
+    func flash(_ message: String, for cookie: String) {
+        guard let id = Base64.decodeURL(cookie), id.count == 32 else { return }
+        flashes.withLock { table in
+            // Bounded like the sessions: a flash outlives its session only until the next one.
+            if table.count >= capacity { table.removeAll() }
+            table[Self.key(id)] = message
+        }
+    }
+
+    /// The session's flash message, once.
+    func takeFlash(for cookie: String) -> String? {
+        guard let id = Base64.decodeURL(cookie), id.count == 32 else { return nil }
+        return flashes.withLock { $0.removeValue(forKey: Self.key(id)) }
     }
 
     /// Sessions held now, live or not yet pruned (tests).
