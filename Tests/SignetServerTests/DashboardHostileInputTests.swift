@@ -47,14 +47,22 @@ struct DashboardHostileInputTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             var (browser, token, offer, alice) = try await Self.scene(client, service)
             let path = "/dashboard/offers/\(offer)/decline"
-            for headers: HTTPFields in [[.origin: "https://evil.example"], [.origin: "null"], [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"],
-                                        [HTTPField.Name("Sec-Fetch-Site")!: "same-site"]] {
+            let site = HTTPField.Name("Sec-Fetch-Site")!
+            for headers: HTTPFields in [[.origin: "https://evil.example"], [.origin: "http://127.0.0.1:8081"], [site: "cross-site"], [site: "same-site"],
+                                        [.origin: "null", site: "cross-site"], [site: "none"]] {
                 #expect(try await browser.submit(path, token: token, headers: headers).status == .forbidden, "\(headers)")
             }
             #expect(try await Self.pendingOffers(service, alice) == 1)
             // The same form from the dashboard's own origin goes through.
-            let ok = try await browser.submit(path, token: token, headers: [.origin: "http://127.0.0.1:8080", HTTPField.Name("Sec-Fetch-Site")!: "same-origin"])
+            let ok = try await browser.submit(path, token: token, headers: [.origin: "http://127.0.0.1:8080", site: "same-origin"])
             #expect(ok.status == .seeOther)
+            // What Chromium sends from a page with Referrer-Policy: no-referrer: Origin null, same-origin.
+            let code = try await alice.api.createTradeCode(headers: .init(contentDigest: digest), body: .json(.init())).created.body.json.code
+            let shop = try await TestParty.register(client, approveWith: service)
+            let next = try await shop.api.createOffer(headers: .init(contentDigest: digest), body: .json(.init(tradeCode: code, terms: OfferRoutesTests.terms())))
+                .created.body.json.id
+            let chromium = try await browser.submit("/dashboard/offers/\(next)/decline", token: token, headers: [.origin: "null", site: "same-origin"])
+            #expect(chromium.status == .seeOther)
         }
     }
 

@@ -174,7 +174,7 @@ struct DashboardPageTests {
             _ = try await shop.api.createOffer(headers: .init(contentDigest: digest), body: .json(.init(tradeCode: code, terms: OfferRoutesTests.terms())))
             var browser = try await DashboardBrowser.signedIn(client, as: alice, service: service)
             let confirm = try await browser.open("/dashboard/lockdown")
-            #expect(confirm.text.contains("Revokes all 1 active grants") && confirm.text.contains("Refuses all 1 waiting offers"))
+            #expect(confirm.text.contains("Revokes 1 active grant.") && confirm.text.contains("Refuses 1 waiting offer"))
             #expect(confirm.text.contains("<label for=\"confirm\"") && confirm.text.contains("method=\"post\" action=\"/dashboard/lockdown\""))
             let token = try #require(confirm.csrf)
             let holder = try #require(PrincipalID(alice.id))
@@ -190,7 +190,7 @@ struct DashboardPageTests {
             #expect(try await service.inbox(as: holder).allSatisfy { $0.status != .pending })
             let after = try await browser.open("/dashboard/lockdown?done=locked")
             #expect(after.text.contains("Everything is locked down: 1 grant revoked, 1 offer refused, 1 template locked"))
-            #expect(after.text.contains("Revokes all 0 active grants"))
+            #expect(after.text.contains("Revokes 0 active grants."))
             // The outcome is shown once, and a crafted link shows nothing.
             #expect(!(try await browser.open("/dashboard/lockdown?done=locked").text.contains("Everything is locked down")))
         }

@@ -63,6 +63,10 @@ struct DashboardSignInTests {
             let replay = try await second.open(path)
             #expect(replay.status == .unauthorized && replay.text.contains("used already"))
             #expect(second.cookie == nil)
+            // A refused link opened in a signed-in browser leaves its session alone.
+            let again = try await first.open(path)
+            #expect(again.status == .unauthorized && !again.headers[values: .setCookie].contains { $0.hasPrefix("signet_session=") })
+            #expect(try await first.open("/dashboard/inbox").status == .ok)
         }
     }
 

@@ -12,11 +12,15 @@ struct DashboardFailure: Error, Sendable {
     let title: String
     /// What went wrong and what to do, in plain language.
     let sentence: String
+    /// Whether the page also clears the session cookie: only when the request's session is
+    /// gone. Deliberate: a refused sign-in link (say, a replay) leaves a live session alone.
+    var endsSession = false
 
     /// No (live) session: 401 with the way to sign in.
     static let notSignedIn = DashboardFailure(
         status: .unauthorized, title: "You are not signed in",
-        sentence: "Your session ended or was never opened. Run `signet holder sign-in` on your device and open the link it prints.")
+        sentence: "Your session ended or was never opened. Run `signet holder sign-in` on your device and open the link it prints.",
+        endsSession: true)
 
     /// A form without the session's token, or from another site: 403.
     static let forgedForm = DashboardFailure(

@@ -15,7 +15,8 @@ extension DashboardRoutes {
         let templates = try await service.profile(as: caller).templateIDs.count
         let done = cookie(request).flatMap { sessions.takeFlash(for: $0) }
         return page("lockdown", title: "Lock everything down", current: "lockdown", session: session, notice: done,
-                    LockdownView(grants: grants, offers: offers, templates: templates))
+                    LockdownView(grants: Self.count(grants, "active grant"), offers: Self.count(offers, "waiting offer"),
+                                 templates: Self.count(templates, "template")))
     }
 
     /// `POST /dashboard/lockdown` with `confirm=yes`: ``SignetService/lockdown(as:)``, then back
@@ -44,7 +45,8 @@ extension DashboardRoutes {
 
 /// The lockdown page: what would stop.
 struct LockdownView {
-    let grants: Int
-    let offers: Int
-    let templates: Int
+    /// `2 active grants`.
+    let grants: String
+    let offers: String
+    let templates: String
 }

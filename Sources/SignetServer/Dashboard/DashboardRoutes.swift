@@ -125,9 +125,14 @@ extension DashboardRoutes {
     /// Whether the request says it came from a dashboard page: `Sec-Fetch-Site` (when the
     /// browser sends it) is `same-origin`, and `Origin` (when sent) is this server's. Browsers
     /// that send neither are still held by the synchronizer token and `SameSite=Strict`.
+    ///
+    /// Deliberate: `Origin: null` counts as no `Origin`. Chromium sends `null` on every form
+    /// POST from a page whose `Referrer-Policy` is `no-referrer`, as the dashboard's is; the
+    /// cross-site senders of `null` (sandboxed frames, `data:` pages) are refused by
+    /// `Sec-Fetch-Site`, and carry neither the `SameSite=Strict` cookie nor the token.
     func isSameOrigin(_ request: Request) -> Bool {
         if let site = request.headers[.secFetchSite], site != "same-origin" { return false }
-        guard let origin = request.headers[.origin] else { return true }
+        guard let origin = request.headers[.origin], origin != "null" else { return true }
         var allowed = [Self.origin(of: service.publicURL.current)]
         if let authority = request.head.authority {
             allowed.append(Self.scheme(of: service.publicURL.current) + "://" + authority)
@@ -178,7 +183,7 @@ extension DashboardRoutes {
         var response = page("error", title: failure.title, session: nil, status: failure.status,
                             ErrorView(status: Int(failure.status.code), title: failure.title, sentence: failure.sentence,
                                       signIn: failure.status == .unauthorized))
-        if failure.status == .unauthorized { response.setCookie(sessionCookie("", maxAge: 0)) }
+        if failure.endsSession { response.setCookie(sessionCookie("", maxAge: 0)) }
         return response
     }
 
