@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -22,6 +23,7 @@ struct DashboardMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
         var response: Response
         do {
             response = try await next(request, context)
@@ -38,6 +40,11 @@ struct DashboardMiddleware<Context: RequestContext>: RouterMiddleware {
             response = routes.failurePage(.internal)
         }
         Self.secure(&response.headers)
+        // The time the server spent on the page (workflows, checks and rendering), which
+        // `signet-bench dashboard` and the browser check read (RFC: W3C Server Timing).
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        response.headers[.serverTiming] = "app;dur=" + String(format: "%.3f", milliseconds)
         return response
     }
 
@@ -57,4 +64,5 @@ extension HTTPField.Name {
     static let xFrameOptions = Self("X-Frame-Options")!
     static let crossOriginOpenerPolicy = Self("Cross-Origin-Opener-Policy")!
     static let secFetchSite = Self("Sec-Fetch-Site")!
+    static let serverTiming = Self("Server-Timing")!
 }

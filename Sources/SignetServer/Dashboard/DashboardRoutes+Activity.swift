@@ -23,18 +23,20 @@ extension DashboardRoutes {
         // The newest page first: page N covers the events from position end - size to end.
         let end = max(0, timeline.count - pageNumber * Self.activityPageSize)
         let start = max(0, end - Self.activityPageSize)
+        var usesByParty: [String: Int] = [:]
+        for grant in grants { usesByParty[grant.partyID, default: 0] += grant.uses }
         var entries: [EventView] = []
+        var names: [String: String] = [:]
         if end > start {
             let cursor = start > 0 ? String(timeline[start - 1].ledgerIndex) : nil
             let page = try await service.activity(as: caller, after: cursor, limit: end - start)
             var checker = EntryChecker(verifier: service.ledger.verifier, secret: SymmetricKey(data: page.activitySecret))
-            let parties = page.entries.compactMap { try? LedgerEvent(parsing: $0.entry).party }
-            let names = try await service.partyNames(parties + grants.map(\.partyID))
-            entries = page.entries.reversed().map { checker.view(of: $0, names: names) }
+            let logged = page.entries.map { try? LedgerEvent(parsing: $0.entry) }
+            names = try await service.partyNames(logged.compactMap { $0?.party } + usesByParty.keys)
+            entries = zip(page.entries, logged).reversed().map { checker.view(of: $0.0, logged: $0.1, names: names) }
+        } else {
+            names = try await service.partyNames(usesByParty.keys)
         }
-        var usesByParty: [String: Int] = [:]
-        for grant in grants { usesByParty[grant.partyID, default: 0] += grant.uses }
-        let names = try await service.partyNames(usesByParty.keys)
         let view = ActivityView(
             entries: entries, hasEntries: !entries.isEmpty, total: timeline.count,
             newer: pageNumber > 0 ? "\(Self.prefix)/activity?page=\(pageNumber - 1)" : nil,
@@ -70,9 +72,9 @@ struct EntryChecker {
     }
 
     /// The entry's row, with the size of the checkpoint it verified against, or why it did not.
-    mutating func view(of entry: ActivityEntry, names: [String: String]) -> EventView {
+    /// - Parameter logged: the entry read back as an event (`nil` when it is not one).
+    mutating func view(of entry: ActivityEntry, logged: LedgerEvent?, names: [String: String]) -> EventView {
         let record = entry.record
-        let logged = try? LedgerEvent(parsing: entry.entry)
         var checkpointSize: UInt64?
         var problem: String?
         do {

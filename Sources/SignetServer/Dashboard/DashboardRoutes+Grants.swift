@@ -8,6 +8,9 @@ import SignetService
 
 /// Grants, their revocation and receipts, and the earnings statement.
 extension DashboardRoutes {
+    /// The most grants of each kind (active, ended) the grants page lists, newest first.
+    static let grantsShown = 100
+
     /// `GET /dashboard/grants`.
     func grants(_ request: Request) async throws -> Response {
         let session = try await requireSession(request)
@@ -16,8 +19,13 @@ extension DashboardRoutes {
         let now = self.now
         let views = grants.map { GrantView($0, partyName: names[$0.partyID], now: now) }
         let active = views.filter(\.active), inactive = views.filter { !$0.active }
-        return page("grants", title: "Grants", current: "grants", session: session, notice: Self.notice(request),
-                    GrantsView(active: active, inactive: inactive, hasActive: !active.isEmpty, hasInactive: !inactive.isEmpty))
+        // A page shows the newest ones; a holder with hundreds of grants gets a readable page
+        // (and the lockdown for all of them at once).
+        let shownActive = Array(active.prefix(Self.grantsShown)), shownInactive = Array(inactive.prefix(Self.grantsShown))
+        return page("grants", title: "Grants", current: "grants", session: session, notice: Self.notice(request), GrantsView(
+            active: shownActive, inactive: shownInactive, hasActive: !active.isEmpty, hasInactive: !inactive.isEmpty,
+            activeCount: active.count, inactiveCount: inactive.count,
+            moreActive: active.count > shownActive.count, moreInactive: inactive.count > shownInactive.count, shown: Self.grantsShown))
     }
 
     /// `POST /dashboard/grants/{grant}/revoke`: ``SignetService/revoke(grant:as:)``.
@@ -72,6 +80,12 @@ struct GrantsView {
     let inactive: [GrantView]
     let hasActive: Bool
     let hasInactive: Bool
+    let activeCount: Int
+    let inactiveCount: Int
+    /// Whether more grants exist than the page lists.
+    let moreActive: Bool
+    let moreInactive: Bool
+    let shown: Int
 }
 
 /// One grant as the grants page shows it.
