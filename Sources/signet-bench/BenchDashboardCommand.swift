@@ -82,9 +82,17 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         }
         // Let a checkpoint cover every event, as it would on a server that has been up a while.
         try await Task.sleep(for: .milliseconds(1_200))
-        let link = try DashboardSignIn.link(base: server.base.absoluteString.trimmingCharacters(in: ["/"]), holder: holder.id.rawValue, key: key)
-        let (_, response) = try await session.data(from: URL(string: link)!)
-        guard let http = response as? HTTPURLResponse, http.statusCode == 200,
+        // Sign in as a browser does: the link's fields, posted by the button of its page.
+        let base = server.base.absoluteString.trimmingCharacters(in: ["/"])
+        let link = try DashboardSignIn.link(base: base, holder: holder.id.rawValue, key: key)
+        var request = URLRequest(url: URL(string: base + "/dashboard/sign-in")!)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.setValue("same-origin", forHTTPHeaderField: "Sec-Fetch-Site")
+        request.httpBody = Data((URLComponents(string: link)?.percentEncodedQuery ?? "").utf8)
+        let signingIn = URLSession(configuration: Self.sessionConfiguration, delegate: NoRedirects(), delegateQueue: nil)
+        let (_, response) = try await signingIn.data(for: request)
+        guard let http = response as? HTTPURLResponse, http.statusCode == 303,
               let setCookie = http.value(forHTTPHeaderField: "Set-Cookie"), setCookie.hasPrefix("signet_session=") else {
             throw ValidationError("the sign-in link did not open a session")
         }
@@ -117,11 +125,13 @@ struct BenchDashboardCommand: AsyncParsableCommand {
     }
 
     /// One client for the run; cookies are set by hand, so the jar stays out of it.
-    private static let client: URLSession = {
+    private static var sessionConfiguration: URLSessionConfiguration {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpShouldSetCookies = false
-        return URLSession(configuration: configuration)
-    }()
+        return configuration
+    }
+
+    private static let client = URLSession(configuration: sessionConfiguration)
 
     private var session: URLSession { Self.client }
 
@@ -131,5 +141,13 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         #else
         false
         #endif
+    }
+}
+
+/// Keeps a redirect's response (the sign-in's 303 carries the session cookie).
+private final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }

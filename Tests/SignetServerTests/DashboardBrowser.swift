@@ -35,10 +35,24 @@ struct DashboardBrowser: Sendable {
     /// A browser signed in as `holder` through a fresh link.
     static func signedIn(_ client: any TestClientProtocol, as holder: TestHolder, service: SignetService) async throws -> DashboardBrowser {
         var browser = DashboardBrowser(client)
-        let page = try await browser.open(try signInPath(holder: holder.id, key: holder.key, service: service))
-        #expect(page.status == .ok, "sign-in answered \(page.status): \(page.text.prefix(400))")
+        let page = try await browser.signIn(try signInPath(holder: holder.id, key: holder.key, service: service))
+        #expect(page.status == .seeOther, "sign-in answered \(page.status): \(page.text.prefix(400))")
         #expect(browser.cookie != nil)
         return browser
+    }
+
+    /// What a holder does with a link: opens it, then presses "Sign in" on the page it shows
+    /// (the form sends the link's fields back). Returns the first refusal, or the answer to the
+    /// button.
+    mutating func signIn(_ path: String, headers: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]) async throws -> DashboardPage {
+        let confirm = try await open(path)
+        guard confirm.status == .ok else { return confirm }
+        var fields: [(String, String)] = []
+        for name in ["holder", "exp", "nonce", "sig"] {
+            guard let range = confirm.text.range(of: "name=\"\(name)\" value=\"") else { return confirm }
+            fields.append((name, String(confirm.text[range.upperBound...].prefix { $0 != "\"" })))
+        }
+        return try await submit("/dashboard/sign-in", fields, headers: headers)
     }
 
     /// The path and query of a sign-in link, as `signet holder sign-in` makes it.

@@ -63,7 +63,8 @@ struct DashboardPageTests {
             #expect(inbox.text.contains("Corner Shop: Check-in at the front desk"))
             #expect(inbox.text.contains("Risk: medium") && inbox.text.contains("action=\"/dashboard/offers/\(offer)/accept\""))
             #expect(inbox.text.contains("EUR 2.00"))
-            let accepted = try await browser.submit("/dashboard/offers/\(offer)/accept", token: try #require(inbox.csrf))
+            let token: String = try #require(inbox.csrf)
+            let accepted = try await browser.submit("/dashboard/offers/\(offer)/accept", token: token)
             #expect(accepted.status == .seeOther && accepted.headers[.location] == "/dashboard/grants?done=accepted")
             let grants = try await service.holderGrants(as: try #require(PrincipalID(alice.id)))
             #expect(grants.count == 1 && grants.first?.partyID == shop.id && grants.first?.offerID == offer)
@@ -71,7 +72,7 @@ struct DashboardPageTests {
             #expect(page.text.contains("You accepted the offer.") && page.text.contains("Corner Shop"))
             #expect(page.text.contains("/dashboard/grants/\(try #require(grants.first).handle)/revoke"))
             // Accepting again is the workflow's conflict, with its sentence.
-            let again = try await browser.submit("/dashboard/offers/\(offer)/accept", token: try #require(inbox.csrf))
+            let again = try await browser.submit("/dashboard/offers/\(offer)/accept", token: token)
             #expect(again.status == .conflict && again.text.contains("is accepted already"))
         }
     }

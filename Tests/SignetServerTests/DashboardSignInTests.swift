@@ -13,16 +13,21 @@ struct DashboardSignInTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             var browser = DashboardBrowser(client)
-            let page = try await browser.open(try DashboardBrowser.signInPath(holder: alice.id, key: alice.key, service: service))
-            #expect(page.status == .ok)
-            #expect(page.text.contains("You are signed in") && page.text.contains("url=/dashboard/inbox"))
+            let path = try DashboardBrowser.signInPath(holder: alice.id, key: alice.key, service: service)
+            // Opening the link changes nothing: it asks to confirm with a button.
+            let confirm = try await browser.open(path)
+            #expect(confirm.status == .ok && confirm.text.contains("action=\"/dashboard/sign-in\"") && confirm.text.contains(alice.id))
+            #expect(confirm.headers[values: .setCookie].isEmpty && browser.cookie == nil)
+            let page = try await browser.signIn(path)
+            #expect(page.status == .seeOther && page.headers[.location] == "/dashboard/inbox?done=signed-in")
             let cookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("signet_session=") })
             for attribute in ["HttpOnly", "SameSite=Strict", "Path=/dashboard", "Max-Age=1800"] {
                 #expect(cookie.localizedCaseInsensitiveContains(attribute), "cookie lacks \(attribute): \(cookie)")
             }
             // Served over http here, so not Secure (a browser would drop a Secure cookie on http).
             #expect(!cookie.localizedCaseInsensitiveContains("Secure"))
-            #expect(try await browser.open("/dashboard/inbox").status == .ok)
+            let inbox = try await browser.open("/dashboard/inbox?done=signed-in")
+            #expect(inbox.status == .ok && inbox.text.contains("You are signed in."))
             // The welcome page sends a signed-in holder on to the inbox.
             let welcome = try await browser.open("/dashboard")
             #expect(welcome.status == .seeOther && welcome.headers[.location] == "/dashboard/inbox")
@@ -34,9 +39,9 @@ struct DashboardSignInTests {
         configuration.publicURL = "https://signet.example"
         try await RegistrationRoutesTests.withAPI(configuration: configuration) { client, service in
             let alice = try await TestHolder.register(client)
-            let page = try await DashboardBrowser(client).send(.get, try DashboardBrowser.signInPath(holder: alice.id, key: alice.key, service: service),
-                                                               headers: [:], body: nil)
-            #expect(page.status == .ok)
+            var browser = DashboardBrowser(client)
+            let page = try await browser.signIn(try DashboardBrowser.signInPath(holder: alice.id, key: alice.key, service: service))
+            #expect(page.status == .seeOther)
             let cookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("signet_session=") })
             #expect(cookie.contains("; Secure"))
         }
@@ -47,7 +52,7 @@ struct DashboardSignInTests {
             let alice = try await TestHolder.register(client)
             var browser = DashboardBrowser(client)
             let path = try DashboardBrowser.signInPath(holder: alice.id, key: alice.key, service: service, now: Date().addingTimeInterval(-200))
-            let page = try await browser.open(path)
+            let page = try await browser.signIn(path)
             #expect(page.status == .unauthorized && page.text.contains("expired"))
             #expect(browser.cookie == nil)
         }
@@ -57,14 +62,16 @@ struct DashboardSignInTests {
         try await RegistrationRoutesTests.withAPI { client, service in
             let alice = try await TestHolder.register(client)
             let path = try DashboardBrowser.signInPath(holder: alice.id, key: alice.key, service: service)
+            // A link preview fetching the link spends nothing.
+            #expect(try await DashboardBrowser(client).send(.get, path, headers: [:], body: nil).status == .ok)
             var first = DashboardBrowser(client)
-            #expect(try await first.open(path).status == .ok)
+            #expect(try await first.signIn(path).status == .seeOther)
             var second = DashboardBrowser(client)
-            let replay = try await second.open(path)
+            let replay = try await second.signIn(path)
             #expect(replay.status == .unauthorized && replay.text.contains("used already"))
             #expect(second.cookie == nil)
-            // A refused link opened in a signed-in browser leaves its session alone.
-            let again = try await first.open(path)
+            // A refused link used in a signed-in browser leaves its session alone.
+            let again = try await first.signIn(path)
             #expect(again.status == .unauthorized && !again.headers[values: .setCookie].contains { $0.hasPrefix("signet_session=") })
             #expect(try await first.open("/dashboard/inbox").status == .ok)
         }
@@ -77,15 +84,15 @@ struct DashboardSignInTests {
             // Mallory's key, Alice's id; and a key nobody registered.
             for key in [mallory.key, Curve25519.Signing.PrivateKey()] {
                 var browser = DashboardBrowser(client)
-                let page = try await browser.open(try DashboardBrowser.signInPath(holder: alice.id, key: key, service: service))
+                let page = try await browser.signIn(try DashboardBrowser.signInPath(holder: alice.id, key: key, service: service))
                 #expect(page.status == .unauthorized && page.text.contains("not signed by a registered holder"))
                 #expect(browser.cookie == nil)
             }
             // A well-formed holder id nobody registered gets the same answer.
             let stranger = Curve25519.Signing.PrivateKey()
-            let unknown = try await DashboardBrowser(client).send(
-                .get, try DashboardBrowser.signInPath(holder: "h_" + Base64.encodeURL([UInt8](repeating: 7, count: 16)), key: stranger, service: service),
-                headers: [:], body: nil)
+            var strangerBrowser = DashboardBrowser(client)
+            let unknown = try await strangerBrowser.signIn(
+                try DashboardBrowser.signInPath(holder: "h_" + Base64.encodeURL([UInt8](repeating: 7, count: 16)), key: stranger, service: service))
             #expect(unknown.status == .unauthorized && unknown.text.contains("not signed by a registered holder"))
         }
     }
@@ -115,9 +122,40 @@ struct DashboardSignInTests {
                 path = parts.string!
             }
             var browser = DashboardBrowser(client)
-            let page = try await browser.open(path)
+            let page = try await browser.signIn(path)
             #expect(page.status == .unauthorized && page.text.contains("not signed by a registered holder"), "\(field): \(page.status)")
             #expect(browser.cookie == nil)
+        }
+    }
+
+    /// Another site cannot sign a browser in (to anyone's dashboard) by posting a link's fields.
+    @Test func aSignInPostedFromAnotherSiteIsRefused() async throws {
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let mallory = try await TestHolder.register(client)
+            let path = try DashboardBrowser.signInPath(holder: mallory.id, key: mallory.key, service: service)
+            let site = HTTPField.Name("Sec-Fetch-Site")!
+            for headers: HTTPFields in [[site: "cross-site"], [.origin: "https://evil.example"]] {
+                var victim = DashboardBrowser(client)
+                let page = try await victim.signIn(path, headers: headers)
+                #expect(page.status == .forbidden && victim.cookie == nil, "\(headers)")
+            }
+            // The refusal spent nothing: Mallory's own browser can still use the link.
+            var own = DashboardBrowser(client)
+            #expect(try await own.signIn(path).status == .seeOther)
+        }
+    }
+
+    /// The confirmation's fields are checked again: a forged POST is no shortcut.
+    @Test func aForgedConfirmationIsRefused() async throws {
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let alice = try await TestHolder.register(client)
+            var browser = DashboardBrowser(client)
+            let fields = [("holder", alice.id), ("exp", String(Int(Date().timeIntervalSince1970) + 60)),
+                          ("nonce", Base64.encodeURL([UInt8](repeating: 9, count: 16))), ("sig", Base64.encodeURL([UInt8](repeating: 0, count: 64)))]
+            let page = try await browser.submit("/dashboard/sign-in", fields)
+            #expect(page.status == .unauthorized && browser.cookie == nil)
+            #expect(try await browser.submit("/dashboard/sign-in", [("holder", alice.id)]).status == .badRequest)
+            #expect(try await browser.post("/dashboard/sign-in", body: Array(String(repeating: "x", count: 20_000).utf8)).status == .contentTooLarge)
         }
     }
 

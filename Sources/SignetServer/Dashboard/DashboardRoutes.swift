@@ -42,7 +42,8 @@ public struct DashboardRoutes: Sendable {
         let group = router.group(RouterPath(Self.prefix)).add(middleware: DashboardMiddleware(routes: self))
         group.get { request, _ in try await welcome(request) }
         group.get("static/dashboard.css") { _, _ in try stylesheet() }
-        group.get("sign-in") { request, _ in try await signIn(request) }
+        group.get("sign-in") { request, _ in try await signInPage(request) }
+        group.post("sign-in") { request, _ in try await signIn(request) }
         group.post("sign-out") { request, _ in try await signOut(request) }
         group.get("inbox") { request, _ in try await inbox(request) }
         group.post("offers/:offer/accept") { request, context in try await accept(request, offer: context.parameters.get("offer")) }
@@ -102,6 +103,18 @@ extension DashboardRoutes {
     func submission(_ request: Request) async throws -> (session: DashboardSession, form: DashboardForm) {
         let session = try await requireSession(request)
         guard isSameOrigin(request) else { throw DashboardFailure.forgedForm }
+        let form = try await self.form(request)
+        // Deliberate: compared in constant time, so the token cannot be learned byte by byte.
+        guard let token = form["csrf"], ConstantTime.equal(Array(token.utf8), Array(session.csrfToken.utf8)) else {
+            throw DashboardFailure.forgedForm
+        }
+        return (session, form)
+    }
+
+    /// The request's form body, of bounded size and strictly parsed.
+    /// - Throws: ``DashboardFailure`` 415 for another media type, 413 for a body too large,
+    ///   400 for a malformed form.
+    func form(_ request: Request) async throws -> DashboardForm {
         let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType == "application/x-www-form-urlencoded" else {
             throw DashboardFailure(status: .unsupportedMediaType, title: "This form cannot be read",
@@ -114,12 +127,7 @@ extension DashboardRoutes {
             throw DashboardFailure(status: .contentTooLarge, title: "This form is too large",
                                    sentence: "A dashboard form is at most \(configuration.maximumFormSize / 1024) KiB.")
         }
-        let form = try DashboardForm(parsing: Array(body.readableBytesView))
-        // Deliberate: compared in constant time, so the token cannot be learned byte by byte.
-        guard let token = form["csrf"], ConstantTime.equal(Array(token.utf8), Array(session.csrfToken.utf8)) else {
-            throw DashboardFailure.forgedForm
-        }
-        return (session, form)
+        return try DashboardForm(parsing: Array(body.readableBytesView))
     }
 
     /// Whether the request says it came from a dashboard page: `Sec-Fetch-Site` (when the
@@ -218,6 +226,7 @@ extension DashboardRoutes {
         case "declined": "You declined the offer. The party has been told."
         case "countered": "You sent your counter-offer. The party can accept or decline it."
         case "revoked": "You revoked the grant. The party can no longer use it, on any server."
+        case "signed-in": "You are signed in. Your session ends after a while, or when you sign out."
         case "signed-out": "You are signed out."
         default: nil
         }

@@ -118,9 +118,12 @@ extension SignetService {
     /// ``DashboardSignIn/lifetime`` ahead of the server's clock), its signature under the
     /// holder's active key, and that its nonce is unused, which it then spends in the shared
     /// nonce store (so a link works once, across every instance on the database).
+    /// - Parameter spend: `false` checks everything but the nonce and spends nothing: what the
+    ///   dashboard does when the link is merely opened (a link preview or a mail scanner fetching
+    ///   it must not use it up); the session is opened by a second, spending, check.
     /// - Returns: ``SignInDecision/verified(_:)`` or the refusal; never throws for a bad link.
     /// - Throws: only store failures.
-    public func verifySignIn(_ link: UnverifiedSignInLink) async throws -> SignInDecision {
+    public func verifySignIn(_ link: UnverifiedSignInLink, spend: Bool = true) async throws -> SignInDecision {
         guard let holder = HolderID(link.holder),
               link.expiry.utf8.count <= 12, link.expiry.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
               !link.expiry.hasPrefix("0"), let expiry = Int64(link.expiry),
@@ -138,6 +141,7 @@ extension SignetService {
                   publicURL: publicURL.current, holder: holder.rawValue, expiry: link.expiry, nonce: link.nonce)) else {
             return .refused(.invalid)
         }
+        guard spend else { return .verified(VerifiedSignIn(holder: holder, publicKey: raw)) }
         // Spent only once the signature verified: nobody but the holder can burn their nonces.
         // Kept until the link expires; a replay after that fails the expiry check.
         guard try await stores.nonces.record(keyID: "dashboard-sign-in " + holder.rawValue, nonce: link.nonce,
