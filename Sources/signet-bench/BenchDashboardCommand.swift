@@ -22,6 +22,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
 
     @Option(help: "Ledger events of the holder (offers, grants and permissions), at least 10.") var events = 1_000
     @Option(help: "Requests per page.") var requests = 200
+    @Flag(help: "Also time the workflows the pages call, alone (20 calls each), to tell store time from rendering.") var workflows = false
 
     func validate() throws {
         guard events >= 10, events <= 100_000 else { throw ValidationError("--events must be 10 to 100000") }
@@ -82,6 +83,20 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         }
         // Let a checkpoint cover every event, as it would on a server that has been up a while.
         try await Task.sleep(for: .milliseconds(1_200))
+        if workflows {
+            let clock = ContinuousClock()
+            for (name, work) in [("inbox", { _ = try await service.inbox(as: caller) }), ("holderGrants", { _ = try await service.holderGrants(as: caller) }),
+                                 ("timeline", { _ = try await service.activityTimeline(as: caller) }), ("activity25", { _ = try await service.activity(as: caller, limit: 25) }),
+                                 ("profile", { _ = try await service.profile(as: caller) }), ("pending", { _ = try await service.pendingProtocols() }),
+                                 ("earnings", { _ = try await service.earnings(as: caller) })] as [(String, () async throws -> Void)] {
+                for _ in 0..<3 { try await work() }
+                let start = clock.now
+                for _ in 0..<20 { try await work() }
+                let mean = (clock.now - start) / 20
+                print("workflow \(name)".padding(toLength: 24, withPad: " ", startingAt: 0)
+                      + String(format: "%8.2f ms", Double(mean.components.attoseconds) / 1e15 + Double(mean.components.seconds) * 1e3))
+            }
+        }
         // Sign in as a browser does: the link's fields, posted by the button of its page.
         let base = server.base.absoluteString.trimmingCharacters(in: ["/"])
         let link = try DashboardSignIn.link(base: base, holder: holder.id.rawValue, key: key)

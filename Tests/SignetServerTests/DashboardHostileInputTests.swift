@@ -125,10 +125,11 @@ struct DashboardHostileInputTests {
     }
 
     @Test(arguments: ["page=abc", "page=-1", "page=10000", "page=1&page=2", "page=%00"])
-    func aBadActivityPageNumberIs400(_ query: String) async throws {
+    func aBadPageNumberIs400(_ query: String) async throws {
         try await RegistrationRoutesTests.withAPI { client, service in
             var (browser, _, _, _) = try await Self.scene(client, service)
             #expect(try await browser.open("/dashboard/activity?\(query)").status == .badRequest)
+            #expect(try await browser.open("/dashboard/inbox?\(query)").status == .badRequest)
         }
     }
 

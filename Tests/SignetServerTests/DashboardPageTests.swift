@@ -145,7 +145,8 @@ struct DashboardPageTests {
             // The pictures: inline SVG with text alternatives.
             #expect(page.text.contains("<svg role=\"img\"") && page.text.contains("<title id=\"per-day-title\">"))
             #expect(page.text.contains("4 events in the last 30 days"))
-            #expect(page.text.contains("Corner Shop: 1 use"))
+            let grants = try await browser.open("/dashboard/grants")
+            #expect(grants.text.contains("<title id=\"per-party-title\">") && grants.text.contains("Corner Shop: 1 use"))
         }
     }
 
@@ -194,6 +195,25 @@ struct DashboardPageTests {
             #expect(after.text.contains("Revokes 0 active grants."))
             // The outcome is shown once, and a crafted link shows nothing.
             #expect(!(try await browser.open("/dashboard/lockdown?done=locked").text.contains("Everything is locked down")))
+        }
+    }
+
+    @Test func theInboxShowsOpenOffersTwentyAtATime() async throws {
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let alice = try await TestHolder.register(client)
+            let shop = try await TestParty.register(client, approveWith: service)
+            var ids: [String] = []
+            for _ in 0..<21 {
+                let code = try await alice.api.createTradeCode(headers: .init(contentDigest: digest), body: .json(.init())).created.body.json.code
+                ids.append(try await shop.api.createOffer(headers: .init(contentDigest: digest), body: .json(.init(tradeCode: code, terms: OfferRoutesTests.terms())))
+                    .created.body.json.id)
+            }
+            var browser = try await DashboardBrowser.signedIn(client, as: alice, service: service)
+            let first = try await browser.open("/dashboard/inbox")
+            #expect(first.text.contains("Waiting for your answer (21)") && first.text.contains("href=\"/dashboard/inbox?page=1\""))
+            #expect(first.text.contains(ids[20]) && !first.text.contains(ids[0]))
+            let second = try await browser.open("/dashboard/inbox?page=1")
+            #expect(second.text.contains(ids[0]) && second.text.contains("href=\"/dashboard/inbox?page=0\""))
         }
     }
 

@@ -17,7 +17,43 @@ struct DashboardRenderer: Sendable {
     /// Renders `template` with `context` (a value whose stored properties name the template's keys).
     /// - Returns: the HTML, or `nil` when no template has that name.
     func render(_ template: String, _ context: Any) -> String? {
-        library.render(context, withTemplate: template)
+        library.render(Self.flatten(context), withTemplate: template)
+    }
+
+    /// `value` as dictionaries and arrays: each struct reflected once, instead of once per key
+    /// the template looks up (swift-mustache reflects a struct with `Mirror` on every lookup,
+    /// and a lookup that misses climbs the context stack, reflecting every level again: 65 ms
+    /// for an inbox of 100 offers, against a few with dictionaries). A `nil` property is left
+    /// out, which reads the same to a template as a `nil` value.
+    static func flatten(_ value: Any) -> Any {
+        switch value {
+        case is String, is Bool, is Int, is Int64, is UInt64, is Double:
+            return value
+        default:
+            let mirror = Mirror(reflecting: value)
+            switch mirror.displayStyle {
+            case .struct, .class:
+                var fields: [String: Any] = [:]
+                fields.reserveCapacity(mirror.children.count)
+                for child in mirror.children {
+                    guard let label = child.label, let flat = unwrap(child.value) else { continue }
+                    fields[label] = flatten(flat)
+                }
+                return fields
+            case .collection, .set:
+                return mirror.children.compactMap { unwrap($0.value).map(flatten) }
+            case .optional:
+                return unwrap(value).map(flatten) as Any
+            default:
+                return value
+            }
+        }
+    }
+
+    /// The value an optional holds, or `nil`; any other value as it is.
+    private static func unwrap(_ value: Any) -> Any? {
+        guard let optional = value as? any OptionalValue else { return value }
+        return optional.wrapped.flatMap(unwrap)
     }
 
     private static func load() -> Result<DashboardRenderer, DashboardResourceError> {
@@ -43,4 +79,13 @@ struct DashboardRenderer: Sendable {
 struct DashboardResourceError: Error, Sendable, CustomStringConvertible {
     let reason: String
     var description: String { reason }
+}
+
+/// An `Optional` seen through `Any`.
+private protocol OptionalValue {
+    var wrapped: Any? { get }
+}
+
+extension Optional: OptionalValue {
+    fileprivate var wrapped: Any? { self.map { $0 as Any } }
 }

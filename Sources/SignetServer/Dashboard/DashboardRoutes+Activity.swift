@@ -7,7 +7,7 @@ import SignetMarket
 import SignetService
 
 /// The activity page: the holder's ledger events, newest first, each checked against the log,
-/// with two pictures (events per day, uses per party).
+/// with a picture of events per day.
 extension DashboardRoutes {
     /// Events per page of the activity list.
     static let activityPageSize = 25
@@ -18,31 +18,24 @@ extension DashboardRoutes {
         let caller = session.holder.principal
         let pageNumber = try Self.pageNumber(request)
         let timeline = try await service.activityTimeline(as: caller)
-        let grants = try await service.holderGrants(as: caller)
 
         // The newest page first: page N covers the events from position end - size to end.
         let end = max(0, timeline.count - pageNumber * Self.activityPageSize)
         let start = max(0, end - Self.activityPageSize)
-        var usesByParty: [String: Int] = [:]
-        for grant in grants { usesByParty[grant.partyID, default: 0] += grant.uses }
         var entries: [EventView] = []
-        var names: [String: String] = [:]
         if end > start {
             let cursor = start > 0 ? String(timeline[start - 1].ledgerIndex) : nil
             let page = try await service.activity(as: caller, after: cursor, limit: end - start)
             var checker = EntryChecker(verifier: service.ledger.verifier, secret: SymmetricKey(data: page.activitySecret))
             let logged = page.entries.map { try? LedgerEvent(parsing: $0.entry) }
-            names = try await service.partyNames(logged.compactMap { $0?.party } + usesByParty.keys)
+            let names = try await service.partyNames(logged.compactMap { $0?.party })
             entries = zip(page.entries, logged).reversed().map { checker.view(of: $0.0, logged: $0.1, names: names) }
-        } else {
-            names = try await service.partyNames(usesByParty.keys)
         }
         let view = ActivityView(
             entries: entries, hasEntries: !entries.isEmpty, total: timeline.count,
             newer: pageNumber > 0 ? "\(Self.prefix)/activity?page=\(pageNumber - 1)" : nil,
             older: start > 0 ? "\(Self.prefix)/activity?page=\(pageNumber + 1)" : nil,
-            perDay: DashboardCharts.eventsPerDay(timeline, now: now),
-            perParty: DashboardCharts.usesPerParty(usesByParty.map { (names[$0.key] ?? "Unknown party", $0.value) }))
+            perDay: DashboardCharts.eventsPerDay(timeline, now: now))
         return page("activity", title: "Activity", current: "activity", session: session, view)
     }
 
@@ -149,7 +142,6 @@ struct ActivityView {
     let newer: String?
     let older: String?
     let perDay: ColumnChart
-    let perParty: RowChart
 }
 
 /// One event as the activity list shows it.

@@ -9,7 +9,7 @@ import SignetService
 /// Grants, their revocation and receipts, and the earnings statement.
 extension DashboardRoutes {
     /// The most grants of each kind (active, ended) the grants page lists, newest first.
-    static let grantsShown = 100
+    static let grantsShown = 50
 
     /// `GET /dashboard/grants`.
     func grants(_ request: Request) async throws -> Response {
@@ -22,10 +22,14 @@ extension DashboardRoutes {
         // A page shows the newest ones; a holder with hundreds of grants gets a readable page
         // (and the lockdown for all of them at once).
         let shownActive = Array(active.prefix(Self.grantsShown)), shownInactive = Array(inactive.prefix(Self.grantsShown))
+        var usesByParty: [String: Int] = [:]
+        for grant in grants { usesByParty[grant.partyID, default: 0] += grant.uses }
+        let perParty = DashboardCharts.usesPerParty(usesByParty.map { (names[$0.key] ?? "Unknown party", $0.value) })
         return page("grants", title: "Grants", current: "grants", session: session, notice: Self.notice(request), GrantsView(
             active: shownActive, inactive: shownInactive, hasActive: !active.isEmpty, hasInactive: !inactive.isEmpty,
             activeCount: active.count, inactiveCount: inactive.count,
-            moreActive: active.count > shownActive.count, moreInactive: inactive.count > shownInactive.count, shown: Self.grantsShown))
+            moreActive: active.count > shownActive.count, moreInactive: inactive.count > shownInactive.count, shown: Self.grantsShown,
+            perParty: perParty))
     }
 
     /// `POST /dashboard/grants/{grant}/revoke`: ``SignetService/revoke(grant:as:)``.
@@ -86,6 +90,8 @@ struct GrantsView {
     let moreActive: Bool
     let moreInactive: Bool
     let shown: Int
+    /// The picture of uses per party, over every grant.
+    let perParty: RowChart
 }
 
 /// One grant as the grants page shows it.

@@ -6,7 +6,12 @@ import SignetService
 
 /// The inbox: offers with their risk reports, and the holder's answers to them.
 extension DashboardRoutes {
-    /// `GET /dashboard/inbox`.
+    /// Open offers per inbox page.
+    static let offersPerPage = 20
+    /// Answered and lapsed offers the inbox lists, newest first.
+    static let closedOffersShown = 50
+
+    /// `GET /dashboard/inbox[?page=N]` (0, the default, has the newest open offers).
     func inbox(_ request: Request) async throws -> Response {
         let session = try await requireSession(request)
         let caller = session.holder.principal
@@ -17,8 +22,17 @@ extension DashboardRoutes {
         let now = self.now
         let views = offers.map { OfferView($0, partyName: names[$0.partyID], now: now) }
         let open = views.filter(\.open), closed = views.filter { !$0.open }
+        // Open offers a page at a time, newest first: each is a card with three forms, and
+        // nobody weighs a hundred at once. Answered ones are a short table of the newest.
+        let pageNumber = try Self.pageNumber(request)
+        let shown = Array(open.dropFirst(pageNumber * Self.offersPerPage).prefix(Self.offersPerPage))
+        let more = open.count > (pageNumber + 1) * Self.offersPerPage
         let view = InboxView(
-            open: open, closed: closed, hasOpen: !open.isEmpty, hasClosed: !closed.isEmpty, templates: templates.map { TemplateOption(id: $0) },
+            open: shown, closed: Array(closed.prefix(Self.closedOffersShown)), hasOpen: !shown.isEmpty, hasClosed: !closed.isEmpty,
+            openCount: open.count, closedCount: closed.count, moreClosed: closed.count > Self.closedOffersShown,
+            newer: pageNumber > 0 ? "\(Self.prefix)/inbox?page=\(pageNumber - 1)" : nil,
+            older: more ? "\(Self.prefix)/inbox?page=\(pageNumber + 1)" : nil,
+            templates: templates.map { TemplateOption(id: $0) },
             chooseTemplate: templates.count > 1, noTemplate: templates.isEmpty, protocolChange: !pendingChanges.isEmpty)
         return page("inbox", title: "Inbox", current: "inbox", session: session, notice: Self.notice(request), view)
     }
@@ -69,6 +83,12 @@ struct InboxView {
     // Stored, not computed: templates read stored properties only (through `Mirror`).
     let hasOpen: Bool
     let hasClosed: Bool
+    let openCount: Int
+    let closedCount: Int
+    let moreClosed: Bool
+    /// Links to the pages of newer and older open offers, when there are.
+    let newer: String?
+    let older: String?
     let templates: [TemplateOption]
     /// Whether the holder has several templates and must name one to accept or counter.
     let chooseTemplate: Bool
