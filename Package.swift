@@ -272,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "SignetServiceTests",
             dependencies: [
-                "SignetService", "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth",
+                "SignetService", "SignetCore", "SignetLog", "SignetMarket", "SignetVault", "SignetAuth", "SignetWatch",
                 .compressNIO,
                 .crypto,
                 .nioCore,
@@ -295,7 +295,7 @@ let package = Package(
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
-                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore", "SignetAPI", "SignetAuth", "SignetService",
+                "SignetServer", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetCore", "SignetAPI", "SignetAuth", "SignetService", "SignetWatch",
                 .hummingbirdTesting,
                 .openAPIRuntime,
                 .grdb,

@@ -13,7 +13,8 @@ import Foundation
 /// ledger ever showing it.
 ///
 /// An operator's event about a party (`approve`, `suspend`) has no holder: it carries only
-/// `type`, `time`, `party` and `v`, since there is nothing about it to hide.
+/// `type`, `time`, `party` and `v`, since there is nothing about it to hide. The watch's
+/// `finding` has that shape too, with the `rule` that found it.
 public struct LedgerEvent: Sendable, Equatable {
     /// What happened.
     public enum Kind: String, Sendable, CaseIterable {
@@ -32,9 +33,13 @@ public struct LedgerEvent: Sendable, Equatable {
         case appoint
         /// The operator proposed or activated a version of the trust protocol.
         case protocolChange = "protocol"
+        /// The watch found a breach pattern involving a party.
+        case finding
 
         /// Whether entries of this kind name a party only (no holder pseudonym, no commitment).
-        public var isAboutAPartyOnly: Bool { self == .approve || self == .suspend || self == .revokePartyKey || self == .appoint }
+        public var isAboutAPartyOnly: Bool {
+            self == .approve || self == .suspend || self == .revokePartyKey || self == .appoint || self == .finding
+        }
         /// Whether entries of this kind name neither a holder nor a party: they carry a
         /// ``ProtocolChange`` in clear.
         public var isAboutTheProtocol: Bool { self == .protocolChange }
@@ -79,6 +84,8 @@ public struct LedgerEvent: Sendable, Equatable {
     public let commitment: [UInt8]?
     /// The protocol change of a `protocol` entry; `nil` for every other kind.
     public let protocolChange: ProtocolChange?
+    /// The watch's rule of a `finding` entry; `nil` for every other kind.
+    public let rule: String?
 
     /// Creates a holder's event.
     /// - Precondition: `pseudonym` and `commitment` are 32 bytes (as made by the functions below).
@@ -90,16 +97,21 @@ public struct LedgerEvent: Sendable, Equatable {
         self.pseudonym = pseudonym
         self.commitment = commitment
         self.protocolChange = nil
+        self.rule = nil
     }
 
-    /// Creates an operator's event about a party, with no holder and nothing committed to.
-    public init(kind: Kind, time: Int64, party: String) {
+    /// Creates an operator's event about a party, with no holder and nothing committed to; a
+    /// `finding` names the watch's `rule`.
+    /// - Precondition: `rule` is given for a `finding` and only for one.
+    public init(kind: Kind, time: Int64, party: String, rule: String? = nil) {
+        precondition((kind == .finding) == (rule != nil), "a finding, and only a finding, names its rule")
         self.kind = kind
         self.time = time
         self.party = party
         self.pseudonym = nil
         self.commitment = nil
         self.protocolChange = nil
+        self.rule = rule
     }
 
     /// Creates a `protocol` entry: neither a holder nor a party, the change in clear.
@@ -110,6 +122,7 @@ public struct LedgerEvent: Sendable, Equatable {
         self.pseudonym = nil
         self.commitment = nil
         self.protocolChange = protocolChange
+        self.rule = nil
     }
 
     /// The ledger entry bytes.
@@ -122,6 +135,7 @@ public struct LedgerEvent: Sendable, Equatable {
         if let pseudonym { object["holder"] = .string(Base64.encodeURL(pseudonym)) }
         if let commitment { object["commitment"] = .string(Base64.encodeURL(commitment)) }
         if let party { object["party"] = .string(party) }
+        if let rule { object["rule"] = .string(rule) }
         if let change = protocolChange {
             object["protocol"] = .object([
                 "stage": .string(change.stage), "version": .number(Double(change.version)), "content_id": .string(change.content_id),
@@ -161,6 +175,7 @@ extension LedgerEvent {
             var holder: String?
             var commitment: String?
             var `protocol`: ProtocolChange?
+            var rule: String?
         }
         guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(entry)), wire.v == Self.version,
               let kind = Kind(rawValue: wire.type) else { throw UnreadableEntry() }
@@ -169,13 +184,13 @@ extension LedgerEvent {
             self.init(time: wire.time, protocolChange: change)
             return
         }
-        guard wire.protocol == nil else { throw UnreadableEntry() }
+        guard wire.protocol == nil, (kind == .finding) == (wire.rule != nil) else { throw UnreadableEntry() }
         switch (wire.holder.flatMap(Base64.decodeURL), wire.commitment.flatMap(Base64.decodeURL)) {
         case (let pseudonym?, let commitment?) where pseudonym.count == 32 && commitment.count == 32 && !kind.isAboutAPartyOnly:
             self.init(kind: kind, time: wire.time, party: wire.party, pseudonym: pseudonym, commitment: commitment)
         case (nil, nil) where wire.holder == nil && wire.commitment == nil && kind.isAboutAPartyOnly:
             guard let party = wire.party else { throw UnreadableEntry() }
-            self.init(kind: kind, time: wire.time, party: party)
+            self.init(kind: kind, time: wire.time, party: party, rule: wire.rule)
         default:
             throw UnreadableEntry()
         }

@@ -2,6 +2,9 @@ public import Foundation
 public import SignetAuth
 public import SignetCore
 public import SignetMarket
+public import Crypto
+public import Logging
+public import SignetWatch
 
 /// The policy and the seams of the workflows: limits that are Signet's rules (not HTTP's),
 /// and where time and randomness come from.
@@ -40,6 +43,17 @@ public struct ServiceConfiguration: Sendable {
     public var trustProtocol = TrustProtocol.standard
     /// The notice periods a proposed protocol version may have, in days.
     public var protocolNoticeDays: ClosedRange<Int> = 7...365
+    /// The watch's thresholds.
+    public var watchRules = WatchRules()
+    /// The key probe fingerprints are made under (32 bytes; `signet serve` keeps it in the data
+    /// directory). `nil` draws one from ``random`` for the process's life.
+    public var watchKey: SymmetricKey?
+    /// Plant one honey template for every this many enrollments, at random (0: never).
+    public var honeyEvery = 0
+    /// Where findings are posted, signed, besides the log; `nil` for nowhere.
+    public var webhook: WebhookConfiguration?
+    /// Where operator alerts go.
+    public var logger = Logger(label: "signet.watch")
 
     /// Creates a configuration with the production defaults.
     public init(now: @escaping @Sendable () -> Date = { Date() }, random: any RandomBytesGenerator = SystemRandomBytes()) {

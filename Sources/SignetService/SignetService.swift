@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Synchronization
 import SignetCore
@@ -21,8 +22,12 @@ public struct SignetService: Sendable {
     public let vault: VaultConfiguration
     /// Policy, clock and randomness.
     public let configuration: ServiceConfiguration
-    /// Records every event (and tells the observers).
+    /// Records every event (and tells the observers, the watch first).
     public let recorder: EventRecorder
+    /// The breach-pattern detector over everything this instance sees.
+    public let watch: Watch
+    /// Posts findings to the operator's webhook, when one is configured.
+    let webhook: WebhookSender?
     /// The trust protocol in force, as last read (``activeProtocol()``).
     let protocolCache = TimedCache<ActiveProtocol>(lifetime: 5)
     /// The signed status list, as last made (``statusListToken()``).
@@ -49,7 +54,10 @@ public struct SignetService: Sendable {
         self.vault = vault
         self.configuration = configuration
         self.publicURL = PublicURL(configuration.publicURL)
-        self.recorder = EventRecorder(log: ledger, activity: stores.activity, random: configuration.random, observers: observers)
+        let watch = Watch(rules: configuration.watchRules, key: configuration.watchKey ?? SymmetricKey(data: configuration.random.bytes(32)))
+        self.watch = watch
+        self.webhook = configuration.webhook.map { WebhookSender(configuration: $0, logger: configuration.logger) }
+        self.recorder = EventRecorder(log: ledger, activity: stores.activity, random: configuration.random, observers: [watch] + observers)
     }
 
     /// The current time of the configured clock.

@@ -71,3 +71,14 @@ extension VaultConfiguration {
         }
     }
 }
+
+extension VaultConfiguration {
+    /// The probe as the first loaded profile of its dimension prepares it (centred, unit
+    /// length): the form the watch fingerprints. `nil` when no profile can prepare it.
+    public func prepared(_ probe: [Float]) -> [Float]? {
+        for scheme in schemes where scheme.preprocessor.dimension == probe.count {
+            if let prepared = try? scheme.preprocessor.prepare(probe) { return prepared }
+        }
+        return nil
+    }
+}

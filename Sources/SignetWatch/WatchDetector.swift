@@ -125,7 +125,9 @@ public struct WatchDetector: Sendable {
                 && time.timeIntervalSince(earlier.time) <= rules.retryGrace
             if !retry, state.mayRaise(.replay, at: time, cooldown: rules.cooldown) {
                 let holders = Set([earlier.subject, observation.subject].compactMap { $0 })
-                found.append(Finding(rule: .replay, time: time, parties: Array(Set([observation.party, earlier.party])), holders: Array(holders),
+                // Only the party presenting the copy is named: the earlier one may be the victim
+                // whose traffic was copied. Both holders are told.
+                found.append(Finding(rule: .replay, time: time, parties: [observation.party], holders: Array(holders),
                                      summary: distance == 0 ? "a probe bit-identical to an earlier one" : "a probe within \(distance) of \(ProbeFingerprinter.bits) fingerprint bits of an earlier one"))
             }
         }

@@ -13,7 +13,7 @@ import SignetCore
 /// the same workflows as the API, so each change is in the ledger like any other event.
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Operator actions.", subcommands: [AdminPartyCommand.self, AdminKeyCommand.self, AdminProtocolCommand.self])
+        commandName: "admin", abstract: "Operator actions.", subcommands: [AdminPartyCommand.self, AdminKeyCommand.self, AdminProtocolCommand.self, AdminWatchCommand.self])
 }
 
 struct AdminProtocolCommand: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import Logging
 import SignetService
@@ -39,11 +40,27 @@ struct LocalDeployment {
 
     /// The workflows on this deployment, with the data directory's result key.
     /// - Parameter publicURL: the URL clients reach the server at (consent tokens name their status list under it).
-    func service(vault: VaultConfiguration, publicURL: String? = nil, observers: [any EventObserver] = []) async throws -> SignetService {
+    /// - Parameter watch: how `serve` runs the watch: honey planting and the webhook.
+    func service(vault: VaultConfiguration, publicURL: String? = nil, watch: WatchSettings = WatchSettings(),
+                 observers: [any EventObserver] = []) async throws -> SignetService {
         let results = try await ResultSigner.loadOrCreate(path: ledgerConfiguration.resultKeyPath)
         var configuration = ServiceConfiguration()
         if let publicURL { configuration.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        configuration.watchKey = try WatchKeyFile.loadOrCreate(path: ledgerConfiguration.dataDirectory + "/watch.key")
+        configuration.honeyEvery = watch.honeyEvery
+        if let url = watch.webhookURL {
+            let secret = try WatchKeyFile.loadOrCreate(path: ledgerConfiguration.dataDirectory + "/webhook.secret")
+            configuration.webhook = WebhookConfiguration(url: url, secret: secret.withUnsafeBytes { Array($0) })
+        }
         return SignetService(ledger: ledger, stores: stores, results: results, vault: vault, configuration: configuration, observers: observers)
+    }
+
+    /// How the watch runs in this process.
+    struct WatchSettings {
+        /// Plant one honey template per this many enrollments (0: never).
+        var honeyEvery = 0
+        /// Where findings are posted, signed with the data directory's `webhook.secret`.
+        var webhookURL: URL?
     }
 
     /// Waits for pending appends, then closes every store.

@@ -36,6 +36,14 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "file|synthetic"))
     var vaultProfiles: [String] = []
 
+    @Option(name: .customLong("webhook-url"), help: "Post the watch's findings here, signed (Standard Webhooks) with the data directory's webhook.secret (env SIGNET_WEBHOOK_URL).")
+    var webhookURL: String?
+
+    @Option(name: .customLong("honey-every"), help: "Plant one honey template per this many enrollments, at random; 0 plants none (env SIGNET_HONEY_EVERY, default 10).")
+    var honeyEvery: Int?
+
+    static let honeySetting = Setting(flag: "--honey-every", variable: "SIGNET_HONEY_EVERY", range: 0...1_000_000, defaultValue: 10)
+
     @Option(name: .customLong("dashboard-session-minutes"), help: "How long a holder's dashboard session lasts after sign-in (env SIGNET_DASHBOARD_SESSION_MINUTES, default 30, 1...720).")
     var dashboardSessionMinutes: Int?
 
@@ -47,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try Self.portSetting.resolve(port)
         _ = try Self.idleSetting.resolve(idleTimeout)
+        _ = try Self.honeySetting.resolve(honeyEvery)
         _ = try Self.dashboardSessionSetting.resolve(dashboardSessionMinutes)
     }
 
@@ -83,6 +92,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return url
         }
+        let webhookText = webhookURL ?? env["SIGNET_WEBHOOK_URL"]
+        let webhook = try webhookText.map { text in
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--webhook-url must be an http(s) URL")
+            }
+            return url
+        }
+        let watch = LocalDeployment.WatchSettings(honeyEvery: try Self.honeySetting.resolve(honeyEvery), webhookURL: webhook)
         let vault = try vaultConfiguration(environment: env)
         if vault.profiles.isEmpty {
             logger.warning("no vault profile: enrollment answers 409 vault_uncalibrated until the server starts with --vault-profile (see `signet vault calibrate`)")
@@ -96,7 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
         let deployment = try await LocalDeployment.open(ledgerOptions, logger: logger)
         let service: SignetService
         do {
-            service = try await deployment.service(vault: vault, publicURL: publicText)
+            service = try await deployment.service(vault: vault, publicURL: publicText, watch: watch)
         } catch {
             await deployment.close()
             printError("signet: \(error)")
@@ -127,6 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: deployment.stores), .init(service: ledger), .init(service: ChangeRecovery(service: service, logger: logger)),
+                .init(service: WatchRunner(service: service, logger: logger)),
                 .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

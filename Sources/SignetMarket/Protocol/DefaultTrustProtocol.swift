@@ -23,5 +23,14 @@ extension TrustProtocol {
              check: .partyInGoodStanding),
         Rule(id: "price-stated", statement: "Every offer states its price in a real currency; Signet records it and moves no money.",
              check: .priceStated(maxMinorUnits: 100_000_000)),
+        Rule(id: "breach-response",
+             statement: "A party caught in an auction ring, replaying stolen samples or using a honey template is suspended at once, its grants frozen and its offers withdrawn.",
+             check: .breachResponse([
+                "auction": [Rule.BreachResponse.suspendParty, Rule.BreachResponse.freezeGrants, Rule.BreachResponse.withdrawOffers],
+                "replay": [Rule.BreachResponse.suspendParty, Rule.BreachResponse.freezeGrants, Rule.BreachResponse.withdrawOffers],
+                "honey": [Rule.BreachResponse.suspendParty, Rule.BreachResponse.freezeGrants, Rule.BreachResponse.withdrawOffers],
+                "unconsented": [],
+                "burst": [],
+             ])),
     ])
 }

@@ -41,6 +41,24 @@ public struct Rule: Sendable, Equatable, Codable {
         case partyInGoodStanding
         /// A price is stated in an ISO 4217 currency, at least zero and at most `maxMinorUnits`.
         case priceStated(maxMinorUnits: Int64)
+        /// What the watch does, by itself, to the parties a finding names: for each of the
+        /// watch's rules (``BreachResponse/findings``), the actions of ``BreachResponse/actions``.
+        /// Judges no offer.
+        case breachResponse([String: [String]])
+    }
+
+    /// The names a breach response uses.
+    public enum BreachResponse {
+        /// The watch's rules a response can name.
+        public static let findings: Set<String> = ["unconsented", "burst", "auction", "replay", "honey"]
+        /// Suspend the party: it verifies nothing and makes no offers until the operator approves it again.
+        public static let suspendParty = "suspend_party"
+        /// Freeze every grant the party holds: SUSPENDED in the status list, never usable again.
+        public static let freezeGrants = "freeze_grants"
+        /// Withdraw the party's pending offers from the holders' inboxes.
+        public static let withdrawOffers = "withdraw_offers"
+        /// Every action.
+        public static let actions: Set<String> = [suspendParty, freezeGrants, withdrawOffers]
     }
 
     /// What one purpose may ask for.
@@ -61,7 +79,7 @@ public struct Rule: Sendable, Equatable, Codable {
 extension Rule.Check {
     private enum CodingKeys: String, CodingKey {
         case kind, purposes, maxDays = "max_days", maxUses = "max_uses", maxValidityDays = "max_validity_days"
-        case maxOfferDays = "max_offer_days", maxMinorUnits = "max_minor_units"
+        case maxOfferDays = "max_offer_days", maxMinorUnits = "max_minor_units", responses
     }
 
     /// The check's kind as the rule file names it.
@@ -76,6 +94,7 @@ extension Rule.Check {
         case .minorsCannotTrade: "minors_cannot_trade"
         case .partyInGoodStanding: "party_in_good_standing"
         case .priceStated: "price_stated"
+        case .breachResponse: "breach_response"
         }
     }
 
@@ -101,6 +120,17 @@ extension Rule.Check {
         case "minors_cannot_trade": self = .minorsCannotTrade
         case "party_in_good_standing": self = .partyInGoodStanding
         case "price_stated": self = .priceStated(maxMinorUnits: try bounded(.maxMinorUnits, 0...Int64(1) << 50))
+        case "breach_response":
+            let responses = try container.decode([String: [String]].self, forKey: .responses)
+            for (finding, actions) in responses {
+                guard Rule.BreachResponse.findings.contains(finding) else {
+                    throw DecodingError.dataCorruptedError(forKey: .responses, in: container, debugDescription: "unknown finding \(finding); the watch's rules are \(Rule.BreachResponse.findings.sorted().joined(separator: ", "))")
+                }
+                for action in actions where !Rule.BreachResponse.actions.contains(action) {
+                    throw DecodingError.dataCorruptedError(forKey: .responses, in: container, debugDescription: "unknown action \(action); the actions are \(Rule.BreachResponse.actions.sorted().joined(separator: ", "))")
+                }
+            }
+            self = .breachResponse(responses)
         default:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown rule kind \(kind)")
         }
@@ -118,6 +148,7 @@ extension Rule.Check {
             try container.encode(validity, forKey: .maxValidityDays)
             try container.encode(offer, forKey: .maxOfferDays)
         case .priceStated(let max): try container.encode(max, forKey: .maxMinorUnits)
+        case .breachResponse(let responses): try container.encode(responses, forKey: .responses)
         }
     }
 }

@@ -75,6 +75,8 @@ public struct EventRecorder: Sendable {
             try await activity.record(ActivityRecord(
                 holderID: holder.rawValue, ledgerIndex: index, kind: event.kind.rawValue, eventID: eventID, salt: salt,
                 details: try CanonicalJSON.encode(details), time: Date(timeIntervalSince1970: Double(seconds))))
+        } else if case .finding(let party, let rule) = event {
+            index = try await log.append(LedgerEvent(kind: .finding, time: seconds, party: party.rawValue, rule: rule).entry())
         } else if let party = event.party {
             index = try await log.append(LedgerEvent(kind: event.kind, time: seconds, party: party.rawValue).entry())
         } else if case .protocolChange(let change) = event {

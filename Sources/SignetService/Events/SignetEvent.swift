@@ -47,6 +47,9 @@ public enum SignetEvent: Sendable, Equatable {
     /// The operator proposed or activated a trust protocol version (logged in clear, naming
     /// neither a holder nor a party).
     case protocolChange(LedgerEvent.ProtocolChange)
+    /// The watch found a breach pattern involving a party (logged in clear with its rule, no
+    /// holder named).
+    case finding(party: PartyID, rule: String)
 
     /// The ledger entry's `type`.
     public var kind: LedgerEvent.Kind {
@@ -63,6 +66,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .counter: .counter
         case .revoke: .revoke
         case .lockdown: .lockdown
+        case .finding: .finding
         case .attest: .attest
         case .appointAttester: .appoint
         case .protocolChange: .protocolChange
@@ -80,7 +84,7 @@ public enum SignetEvent: Sendable, Equatable {
         case .revoke(let holder, _, _), .attest(let holder, _, _, _): holder
         case .rotateKey(let holder, _), .revokeHolderKey(let holder), .lockdown(let holder, _, _, _): holder
         case .offer(let holder, _, _), .decline(let holder, _, _), .counter(let holder, _, _): holder
-        case .approveParty, .suspendParty, .revokePartyKey, .protocolChange, .appointAttester: nil
+        case .approveParty, .suspendParty, .revokePartyKey, .protocolChange, .appointAttester, .finding: nil
         }
     }
 
@@ -89,7 +93,7 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll(_, let template), .renew(_, let template), .delete(_, let template): template
         case .grant(_, _, let template, _, _, _, _), .use(_, _, let template, _, _): template
-        case .revoke, .attest, .appointAttester, .lockdown: nil
+        case .revoke, .attest, .appointAttester, .lockdown, .finding: nil
         case .approveParty, .suspendParty, .rotateKey, .revokeHolderKey, .revokePartyKey, .offer, .decline, .counter, .protocolChange: nil
         }
     }
@@ -99,7 +103,7 @@ public enum SignetEvent: Sendable, Equatable {
         switch self {
         case .enroll, .renew, .delete, .rotateKey, .revokeHolderKey, .protocolChange, .lockdown: nil
         case .grant(_, let party, _, _, _, _, _), .use(_, let party, _, _, _), .revoke(_, let party, _), .attest(_, let party, _, _), .appointAttester(let party), .approveParty(let party), .suspendParty(let party),
-             .revokePartyKey(let party), .offer(_, let party, _), .decline(_, let party, _), .counter(_, let party, _): party
+             .revokePartyKey(let party), .offer(_, let party, _), .decline(_, let party, _), .counter(_, let party, _), .finding(let party, _): party
         }
     }
 
@@ -119,6 +123,8 @@ public enum SignetEvent: Sendable, Equatable {
             .object(["template": .string(template.rawValue), "mode": .string(mode.rawValue), "match": .bool(match)])
         case .approveParty(let party), .suspendParty(let party), .revokePartyKey(let party), .appointAttester(let party):
             .object(["party": .string(party.rawValue)])
+        case .finding(let party, let rule):
+            .object(["party": .string(party.rawValue), "rule": .string(rule)])
         case .attest(_, let party, let name, let value):
             .object(["attester": .string(party.rawValue), "name": .string(name), "value": value])
         case .rotateKey(_, let newKeyHash):

@@ -3,6 +3,7 @@ import SignetAuth
 public import Foundation
 public import SignetCore
 public import SignetMarket
+import SignetWatch
 
 /// A holder's request to let one party verify one template once.
 public struct PermissionRequest: Sendable, Equatable {
@@ -71,12 +72,20 @@ extension SignetService {
         let party = try await requireApprovedParty(caller)
         let now = self.now
         try await chargeParty(party.id, now: now)
-        let tokenHash = try presentedGrant(token, party: party.id, now: now)
+        watch.introduce(party)
+        let tokenHash: [UInt8]
+        do {
+            tokenHash = try presentedGrant(token, party: party.id, now: now)
+        } catch {
+            watch.observe(Observation(.refused, party: party.id.rawValue, at: now))
+            throw error
+        }
         let challenge = Challenge.fresh(expiresAt: now.addingTimeInterval(configuration.challengeLifetime), using: configuration.random)
-        guard let grant = try await storedGrant(tokenHash: tokenHash),
-              try await stores.grants.attach(challenge, tokenHash: grant.tokenHash, partyID: party.id.rawValue,
-                                             templateID: grant.templateID, now: now)
+        let grant = try await storedGrant(tokenHash: tokenHash)
+        guard let grant, try await stores.grants.attach(challenge, tokenHash: grant.tokenHash, partyID: party.id.rawValue,
+                                                        templateID: grant.templateID, now: now)
         else {
+            watch.observe(Observation(.refused, party: party.id.rawValue, subject: grant?.holderID, at: now))
             throw Self.invalidGrant
         }
         return IssuedChallenge(challenge: challenge, handle: grant.handle)

@@ -18,7 +18,13 @@ extension SignetService {
     /// not kept.
     /// - Throws: ``ServiceError`` `.holderOnly`, or an embedding code (`.wrongDimension`, …).
     public func enroll(samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
-        let holder = try requireHolder(caller)
+        let receipt = try await enroll(samples, for: try requireHolder(caller))
+        await maybePlantHoney()
+        return receipt
+    }
+
+    /// Enrolls for `holder` (a real one, or a honey template's decoy holder).
+    func enroll(_ samples: [EmbeddingInput], for holder: HolderID) async throws -> TemplateReceipt {
         let template = try await protect(samples, for: holder)
         let now = self.now
         let stored = StoredTemplate(id: .random(using: configuration.random), holderID: holder.rawValue,

@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 public import SignetCore
 public import SignetMarket
+import SignetWatch
 
 /// A trade code as issued to its holder: shown once, only its hash is stored.
 public struct IssuedTradeCode: Sendable, Equatable {
@@ -65,7 +66,9 @@ extension SignetService {
         try await chargeParty(partyID, now: now)
         let active = try await activeProtocol()
         let rules = active.rules
-        let decision = rules.evaluate(OfferContext(terms: terms, partyStatus: party.status, now: now), contentID: active.contentID)
+        let findings = try await stores.watch.findingCount(partyID: partyID.rawValue)
+        let decision = rules.evaluate(OfferContext(terms: terms, partyStatus: party.status, partyOpenFindings: findings, now: now),
+                                      contentID: active.contentID)
         guard decision.allowed else {
             // Counted for the party's record (risk reports); a failure to count must not hide the refusal.
             try? await stores.offers.recordRefusal(partyID: partyID.rawValue, at: now)
@@ -86,12 +89,12 @@ extension SignetService {
     }
 
     /// What Signet's records say about a party for a risk report: its age, the grants holders
-    /// made it and revoked, and the offers the trust protocol refused. (Breach findings come
-    /// with the watch.)
+    /// made it and revoked, the offers the trust protocol refused, and the watch's findings.
     func record(of party: Party) async throws -> PartyRecord {
         let grants = try await stores.grants.record(partyID: party.id.rawValue)
         return PartyRecord(registeredAt: party.registeredAt, grants: grants.grants, revocations: grants.revocations,
-                           ruleViolations: try await stores.offers.refusals(partyID: party.id.rawValue))
+                           ruleViolations: try await stores.offers.refusals(partyID: party.id.rawValue),
+                           openFindings: try await stores.watch.findingCount(partyID: party.id.rawValue))
     }
 
     /// The median price of the latest 101 accepted offers like `terms` (purpose, scope, currency).

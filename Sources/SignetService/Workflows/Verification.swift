@@ -4,6 +4,7 @@ import Foundation
 import SignetCore
 public import SignetMarket
 import SignetVault
+import SignetWatch
 
 /// What a party asks to verify. The consent token alone says which grant (and so which
 /// template) the attempt is under: a party never names, and never learns, a template.
@@ -32,6 +33,7 @@ extension SignetService {
     public func verify(_ request: VerificationRequest, nonce: String? = nil, as caller: PrincipalID) async throws -> VerificationOutcome {
         let approved = try await requireApprovedParty(caller)
         let party = approved.id
+        watch.introduce(approved)
         if let nonce {
             guard (1...128).contains(nonce.utf8.count), nonce.utf8.allSatisfy(Self.isNonceByte) else {
                 throw ServiceError(.invalidField, "nonce must be 1 to 128 characters of A-Z, a-z, 0-9, '-', '_', '.' or '~'")
@@ -78,6 +80,7 @@ extension SignetService {
         do {
             return try presentedGrant(token, party: party, now: now)
         } catch {
+            watch.observe(Observation(.refused, party: party.rawValue, at: now))
             try await chargeParty(party, now: now)
             throw error
         }
@@ -95,6 +98,11 @@ extension SignetService {
             }
             try Self.requireDimension(probe, of: scheme)
             return (template: template, scheme: scheme)
+        }
+        // The watch keeps a keyed fingerprint of the probe, never the probe (replays, honey marks).
+        if let centred = vault.prepared(probe) {
+            watch.observe(Observation(.probe(fingerprint: watch.fingerprinter.fingerprint(centred)), party: party.rawValue,
+                                      subject: grant.holderID, at: now))
         }
         do {
             let accepted = try await VaultWork.run { try prepared.scheme.verify(probe: probe, against: prepared.template) == .accepted }
@@ -159,6 +167,7 @@ extension SignetService {
             : ServiceError(.invalidChallenge, "this grant has no use left, or carries no such unexpired challenge for this party")
         guard let stored = try await storedGrant(tokenHash: tokenHash), stored.partyID == party.rawValue,
               stored.expiresAt > now else {
+            watch.observe(Observation(.refused, party: party.rawValue, at: now))
             try await chargeParty(party, now: now)
             throw refusal
         }
@@ -182,6 +191,7 @@ extension SignetService {
         case .partyLimited(let wait), .templateLimited(let wait):
             throw Self.rateLimited(wait)
         case .refused:
+            watch.observe(Observation(.refused, party: party.rawValue, subject: stored.holderID, at: now))
             throw refusal
         }
     }

@@ -35,3 +35,21 @@ extension HolderCommand {
         }
     }
 }
+
+/// `signet holder alerts`: what the watch told you.
+extension HolderCommand {
+    struct Alerts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The watch's alerts to you, newest first: what happened and what to do.")
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            try await runClient {
+                let alerts = try await holderClient(client).listHolderAlerts().ok.body.json.alerts
+                if alerts.isEmpty { print("no alerts") }
+                for alert in alerts {
+                    print("\(alert.time.formatted(.iso8601)) \(alert.rule.rawValue)\(alert.partyId.map { " \($0)" } ?? ""): \(alert.message)")
+                }
+            }
+        }
+    }
+}

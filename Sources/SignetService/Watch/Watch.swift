@@ -1,0 +1,82 @@
+public import Crypto
+public import Foundation
+import SignetCore
+import SignetMarket
+import Synchronization
+public import SignetWatch
+
+/// The watch inside the server: the detector, fed by every recorded event (it is an
+/// ``EventObserver``) and by what never reaches the ledger (refused attempts, probe
+/// fingerprints), and the findings waiting for ``SignetService/respondToWatch()``.
+///
+/// Detection is synchronous and cheap, in the recording workflow's task; the response
+/// (ledger entries, alerts, the protocol's consequences, the webhook) runs apart, so a finding
+/// never slows or fails the request that revealed it.
+///
+/// One instance sees only its own traffic: with several instances behind a load balancer each
+/// runs its own detector, so a pattern split evenly across N instances needs N times the
+/// evidence before one of them sees it. `signet watch` on the public log sees everything.
+public final class Watch: EventObserver, Sendable {
+    private let detector: Mutex<WatchDetector>
+    private let pending = Mutex<[Finding]>([])
+    /// Parties whose admission time the detector knows.
+    private let introduced = Mutex<Set<String>>([])
+    private let signal: AsyncStream<Void>.Continuation
+    /// Yields whenever findings are waiting.
+    let signals: AsyncStream<Void>
+    /// Fingerprints probes under the server's watch key.
+    public let fingerprinter: ProbeFingerprinter
+
+    /// Creates a watch with `rules`, fingerprinting under `key`.
+    public init(rules: WatchRules = WatchRules(), key: SymmetricKey) {
+        detector = Mutex(WatchDetector(rules: rules))
+        fingerprinter = ProbeFingerprinter(key: key)
+        (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// The detector's rules.
+    public var rules: WatchRules { detector.withLock { $0.rules } }
+
+    public func observe(_ event: RecordedEvent) async {
+        switch event.event {
+        case .use(let holder, let party, _, _, _):
+            observe(Observation(.attempt, party: party.rawValue, subject: holder.rawValue, at: event.time))
+        case .approveParty(let party):
+            introduced.withLock { _ = $0.insert(party.rawValue) }
+            observe(Observation(.admitted, party: party.rawValue, at: event.time))
+        default:
+            break
+        }
+    }
+
+    /// Sees one observation; findings wait for the responder.
+    public func observe(_ observation: Observation) {
+        let found = detector.withLock { $0.observe(observation) }
+        guard !found.isEmpty else { return }
+        pending.withLock { $0 += found }
+        signal.yield()
+    }
+
+    /// Tells the detector when a party it has not seen was admitted (from the party's record),
+    /// so a party admitted before this process started is judged by its real age.
+    func introduce(_ party: Party) {
+        guard introduced.withLock({ $0.insert(party.id.rawValue).inserted }) else { return }
+        // Registration stands in for approval, which the record does not keep: never later.
+        observe(Observation(.admitted, party: party.id.rawValue, at: party.registeredAt))
+    }
+
+    /// Plants the honey marks kept in the store.
+    func plant(_ marks: [[UInt8]]) {
+        detector.withLock { detector in
+            for mark in marks { detector.plantHoney(mark) }
+        }
+    }
+
+    /// The findings waiting for a response, oldest first; taking them empties the queue.
+    func takePending() -> [Finding] {
+        pending.withLock { found in
+            defer { found = [] }
+            return found
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Crypto
+import Foundation
+public import SignetCore
+import Logging
+import SignetMarket
+import SignetVault
+import SignetWatch
+
+/// Honey templates: decoys enrolled like any holder's template, under a holder nobody holds the
+/// key of, from a sample only the watch's keyed fingerprint remembers.
+///
+/// In storage and in the ledger a decoy is a holder with a template and an `enroll` entry,
+/// like every other. The fingerprint of its sample is kept apart (the watch's honey marks),
+/// and means nothing without the watch key, which lives in a file, not in the database. A thief
+/// who takes the template store cannot tell decoys from holders; anyone who later presents a
+/// sample that a decoy was made from proves the store leaked.
+extension SignetService {
+    /// Plants one honey template.
+    /// - Parameter sample: the decoy's embedding; by default a random direction of the first
+    ///   loaded profile's dimension.
+    /// - Returns: the decoy template's id (for the operator's records; it is never shown elsewhere).
+    /// - Throws: ``ServiceError`` `.vaultProfileMissing` when no profile is loaded, or what enrollment throws.
+    @discardableResult
+    public func plantHoneyTemplate(sample: [Float]? = nil) async throws -> TemplateID {
+        guard let dimension = vault.profiles.first?.dimension else {
+            throw ServiceError(.vaultProfileMissing, "no vault profile is loaded, so no template, decoy or real, can be enrolled")
+        }
+        let decoy = sample ?? randomDirection(dimension: dimension)
+        guard let centred = vault.prepared(decoy) else {
+            throw ServiceError(.invalidField, "the decoy sample cannot be prepared by any loaded profile")
+        }
+        // A key nobody keeps: the decoy holder can never sign a request.
+        let holder = try newHolder(publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation))
+        try await register(holder)
+        let receipt = try await enroll([EmbeddingInput(decoy)], for: holder.id)
+        let mark = watch.fingerprinter.fingerprint(centred)
+        try await stores.watch.plantHoney(mark, at: now)
+        watch.plant([mark])
+        return receipt.id
+    }
+
+    /// Gives the watch every honey mark in the store (at startup: another instance may have planted some).
+    public func loadHoneyMarks() async throws {
+        watch.plant(try await stores.watch.honeyMarks())
+    }
+
+    /// After a real enrollment: plants a decoy one time in ``ServiceConfiguration/honeyEvery``,
+    /// at random, so decoys arrive among real enrollments. A failure to plant fails nothing.
+    func maybePlantHoney() async {
+        let every = configuration.honeyEvery
+        guard every > 0 else { return }
+        let draw = configuration.random.bytes(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard draw % UInt32(every) == 0 else { return }
+        do {
+            try await plantHoneyTemplate()
+        } catch {
+            configuration.logger.warning("planting a honey template failed: \(error)")
+        }
+    }
+
+    /// A uniformly random unit vector (normalised Gaussians, by Box–Muller from ``ServiceConfiguration/random``).
+    private func randomDirection(dimension: Int) -> [Float] {
+        var values: [Float] = []
+        while values.count < dimension {
+            let bytes = configuration.random.bytes(16)
+            let u1 = (Double(bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } >> 11) + 1) / 9_007_199_254_740_993
+            let u2 = Double(bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } >> 11) / 9_007_199_254_740_992
+            let radius = (-2 * log(u1)).squareRoot()
+            values.append(Float(radius * cos(2 * .pi * u2)))
+            values.append(Float(radius * sin(2 * .pi * u2)))
+        }
+        values.removeLast(values.count - dimension)
+        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return values.map { $0 / norm }
+    }
+}

@@ -1,0 +1,125 @@
+public import Foundation
+import Logging
+import SignetCore
+public import SignetMarket
+public import SignetWatch
+
+/// What the server did about one finding.
+public struct WatchResponse: Sendable, Equatable {
+    /// The finding.
+    public let finding: Finding
+    /// Its `finding` entries in the ledger, one per party.
+    public let ledgerIndices: [UInt64]
+    /// The trust protocol's actions taken (``Rule/BreachResponse``), in order.
+    public let actions: [String]
+    /// Grants frozen.
+    public let grantsFrozen: Int
+    /// Offers withdrawn.
+    public let offersWithdrawn: Int
+}
+
+/// The watch's findings, answered: logged, kept, told to the holders, the operator and the
+/// webhook, and met with the trust protocol's consequences.
+extension SignetService {
+    /// Responds to every finding the watch has waiting. A response that fails is logged and
+    /// the finding stays unanswered (its pattern, if it goes on, is found again after the
+    /// cooldown).
+    @discardableResult
+    public func respondToWatch() async -> [WatchResponse] {
+        var responses: [WatchResponse] = []
+        for finding in watch.takePending() {
+            do {
+                responses.append(try await respond(to: finding))
+            } catch {
+                configuration.logger.error("the response to a watch finding failed: \(error)", metadata: ["finding": "\(finding.id)", "rule": "\(finding.rule.rawValue)"])
+            }
+        }
+        return responses
+    }
+
+    /// Answers findings as they come, until the task is cancelled (`signet serve` runs it).
+    public func runWatch() async {
+        for await _ in watch.signals {
+            await respondToWatch()
+        }
+    }
+
+    /// Logs one `finding` entry per party, keeps the finding with its holders' alerts, applies
+    /// the protocol's actions, alerts the operator and posts the webhook.
+    func respond(to finding: Finding) async throws -> WatchResponse {
+        var indices: [UInt64] = []
+        let parties = finding.parties.compactMap(PartyID.init)
+        for party in parties {
+            indices.append(try await recorder.record(.finding(party: party, rule: finding.rule.rawValue), at: finding.time))
+        }
+        try await stores.watch.record(FindingRecord(finding, ledgerIndex: indices.first), alerts: HolderAlert.alerts(for: finding))
+        let actions = try await breachActions(for: finding.rule)
+        var (frozen, withdrawn) = (0, 0)
+        for party in parties {
+            if actions.contains(Rule.BreachResponse.suspendParty), try await stores.identities.party(party)?.status != .suspended {
+                _ = try await suspend(party: party.rawValue)
+            }
+            if actions.contains(Rule.BreachResponse.freezeGrants) {
+                frozen += try await stores.grants.revokeAll(.party(party.rawValue), cause: .watch, now: now).count
+                statusListCache.clear()
+            }
+            if actions.contains(Rule.BreachResponse.withdrawOffers) {
+                withdrawn += try await withdrawOffers(of: party)
+            }
+        }
+        configuration.logger.critical("watch finding: \(finding.summary)", metadata: [
+            "finding": "\(finding.id)", "rule": "\(finding.rule.rawValue)", "parties": "\(finding.parties.joined(separator: ","))",
+            "holders_affected": "\(finding.holders.count)", "actions": "\(actions.joined(separator: ","))",
+        ])
+        if let webhook {
+            webhook.deliver(id: finding.id, body: Self.webhookBody(finding, actions: actions, ledgerIndices: indices), now: configuration.now)
+        }
+        return WatchResponse(finding: finding, ledgerIndices: indices, actions: actions, grantsFrozen: frozen, offersWithdrawn: withdrawn)
+    }
+
+    /// The actions the trust protocol in force names for `rule` (none without a breach response).
+    func breachActions(for rule: Finding.Rule) async throws -> [String] {
+        for protocolRule in try await activeProtocol().rules.rules {
+            if case .breachResponse(let responses) = protocolRule.check { return responses[rule.rawValue] ?? [] }
+        }
+        return []
+    }
+
+    /// Declines the party's pending offers and its open counters, each logged as `decline`.
+    private func withdrawOffers(of party: PartyID) async throws -> Int {
+        var withdrawn = 0
+        for offer in try await stores.offers.offers(partyID: party.rawValue) {
+            let closed: Offer? = switch offer.status {
+            case .pending: try await stores.offers.decide(offer.id, holderID: offer.holderID, status: .declined, at: now)
+            case .countered: try await stores.offers.settle(offer.id, partyID: party.rawValue, status: .declined, at: now)
+            case .accepted, .declined: nil
+            }
+            guard closed != nil, let holder = HolderID(offer.holderID) else { continue }
+            try await recorder.record(.decline(holder: holder, party: party, offer: offer.id), at: now)
+            withdrawn += 1
+        }
+        return withdrawn
+    }
+
+    /// The webhook's JSON: no holder ids, only how many holders were affected.
+    static func webhookBody(_ finding: Finding, actions: [String], ledgerIndices: [UInt64]) -> [UInt8] {
+        let body: JSONValue = .object([
+            "type": .string("signet.finding"), "id": .string(finding.id), "rule": .string(finding.rule.rawValue),
+            "time": .number(finding.time.timeIntervalSince1970.rounded(.down)), "parties": .array(finding.parties.map { .string($0) }),
+            "holders_affected": .number(Double(finding.holders.count)), "summary": .string(finding.summary),
+            "actions": .array(actions.map { .string($0) }), "ledger_indices": .array(ledgerIndices.map { .number(Double($0)) }),
+        ])
+        return (try? CanonicalJSON.encode(body)) ?? []
+    }
+
+    /// The caller's alerts, newest first.
+    /// - Throws: ``ServiceError`` `.holderOnly`.
+    public func alerts(as caller: PrincipalID, limit: Int = 100) async throws -> [HolderAlert] {
+        try await stores.watch.alerts(holderID: try requireHolder(caller).rawValue, limit: limit)
+    }
+
+    /// The newest findings, for the operator.
+    public func findings(limit: Int = 100) async throws -> [FindingRecord] {
+        try await stores.watch.findings(limit: limit)
+    }
+}

@@ -1,0 +1,142 @@
+import Crypto
+import Foundation
+import SignetCore
+import SignetMarket
+import SignetService
+import SignetVault
+import SignetWatch
+import Synchronization
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// The watch inside the service: what each finding leads to, through the same workflows as
+/// everything else.
+struct WatchWorkflowTests {
+    /// Webhook requests as a receiver saw them; the first `failures` are answered 503.
+    final class WebhookReceiver: Sendable {
+        let requests = Mutex<[URLRequest]>([])
+        let failures: Int
+
+        init(failures: Int) { self.failures = failures }
+
+        func receive(_ request: URLRequest) -> Int {
+            requests.withLock { requests in
+                requests.append(request)
+                return requests.count > failures ? 204 : 503
+            }
+        }
+    }
+
+    /// A holder with a template who accepted `party`'s offer of `uses`; returns the grant.
+    static func granted(_ fixture: ServiceFixture, holder: UInt8, party: PrincipalID, sample: [Float] = ServiceFixture.face,
+                        uses: Int = 5) async throws -> (holder: PrincipalID, grant: IssuedGrant) {
+        let service = fixture.service
+        let principal = try await fixture.holder(holder)
+        _ = try await service.enroll(samples: [EmbeddingInput(sample)], as: principal)
+        let code = try await service.issueTradeCode(as: principal).code
+        let offer = try await service.makeOffer(OfferWorkflowTests.terms(fixture) { $0.maxUses = uses }, tradeCode: code, as: party).offer
+        return (principal, try await service.accept(offer: offer.id, as: principal))
+    }
+
+    @Test func aReplayedProbeSuspendsThePartyFreezesItsGrantsAndTellsEveryone() async throws {
+        let secret = [UInt8](repeating: 0x5A, count: 32)
+        let receiver = WebhookReceiver(failures: 2)
+        let fixture = try await ServiceFixture.make { configuration in
+            var webhook = WebhookConfiguration(url: URL(string: "https://ops.example/hooks/signet")!, secret: secret)
+            webhook.firstRetry = 0.01
+            webhook.transport = { receiver.receive($0) }
+            configuration.webhook = webhook
+        }
+        let service = fixture.service
+        let shop = try await fixture.party(2)
+        let thief = try await fixture.party(3)
+        let (alice, shopGrant) = try await Self.granted(fixture, holder: 10, party: shop)
+        let (bob, thiefGrant) = try await Self.granted(fixture, holder: 11, party: thief, sample: ServiceFixture.otherFace)
+        let carol = try await fixture.holder(12)
+        let pending = try await service.makeOffer(OfferWorkflowTests.terms(fixture), tradeCode: try await service.issueTradeCode(as: carol).code, as: thief).offer
+
+        // The shop verifies Alice: her probe's fingerprint is remembered, the probe is not.
+        _ = try await service.verify(.probe(token: try fixture.present(shopGrant.token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: shop)
+        #expect(await service.respondToWatch().isEmpty)
+        // The thief presents a copy of that probe under its own grant, on Bob.
+        fixture.clock.advance(30)
+        _ = try await service.verify(.probe(token: try fixture.present(thiefGrant.token), probe: EmbeddingInput(ServiceFixture.sameFace)), as: thief)
+        let responses = await service.respondToWatch()
+        let response = try #require(responses.first)
+        #expect(responses.count == 1 && response.finding.rule == .replay && response.finding.parties == [thief.rawValue])
+        #expect(response.actions == ["suspend_party", "freeze_grants", "withdraw_offers"] && response.grantsFrozen == 1 && response.offersWithdrawn == 1)
+
+        // The ledger names the party and the rule, and no holder.
+        let entry = try LedgerEvent(parsing: try await service.ledger.entry(at: try #require(response.ledgerIndices.first)))
+        #expect(entry.kind == .finding && entry.rule == "replay" && entry.party == thief.rawValue && entry.pseudonym == nil)
+        // The protocol's consequences: suspended, its grant frozen (SUSPENDED in the status list), its offer withdrawn.
+        #expect(try await service.parties(status: .suspended).map(\.id.rawValue) == [thief.rawValue])
+        #expect(try await service.holderGrants(as: bob).first?.state(at: fixture.clock.now()) == .suspended)
+        #expect(ServiceFixture.status(at: Int(thiefGrant.ledgerIndex), in: try await fixture.statusListBytes()) == 2)
+        #expect(ServiceFixture.status(at: Int(shopGrant.ledgerIndex), in: try await fixture.statusListBytes()) == 0)
+        #expect(try await service.inbox(as: carol).first { $0.id == pending.id }?.status == .declined)
+        await #expect(throws: ServiceError(.partyNotApproved, "")) {
+            try await service.verify(.probe(token: try fixture.present(thiefGrant.token), probe: EmbeddingInput(ServiceFixture.otherFace)), as: thief)
+        }
+        // Both holders are told; the operator can list it.
+        #expect(try await service.alerts(as: alice).map(\.rule) == ["replay"])
+        #expect(try await service.alerts(as: bob).first?.message.contains("copy") == true)
+        #expect(try await service.alerts(as: carol).isEmpty)
+        #expect(try await service.findings().map(\.rule) == [.replay])
+
+        // The webhook: delivered on the third attempt, signed, and naming no holder.
+        for _ in 0..<200 where receiver.requests.withLock({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        let requests = receiver.requests.withLock { $0 }
+        #expect(requests.count == 3)
+        let last = try #require(requests.last)
+        let body = try #require(last.httpBody)
+        let id = try #require(last.value(forHTTPHeaderField: "webhook-id"))
+        let timestamp = try #require(last.value(forHTTPHeaderField: "webhook-timestamp"))
+        let expected = Data(HMAC<SHA256>.authenticationCode(for: Data("\(id).\(timestamp).".utf8) + body, using: SymmetricKey(data: secret))).base64EncodedString()
+        #expect(last.value(forHTTPHeaderField: "webhook-signature") == "v1,\(expected)" && id == response.finding.id)
+        let text = String(decoding: body, as: UTF8.self)
+        #expect(text.contains("\"rule\":\"replay\"") && text.contains("\"holders_affected\":2"))
+        #expect(!text.contains(alice.rawValue) && !text.contains(bob.rawValue))
+    }
+
+    @Test func unconsentedAttemptsAreAFindingThatBarsOffersButSuspendsNothing() async throws {
+        let fixture = try await ServiceFixture.make()
+        let service = fixture.service
+        let prober = try await fixture.party(4)
+        for _ in 0..<WatchRules().unconsentedAttempts {
+            await #expect(throws: ServiceError.self) {
+                try await service.verify(.probe(token: "garbage~", probe: EmbeddingInput(ServiceFixture.face)), as: prober)
+            }
+            fixture.clock.advance(1)
+        }
+        let response = try #require(await service.respondToWatch().first)
+        #expect(response.finding.rule == .unconsented && response.actions.isEmpty)
+        #expect(try await service.parties(status: .approved).contains { $0.id.rawValue == prober.rawValue })
+        // An open finding: the trust protocol refuses the party's offers.
+        let alice = try await fixture.holder(13)
+        await #expect(throws: ServiceError(.protocolRefused, "")) {
+            try await service.makeOffer(OfferWorkflowTests.terms(fixture), tradeCode: try await service.issueTradeCode(as: alice).code, as: prober)
+        }
+    }
+
+    @Test func aProbeOfAHoneyDecoyProvesTheTemplateStoreLeaked() async throws {
+        let fixture = try await ServiceFixture.make()
+        let service = fixture.service
+        let decoy: [Float] = (0..<16).map { Float(cos(Double($0) * 0.7 + 2.0)) }
+        let template = try await service.plantHoneyTemplate(sample: decoy)
+        // Stored like any template, under a holder of its own, with an `enroll` entry.
+        #expect(try await service.stores.templates.template(id: template) != nil)
+        let buyer = try await fixture.party(5)
+        let (_, grant) = try await Self.granted(fixture, holder: 14, party: buyer)
+        _ = try await service.verify(.probe(token: try fixture.present(grant.token), probe: EmbeddingInput(decoy)), as: buyer)
+        let response = try #require(await service.respondToWatch().first)
+        #expect(response.finding.rule == .honey && response.finding.parties == [buyer.rawValue])
+        #expect(response.actions.contains("suspend_party"))
+        // Kept for other instances and restarts (``SignetService/loadHoneyMarks()``): the
+        // fingerprint alone, not the sample or the template.
+        let marks = try await service.stores.watch.honeyMarks()
+        #expect(marks.count == 1 && marks[0].count == ProbeFingerprinter.bits / 8)
+    }
+}
