@@ -334,11 +334,11 @@ def check(args):
         step("activity: every event verified against a checkpoint, with the pictures", activity)
 
         def pages():
-            for path in ["earnings", "protocol", "guides/signature", "guides/risk-report"]:
+            for path in ["alerts", "earnings", "protocol", "guides/signature", "guides/risk-report"]:
                 tools.navigate(deployment.url + "/dashboard/" + path)
                 timings[path] = tools.server_time_ms()
                 assert tools.evaluate("document.querySelector('h1') !== null"), path
-        step("earnings, protocol and guides render", pages)
+        step("alerts, earnings, protocol and guides render", pages)
 
         def lockdown():
             tools.navigate(deployment.url + "/dashboard/lockdown")
@@ -410,7 +410,7 @@ def screenshots(args):
                         pass  # a use past the grant's limit is refused; the picture shows what went through
         time.sleep(1.1)
         for path, name in [("grants", "dashboard-grants"), ("activity", "dashboard-activity"), ("earnings", "dashboard-earnings"),
-                           ("protocol", "dashboard-protocol"), ("guides/risk-report", "dashboard-guide-risk-report"),
+                           ("protocol", "dashboard-protocol"), ("alerts", "dashboard-alerts"), ("guides/risk-report", "dashboard-guide-risk-report"),
                            ("guides/signature", "dashboard-guide-signature"), ("lockdown", "dashboard-lockdown")]:
             tools.navigate(deployment.url + "/dashboard/" + path)
             shoot(tools, os.path.join(args.out, name + ".png"))

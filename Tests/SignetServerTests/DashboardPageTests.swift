@@ -5,13 +5,14 @@ import SignetAPI
 import SignetCore
 import SignetMarket
 import SignetService
+import SignetWatch
 import Testing
 
 /// The dashboard's pages and actions for a signed-in holder, and what a visitor without a
 /// session gets.
 struct DashboardPageTests {
     static let pages = ["/dashboard/inbox", "/dashboard/grants", "/dashboard/activity", "/dashboard/earnings", "/dashboard/protocol",
-                        "/dashboard/guides", "/dashboard/guides/signature", "/dashboard/guides/risk-report", "/dashboard/lockdown"]
+                        "/dashboard/guides", "/dashboard/guides/signature", "/dashboard/guides/risk-report", "/dashboard/lockdown", "/dashboard/alerts"]
 
     @Test func everyPageRendersForASignedInHolderWithItsSecurityHeaders() async throws {
         try await RegistrationRoutesTests.withAPI { client, service in
@@ -195,6 +196,24 @@ struct DashboardPageTests {
             #expect(after.text.contains("Revokes 0 active grants."))
             // The outcome is shown once, and a crafted link shows nothing.
             #expect(!(try await browser.open("/dashboard/lockdown?done=locked").text.contains("Everything is locked down")))
+        }
+    }
+
+    @Test func alertsShowWhatTheWatchFoundAndPointToLockdown() async throws {
+        try await RegistrationRoutesTests.withAPI { client, service in
+            let (alice, _, _, shop, _) = try await GrantRoutesTests.offered(client, service)
+            var browser = try await DashboardBrowser.signedIn(client, as: alice, service: service)
+            let none = try await browser.open("/dashboard/alerts")
+            #expect(none.status == .ok && none.text.contains("No alerts."))
+            let finding = Finding(rule: .auction, time: Date(), parties: [shop.id], holders: [alice.id], summary: "a ring of new parties")
+            try await service.stores.watch.record(FindingRecord(finding, ledgerIndex: nil), alerts: HolderAlert.alerts(for: finding))
+            let page = try await browser.open("/dashboard/alerts")
+            #expect(page.text.contains("Your signature may be for sale") && page.text.contains("Corner Shop"))
+            #expect(page.text.contains("Consider a lockdown") && page.text.contains("href=\"/dashboard/lockdown\""))
+            // Another holder sees none of it.
+            let bob = try await TestHolder.register(client)
+            var other = try await DashboardBrowser.signedIn(client, as: bob, service: service)
+            #expect(try await other.open("/dashboard/alerts").text.contains("No alerts."))
         }
     }
 

@@ -55,6 +55,7 @@ public struct DashboardRoutes: Sendable {
         group.get("activity") { request, _ in try await activity(request) }
         group.get("earnings") { request, _ in try await earnings(request) }
         group.get("protocol") { request, _ in try await trustProtocol(request) }
+        group.get("alerts") { request, _ in try await alerts(request) }
         group.get("lockdown") { request, _ in try await lockdownPage(request) }
         group.post("lockdown") { request, _ in try await lockdown(request) }
         group.get("guides") { request, _ in try await guide(request, "guides", title: "Guides") }
@@ -169,7 +170,7 @@ extension DashboardRoutes {
 extension DashboardRoutes {
     /// The navigation's entries: path under `/dashboard/` and label.
     static let navigation: [(path: String, label: String)] = [
-        ("inbox", "Inbox"), ("grants", "Grants"), ("activity", "Activity"), ("earnings", "Earnings"),
+        ("inbox", "Inbox"), ("grants", "Grants"), ("activity", "Activity"), ("alerts", "Alerts"), ("earnings", "Earnings"),
         ("protocol", "Trust protocol"), ("guides", "Guides"), ("lockdown", "Lock down"),
     ]
 
