@@ -22,6 +22,8 @@ struct BenchDashboardCommand: AsyncParsableCommand {
 
     @Option(help: "Ledger events of the holder (offers, grants and permissions), at least 10.") var events = 1_000
     @Option(help: "Requests per page.") var requests = 200
+    @Option(help: "Pages to measure, comma-separated (default: every page).")
+    var pages = "inbox,grants,activity,activity?page=10,alerts,earnings,protocol,lockdown,guides/risk-report"
     @Flag(help: "Also time the workflows the pages call, alone (20 calls each), to tell store time from rendering.") var workflows = false
 
     func validate() throws {
@@ -38,7 +40,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
             let cookie = try await prepare(server)
             print("signet-bench dashboard: one holder with \(events) events, \(requests) requests per page, SQLite, debug=\(Self.isDebug)")
             print("page".padding(toLength: 22, withPad: " ", startingAt: 0) + "   bytes   server p50   p90    p99 ms   round trip p50 ms")
-            for page in ["inbox", "grants", "activity", "activity?page=10", "earnings", "protocol", "lockdown", "guides/risk-report"] {
+            for page in pages.split(separator: ",").map(String.init) {
                 try await measure(page, base: server.base, cookie: cookie)
             }
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import SignetService
 
 /// The dashboard's pictures, as numbers an inline SVG template draws: no script, no image
@@ -97,4 +98,37 @@ struct Row {
     let valueX: Int
     let uses: Int
     let title: String
+}
+
+extension Column: MustacheParent {
+    /// The template's keys, looked up without reflection (pages list many of these).
+    func child(named name: String) -> Any? {
+        switch name {
+        case "x": x
+        case "y": y
+        case "width": width
+        case "height": height
+        case "count": count
+        case "day": day
+        case "title": title
+        default: nil
+        }
+    }
+}
+
+extension Row: MustacheParent {
+    /// The template's keys, looked up without reflection (pages list many of these).
+    func child(named name: String) -> Any? {
+        switch name {
+        case "y": y
+        case "textY": textY
+        case "label": label
+        case "x": x
+        case "width": width
+        case "valueX": valueX
+        case "uses": uses
+        case "title": title
+        default: nil
+        }
+    }
 }

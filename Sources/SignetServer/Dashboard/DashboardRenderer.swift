@@ -29,6 +29,9 @@ struct DashboardRenderer: Sendable {
         switch value {
         case is String, is Bool, is Int, is Int64, is UInt64, is Double:
             return value
+        case is any MustacheParent:
+            // Answers its keys itself (the views a page lists by the dozen).
+            return value
         default:
             let mirror = Mirror(reflecting: value)
             switch mirror.displayStyle {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Mustache
 import SignetCore
 import SignetLog
 import SignetMarket
@@ -156,4 +157,22 @@ struct EventView {
     /// The size of the checkpoint the entry was verified against.
     let checkpoint: String
     let problem: String
+}
+
+extension EventView: MustacheParent {
+    /// The template's keys, looked up without reflection (pages list many of these).
+    func child(named name: String) -> Any? {
+        switch name {
+        case "index": index
+        case "time": time
+        case "kind": kind
+        case "what": what
+        case "party": party
+        case "details": details
+        case "verified": verified
+        case "checkpoint": checkpoint
+        case "problem": problem
+        default: nil
+        }
+    }
 }

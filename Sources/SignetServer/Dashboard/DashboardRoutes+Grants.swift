@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Mustache
 import NIOCore
 import SignetCore
 import SignetMarket
@@ -146,4 +147,22 @@ struct EarningsLineView {
 /// One currency's total.
 struct TotalView {
     let amount: String
+}
+
+extension GrantView: MustacheParent {
+    /// The template's keys, looked up without reflection (pages list many of these).
+    func child(named name: String) -> Any? {
+        switch name {
+        case "handle": handle
+        case "party": party
+        case "purpose": purpose
+        case "state": state
+        case "active": active
+        case "uses": uses
+        case "issued": issued
+        case "expires": expires
+        case "hasReceipt": hasReceipt
+        default: nil
+        }
+    }
 }

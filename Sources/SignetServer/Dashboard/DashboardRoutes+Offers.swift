@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Mustache
 import SignetCore
 import SignetMarket
 import SignetService
@@ -168,4 +169,46 @@ struct OfferView {
 struct ReasonView {
     let points: Int
     let sentence: String
+}
+
+extension OfferView: MustacheParent {
+    /// The template's keys, looked up without reflection (pages list many of these).
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": id
+        case "party": party
+        case "partyID": partyID
+        case "purpose": purpose
+        case "purposeCode": purposeCode
+        case "scope": scope
+        case "uses": uses
+        case "retention": retention
+        case "validity": validity
+        case "expires": expires
+        case "price": price
+        case "status": status
+        case "open": open
+        case "riskLevel": riskLevel
+        case "riskScore": riskScore
+        case "reasons": reasons
+        case "onwardTransfer": onwardTransfer
+        case "maxUses": maxUses
+        case "retentionDays": retentionDays
+        case "priceMinorUnits": priceMinorUnits
+        case "currency": currency
+        case "counter": counter
+        default: nil
+        }
+    }
+}
+
+extension ReasonView: MustacheParent {
+    /// The template's keys, looked up without reflection (pages list many of these).
+    func child(named name: String) -> Any? {
+        switch name {
+        case "points": points
+        case "sentence": sentence
+        default: nil
+        }
+    }
 }
