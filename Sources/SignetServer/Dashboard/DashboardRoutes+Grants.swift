@@ -18,11 +18,11 @@ extension DashboardRoutes {
         let grants = try await service.holderGrants(as: session.holder.principal)
         let names = try await service.partyNames(grants.map(\.partyID))
         let now = self.now
-        let views = grants.map { GrantView($0, partyName: names[$0.partyID], now: now) }
-        let active = views.filter(\.active), inactive = views.filter { !$0.active }
+        let active = grants.filter { $0.state(at: now) == .active }, inactive = grants.filter { $0.state(at: now) != .active }
         // A page shows the newest ones; a holder with hundreds of grants gets a readable page
         // (and the lockdown for all of them at once).
-        let shownActive = Array(active.prefix(Self.grantsShown)), shownInactive = Array(inactive.prefix(Self.grantsShown))
+        let shownActive = active.prefix(Self.grantsShown).map { GrantView($0, partyName: names[$0.partyID], now: now) }
+        let shownInactive = inactive.prefix(Self.grantsShown).map { GrantView($0, partyName: names[$0.partyID], now: now) }
         var usesByParty: [String: Int] = [:]
         for grant in grants { usesByParty[grant.partyID, default: 0] += grant.uses }
         let perParty = DashboardCharts.usesPerParty(usesByParty.map { (names[$0.key] ?? "Unknown party", $0.value) })
