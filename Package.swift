@@ -26,6 +26,7 @@ extension Target.Dependency {
     static let jwtKit = Self.product(name: "JWTKit", package: "jwt-kit")
     static let logging = Self.product(name: "Logging", package: "swift-log")
     static let metrics = Self.product(name: "Metrics", package: "swift-metrics")
+    static let mustache = Self.product(name: "Mustache", package: "swift-mustache")
     static let nioConcurrencyHelpers = Self.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
     static let nioCore = Self.product(name: "NIOCore", package: "swift-nio")
     static let nioHTTP1 = Self.product(name: "NIOHTTP1", package: "swift-nio")
@@ -77,6 +78,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-openapi-urlsession.git", from: "1.4.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Shared value types: canonical encoding, errors, hex/base64 helpers. No I/O.
@@ -163,7 +165,8 @@ let package = Package(
             dependencies: [.openAPIRuntime],
             swiftSettings: generatedCodeSettings
         ),
-        // HTTP: tile serving, the generated API protocol's implementation, error mapping.
+        // HTTP: tile serving, the generated API protocol's implementation, error mapping, and the
+        // holder's dashboard (server-rendered mustache pages, no JavaScript).
         .target(
             name: "SignetServer",
             dependencies: [
@@ -178,8 +181,10 @@ let package = Package(
                 .jwtKit,
                 .prometheus,
                 .nioCore,
+                .mustache,
             ],
-            resources: [.copy("Resources/openapi.yaml")],
+            // The dashboard's templates, stylesheet and guides are read from the bundle at start.
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/dashboard")],
             swiftSettings: swiftSettings
         ),
         // The signing API client of the CLI, the demo and the benchmarks.

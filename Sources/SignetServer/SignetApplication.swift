@@ -36,19 +36,21 @@ public enum SignetApplication {
     ///   - api: the HTTP API's settings (public URL, body limit, clock skew).
     ///   - metrics: the registry `/metrics` serves; when set, every request is also counted and
     ///     timed (the caller bootstraps swift-metrics with the same registry).
+    ///   - dashboard: the holder's dashboard's settings; `nil` (or no service) serves no dashboard.
     public static func router(ledger: Ledger, service: SignetService? = nil, api: APIConfiguration = APIConfiguration(),
-                              metrics: PrometheusCollectorRegistry? = nil,
+                              metrics: PrometheusCollectorRegistry? = nil, dashboard: DashboardConfiguration? = DashboardConfiguration(),
                               logger: Logger = Logger(label: "signet.api")) -> Router<SignetRequestContext> {
         let router = Router(context: SignetRequestContext.self)
-        // One log line per request with its request id; headers are never logged (they carry signatures).
-        router.add(middleware: LogRequestsMiddleware(.info))
+        // One log line per request with its request id; headers are never logged (they carry
+        // signatures and cookies), nor the query of a dashboard request (a sign-in link's).
+        router.add(middleware: RequestLogMiddleware(level: .info))
         router.add(middleware: ClientAddressMiddleware())
         router.add(middleware: NotFoundProblemMiddleware(operations: OperationTable(recording: SignetAPIHandler(
             ledger: ledger, service: service, configuration: api, metrics: metrics))))
         if metrics != nil {
             router.add(middleware: MetricsMiddleware())
         }
-        registerRoutes(on: router, ledger: ledger, service: service, api: api, metrics: metrics, logger: logger)
+        registerRoutes(on: router, ledger: ledger, service: service, api: api, metrics: metrics, dashboard: dashboard, logger: logger)
         return router
     }
 
@@ -57,9 +59,11 @@ public enum SignetApplication {
     /// - Parameters:
     ///   - service: the workflows behind the `/v1` API; without it the `/v1` operations answer 404.
     ///   - metrics: the registry `/metrics` serves; without it `/metrics` answers 404.
+    ///   - dashboard: the holder's dashboard's settings; `nil` (or no service) serves no dashboard.
     public static func registerRoutes<Context: RequestContext>(
         on router: Router<Context>, ledger: Ledger, service: SignetService? = nil, api: APIConfiguration = APIConfiguration(),
-        metrics: PrometheusCollectorRegistry? = nil, logger: Logger = Logger(label: "signet.api")
+        metrics: PrometheusCollectorRegistry? = nil, dashboard: DashboardConfiguration? = DashboardConfiguration(),
+        logger: Logger = Logger(label: "signet.api")
     ) {
         let handler = SignetAPIHandler(ledger: ledger, service: service, configuration: api, metrics: metrics)
         var middlewares: [any ServerMiddleware] = [ProblemMiddleware(logger: logger)]
@@ -75,6 +79,9 @@ public enum SignetApplication {
             preconditionFailure("registering the generated API handlers failed: \(error)")
         }
         LogRoutes(ledger: ledger).register(on: router)
+        if let service, let dashboard {
+            DashboardRoutes(service: service, configuration: dashboard, logger: logger).register(on: router)
+        }
     }
 
     /// The application serving `ledger` on `configuration`'s address.
@@ -84,12 +91,12 @@ public enum SignetApplication {
     public static func make(
         ledger: Ledger, configuration: ServerConfiguration, logger: Logger,
         service: SignetService? = nil, api: APIConfiguration = APIConfiguration(),
-        metrics: PrometheusCollectorRegistry? = nil,
+        metrics: PrometheusCollectorRegistry? = nil, dashboard: DashboardConfiguration? = DashboardConfiguration(),
         router: Router<SignetRequestContext>? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router ?? Self.router(ledger: ledger, service: service, api: api, metrics: metrics, logger: logger),
+            router: router ?? Self.router(ledger: ledger, service: service, api: api, metrics: metrics, dashboard: dashboard, logger: logger),
             server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "signet"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

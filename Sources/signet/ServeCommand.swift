@@ -43,13 +43,20 @@ struct ServeCommand: AsyncParsableCommand {
     var honeyEvery: Int?
 
     static let honeySetting = Setting(flag: "--honey-every", variable: "SIGNET_HONEY_EVERY", range: 0...1_000_000, defaultValue: 10)
+
+    @Option(name: .customLong("dashboard-session-minutes"), help: "How long a holder's dashboard session lasts after sign-in (env SIGNET_DASHBOARD_SESSION_MINUTES, default 30, 1...720).")
+    var dashboardSessionMinutes: Int?
+
     static let portSetting = Setting(flag: "--port", variable: "SIGNET_PORT", range: 0...65_535, defaultValue: 8080)
+    static let dashboardSessionSetting = Setting(flag: "--dashboard-session-minutes", variable: "SIGNET_DASHBOARD_SESSION_MINUTES",
+                                                 range: DashboardConfiguration.sessionMinutes, defaultValue: 30)
     static let idleSetting = Setting(flag: "--idle-timeout", variable: "SIGNET_IDLE_TIMEOUT", range: 1...3600, defaultValue: 60)
 
     func validate() throws {
         _ = try Self.portSetting.resolve(port)
         _ = try Self.idleSetting.resolve(idleTimeout)
         _ = try Self.honeySetting.resolve(honeyEvery)
+        _ = try Self.dashboardSessionSetting.resolve(dashboardSessionMinutes)
     }
 
     /// The profiles from the flags, else from SIGNET_VAULT_PROFILE; none leaves the vault uncalibrated.
@@ -72,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let portNumber = try Self.portSetting.resolve(port)
         let idleSeconds = try Self.idleSetting.resolve(idleTimeout)
+        let dashboard = DashboardConfiguration(sessionLifetime: TimeInterval(try Self.dashboardSessionSetting.resolve(dashboardSessionMinutes) * 60))
         let server = ServerConfiguration(host: host ?? env["SIGNET_HOST"] ?? "127.0.0.1", port: portNumber, idleTimeout: .seconds(idleSeconds))
         // Without --public-url, a wildcard address or a port picked at start names no URL a
         // client can use: signatures are then checked against the URL each client addressed.
@@ -117,10 +125,11 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = SignetApplication.make(
-            ledger: ledger, configuration: server, logger: logger, service: service, api: APIConfiguration(publicURL: publicBase), metrics: registry
+            ledger: ledger, configuration: server, logger: logger, service: service, api: APIConfiguration(publicURL: publicBase), metrics: registry, dashboard: dashboard
         ) { port in
             emit("signet: serving log \(ledger.verifier.name) on http://\(server.host):\(port)/log/ (\(store))")
             emit("signet: log verifier key \(vkey)")
+            emit("signet: holders' dashboard at http://\(server.host):\(port)/dashboard (sign in with `signet holder sign-in`)")
             if let publicBase {
                 emit("signet: clients sign requests for \(publicBase.absoluteString)")
             } else {

@@ -84,7 +84,9 @@ struct RouteCoverageTests {
         let documented = try Self.documentedOperations()
         #expect(documented.count >= 18)
         try await RegistrationRoutesTests.withRouter { router in
-            let routed = Set(router.routes.map { "\($0.method) \(Self.normalised($0.path.description))" })
+            // The holder's dashboard is HTML pages for browsers, not part of the API: it has no
+            // operations in openapi.yaml (DashboardPageTests and the browser check cover it).
+            let routed = Set(router.routes.map { "\($0.method) \(Self.normalised($0.path.description))" }.filter { !$0.contains(" /dashboard") })
             #expect(routed.subtracting(documented).isEmpty, "routes missing from openapi.yaml: \(routed.subtracting(documented).sorted())")
             #expect(documented.subtracting(routed).isEmpty, "operations without a route: \(documented.subtracting(routed).sorted())")
         }

@@ -39,19 +39,14 @@ extension SignetAPIHandler {
 
     func getEarnings(_ input: Operations.GetEarnings.Input) async throws -> Operations.GetEarnings.Output {
         let lines = try await api().earnings(as: try caller())
-        var totals: [String: Int64] = [:]
-        for line in lines {
-            let (sum, overflow) = totals[line.price.currency, default: 0].addingReportingOverflow(line.price.minorUnits)
-            guard !overflow else { throw Problem(.conflict, detail: "the accepted prices in \(line.price.currency) add up beyond what a statement can show") }
-            totals[line.price.currency] = sum
-        }
+        let totals = try EarningsLine.totals(of: lines)
         return .ok(.init(body: .json(.init(
             lines: lines.map {
                 .init(handle: $0.handle, offerId: $0.offerID, partyId: $0.partyID,
                       price: .init(minorUnits: $0.price.minorUnits, currency: $0.price.currency),
                       uses: Int32(clamping: $0.uses), maxUses: Int32(clamping: $0.maxUses), acceptedAt: $0.acceptedAt)
             },
-            totals: totals.keys.sorted().map { .init(minorUnits: totals[$0]!, currency: $0) }))))
+            totals: totals.map { .init(minorUnits: $0.minorUnits, currency: $0.currency) }))))
     }
 
     func getGrantStatusList(_ input: Operations.GetGrantStatusList.Input) async throws -> Operations.GetGrantStatusList.Output {

@@ -47,11 +47,12 @@ extension SignetService {
         }
         let secret = try await stores.activity.activitySecret(holderID: holder.rawValue)
         let records = try await stores.activity.activity(holderID: holder.rawValue, after: after, limit: limit + 1)
+        let page = Array(records.prefix(limit))
+        // One checkpoint and one read of each tile for the whole page.
+        let proofs = try await ledger.proofs(indices: page.map(\.ledgerIndex))
         var entries: [ActivityEntry] = []
-        for record in records.prefix(limit) {
-            entries.append(ActivityEntry(
-                record: record, entry: try await ledger.entry(at: record.ledgerIndex),
-                proof: try await ledger.proof(index: record.ledgerIndex)))
+        for (record, proof) in zip(page, proofs) {
+            entries.append(ActivityEntry(record: record, entry: try await ledger.entry(at: record.ledgerIndex), proof: proof))
         }
         let next = records.count > limit ? entries.last.map { "\($0.record.ledgerIndex)" } : nil
         return HolderActivity(activitySecret: secret, entries: entries, nextCursor: next)

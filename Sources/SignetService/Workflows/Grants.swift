@@ -162,9 +162,14 @@ extension SignetService {
     /// A statement only: Signet moves no money.
     /// - Throws: ``ServiceError`` `.holderOnly`.
     public func earnings(as caller: PrincipalID) async throws -> [EarningsLine] {
+        let grants = try await holderGrants(as: caller)
+        // The holder's offers in one read, not one read per grant (a grant's offer is always
+        // one of its holder's).
+        let offers = Dictionary(try await stores.offers.offers(holderID: try requireHolder(caller).rawValue).map { ($0.id, $0) },
+                                uniquingKeysWith: { first, _ in first })
         var lines: [EarningsLine] = []
-        for grant in try await holderGrants(as: caller) {
-            guard let offerID = grant.offerID, let offer = try await stores.offers.offer(offerID) else { continue }
+        for grant in grants {
+            guard let offerID = grant.offerID, let offer = offers[offerID] else { continue }
             // A grant from a counter has the counter's terms.
             lines.append(EarningsLine(handle: grant.handle, offerID: offerID, partyID: grant.partyID, price: (offer.counter?.terms ?? offer.terms).price,
                                       uses: grant.uses, maxUses: grant.maxUses, acceptedAt: grant.issuedAt))

@@ -14,7 +14,7 @@ import SignetVault
 struct HolderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holder", abstract: "Act as a holder: register, enroll, consent, check your activity.",
-        subcommands: [Init.self, Show.self, Enroll.self, Renew.self, Delete.self, Permit.self, Answer.self, Activity.self, RotateKey.self, Code.self, Offers.self, Decline.self, CounterOffer.self, Accept.self, Grants.self, Revoke.self, Receipt.self, Earnings.self, Attributes.self, Lockdown.self, Alerts.self])
+        subcommands: [Init.self, Show.self, Enroll.self, Renew.self, Delete.self, Permit.self, Answer.self, Activity.self, RotateKey.self, Code.self, Offers.self, Decline.self, CounterOffer.self, Accept.self, Grants.self, Revoke.self, Receipt.self, Earnings.self, Attributes.self, Lockdown.self, Alerts.self, SignIn.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key (if needed) and register as a holder.")
