@@ -242,7 +242,7 @@ let package = Package(
             name: "signet-bench",
             dependencies: [
                 "SignetCore", "SignetLog", "SignetVault", "SignetMarket", "SignetStore", "SignetServer", "SignetAuth", "SignetService",
-                "SignetClient", "SignetAPI",
+                "SignetClient", "SignetAPI", "SignetWatch",
                 .argumentParser,
                 .hummingbird,
                 .grdb,

@@ -8,7 +8,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signet-bench", abstract: "Measure Signet's throughput and latency against in-run baselines.",
-        subcommands: [BenchLogCommand.self, BenchServeCommand.self, BenchVaultCommand.self, BenchAPICommand.self, BenchMarketCommand.self, BenchDashboardCommand.self])
+        subcommands: [BenchLogCommand.self, BenchServeCommand.self, BenchVaultCommand.self, BenchAPICommand.self, BenchMarketCommand.self, BenchDashboardCommand.self, BenchWatchCommand.self])
 }
 
 /// Prints one line to standard error.

@@ -11,5 +11,5 @@ struct Signet: AsyncParsableCommand {
             `signet serve --vault-profile PROFILE.json` to start the server on the embedded SQLite store in ./signet-data.
             Every option can also be set by the environment variable named in its help.
             """,
-        subcommands: [ServeCommand.self, DemoCommand.self, HolderCommand.self, PartyCommand.self, LogCommand.self, AdminCommand.self, VaultCommand.self, EvalCommand.self, SimulateCommand.self])
+        subcommands: [ServeCommand.self, DemoCommand.self, HolderCommand.self, PartyCommand.self, LogCommand.self, AdminCommand.self, VaultCommand.self, EvalCommand.self, SimulateCommand.self, WatchCommand.self])
 }
