@@ -115,7 +115,6 @@ public struct WatchDetector: Sendable {
                 && $0.value.isNew(at: time, age: rules.newPartyAge)
         }.keys.filter { parties[$0]?.mayRaise(.auction, at: time, cooldown: rules.cooldown, commit: false) == true }
         guard !ring.isEmpty else { return nil }
-        let holders = Array(ringHolders.keys).filter { !$0.hasPrefix(Self.anonymousPrefix) }
         let touched = ringHolders.count
         for member in ring {
             _ = parties[member]?.mayRaise(.auction, at: time, cooldown: rules.cooldown)
@@ -123,10 +122,13 @@ public struct WatchDetector: Sendable {
             parties[member]?.holders = [:]
         }
         let members = Set(ring)
+        // Only the members' holders are told: others in the window were touched by honest newcomers.
+        var holders = Set<String>()
         for attempt in newPartyAttempts.removeAll(where: { members.contains($0.party) }) {
             Self.decrement(&ringHolders, attempt.subject)
+            if !attempt.subject.hasPrefix(Self.anonymousPrefix) { holders.insert(attempt.subject) }
         }
-        return Finding(rule: .auction, time: time, parties: ring, holders: holders,
+        return Finding(rule: .auction, time: time, parties: ring, holders: Array(holders),
                        summary: "\(ring.count) new part\(ring.count == 1 ? "y" : "ies") touched \(touched) holders within \(Int(rules.window)) seconds")
     }
 
@@ -139,8 +141,9 @@ public struct WatchDetector: Sendable {
                                  summary: "a probe matched a honey template's decoy sample: the template store leaked"))
         }
         if let (earlier, distance) = probes.nearest(fingerprint, within: rules.replayDistance) {
+            // The same party on the same holder is a client's retry or a holder reusing a sample with
+            // it: never grounds to suspend the party. A copy on another holder or by another party is.
             let retry = earlier.party == observation.party && earlier.subject == observation.subject
-                && time.timeIntervalSince(earlier.time) <= rules.retryGrace
             if !retry, state.mayRaise(.replay, at: time, cooldown: rules.cooldown) {
                 let holders = Set([earlier.subject, observation.subject].compactMap { $0 })
                 // Only the party presenting the copy is named: the earlier one may be the victim

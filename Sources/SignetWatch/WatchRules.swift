@@ -31,9 +31,6 @@ public struct WatchRules: Sendable, Equatable {
     /// The largest Hamming distance, in bits of ``ProbeFingerprinter/bits``, at which a probe
     /// is a replay of an earlier one.
     public var replayDistance = 12
-    /// A probe repeated by the same party on the same holder within this many seconds is a
-    /// client's retry, not a replay.
-    public var retryGrace: TimeInterval = 300
     /// Probes remembered for replays (two generations of half each; the oldest go first).
     public var rememberedProbes = 200_000
     /// After a finding, the same rule is not raised again about the same party for this long.

@@ -66,7 +66,9 @@ struct WatchCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             for entry in step.entries {
-                guard let event = try? LedgerEvent(parsing: entry), let observation = memory.observation(of: event) else { continue }
+                // Times outside 1970…9999 are no real event's; a hostile log could overflow the arithmetic with them.
+                guard let event = try? LedgerEvent(parsing: entry), (0...253_402_300_799).contains(event.time),
+                      let observation = memory.observation(of: event) else { continue }
                 for finding in detector.observe(observation) where memory.isNew(finding) {
                     found += 1
                     print("finding \(finding.rule.rawValue) at \(finding.time.formatted(.iso8601)) parties \(finding.parties.joined(separator: ",")): \(finding.summary)")

@@ -101,7 +101,7 @@ struct WatchWorkflowTests {
         #expect(!text.contains(alice.rawValue) && !text.contains(bob.rawValue))
     }
 
-    @Test func unconsentedAttemptsAreAFindingThatBarsOffersButSuspendsNothing() async throws {
+    @Test func unconsentedAttemptsAreAFindingInTheRiskReportThatSuspendsNothing() async throws {
         let fixture = try await ServiceFixture.make()
         let service = fixture.service
         let prober = try await fixture.party(4)
@@ -114,11 +114,10 @@ struct WatchWorkflowTests {
         let response = try #require(await service.respondToWatch().first)
         #expect(response.finding.rule == .unconsented && response.actions.isEmpty)
         #expect(try await service.parties(status: .approved).contains { $0.id.rawValue == prober.rawValue })
-        // An open finding: the trust protocol refuses the party's offers.
+        // The finding is in the next holder's risk report; the party may still make offers.
         let alice = try await fixture.holder(13)
-        await #expect(throws: ServiceError(.protocolRefused, "")) {
-            try await service.makeOffer(OfferWorkflowTests.terms(fixture), tradeCode: try await service.issueTradeCode(as: alice).code, as: prober)
-        }
+        let offer = try await service.makeOffer(OfferWorkflowTests.terms(fixture), tradeCode: try await service.issueTradeCode(as: alice).code, as: prober).offer
+        #expect(offer.risk.reasons.contains { $0.factor == "party-findings" })
     }
 
     @Test func aProbeOfAHoneyDecoyProvesTheTemplateStoreLeaked() async throws {

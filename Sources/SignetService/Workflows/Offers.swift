@@ -66,9 +66,10 @@ extension SignetService {
         try await chargeParty(partyID, now: now)
         let active = try await activeProtocol()
         let rules = active.rules
-        let findings = try await stores.watch.findingCount(partyID: partyID.rawValue)
-        let decision = rules.evaluate(OfferContext(terms: terms, partyStatus: party.status, partyOpenFindings: findings, now: now),
-                                      contentID: active.contentID)
+        // Deliberate: findings are not counted here. One whose rule has consequences has suspended the
+        // party already; the rest (unconsented, burst) show in the risk report, and nothing closes a
+        // finding yet, so counting them would bar an honest party for good after one bad minute.
+        let decision = rules.evaluate(OfferContext(terms: terms, partyStatus: party.status, now: now), contentID: active.contentID)
         guard decision.allowed else {
             // Counted for the party's record (risk reports); a failure to count must not hide the refusal.
             try? await stores.offers.recordRefusal(partyID: partyID.rawValue, at: now)
