@@ -40,15 +40,7 @@ extension LogAuditor {
         let tiles = TileCache(fetcher: fetcher)
         let builder = ProofBuilder(reader: TiledSubtreeReader(treeSize: size, source: tiles))
         if let previous, previous.size > 0 {
-            guard previous.origin == checkpoint.origin, let oldRoot = MerkleHash(base64: previous.root) else {
-                throw LogError(.verificationFailed, "the state file is for another log")
-            }
-            let proof = try await builder.consistencyProof(size1: previous.size, size2: size)
-            do {
-                try MerkleProof.verifyConsistency(size1: previous.size, size2: size, root1: oldRoot, root2: checkpoint.root, proof: proof)
-            } catch {
-                throw LogError(.verificationFailed, "fork: the log at \(size) does not extend the verified tree of \(previous.size) entries")
-            }
+            try await Self.requireExtension(of: previous, by: checkpoint, builder: builder)
         }
         let end = min(size, start + limit)
         var entries: [[UInt8]] = []

@@ -91,17 +91,26 @@ public struct LogAuditor: Sendable {
             throw LogError(.verificationFailed, "the root recomputed from the tiles differs from the signed checkpoint")
         }
         if let previous {
-            guard previous.origin == checkpoint.origin, let oldRoot = MerkleHash(base64: previous.root) else {
-                throw LogError(.verificationFailed, "the state file is for another log")
-            }
-            let proof = try await builder.consistencyProof(size1: previous.size, size2: size)
-            do {
-                try MerkleProof.verifyConsistency(size1: previous.size, size2: size, root1: oldRoot, root2: checkpoint.root, proof: proof)
-            } catch {
-                throw LogError(.verificationFailed, "fork: the log at \(size) does not extend the verified tree of \(previous.size) entries")
-            }
+            try await Self.requireExtension(of: previous, by: checkpoint, builder: builder)
         }
         return AuditState(origin: checkpoint.origin, size: size, root: checkpoint.root.base64, checkpoint: note)
+    }
+}
+
+extension LogAuditor {
+    /// Checks that `checkpoint` extends the tree `previous` verified: same log, and a
+    /// consistency proof (built by `builder` from the new tree's tiles) from its root.
+    /// - Throws: ``LogError`` `.verificationFailed` for another log or a fork.
+    static func requireExtension<Reader>(of previous: AuditState, by checkpoint: Checkpoint, builder: ProofBuilder<Reader>) async throws {
+        guard previous.origin == checkpoint.origin, let oldRoot = MerkleHash(base64: previous.root) else {
+            throw LogError(.verificationFailed, "the state file is for another log")
+        }
+        let proof = try await builder.consistencyProof(size1: previous.size, size2: checkpoint.size)
+        do {
+            try MerkleProof.verifyConsistency(size1: previous.size, size2: checkpoint.size, root1: oldRoot, root2: checkpoint.root, proof: proof)
+        } catch {
+            throw LogError(.verificationFailed, "fork: the log at \(checkpoint.size) does not extend the verified tree of \(previous.size) entries")
+        }
     }
 }
 
