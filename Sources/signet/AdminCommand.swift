@@ -118,24 +118,12 @@ struct AdminPartyCommand: AsyncParsableCommand {
         @Option(help: "pending, approved or suspended.")
         var status: PartyStatus?
 
-        /// A read: only the stores are opened, not the ledger (no log key needed).
         func run() async throws {
-            let stores: Stores
-            do {
-                stores = try await Stores.open(ledgerOptions.storeConfiguration())
-            } catch {
-                printError("signet: \(error)")
-                throw ExitCode.failure
-            }
-            do {
+            try await withAdminStores(ledgerOptions) { stores in
                 for party in try await stores.identities.parties(status: status) {
                     print("\(party.id)\t\(party.status.rawValue)\t\(party.name)\t\(party.contact)")
                 }
-            } catch {
-                await stores.close()
-                throw error
             }
-            await stores.close()
         }
     }
 
@@ -182,6 +170,25 @@ extension PartyStatus: ExpressibleByArgument {}
 
 private func printChange(_ change: StandingChange) {
     print("\(change.party.id)\t\(change.party.status.rawValue)\t\(change.party.name)\tledger index \(change.ledgerIndex)")
+}
+
+/// Runs a read with only the stores open, not the ledger (no log key needed), then closes them;
+/// a store that cannot open prints one line and exits non-zero.
+func withAdminStores(_ options: LedgerOptions, _ body: (Stores) async throws -> Void) async throws {
+    let stores: Stores
+    do {
+        stores = try await Stores.open(options.storeConfiguration())
+    } catch {
+        printError("signet: \(error)")
+        throw ExitCode.failure
+    }
+    do {
+        try await body(stores)
+    } catch {
+        await stores.close()
+        throw error
+    }
+    await stores.close()
 }
 
 /// Runs `body` with the workflows on the configured data directory or database, then closes

@@ -17,27 +17,15 @@ struct AdminWatchCommand: AsyncParsableCommand {
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
         }
 
-        /// A read: only the stores are opened, not the ledger.
         func run() async throws {
-            let stores: Stores
-            do {
-                stores = try await Stores.open(ledgerOptions.storeConfiguration())
-            } catch {
-                printError("signet: \(error)")
-                throw ExitCode.failure
-            }
-            do {
+            try await withAdminStores(ledgerOptions) { stores in
                 let findings = try await stores.watch.findings(limit: limit)
                 if findings.isEmpty { print("no findings") }
                 for finding in findings {
                     print("\(finding.time.formatted(.iso8601))\t\(finding.rule.rawValue)\t\(finding.parties.joined(separator: ","))\t\(finding.holders) holders\t\(finding.summary)"
                           + (finding.ledgerIndex.map { "\tledger index \($0)" } ?? ""))
                 }
-            } catch {
-                await stores.close()
-                throw error
             }
-            await stores.close()
         }
     }
 }
