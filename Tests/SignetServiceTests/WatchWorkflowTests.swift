@@ -101,6 +101,35 @@ struct WatchWorkflowTests {
         #expect(!text.contains(alice.rawValue) && !text.contains(bob.rawValue))
     }
 
+    /// A ring registers long before it is let in. When another process (`signet admin party
+    /// approve`) approves it, this server never sees the `approve` event; the party record's
+    /// approval time is what tells the watch the party is new.
+    @Test func aPartyApprovedElsewhereIsJudgedByItsApprovalNotItsRegistration() async throws {
+        let fixture = try await ServiceFixture.make { configuration in
+            configuration.watchRules.auctionHolders = 3
+            configuration.watchRules.ringMemberHolders = 3
+        }
+        let service = fixture.service
+        let ring = try await fixture.party(6, approved: false)
+        fixture.clock.advance(30 * 86_400)
+        let ringID = try #require(PartyID(ring))
+        let approved = try #require(try await service.stores.identities.setStatus(.approved, of: ringID, at: fixture.clock.now()))
+        #expect(approved.approvedAt == fixture.clock.now())
+        var grants: [IssuedGrant] = []
+        var samples: [[Float]] = []
+        for number in UInt8(20)..<23 {
+            let sample: [Float] = (0..<16).map { Float(sin(Double($0) * 1.7 + 0.3 + Double(number))) }
+            samples.append(sample)
+            grants.append(try await Self.granted(fixture, holder: number, party: ring, sample: sample).grant)
+        }
+        for (grant, sample) in zip(grants, samples) {
+            fixture.clock.advance(1)
+            _ = try await service.verify(.probe(token: try fixture.present(grant.token), probe: EmbeddingInput(sample)), as: ring)
+        }
+        let response = try #require(await service.respondToWatch().first)
+        #expect(response.finding.rule == .auction && response.finding.parties == [ring.rawValue])
+    }
+
     @Test func unconsentedAttemptsAreAFindingInTheRiskReportThatSuspendsNothing() async throws {
         let fixture = try await ServiceFixture.make()
         let service = fixture.service

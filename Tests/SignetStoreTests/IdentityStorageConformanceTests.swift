@@ -73,11 +73,20 @@ struct IdentityStorageConformanceTests {
             let party = try Party(id: .random(), name: "Corner Shop", contact: "ops@shop.example", publicKey: Self.key(), status: .pending, registeredAt: Self.now)
             try await stores.identities.insert(party)
             #expect(try await stores.identities.parties(status: .pending).map(\.id) == [party.id])
-            let approved = try #require(try await stores.identities.setStatus(.approved, of: party.id))
+            #expect(party.approvedAt == nil)
+            let approvedAt = Self.now.addingTimeInterval(8 * 86_400)
+            let approved = try #require(try await stores.identities.setStatus(.approved, of: party.id, at: approvedAt))
             #expect(approved.status == .approved)
+            #expect(approved.approvedAt == approvedAt)
             #expect(try await stores.identities.parties(status: .pending).isEmpty)
             #expect(try await stores.identities.party(party.id)?.status == .approved)
-            #expect(try await stores.identities.setStatus(.approved, of: .random()) == nil)
+            #expect(try await stores.identities.setStatus(.approved, of: .random(), at: approvedAt) == nil)
+            // The first approval is the one kept: suspension and re-approval do not make a party new.
+            let suspended = try #require(try await stores.identities.setStatus(.suspended, of: party.id, at: approvedAt.addingTimeInterval(60)))
+            #expect(suspended.approvedAt == approvedAt)
+            let again = try #require(try await stores.identities.setStatus(.approved, of: party.id, at: approvedAt.addingTimeInterval(120)))
+            #expect(again.approvedAt == approvedAt)
+            #expect(try await stores.identities.parties(status: .approved).first?.approvedAt == approvedAt)
         }
     }
 

@@ -13,8 +13,9 @@ public protocol IdentityStorage: Sendable {
     func holder(_ id: HolderID) async throws -> Holder?
     /// The party with `id`, or `nil`.
     func party(_ id: PartyID) async throws -> Party?
-    /// Changes a party's status; returns the updated party, or `nil` when unknown.
-    func setStatus(_ status: PartyStatus, of id: PartyID) async throws -> Party?
+    /// Changes a party's status at `date`; returns the updated party, or `nil` when unknown.
+    /// The first approval stamps ``Party/approvedAt``; later ones keep it.
+    func setStatus(_ status: PartyStatus, of id: PartyID, at date: Date) async throws -> Party?
     /// Parties, optionally only those with `status`, oldest first.
     func parties(status: PartyStatus?) async throws -> [Party]
     /// The principal's public key while it may sign requests: `nil` when the principal is

@@ -132,11 +132,15 @@ public struct Party: Sendable, Equatable {
     public var status: PartyStatus
     /// When the party registered.
     public let registeredAt: Date
+    /// When the operator first approved the party (nil while pending, and for parties approved
+    /// before the store kept it). The watch judges a party's age from this, not registration:
+    /// a ring can register long before it is let in.
+    public var approvedAt: Date?
 
     /// Creates a party record, validating name and contact.
     /// - Throws: ``MarketError`` `.invalidField` when name or contact is empty, too long or
     ///   contains control characters.
-    public init(id: PartyID, name: String, contact: String, publicKey: [UInt8], status: PartyStatus, registeredAt: Date) throws {
+    public init(id: PartyID, name: String, contact: String, publicKey: [UInt8], status: PartyStatus, registeredAt: Date, approvedAt: Date? = nil) throws {
         for (field, value) in [("name", name), ("contact", contact)] {
             guard (1...200).contains(value.count), !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw MarketError(.invalidField, "\(field) must be 1 to 200 printable characters")
@@ -148,6 +152,7 @@ public struct Party: Sendable, Equatable {
         self.publicKey = publicKey
         self.status = status
         self.registeredAt = registeredAt
+        self.approvedAt = approvedAt
     }
 }
 

@@ -42,9 +42,10 @@ public final class MemoryIdentityStorage: IdentityStorage {
         state.withLock { $0.parties[id] }
     }
 
-    public func setStatus(_ status: PartyStatus, of id: PartyID) async throws -> Party? {
+    public func setStatus(_ status: PartyStatus, of id: PartyID, at date: Date) async throws -> Party? {
         state.withLock { state in
             state.parties[id]?.status = status
+            if status == .approved, state.parties[id]?.approvedAt == nil { state.parties[id]?.approvedAt = date }
             return state.parties[id]
         }
     }
@@ -75,7 +76,7 @@ public final class MemoryIdentityStorage: IdentityStorage {
                 state.partyKeys.remove(old)
                 state.partyKeys.insert(new)
                 state.parties[id] = try Party(id: id, name: party.name, contact: party.contact, publicKey: new, status: party.status,
-                                              registeredAt: party.registeredAt)
+                                              registeredAt: party.registeredAt, approvedAt: party.approvedAt)
                 return true
             }
             return false

@@ -61,8 +61,9 @@ public final class Watch: EventObserver, Sendable {
     /// so a party admitted before this process started is judged by its real age.
     func introduce(_ party: Party) {
         guard introduced.withLock({ $0.insert(party.id.rawValue).inserted }) else { return }
-        // Registration stands in for approval, which the record does not keep: never later.
-        observe(Observation(.admitted, party: party.id.rawValue, at: party.registeredAt))
+        // Approval is what admits a party; registration stands in only for parties approved
+        // before the store kept the time (never later than the real approval).
+        observe(Observation(.admitted, party: party.id.rawValue, at: party.approvedAt ?? party.registeredAt))
     }
 
     /// Plants the honey marks kept in the store.

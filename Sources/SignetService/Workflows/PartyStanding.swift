@@ -42,7 +42,7 @@ extension SignetService {
         // Deliberate: the decision is logged before it takes effect. A crash in between leaves a
         // logged decision to apply again, never an applied one nobody can see.
         let index = try await recorder.record(status == .approved ? .approveParty(partyID) : .suspendParty(partyID), at: now)
-        guard let party = try await stores.identities.setStatus(status, of: partyID) else {
+        guard let party = try await stores.identities.setStatus(status, of: partyID, at: now) else {
             throw ServiceError(.notFound, "no party \(id)")
         }
         return StandingChange(party: party, ledgerIndex: index)

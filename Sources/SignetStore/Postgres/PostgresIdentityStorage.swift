@@ -47,20 +47,23 @@ public struct PostgresIdentityStorage: IdentityStorage, PostgresStore {
     }
 
     public func party(_ id: PartyID) async throws -> Party? {
-        try await partyRows("SELECT id, name, contact, public_key, status, registered_at FROM parties WHERE id = \(id.rawValue)").first
+        try await partyRows("SELECT id, name, contact, public_key, status, registered_at, approved_at FROM parties WHERE id = \(id.rawValue)").first
     }
 
-    public func setStatus(_ status: PartyStatus, of id: PartyID) async throws -> Party? {
-        _ = try await client.query("UPDATE parties SET status = \(status.rawValue) WHERE id = \(id.rawValue)", logger: logger)
+    public func setStatus(_ status: PartyStatus, of id: PartyID, at date: Date) async throws -> Party? {
+        let approvedAt: Double? = status == .approved ? date.timeIntervalSince1970 : nil
+        _ = try await client.query(
+            "UPDATE parties SET status = \(status.rawValue), approved_at = coalesce(approved_at, \(approvedAt)) WHERE id = \(id.rawValue)",
+            logger: logger)
         return try await party(id)
     }
 
     public func parties(status: PartyStatus?) async throws -> [Party] {
         if let status {
             return try await partyRows(
-                "SELECT id, name, contact, public_key, status, registered_at FROM parties WHERE status = \(status.rawValue) ORDER BY registered_at, id")
+                "SELECT id, name, contact, public_key, status, registered_at, approved_at FROM parties WHERE status = \(status.rawValue) ORDER BY registered_at, id")
         }
-        return try await partyRows("SELECT id, name, contact, public_key, status, registered_at FROM parties ORDER BY registered_at, id")
+        return try await partyRows("SELECT id, name, contact, public_key, status, registered_at, approved_at FROM parties ORDER BY registered_at, id")
     }
 
     public func activeKey(of principal: PrincipalID) async throws -> [UInt8]? {
@@ -99,10 +102,10 @@ public struct PostgresIdentityStorage: IdentityStorage, PostgresStore {
     private func partyRows(_ query: PostgresQuery) async throws -> [Party] {
         var parties: [Party] = []
         let rows = try await client.query(query, logger: logger)
-        for try await (idText, name, contact, key, statusText, at) in rows.decode((String, String, String, ByteBuffer, String, Double).self) {
+        for try await (idText, name, contact, key, statusText, at, approvedAt) in rows.decode((String, String, String, ByteBuffer, String, Double, Double?).self) {
             guard let id = PartyID(idText), let status = PartyStatus(rawValue: statusText) else { continue }
             parties.append(try Party(id: id, name: name, contact: contact, publicKey: Array(key.readableBytesView), status: status,
-                                     registeredAt: Date(timeIntervalSince1970: at)))
+                                     registeredAt: Date(timeIntervalSince1970: at), approvedAt: approvedAt.map(Date.init(timeIntervalSince1970:))))
         }
         return parties
     }

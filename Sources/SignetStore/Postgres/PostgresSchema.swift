@@ -107,6 +107,10 @@ enum PostgresSchema {
             "CREATE INDEX alerts_holder ON alerts (holder_id, raised_at)",
             "CREATE TABLE honey_marks (fingerprint BYTEA PRIMARY KEY, planted_at DOUBLE PRECISION NOT NULL)",
         ],
+        [
+            // The watch judges a party's age from its first approval, not its registration.
+            "ALTER TABLE parties ADD COLUMN approved_at DOUBLE PRECISION",
+        ],
     ]
 
     static let migrationLockKey: Int64 = 0x7369_676E_6574_6D67

@@ -40,21 +40,23 @@ public struct SQLiteIdentityStorage: IdentityStorage, SQLiteStore {
     }
 
     public func party(_ id: PartyID) async throws -> Party? {
-        try statements.read("SELECT id, name, contact, public_key, status, registered_at FROM parties WHERE id = ?", [id.rawValue], row: Self.party(from:)).first
+        try statements.read("SELECT id, name, contact, public_key, status, registered_at, approved_at FROM parties WHERE id = ?", [id.rawValue], row: Self.party(from:)).first
     }
 
-    public func setStatus(_ status: PartyStatus, of id: PartyID) async throws -> Party? {
-        try await statements.execute("UPDATE parties SET status = ? WHERE id = ?", [status.rawValue, id.rawValue])
+    public func setStatus(_ status: PartyStatus, of id: PartyID, at date: Date) async throws -> Party? {
+        try await statements.execute(
+            "UPDATE parties SET status = ?, approved_at = CASE WHEN ? = 'approved' THEN coalesce(approved_at, ?) ELSE approved_at END WHERE id = ?",
+            [status.rawValue, status.rawValue, date.timeIntervalSince1970, id.rawValue])
         return try await party(id)
     }
 
     public func parties(status: PartyStatus?) async throws -> [Party] {
         if let status {
             return try await statements.scan(
-                "SELECT id, name, contact, public_key, status, registered_at FROM parties WHERE status = ? ORDER BY registered_at, id",
+                "SELECT id, name, contact, public_key, status, registered_at, approved_at FROM parties WHERE status = ? ORDER BY registered_at, id",
                 [status.rawValue], row: Self.party(from:))
         }
-        return try await statements.scan("SELECT id, name, contact, public_key, status, registered_at FROM parties ORDER BY registered_at, id", [], row: Self.party(from:))
+        return try await statements.scan("SELECT id, name, contact, public_key, status, registered_at, approved_at FROM parties ORDER BY registered_at, id", [], row: Self.party(from:))
     }
 
     public func activeKey(of principal: PrincipalID) async throws -> [UInt8]? {
@@ -89,6 +91,7 @@ public struct SQLiteIdentityStorage: IdentityStorage, SQLiteStore {
               let status = PartyStatus(rawValue: statusText), let at = try row.value("registered_at", as: Double.self)
         else { return nil }
         return try Party(id: id, name: name, contact: contact, publicKey: Array(key), status: status,
-                         registeredAt: Date(timeIntervalSince1970: at))
+                         registeredAt: Date(timeIntervalSince1970: at),
+                         approvedAt: try row.value("approved_at", as: Double.self).map(Date.init(timeIntervalSince1970:)))
     }
 }

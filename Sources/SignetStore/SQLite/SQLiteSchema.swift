@@ -106,6 +106,10 @@ enum SQLiteSchema {
             "CREATE INDEX alerts_holder ON alerts (holder_id, raised_at)",
             "CREATE TABLE honey_marks (fingerprint BLOB PRIMARY KEY, planted_at REAL NOT NULL)",
         ],
+        [
+            // The watch judges a party's age from its first approval, not its registration.
+            "ALTER TABLE parties ADD COLUMN approved_at REAL",
+        ],
     ]
 
     /// Opens `path` without migrating: a WAL-mode pool (one writer, concurrent readers) for a
