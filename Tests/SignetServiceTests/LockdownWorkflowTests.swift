@@ -4,11 +4,44 @@ import SignetCore
 import SignetMarket
 import SignetService
 import SignetVault
+import Synchronization
 import Testing
 
 /// The holder's lockdown: everything stops, the old template data becomes worthless, and a
 /// renewal from a fresh sample brings the holder back.
 struct LockdownWorkflowTests {
+    /// Locks a holder down the moment a `grant` event for them is logged: between the
+    /// request's template check and the grant's insert, the worst moment for a lockdown to run.
+    final class LockdownOnGrant: EventObserver {
+        let trigger = Mutex<(service: SignetService, holder: PrincipalID)?>(nil)
+        let outcome = Mutex<LockdownOutcome?>(nil)
+
+        func observe(_ event: RecordedEvent) async {
+            guard case .grant = event.event, let (service, holder) = trigger.withLock({ target in defer { target = nil }; return target }) else { return }
+            let result = try? await service.lockdown(as: holder)
+            outcome.withLock { $0 = result }
+        }
+    }
+
+    @Test func aGrantMadeWhileTheHolderLocksDownIsRevokedAndRefused() async throws {
+        let racer = LockdownOnGrant()
+        let fixture = try await ServiceFixture.make(observers: [racer])
+        let service = fixture.service
+        let (alice, shop, _, offer) = try await GrantWorkflowTests.offered(fixture) { $0.maxUses = 5 }
+        racer.trigger.withLock { $0 = (service, alice) }
+        await #expect(throws: ServiceError(.conflict, "")) { try await service.accept(offer: offer.id, as: alice) }
+        // The lockdown ran in between and missed the grant; the request caught it.
+        #expect(racer.outcome.withLock { $0 }?.grantsRevoked == 0)
+        let grants = try await service.holderGrants(as: alice)
+        #expect(grants.count == 1 && grants.allSatisfy { $0.state(at: fixture.clock.now()) == .revoked })
+        let index = try #require(grants.first?.statusIndex)
+        #expect(ServiceFixture.status(at: index, in: try await fixture.statusListBytes()) == 1)
+        // The party is told, as for every grant a lockdown revokes.
+        let kinds = try await service.activity(as: alice).entries.suffix(3).map(\.record.kind)
+        #expect(kinds == ["grant", "lockdown", "revoke"])
+        #expect(try await service.partyGrants(as: shop).allSatisfy { $0.state(at: fixture.clock.now()) == .revoked })
+    }
+
     @Test func afterALockdownNothingVerifiesAndTheOldTemplateDataIsWorthless() async throws {
         let fixture = try await ServiceFixture.make()
         let service = fixture.service

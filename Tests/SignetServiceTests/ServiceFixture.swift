@@ -38,7 +38,7 @@ struct ServiceFixture {
     let logbook: EventLogbook
 
     /// Opens the fixture; `seed` fixes every random byte.
-    static func make(seed: UInt8 = 1, configure: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> ServiceFixture {
+    static func make(seed: UInt8 = 1, observers: [any EventObserver] = [], configure: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> ServiceFixture {
         let clock = SteppedClock()
         let random = SeededRandomBytes(seed: [seed])
         var configuration = ServiceConfiguration(now: { clock.now() }, random: random)
@@ -50,7 +50,7 @@ struct ServiceFixture {
         let logbook = EventLogbook()
         let service = SignetService(
             ledger: ledger, stores: stores, results: await ResultSigner(privateKey: resultKey),
-            vault: try VaultConfiguration(dimension: 16, alpha: 4, kdf: .insecureTesting), configuration: configuration, observers: [logbook])
+            vault: try VaultConfiguration(dimension: 16, alpha: 4, kdf: .insecureTesting), configuration: configuration, observers: [logbook] + observers)
         return ServiceFixture(service: service, clock: clock, logbook: logbook)
     }
 

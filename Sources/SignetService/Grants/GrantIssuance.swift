@@ -1,5 +1,6 @@
 import Crypto
 import SignetLog
+import SignetVault
 public import Foundation
 public import SignetCore
 public import SignetMarket
@@ -59,7 +60,26 @@ extension SignetService {
             expiresAt: Date(timeIntervalSince1970: TimeInterval(claims.exp)), issuedAt: now, maxUses: terms.maxUses,
             statusIndex: Int(index), offerID: terms.offer?.id, purpose: terms.purpose, token: token)
         try await stores.grants.insert(grant)
+        try await refuseIfLockedDown(grant, holder: holder, now: now)
         return IssuedGrant(token: token, grant: grant, ledgerIndex: index)
+    }
+
+    /// Revokes a grant made while its holder was locking down, with every other grant the
+    /// lockdown missed, and refuses the request.
+    ///
+    /// The template was unlocked when the request checked it, but a lockdown may have run
+    /// since and revoked the holder's grants before this one was stored. A lockdown locks the
+    /// templates before it revokes, so whenever its revocation missed this grant, this read
+    /// (after the insert) sees the lock.
+    private func refuseIfLockedDown(_ grant: Grant, holder: HolderID, now: Date) async throws {
+        guard try await stores.templates.template(id: grant.templateID)?.lockedAt != nil else { return }
+        let missed = try await stores.grants.revokeAll(.holder(holder.rawValue), cause: .lockdown, now: now)
+        statusListCache.clear()
+        for revoked in missed {
+            guard let party = PartyID(revoked.partyID) else { continue }
+            try await recorder.record(.revoke(holder: holder, party: party, grant: revoked.handle), at: now)
+        }
+        throw ServiceError(.conflict, "the holder locked down while this grant was being made; it was revoked at once")
     }
 
     /// The longest presentation read (the API's `ConsentToken` schema says the same): a
