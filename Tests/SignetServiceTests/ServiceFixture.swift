@@ -38,12 +38,13 @@ struct ServiceFixture {
     let logbook: EventLogbook
 
     /// Opens the fixture; `seed` fixes every random byte.
-    static func make(seed: UInt8 = 1, observers: [any EventObserver] = [], configure: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> ServiceFixture {
+    static func make(seed: UInt8 = 1, observers: [any EventObserver] = [], configure: (inout ServiceConfiguration) -> Void = { _ in },
+                     stores wrap: (Stores) -> Stores = { $0 }) async throws -> ServiceFixture {
         let clock = SteppedClock()
         let random = SeededRandomBytes(seed: [seed])
         var configuration = ServiceConfiguration(now: { clock.now() }, random: random)
         configure(&configuration)
-        let stores = Stores.inMemory(random: random)
+        let stores = wrap(Stores.inMemory(random: random))
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let ledger = try await Ledger.open(signer: try NoteSigner(name: "service.test/log", privateKey: logKey), storage: stores.log, logger: logger)

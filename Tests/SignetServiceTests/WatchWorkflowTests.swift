@@ -29,6 +29,29 @@ struct WatchWorkflowTests {
         }
     }
 
+    /// The in-memory watch store, failing its first `failures` records as a store that is
+    /// briefly unreachable would.
+    final class FlakyWatchStorage: WatchStorage {
+        let inner = MemoryWatchStorage()
+        let failures: Mutex<Int>
+
+        init(failures: Int) { self.failures = Mutex(failures) }
+
+        func record(_ finding: FindingRecord, alerts: [HolderAlert]) async throws {
+            let fail = failures.withLock { left in
+                defer { left = max(0, left - 1) }
+                return left > 0
+            }
+            if fail { throw CancellationError() }
+            try await inner.record(finding, alerts: alerts)
+        }
+        func findings(limit: Int) async throws -> [FindingRecord] { try await inner.findings(limit: limit) }
+        func findingCount(partyID: String) async throws -> Int { try await inner.findingCount(partyID: partyID) }
+        func alerts(holderID: String, limit: Int) async throws -> [HolderAlert] { try await inner.alerts(holderID: holderID, limit: limit) }
+        func plantHoney(_ fingerprint: [UInt8], at date: Date) async throws { try await inner.plantHoney(fingerprint, at: date) }
+        func honeyMarks() async throws -> [[UInt8]] { try await inner.honeyMarks() }
+    }
+
     /// A holder with a template who accepted `party`'s offer of `uses`; returns the grant.
     static func granted(_ fixture: ServiceFixture, holder: UInt8, party: PrincipalID, sample: [Float] = ServiceFixture.face,
                         uses: Int = 5) async throws -> (holder: PrincipalID, grant: IssuedGrant) {
@@ -147,6 +170,65 @@ struct WatchWorkflowTests {
         let alice = try await fixture.holder(13)
         let offer = try await service.makeOffer(OfferWorkflowTests.terms(fixture), tradeCode: try await service.issueTradeCode(as: alice).code, as: prober).offer
         #expect(offer.risk.reasons.contains { $0.factor == "party-findings" })
+    }
+
+    @Test func aResponseThatFailsIsRetriedFromWhereItStopped() async throws {
+        let flaky = FlakyWatchStorage(failures: 2)
+        let fixture = try await ServiceFixture.make(stores: { stores in
+            Stores(log: stores.log, identities: stores.identities, nonces: stores.nonces, activity: stores.activity, templates: stores.templates,
+                   grants: stores.grants, rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols,
+                   attributes: stores.attributes, watch: flaky, close: { await stores.close() })
+        })
+        let service = fixture.service
+        let prober = try await fixture.party(7)
+        for _ in 0..<WatchRules().unconsentedAttempts {
+            await #expect(throws: ServiceError.self) {
+                try await service.verify(.probe(token: "garbage~", probe: EmbeddingInput(ServiceFixture.face)), as: prober)
+            }
+            fixture.clock.advance(1)
+        }
+        let findingEntries = {
+            fixture.logbook.recorded.count { if case .finding = $0.event { true } else { false } }
+        }
+        // The store fails: nothing answered, the finding waits 1 s, then 2 s.
+        #expect(await service.respondToWatch().isEmpty)
+        #expect(await service.respondToWatch().isEmpty)  // not due yet
+        fixture.clock.advance(1)
+        #expect(await service.respondToWatch().isEmpty)
+        fixture.clock.advance(1)
+        #expect(await service.respondToWatch().isEmpty)  // the second wait is 2 s
+        #expect(try await service.findings().isEmpty)
+        fixture.clock.advance(1)
+        let response = try #require(await service.respondToWatch().first)
+        #expect(response.finding.rule == .unconsented)
+        // Logged once, though three attempts ran; stored once.
+        #expect(findingEntries() == 1 && response.ledgerIndices.count == 1)
+        #expect(try await service.findings().map(\.id) == [response.finding.id])
+        #expect(await service.respondToWatch().isEmpty)
+    }
+
+    /// What `signet serve` runs: findings answered as they come, failed ones retried on time.
+    @Test func theRunningResponderRetriesOnItsOwn() async throws {
+        let flaky = FlakyWatchStorage(failures: 1)
+        let fixture = try await ServiceFixture.make(stores: { stores in
+            Stores(log: stores.log, identities: stores.identities, nonces: stores.nonces, activity: stores.activity, templates: stores.templates,
+                   grants: stores.grants, rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols,
+                   attributes: stores.attributes, watch: flaky, close: { await stores.close() })
+        })
+        let service = fixture.service
+        let responder = Task { await service.runWatch() }
+        defer { responder.cancel() }
+        let prober = try await fixture.party(8)
+        for _ in 0..<WatchRules().unconsentedAttempts {
+            await #expect(throws: ServiceError.self) {
+                try await service.verify(.probe(token: "garbage~", probe: EmbeddingInput(ServiceFixture.face)), as: prober)
+            }
+        }
+        for _ in 0..<300 where flaky.failures.withLock({ $0 }) > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(flaky.failures.withLock { $0 } == 0)
+        fixture.clock.advance(1)
+        for _ in 0..<300 where try await service.findings().isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await service.findings().map(\.rule) == [.unconsented])
     }
 
     @Test func aProbeOfAHoneyDecoyProvesTheTemplateStoreLeaked() async throws {

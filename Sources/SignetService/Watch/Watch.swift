@@ -18,7 +18,7 @@ public import SignetWatch
 /// evidence before one of them sees it. `signet watch` on the public log sees everything.
 public final class Watch: EventObserver, Sendable {
     private let detector: Mutex<WatchDetector>
-    private let pending = Mutex<[Finding]>([])
+    private let pending = Mutex<[PendingFinding]>([])
     /// Parties whose admission time the detector knows.
     private let introduced = Mutex<Set<String>>([])
     private let signal: AsyncStream<Void>.Continuation
@@ -53,7 +53,7 @@ public final class Watch: EventObserver, Sendable {
     public func observe(_ observation: Observation) {
         let found = detector.withLock { $0.observe(observation) }
         guard !found.isEmpty else { return }
-        pending.withLock { $0 += found }
+        pending.withLock { $0 += found.map { PendingFinding(finding: $0) } }
         signal.yield()
     }
 
@@ -73,11 +73,42 @@ public final class Watch: EventObserver, Sendable {
         }
     }
 
-    /// The findings waiting for a response, oldest first; taking them empties the queue.
-    func takePending() -> [Finding] {
-        pending.withLock { found in
-            defer { found = [] }
-            return found
+    /// The findings due for a response at `now` (new ones, and retries whose wait is over),
+    /// oldest first; taking them removes them from the queue.
+    func takeDue(at now: Date) -> [PendingFinding] {
+        pending.withLock { queue in
+            let due = queue.filter { $0.due <= now }
+            queue.removeAll { $0.due <= now }
+            return due
         }
     }
+
+    /// Queues a finding again after a failed response.
+    func retry(_ finding: PendingFinding) {
+        pending.withLock { $0.append(finding) }
+    }
+
+    /// Whether a queued finding is due at `now`.
+    func hasDue(at now: Date) -> Bool {
+        pending.withLock { queue in queue.contains { $0.due <= now } }
+    }
+
+    /// Wakes the responder.
+    func wake() {
+        signal.yield()
+    }
+}
+
+/// A finding waiting for its response, and how far earlier attempts got: a retry picks up
+/// where the failure stopped, so no `finding` entry is logged twice and no alert sent twice.
+struct PendingFinding: Sendable {
+    let finding: Finding
+    /// The `finding` entries logged so far, one per party, in order.
+    var ledgerIndices: [UInt64] = []
+    /// Whether the finding and its alerts are stored.
+    var stored = false
+    /// Responses that failed so far.
+    var failures = 0
+    /// When the next attempt may run.
+    var due = Date.distantPast
 }

@@ -21,38 +21,63 @@ public struct WatchResponse: Sendable, Equatable {
 /// The watch's findings, answered: logged, kept, told to the holders, the operator and the
 /// webhook, and met with the trust protocol's consequences.
 extension SignetService {
-    /// Responds to every finding the watch has waiting. A response that fails is logged and
-    /// the finding stays unanswered (its pattern, if it goes on, is found again after the
-    /// cooldown).
+    /// The longest wait between attempts at a response that keeps failing.
+    static let longestRetryWait: TimeInterval = 300
+
+    /// Responds to every finding due. A response that fails is queued again and retried after
+    /// a doubling wait (1 s, 2 s, … at most ``longestRetryWait``), for as long as this process
+    /// runs: a finding is never dropped because the store or ledger was briefly unavailable.
     @discardableResult
     public func respondToWatch() async -> [WatchResponse] {
         var responses: [WatchResponse] = []
-        for finding in watch.takePending() {
+        for var pending in watch.takeDue(at: now) {
             do {
-                responses.append(try await respond(to: finding))
+                responses.append(try await respond(to: &pending))
             } catch {
-                configuration.logger.error("the response to a watch finding failed: \(error)", metadata: ["finding": "\(finding.id)", "rule": "\(finding.rule.rawValue)"])
+                pending.failures += 1
+                let wait = min(Self.longestRetryWait, Double(1 << min(pending.failures - 1, 16)))
+                pending.due = now.addingTimeInterval(wait)
+                watch.retry(pending)
+                configuration.logger.error("the response to a watch finding failed; retrying in \(Int(wait)) s: \(error)", metadata: [
+                    "finding": "\(pending.finding.id)", "rule": "\(pending.finding.rule.rawValue)", "failures": "\(pending.failures)",
+                ])
             }
         }
         return responses
     }
 
-    /// Answers findings as they come, until the task is cancelled (`signet serve` runs it).
+    /// Answers findings as they come, and retries failed responses when their wait is over,
+    /// until the task is cancelled (`signet serve` runs it).
     public func runWatch() async {
-        for await _ in watch.signals {
-            await respondToWatch()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in watch.signals { await respondToWatch() }
+            }
+            group.addTask {
+                while (try? await Task.sleep(for: .seconds(1))) != nil {
+                    if watch.hasDue(at: now) { watch.wake() }
+                }
+            }
+            await group.next()
+            group.cancelAll()
         }
     }
 
     /// Logs one `finding` entry per party, keeps the finding with its holders' alerts, applies
-    /// the protocol's actions, alerts the operator and posts the webhook.
-    func respond(to finding: Finding) async throws -> WatchResponse {
-        var indices: [UInt64] = []
+    /// the protocol's actions, alerts the operator and posts the webhook. Each step done is
+    /// noted in `pending`, so a retry after a failure does not repeat it; the protocol's
+    /// actions are idempotent (a suspended party stays suspended, a frozen grant frozen).
+    func respond(to pending: inout PendingFinding) async throws -> WatchResponse {
+        let finding = pending.finding
         let parties = finding.parties.compactMap(PartyID.init)
-        for party in parties {
-            indices.append(try await recorder.record(.finding(party: party, rule: finding.rule.rawValue), at: finding.time))
+        for party in parties.dropFirst(pending.ledgerIndices.count) {
+            pending.ledgerIndices.append(try await recorder.record(.finding(party: party, rule: finding.rule.rawValue), at: finding.time))
         }
-        try await stores.watch.record(FindingRecord(finding, ledgerIndex: indices.first), alerts: HolderAlert.alerts(for: finding))
+        let indices = pending.ledgerIndices
+        if !pending.stored {
+            try await stores.watch.record(FindingRecord(finding, ledgerIndex: indices.first), alerts: HolderAlert.alerts(for: finding))
+            pending.stored = true
+        }
         let actions = try await breachActions(for: finding.rule)
         var (frozen, withdrawn) = (0, 0)
         for party in parties {
