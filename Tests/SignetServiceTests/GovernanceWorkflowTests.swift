@@ -7,10 +7,10 @@ import Testing
 /// Protocol governance: propose with notice, holders see the diff, activate after the notice,
 /// offers judged by the new rules, grants made before keep theirs.
 struct GovernanceWorkflowTests {
-    /// The standard protocol as version 2, with a retention cap of 14 days.
+    /// The standard protocol as version 3, with a retention cap of 14 days.
     static func stricter() throws -> TrustProtocol {
         var rules = TrustProtocol.standard
-        rules.version = 2
+        rules.version = 3
         let index = try #require(rules.rules.firstIndex { $0.id == "retention-cap" })
         rules.rules[index].check = .retentionCap(maxDays: 14)
         return rules
@@ -31,17 +31,17 @@ struct GovernanceWorkflowTests {
         #expect(entry.kind == .protocolChange && entry.party == nil && entry.pseudonym == nil)
         #expect(entry.protocolChange?.stage == "proposed" && entry.protocolChange?.content_id == pending.version.contentID)
         #expect(entry.protocolChange?.diff_sha256 == (try pending.diff.sha256()))
-        #expect(try await service.pendingProtocols().map(\.version.version) == [2])
+        #expect(try await service.pendingProtocols().map(\.version.version) == [3])
 
         // In notice: not in force, and it cannot be activated.
-        await #expect(throws: ServiceError(.conflict, "")) { try await service.activateProtocol(version: 2) }
+        await #expect(throws: ServiceError(.conflict, "")) { try await service.activateProtocol(version: 3) }
         #expect(try await service.activeProtocol() == original)
         fixture.clock.advance(30 * 86_400 + 1)
-        let (activated, _) = try await service.activateProtocol(version: 2)
+        let (activated, _) = try await service.activateProtocol(version: 3)
         #expect(activated.activatedAt != nil)
         #expect(try await service.activeProtocol().contentID == pending.version.contentID)
         #expect(try await service.pendingProtocols().isEmpty)
-        await #expect(throws: ServiceError(.notFound, "")) { try await service.activateProtocol(version: 2) }
+        await #expect(throws: ServiceError(.notFound, "")) { try await service.activateProtocol(version: 3) }
 
         // New offers are judged by it; the grant made before keeps its terms and protocol id.
         let code = try await service.issueTradeCode(as: alice).code

@@ -97,20 +97,20 @@ extension AdminCommandTests {
         let (stores, _) = try await Self.deployment(in: directory, party: .approved)
         await stores.close()
         var rules = TrustProtocol.standard
-        rules.version = 2
+        rules.version = 3
         let good = String(decoding: try rules.canonicalJSON(), as: UTF8.self).replacingOccurrences(of: "{\"check\"", with: "\n{\"check\"")
         let bad = good.replacingOccurrences(of: "\"kind\":\"no_onward_transfer\"", with: "\"kind\":\"teleport\"")
-        try Data(good.utf8).write(to: URL(fileURLWithPath: directory.path + "/v2.json"))
+        try Data(good.utf8).write(to: URL(fileURLWithPath: directory.path + "/v3.json"))
         try Data(bad.utf8).write(to: URL(fileURLWithPath: directory.path + "/bad.json"))
 
         let refused = try runProcess(signetBinary, ["admin", "protocol", "propose", "--data-dir", directory.path, directory.path + "/bad.json"])
         #expect(refused.status != 0 && refused.stderr.contains("unknown rule kind") && refused.stderr.contains("line "), "\(refused.stderr)")
         let proposed = try runProcess(signetBinary, ["admin", "protocol", "propose", "--data-dir", directory.path, "--notice-days", "7",
-                                                     directory.path + "/v2.json"])
-        #expect(proposed.status == 0 && proposed.stdout.contains("version 2 proposed"), "\(proposed.stderr)")
+                                                     directory.path + "/v3.json"])
+        #expect(proposed.status == 0 && proposed.stdout.contains("version 3 proposed"), "\(proposed.stderr)")
         let shown = try runProcess(signetBinary, ["admin", "protocol", "show", "--data-dir", directory.path])
-        #expect(shown.status == 0 && shown.stderr.contains("version 1 in force") && shown.stderr.contains("version 2 ("), "\(shown.stderr)")
-        let early = try runProcess(signetBinary, ["admin", "protocol", "activate", "--data-dir", directory.path, "2"])
+        #expect(shown.status == 0 && shown.stderr.contains("version 2 in force") && shown.stderr.contains("version 3 ("), "\(shown.stderr)")
+        let early = try runProcess(signetBinary, ["admin", "protocol", "activate", "--data-dir", directory.path, "3"])
         #expect(early.status != 0 && early.stderr.contains("notice period"), "\(early.stderr)")
     }
 }

@@ -1,6 +1,9 @@
 extension TrustProtocol {
     /// The protocol Signet ships with: what an operator runs unless it publishes another.
-    public static let standard = TrustProtocol(version: 1, title: "Signet standard trust protocol", rules: [
+    ///
+    /// Version 2 added `breach-response` (the watch's consequences). A deployment that
+    /// activated a version of its own keeps it; adopting this rule is a proposal like any other.
+    public static let standard = TrustProtocol(version: 2, title: "Signet standard trust protocol", rules: [
         Rule(id: "uses-not-templates", statement: "Templates and embeddings are never sold or transferred; only uses of them are.",
              check: .usesNotTemplates),
         Rule(id: "purpose-stated", statement: "Every offer states a published purpose and explains it.", check: .purposeStated),
