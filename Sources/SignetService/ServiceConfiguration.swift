@@ -50,6 +50,8 @@ public struct ServiceConfiguration: Sendable {
     public var watchKey: SymmetricKey?
     /// Plant one honey template for every this many enrollments, at random (0: never).
     public var honeyEvery = 0
+    /// A decoy is planted at a random moment up to this long after the enrollment that drew it.
+    public var honeyDelay: TimeInterval = 600
     /// Where findings are posted, signed, besides the log; `nil` for nowhere.
     public var webhook: WebhookConfiguration?
     /// Where operator alerts go.

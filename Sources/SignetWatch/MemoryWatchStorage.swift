@@ -6,7 +6,7 @@ public final class MemoryWatchStorage: WatchStorage {
     private struct State {
         var findings: [FindingRecord] = []
         var alerts: [HolderAlert] = []
-        var honey: [[UInt8]] = []
+        var honey: [(fingerprint: [UInt8], plantedAt: Date)] = []
     }
 
     private let state = Mutex(State())
@@ -36,11 +36,11 @@ public final class MemoryWatchStorage: WatchStorage {
 
     public func plantHoney(_ fingerprint: [UInt8], at date: Date) async throws {
         state.withLock { state in
-            if !state.honey.contains(fingerprint) { state.honey.append(fingerprint) }
+            if !state.honey.contains(where: { $0.fingerprint == fingerprint }) { state.honey.append((fingerprint, date)) }
         }
     }
 
-    public func honeyMarks() async throws -> [[UInt8]] {
-        state.withLock { $0.honey }
+    public func honeyMarks(plantedSince date: Date) async throws -> [[UInt8]] {
+        state.withLock { $0.honey.filter { $0.plantedAt >= date }.sorted { $0.plantedAt < $1.plantedAt }.map(\.fingerprint) }
     }
 }

@@ -86,6 +86,6 @@ public protocol WatchStorage: Sendable {
     func alerts(holderID: String, limit: Int) async throws -> [HolderAlert]
     /// Keeps the fingerprint of a honey template's decoy sample (a repeat is ignored).
     func plantHoney(_ fingerprint: [UInt8], at date: Date) async throws
-    /// Every honey mark.
-    func honeyMarks() async throws -> [[UInt8]]
+    /// The honey marks planted at or after `date` (`.distantPast` for all), oldest first.
+    func honeyMarks(plantedSince date: Date) async throws -> [[UInt8]]
 }

@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("webhook-url"), help: "Post the watch's findings here, signed (Standard Webhooks) with the data directory's webhook.secret (env SIGNET_WEBHOOK_URL).")
     var webhookURL: String?
 
-    @Option(name: .customLong("honey-every"), help: "Plant one honey template per this many enrollments, at random; 0 plants none (env SIGNET_HONEY_EVERY, default 10).")
+    @Option(name: .customLong("honey-every"), help: "Plant one honey template per this many enrollments, at random, each at a random moment within 10 minutes; 0 plants none (env SIGNET_HONEY_EVERY, default 10).")
     var honeyEvery: Int?
 
     static let honeySetting = Setting(flag: "--honey-every", variable: "SIGNET_HONEY_EVERY", range: 0...1_000_000, defaultValue: 10)

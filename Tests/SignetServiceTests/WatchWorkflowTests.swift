@@ -49,7 +49,7 @@ struct WatchWorkflowTests {
         func findingCount(partyID: String) async throws -> Int { try await inner.findingCount(partyID: partyID) }
         func alerts(holderID: String, limit: Int) async throws -> [HolderAlert] { try await inner.alerts(holderID: holderID, limit: limit) }
         func plantHoney(_ fingerprint: [UInt8], at date: Date) async throws { try await inner.plantHoney(fingerprint, at: date) }
-        func honeyMarks() async throws -> [[UInt8]] { try await inner.honeyMarks() }
+        func honeyMarks(plantedSince date: Date) async throws -> [[UInt8]] { try await inner.honeyMarks(plantedSince: date) }
     }
 
     /// A holder with a template who accepted `party`'s offer of `uses`; returns the grant.
@@ -231,6 +231,30 @@ struct WatchWorkflowTests {
         #expect(try await service.findings().map(\.rule) == [.unconsented])
     }
 
+    /// Decoys drawn by enrollments are planted later, from the background, at random moments:
+    /// the enrolling request neither waits for one nor shares its time with it.
+    @Test func decoysDrawnByEnrollmentsArePlantedLaterAtRandomMoments() async throws {
+        let fixture = try await ServiceFixture.make { $0.honeyEvery = 1 }
+        let service = fixture.service
+        for number in UInt8(30)..<34 {
+            _ = try await service.enroll(samples: [EmbeddingInput(ServiceFixture.face)], as: try await fixture.holder(number))
+        }
+        let enrollEntries = { fixture.logbook.recorded.count { if case .enroll = $0.event { true } else { false } } }
+        #expect(enrollEntries() == 4)
+        #expect(try await service.stores.watch.honeyMarks(plantedSince: .distantPast).isEmpty)
+        #expect(await service.plantDueHoney() == 0)
+        fixture.clock.advance(ServiceConfiguration().honeyDelay / 2)
+        let early = await service.plantDueHoney()
+        fixture.clock.advance(ServiceConfiguration().honeyDelay / 2)
+        let late = await service.plantDueHoney()
+        #expect(early + late == 4)
+        // Four draws of one in one: four decoys in all, each an enrollment of its own.
+        #expect(enrollEntries() == 8)
+        #expect(try await service.stores.watch.honeyMarks(plantedSince: .distantPast).count == 4)
+        try await service.loadHoneyMarks()
+        try await service.loadHoneyMarks()
+    }
+
     @Test func aProbeOfAHoneyDecoyProvesTheTemplateStoreLeaked() async throws {
         let fixture = try await ServiceFixture.make()
         let service = fixture.service
@@ -246,7 +270,7 @@ struct WatchWorkflowTests {
         #expect(response.actions.contains("suspend_party"))
         // Kept for other instances and restarts (``SignetService/loadHoneyMarks()``): the
         // fingerprint alone, not the sample or the template.
-        let marks = try await service.stores.watch.honeyMarks()
+        let marks = try await service.stores.watch.honeyMarks(plantedSince: .distantPast)
         #expect(marks.count == 1 && marks[0].count == ProbeFingerprinter.bits / 8)
     }
 }

@@ -21,6 +21,11 @@ public final class Watch: EventObserver, Sendable {
     private let pending = Mutex<[PendingFinding]>([])
     /// Parties whose admission time the detector knows.
     private let introduced = Mutex<Set<String>>([])
+    /// Honey marks planted in the detector, so a reload adds only new ones.
+    private let planted = Mutex<Set<[UInt8]>>([])
+    /// When decoys drawn by enrollments are due to be planted.
+    private let honeySchedule = Mutex<[Date]>([])
+    private let honeyLoadedAt = Mutex<Date?>(nil)
     private let signal: AsyncStream<Void>.Continuation
     /// Yields whenever findings are waiting.
     let signals: AsyncStream<Void>
@@ -66,10 +71,32 @@ public final class Watch: EventObserver, Sendable {
         observe(Observation(.admitted, party: party.id.rawValue, at: party.approvedAt ?? party.registeredAt))
     }
 
-    /// Plants the honey marks kept in the store.
+    /// Plants honey marks in the detector (each once).
     func plant(_ marks: [[UInt8]]) {
+        let new = planted.withLock { planted in marks.filter { planted.insert($0).inserted } }
+        guard !new.isEmpty else { return }
         detector.withLock { detector in
-            for mark in marks { detector.plantHoney(mark) }
+            for mark in new { detector.plantHoney(mark) }
+        }
+    }
+
+    /// When the honey marks were last loaded from the store (`nil`: never).
+    var honeyLoaded: Date? {
+        get { honeyLoadedAt.withLock { $0 } }
+        set { honeyLoadedAt.withLock { $0 = newValue } }
+    }
+
+    /// Schedules one decoy to be planted at `date`.
+    func scheduleHoney(at date: Date) {
+        honeySchedule.withLock { $0.append(date) }
+    }
+
+    /// How many scheduled decoys are due at `now`; they leave the schedule.
+    func takeDueHoney(at now: Date) -> Int {
+        honeySchedule.withLock { schedule in
+            let due = schedule.count { $0 <= now }
+            schedule.removeAll { $0 <= now }
+            return due
         }
     }
 

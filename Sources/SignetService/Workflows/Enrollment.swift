@@ -19,7 +19,7 @@ extension SignetService {
     /// - Throws: ``ServiceError`` `.holderOnly`, or an embedding code (`.wrongDimension`, …).
     public func enroll(samples: [EmbeddingInput], as caller: PrincipalID) async throws -> TemplateReceipt {
         let receipt = try await enroll(samples, for: try requireHolder(caller))
-        await maybePlantHoney()
+        scheduleHoney()
         return receipt
     }
 

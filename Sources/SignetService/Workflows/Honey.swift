@@ -39,23 +39,48 @@ extension SignetService {
         return receipt.id
     }
 
-    /// Gives the watch every honey mark in the store (at startup: another instance may have planted some).
+    /// How far back each reload of the honey marks looks before the previous one: another
+    /// instance's clock may lag, or its planting may commit late.
+    static let honeyReloadOverlap: TimeInterval = 300
+
+    /// Gives the watch the honey marks planted since it last looked (all of them the first
+    /// time): other instances plant decoys too. `signet serve` reloads every minute.
     public func loadHoneyMarks() async throws {
-        watch.plant(try await stores.watch.honeyMarks())
+        let started = now
+        let since = watch.honeyLoaded.map { $0.addingTimeInterval(-Self.honeyReloadOverlap) } ?? .distantPast
+        watch.plant(try await stores.watch.honeyMarks(plantedSince: since))
+        watch.honeyLoaded = started
     }
 
-    /// After a real enrollment: plants a decoy one time in ``ServiceConfiguration/honeyEvery``,
-    /// at random, so decoys arrive among real enrollments. A failure to plant fails nothing.
-    func maybePlantHoney() async {
+    /// After a real enrollment: one time in ``ServiceConfiguration/honeyEvery``, at random,
+    /// schedules a decoy for a random moment within ``ServiceConfiguration/honeyDelay``.
+    /// Planted later, from the background (``plantDueHoney()``), a decoy neither slows the
+    /// request that drew it nor carries its time: nothing in the store ties it to a real
+    /// enrollment.
+    func scheduleHoney() {
         let every = configuration.honeyEvery
         guard every > 0 else { return }
-        let draw = configuration.random.bytes(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        guard draw % UInt32(every) == 0 else { return }
-        do {
-            try await plantHoneyTemplate()
-        } catch {
-            configuration.logger.warning("planting a honey template failed: \(error)")
+        let draw = configuration.random.bytes(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard (draw >> 32) % UInt64(every) == 0 else { return }
+        let fraction = Double(draw & 0xFFFF_FFFF) / Double(UInt32.max)
+        watch.scheduleHoney(at: now.addingTimeInterval(fraction * configuration.honeyDelay))
+    }
+
+    /// Plants the decoys whose moment has come; one that fails is tried again a minute later.
+    /// Returns how many were planted.
+    @discardableResult
+    public func plantDueHoney() async -> Int {
+        var planted = 0
+        for _ in 0..<watch.takeDueHoney(at: now) {
+            do {
+                try await plantHoneyTemplate()
+                planted += 1
+            } catch {
+                watch.scheduleHoney(at: now.addingTimeInterval(60))
+                configuration.logger.warning("planting a honey template failed; trying again in a minute: \(error)")
+            }
         }
+        return planted
     }
 
     /// A uniformly random unit vector (normalised Gaussians, by Box–Muller from ``ServiceConfiguration/random``).

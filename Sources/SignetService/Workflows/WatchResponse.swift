@@ -46,16 +46,29 @@ extension SignetService {
         return responses
     }
 
-    /// Answers findings as they come, and retries failed responses when their wait is over,
-    /// until the task is cancelled (`signet serve` runs it).
+    /// Answers findings as they come, retries failed responses when their wait is over, plants
+    /// the decoys enrollments drew when their moment comes, and reloads the honey marks other
+    /// instances planted every minute, until the task is cancelled (`signet serve` runs it).
+    /// Decoys still scheduled at cancellation are not planted: planting them all at shutdown
+    /// would give them one telltale time.
     public func runWatch() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await _ in watch.signals { await respondToWatch() }
             }
             group.addTask {
+                var ticks = 0
                 while (try? await Task.sleep(for: .seconds(1))) != nil {
+                    ticks += 1
                     if watch.hasDue(at: now) { watch.wake() }
+                    await plantDueHoney()
+                    if ticks % 60 == 0 {
+                        do {
+                            try await loadHoneyMarks()
+                        } catch {
+                            configuration.logger.warning("reloading the honey marks failed; decoys planted by other instances since are not watched yet: \(error)")
+                        }
+                    }
                 }
             }
             await group.next()

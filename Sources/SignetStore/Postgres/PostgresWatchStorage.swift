@@ -74,9 +74,10 @@ public struct PostgresWatchStorage: WatchStorage, PostgresStore {
             logger: logger)
     }
 
-    public func honeyMarks() async throws -> [[UInt8]] {
+    public func honeyMarks(plantedSince date: Date) async throws -> [[UInt8]] {
         var out: [[UInt8]] = []
-        for try await mark in try await client.query("SELECT fingerprint FROM honey_marks ORDER BY planted_at", logger: logger).decode(ByteBuffer.self) {
+        let since = date.timeIntervalSince1970
+        for try await mark in try await client.query("SELECT fingerprint FROM honey_marks WHERE planted_at >= \(since) ORDER BY planted_at", logger: logger).decode(ByteBuffer.self) {
             out.append(Array(mark.readableBytesView))
         }
         return out

@@ -61,7 +61,7 @@ public struct SQLiteWatchStorage: WatchStorage, SQLiteStore {
                                      [Data(fingerprint), date.timeIntervalSince1970])
     }
 
-    public func honeyMarks() async throws -> [[UInt8]] {
-        try statements.read("SELECT fingerprint FROM honey_marks ORDER BY planted_at", []) { try $0.value("fingerprint", as: Data.self).map(Array.init) }
+    public func honeyMarks(plantedSince date: Date) async throws -> [[UInt8]] {
+        try statements.read("SELECT fingerprint FROM honey_marks WHERE planted_at >= ? ORDER BY planted_at", [date.timeIntervalSince1970]) { try $0.value("fingerprint", as: Data.self).map(Array.init) }
     }
 }
