@@ -110,4 +110,27 @@ struct LockdownWorkflowTests {
         #expect(again.grantsRevoked == 0 && again.offersRefused == 0 && again.templatesLocked == 1 && again.partiesNotified.isEmpty)
         await #expect(throws: ServiceError(.holderOnly, "")) { try await service.lockdown(as: shop) }
     }
+
+    /// A lockdown that stopped after revoking and before logging: running it again tells the
+    /// parties it had not told yet, and only those.
+    @Test func aLockdownRunAgainTellsThePartiesAnInterruptedOneDidNot() async throws {
+        let fixture = try await ServiceFixture.make()
+        let service = fixture.service
+        let (alice, shop, template, offer) = try await GrantWorkflowTests.offered(fixture)
+        let grant = try await service.accept(offer: offer.id, as: alice)
+        let door = try await fixture.party(5)
+        _ = try await service.permit(PermissionRequest(templateID: template, partyID: door.rawValue), as: alice)
+        // The interrupted run's writes: templates locked, grants revoked, nothing logged.
+        let holder = try #require(HolderID(alice))
+        _ = try await service.stores.templates.lockAll(holderID: holder.rawValue, at: fixture.clock.now())
+        #expect(try await service.stores.grants.revokeAll(.holder(holder.rawValue), cause: .lockdown, now: fixture.clock.now()).count == 2)
+        fixture.clock.advance(5)
+        let again = try await service.lockdown(as: alice)
+        #expect(again.grantsRevoked == 0 && again.partiesNotified == [shop.rawValue, door.rawValue].sorted())
+        let revokes = fixture.logbook.recorded.compactMap { if case .revoke(_, let party, let handle) = $0.event { (party.rawValue, handle) } else { nil } }
+        #expect(revokes.count == 2 && revokes.contains { $0 == (shop.rawValue, grant.handle) })
+        // Told once: a third run writes nothing more.
+        #expect(try await service.lockdown(as: alice).partiesNotified.isEmpty)
+        #expect(fixture.logbook.recorded.count { if case .revoke = $0.event { true } else { false } } == 2)
+    }
 }

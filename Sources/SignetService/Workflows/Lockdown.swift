@@ -29,7 +29,9 @@ extension SignetService {
     ///    the same entries a single revocation or decline writes.
     ///
     /// Deliberate order: the templates and grants stop before anything is logged, so a failure
-    /// part-way leaves the holder safer, never exposed; running it again finishes the rest.
+    /// part-way leaves the holder safer, never exposed; running it again finishes the rest,
+    /// including the `revoke` entries an interrupted run did not write. (An offer the
+    /// interrupted run refused stays refused; its `decline` entry is not written again.)
     /// - Throws: ``ServiceError`` `.holderOnly`.
     public func lockdown(as caller: PrincipalID) async throws -> LockdownOutcome {
         let holder = try requireHolder(caller)
@@ -49,7 +51,7 @@ extension SignetService {
         let index = try await recorder.record(
             .lockdown(holder: holder, grants: revoked.count, offers: refused.count, templates: templates), at: now)
         var notified = Set<String>()
-        for grant in revoked {
+        for grant in revoked + (try await untoldLockdownRevocations(of: holder, besides: revoked)) {
             guard let party = PartyID(grant.partyID) else { continue }
             try await recorder.record(.revoke(holder: holder, party: party, grant: grant.handle), at: now)
             notified.insert(party.rawValue)
@@ -61,5 +63,27 @@ extension SignetService {
         }
         return LockdownOutcome(grantsRevoked: revoked.count, offersRefused: refused.count, templatesLocked: templates,
                                partiesNotified: notified.sorted(), ledgerIndex: index)
+    }
+
+    /// Grants an earlier lockdown revoked whose party no `revoke` entry told: that lockdown
+    /// stopped between revoking and logging. Read from the holder's own activity records, and
+    /// only when an earlier lockdown revoked anything.
+    private func untoldLockdownRevocations(of holder: HolderID, besides revoked: [Grant]) async throws -> [Grant] {
+        let now = Set(revoked.map(\.handle))
+        let earlier = try await stores.grants.grants(holderID: holder.rawValue).filter { $0.revokedBy == .lockdown && !now.contains($0.handle) }
+        guard !earlier.isEmpty else { return [] }
+        var told = Set<String>()
+        var cursor: UInt64?
+        while true {
+            let page = try await stores.activity.activity(holderID: holder.rawValue, after: cursor, limit: 1_000)
+            for record in page where record.kind == "revoke" {
+                if let details = try? JSONDecoder().decode([String: String].self, from: Data(record.details)), let handle = details["grant"] {
+                    told.insert(handle)
+                }
+            }
+            guard page.count == 1_000, let last = page.last else { break }
+            cursor = last.ledgerIndex
+        }
+        return earlier.filter { !told.contains($0.handle) }
     }
 }
