@@ -147,7 +147,8 @@ public protocol GrantStorage: Sendable {
     func insert(_ grant: Grant) async throws
     /// The grant whose token hashes to `tokenHash`, used or not, expired or not.
     func grant(tokenHash: [UInt8]) async throws -> Grant?
-    /// The holder's grants, newest first.
+    /// The holder's grants, newest first, without their consent tokens (``Grant/token`` is
+    /// `nil`): the token is the party's, and leaving the text out keeps a long list cheap.
     func grants(holderID: String) async throws -> [Grant]
     /// The party's grants, newest first.
     func grants(partyID: String) async throws -> [Grant]

@@ -37,7 +37,11 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
     }
 
     public func grants(holderID: String) async throws -> [Grant] {
-        newestFirst { $0.holderID == holderID }
+        newestFirst { $0.holderID == holderID }.map { grant in
+            var listed = grant
+            listed.token = nil
+            return listed
+        }
     }
 
     public func grants(partyID: String) async throws -> [Grant] {

@@ -12,6 +12,8 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
 
     /// The columns ``grants(_:)`` decodes, in order.
     static let columns = "token_hash, holder_id, party_id, template_id, expires_at, issued_at, max_uses, uses, status_index, offer_id, purpose, token, revoked_at, revoked_by"
+    /// ``columns`` without the token's text, for the holder's list.
+    static let holderColumns = columns.replacingOccurrences(of: "purpose, token,", with: "purpose, NULL::text AS token,")
     private typealias Columns = (ByteBuffer, String, String, String, Double, Double?, Int, Int, Int64?, String?, String?, String?, Double?, String?)
 
     public func insert(_ grant: Grant) async throws {
@@ -32,7 +34,7 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
 
     public func grants(holderID: String) async throws -> [Grant] {
         try await grants(client.query(
-            "SELECT \(unescaped: Self.columns) FROM grants WHERE holder_id = \(holderID) ORDER BY issued_at DESC NULLS LAST, token_hash", logger: logger))
+            "SELECT \(unescaped: Self.holderColumns) FROM grants WHERE holder_id = \(holderID) ORDER BY issued_at DESC NULLS LAST, token_hash", logger: logger))
     }
 
     public func grants(partyID: String) async throws -> [Grant] {

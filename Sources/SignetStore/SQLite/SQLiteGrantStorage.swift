@@ -10,7 +10,10 @@ public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteSto
     let statements: SQLiteStatements
 
     /// The columns ``grant(from:)`` reads.
+    /// The columns ``grant(from:)`` reads, in this order.
     static let columns = "token_hash, holder_id, party_id, template_id, expires_at, issued_at, max_uses, uses, status_index, offer_id, purpose, token, revoked_at, revoked_by"
+    /// ``columns`` without the token's text, for the holder's list.
+    static let holderColumns = columns.replacingOccurrences(of: "purpose, token,", with: "purpose, NULL AS token,")
 
     public func insert(_ grant: Grant) async throws {
         try await statements.execute(
@@ -27,7 +30,7 @@ public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteSto
     }
 
     public func grants(holderID: String) async throws -> [Grant] {
-        try statements.read("SELECT \(Self.columns) FROM grants WHERE holder_id = ? ORDER BY issued_at DESC, rowid DESC", [holderID], row: Self.grant(from:))
+        try statements.read("SELECT \(Self.holderColumns) FROM grants WHERE holder_id = ? ORDER BY issued_at DESC, rowid DESC", [holderID], row: Self.grant(from:))
     }
 
     public func grants(partyID: String) async throws -> [Grant] {
@@ -126,18 +129,20 @@ extension SQLiteGrantStorage {
         return (grant, nonce)
     }
 
-    /// A grant from a row of ``columns``; `nil` for a row missing what every grant has.
+    /// A grant from a row whose first columns are ``columns``, read by position: looking a
+    /// column up by name lowercases the name on every access, which was most of the time a
+    /// holder's list of a thousand grants took. `nil` for a row missing what every grant has.
     static func grant(from row: Row) throws -> Grant? {
-        guard let hash = try row.value("token_hash", as: Data.self), let holderID = try row.value("holder_id", as: String.self),
-              let partyID = try row.value("party_id", as: String.self), let templateID = try row.value("template_id", as: TemplateID.self),
-              let expiresAt = try row.value("expires_at", as: Double.self) else { return nil }
+        guard let hash = try row.decode(Data?.self, atIndex: 0), let holderID = try row.decode(String?.self, atIndex: 1),
+              let partyID = try row.decode(String?.self, atIndex: 2), let templateID = try row.decode(TemplateID?.self, atIndex: 3),
+              let expiresAt = try row.decode(Double?.self, atIndex: 4) else { return nil }
         return Grant(
             tokenHash: Array(hash), holderID: holderID, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiresAt),
-            issuedAt: try row.value("issued_at", as: Double.self).map(Date.init(timeIntervalSince1970:)),
-            maxUses: try row.value("max_uses", as: Int.self) ?? 1, uses: try row.value("uses", as: Int.self) ?? 0,
-            statusIndex: try row.value("status_index", as: Int.self), offerID: try row.value("offer_id", as: String.self),
-            purpose: try row.value("purpose", as: String.self), token: try row.value("token", as: String.self),
-            revokedAt: try row.value("revoked_at", as: Double.self).map(Date.init(timeIntervalSince1970:)),
-            revokedBy: try row.value("revoked_by", as: String.self).flatMap(RevocationCause.init(rawValue:)))
+            issuedAt: try row.decode(Double?.self, atIndex: 5).map(Date.init(timeIntervalSince1970:)),
+            maxUses: try row.decode(Int?.self, atIndex: 6) ?? 1, uses: try row.decode(Int?.self, atIndex: 7) ?? 0,
+            statusIndex: try row.decode(Int?.self, atIndex: 8), offerID: try row.decode(String?.self, atIndex: 9),
+            purpose: try row.decode(String?.self, atIndex: 10), token: try row.decode(String?.self, atIndex: 11),
+            revokedAt: try row.decode(Double?.self, atIndex: 12).map(Date.init(timeIntervalSince1970:)),
+            revokedBy: try row.decode(String?.self, atIndex: 13).flatMap(RevocationCause.init(rawValue:)))
     }
 }
