@@ -52,6 +52,26 @@ struct WatchWorkflowTests {
         func honeyMarks(plantedSince date: Date) async throws -> [[UInt8]] { try await inner.honeyMarks(plantedSince: date) }
     }
 
+    /// The in-memory activity store, failing the first record of a `decline`, as a store that
+    /// drops a connection would.
+    final class FlakyActivityStorage: HolderActivityStorage {
+        let inner = MemoryHolderActivityStorage()
+        let failed = Mutex(false)
+
+        func activitySecret(holderID: String) async throws -> [UInt8] { try await inner.activitySecret(holderID: holderID) }
+        func record(_ record: ActivityRecord) async throws {
+            if record.kind == "decline", failed.withLock({ failed in defer { failed = true }; return !failed }) { throw CancellationError() }
+            try await inner.record(record)
+        }
+        func activity(holderID: String, after ledgerIndex: UInt64?, limit: Int) async throws -> [ActivityRecord] {
+            try await inner.activity(holderID: holderID, after: ledgerIndex, limit: limit)
+        }
+        func begin(_ change: PendingChange) async throws { try await inner.begin(change) }
+        func finish(eventID: [UInt8]) async throws { try await inner.finish(eventID: eventID) }
+        func unfinished(claimableAt now: Date, limit: Int) async throws -> [PendingChange] { try await inner.unfinished(claimableAt: now, limit: limit) }
+        func claim(eventID: [UInt8], now: Date, until: Date) async throws -> Bool { try await inner.claim(eventID: eventID, now: now, until: until) }
+    }
+
     /// A holder with a template who accepted `party`'s offer of `uses`; returns the grant.
     static func granted(_ fixture: ServiceFixture, holder: UInt8, party: PrincipalID, sample: [Float] = ServiceFixture.face,
                         uses: Int = 5) async throws -> (holder: PrincipalID, grant: IssuedGrant) {
@@ -205,6 +225,32 @@ struct WatchWorkflowTests {
         #expect(findingEntries() == 1 && response.ledgerIndices.count == 1)
         #expect(try await service.findings().map(\.id) == [response.finding.id])
         #expect(await service.respondToWatch().isEmpty)
+    }
+
+    /// The response stops after withdrawing an offer and before its holder's `decline` record:
+    /// the retry writes it, though the offer is closed by then.
+    @Test func aWithdrawalInterruptedBeforeItsEntryIsLoggedByTheRetry() async throws {
+        let flaky = FlakyActivityStorage()
+        let fixture = try await ServiceFixture.make(stores: { stores in
+            Stores(log: stores.log, identities: stores.identities, nonces: stores.nonces, activity: flaky, templates: stores.templates,
+                   grants: stores.grants, rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols,
+                   attributes: stores.attributes, watch: stores.watch, close: { await stores.close() })
+        })
+        let service = fixture.service
+        let buyer = try await fixture.party(9)
+        let carol = try await fixture.holder(40)
+        let offer = try await service.makeOffer(OfferWorkflowTests.terms(fixture), tradeCode: try await service.issueTradeCode(as: carol).code, as: buyer).offer
+        let decoy: [Float] = (0..<16).map { Float(cos(Double($0) * 0.7 + 2.0)) }
+        try await service.plantHoneyTemplate(sample: decoy)
+        let (_, grant) = try await Self.granted(fixture, holder: 41, party: buyer)
+        _ = try await service.verify(.probe(token: try fixture.present(grant.token), probe: EmbeddingInput(decoy)), as: buyer)
+        #expect(await service.respondToWatch().isEmpty)
+        #expect(try await service.inbox(as: carol).first { $0.id == offer.id }?.status == .declined)
+        fixture.clock.advance(1)
+        let response = try #require(await service.respondToWatch().first)
+        #expect(response.finding.rule == .honey && response.offersWithdrawn == 1 && response.grantsFrozen == 1)
+        let declines = try await service.activity(as: carol).entries.filter { $0.record.kind == "decline" }
+        #expect(declines.count == 1)
     }
 
     /// What `signet serve` runs: findings answered as they come, failed ones retried on time.

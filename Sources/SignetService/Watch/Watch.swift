@@ -115,6 +115,9 @@ public final class Watch: EventObserver, Sendable {
         pending.withLock { $0.append(finding) }
     }
 
+    /// Findings waiting for a response.
+    public var waiting: Int { pending.withLock(\.count) }
+
     /// Whether a queued finding is due at `now`.
     func hasDue(at now: Date) -> Bool {
         pending.withLock { queue in queue.contains { $0.due <= now } }
@@ -134,6 +137,11 @@ struct PendingFinding: Sendable {
     var ledgerIndices: [UInt64] = []
     /// Whether the finding and its alerts are stored.
     var stored = false
+    /// Offers withdrawn whose `decline` entry is not written yet.
+    var unloggedWithdrawals: [SignetEvent] = []
+    /// Grants frozen and offers withdrawn so far, over every attempt.
+    var grantsFrozen = 0
+    var offersWithdrawn = 0
     /// Responses that failed so far.
     var failures = 0
     /// When the next attempt may run.

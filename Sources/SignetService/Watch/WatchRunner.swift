@@ -22,7 +22,11 @@ public struct WatchRunner: Service {
         await cancelWhenGracefulShutdown {
             await service.runWatch()
         }
-        // What was found before the shutdown is still answered.
-        await service.respondToWatch()
+        // What was found before the shutdown is still answered, retries included (once).
+        await service.respondToWatch(includingWaiting: true)
+        let unanswered = service.watch.waiting
+        if unanswered > 0 {
+            logger.error("\(unanswered) watch findings could not be answered before shutdown; a pattern that goes on is found again after restart")
+        }
     }
 }

@@ -27,10 +27,11 @@ extension SignetService {
     /// Responds to every finding due. A response that fails is queued again and retried after
     /// a doubling wait (1 s, 2 s, … at most ``longestRetryWait``), for as long as this process
     /// runs: a finding is never dropped because the store or ledger was briefly unavailable.
+    /// - Parameter includingWaiting: also the findings still waiting to be retried (at shutdown).
     @discardableResult
-    public func respondToWatch() async -> [WatchResponse] {
+    public func respondToWatch(includingWaiting: Bool = false) async -> [WatchResponse] {
         var responses: [WatchResponse] = []
-        for var pending in watch.takeDue(at: now) {
+        for var pending in watch.takeDue(at: includingWaiting ? .distantFuture : now) {
             do {
                 responses.append(try await respond(to: &pending))
             } catch {
@@ -77,9 +78,14 @@ extension SignetService {
     }
 
     /// Logs one `finding` entry per party, keeps the finding with its holders' alerts, applies
-    /// the protocol's actions, alerts the operator and posts the webhook. Each step done is
-    /// noted in `pending`, so a retry after a failure does not repeat it; the protocol's
-    /// actions are idempotent (a suspended party stays suspended, a frozen grant frozen).
+    /// the protocol's actions, alerts the operator and posts the webhook.
+    ///
+    /// Each step done is noted in `pending` (an `inout` is written back when this throws), so a
+    /// retry after a failure does not repeat it: `finding` entries and the stored record are
+    /// made once; an offer withdrawn whose `decline` entry was not written yet is kept in
+    /// `pending` and logged by the retry; a party found suspended is not suspended again and a
+    /// frozen grant is not frozen again. One repeat remains possible: a suspension is logged
+    /// before it is applied, so if applying it fails, the retry logs it a second time.
     func respond(to pending: inout PendingFinding) async throws -> WatchResponse {
         let finding = pending.finding
         let parties = finding.parties.compactMap(PartyID.init)
@@ -92,17 +98,17 @@ extension SignetService {
             pending.stored = true
         }
         let actions = try await breachActions(for: finding.rule)
-        var (frozen, withdrawn) = (0, 0)
+        try await logWithdrawals(&pending)
         for party in parties {
             if actions.contains(Rule.BreachResponse.suspendParty), try await stores.identities.party(party)?.status != .suspended {
                 _ = try await suspend(party: party.rawValue)
             }
             if actions.contains(Rule.BreachResponse.freezeGrants) {
-                frozen += try await stores.grants.revokeAll(.party(party.rawValue), cause: .watch, now: now).count
+                pending.grantsFrozen += try await stores.grants.revokeAll(.party(party.rawValue), cause: .watch, now: now).count
                 statusListCache.clear()
             }
             if actions.contains(Rule.BreachResponse.withdrawOffers) {
-                withdrawn += try await withdrawOffers(of: party)
+                try await withdrawOffers(of: party, into: &pending)
             }
         }
         configuration.logger.critical("watch finding: \(finding.summary)", metadata: [
@@ -112,7 +118,8 @@ extension SignetService {
         if let webhook {
             webhook.deliver(id: finding.id, body: Self.webhookBody(finding, actions: actions, ledgerIndices: indices), now: configuration.now)
         }
-        return WatchResponse(finding: finding, ledgerIndices: indices, actions: actions, grantsFrozen: frozen, offersWithdrawn: withdrawn)
+        return WatchResponse(finding: finding, ledgerIndices: indices, actions: actions, grantsFrozen: pending.grantsFrozen,
+                             offersWithdrawn: pending.offersWithdrawn)
     }
 
     /// The actions the trust protocol in force names for `rule` (none without a breach response).
@@ -124,8 +131,9 @@ extension SignetService {
     }
 
     /// Declines the party's pending offers and its open counters, each logged as `decline`.
-    private func withdrawOffers(of party: PartyID) async throws -> Int {
-        var withdrawn = 0
+    /// A withdrawal is noted in `pending` before its entry is written, so a failure in between
+    /// leaves the entry to the retry.
+    private func withdrawOffers(of party: PartyID, into pending: inout PendingFinding) async throws {
         for offer in try await stores.offers.offers(partyID: party.rawValue) {
             let closed: Offer? = switch offer.status {
             case .pending: try await stores.offers.decide(offer.id, holderID: offer.holderID, status: .declined, at: now)
@@ -133,10 +141,18 @@ extension SignetService {
             case .accepted, .declined: nil
             }
             guard closed != nil, let holder = HolderID(offer.holderID) else { continue }
-            try await recorder.record(.decline(holder: holder, party: party, offer: offer.id), at: now)
-            withdrawn += 1
+            pending.unloggedWithdrawals.append(.decline(holder: holder, party: party, offer: offer.id))
+            pending.offersWithdrawn += 1
+            try await logWithdrawals(&pending)
         }
-        return withdrawn
+    }
+
+    /// Writes the `decline` entries of withdrawals not logged yet.
+    private func logWithdrawals(_ pending: inout PendingFinding) async throws {
+        while let event = pending.unloggedWithdrawals.first {
+            try await recorder.record(event, at: now)
+            pending.unloggedWithdrawals.removeFirst()
+        }
     }
 
     /// The webhook's JSON: no holder ids, only how many holders were affected.

@@ -133,16 +133,16 @@ extension SQLiteGrantStorage {
     /// column up by name lowercases the name on every access, which was most of the time a
     /// holder's list of a thousand grants took. `nil` for a row missing what every grant has.
     static func grant(from row: Row) throws -> Grant? {
-        guard let hash = try row.decode(Data?.self, atIndex: 0), let holderID = try row.decode(String?.self, atIndex: 1),
-              let partyID = try row.decode(String?.self, atIndex: 2), let templateID = try row.decode(TemplateID?.self, atIndex: 3),
-              let expiresAt = try row.decode(Double?.self, atIndex: 4) else { return nil }
+        guard let hash = try row.value(at: 0, as: Data.self), let holderID = try row.value(at: 1, as: String.self),
+              let partyID = try row.value(at: 2, as: String.self), let templateID = try row.value(at: 3, as: String.self).flatMap(TemplateID.init),
+              let expiresAt = try row.value(at: 4, as: Double.self) else { return nil }
         return Grant(
             tokenHash: Array(hash), holderID: holderID, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiresAt),
-            issuedAt: try row.decode(Double?.self, atIndex: 5).map(Date.init(timeIntervalSince1970:)),
-            maxUses: try row.decode(Int?.self, atIndex: 6) ?? 1, uses: try row.decode(Int?.self, atIndex: 7) ?? 0,
-            statusIndex: try row.decode(Int?.self, atIndex: 8), offerID: try row.decode(String?.self, atIndex: 9),
-            purpose: try row.decode(String?.self, atIndex: 10), token: try row.decode(String?.self, atIndex: 11),
-            revokedAt: try row.decode(Double?.self, atIndex: 12).map(Date.init(timeIntervalSince1970:)),
-            revokedBy: try row.decode(String?.self, atIndex: 13).flatMap(RevocationCause.init(rawValue:)))
+            issuedAt: try row.value(at: 5, as: Double.self).map(Date.init(timeIntervalSince1970:)),
+            maxUses: try row.value(at: 6, as: Int.self) ?? 1, uses: try row.value(at: 7, as: Int.self) ?? 0,
+            statusIndex: try row.value(at: 8, as: Int.self), offerID: try row.value(at: 9, as: String.self),
+            purpose: try row.value(at: 10, as: String.self), token: try row.value(at: 11, as: String.self),
+            revokedAt: try row.value(at: 12, as: Double.self).map(Date.init(timeIntervalSince1970:)),
+            revokedBy: try row.value(at: 13, as: String.self).flatMap(RevocationCause.init(rawValue:)))
     }
 }

@@ -29,12 +29,23 @@ struct SQLiteStatements: Sendable {
 
     /// Runs a lookup by key on a reader connection, on the calling thread (see ``DatabaseReader/readInPlace(_:)``).
     func read<T>(_ sql: String, _ arguments: StatementArguments, row: (Row) throws -> T?) throws -> [T] {
-        try database.readInPlace { db in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).compactMap(row) }
+        try database.readInPlace { db in try Self.map(db, sql, arguments, row) }
     }
 
     /// Runs a scan on a reader connection's own thread.
     func scan<T: Sendable>(_ sql: String, _ arguments: StatementArguments, row: @escaping @Sendable (Row) throws -> T?) async throws -> [T] {
-        try await database.read { db in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).compactMap(row) }
+        try await database.read { db in try Self.map(db, sql, arguments, row) }
+    }
+
+    /// Maps each row as SQLite steps to it. Deliberate: a cursor's row reads the statement in
+    /// place, where `fetchAll` first copies every row's every value into an array of its own.
+    private static func map<T>(_ db: Database, _ sql: String, _ arguments: StatementArguments, _ row: (Row) throws -> T?) throws -> [T] {
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        var mapped: [T] = []
+        while let next = try cursor.next() {
+            if let value = try row(next) { mapped.append(value) }
+        }
+        return mapped
     }
 }
 
