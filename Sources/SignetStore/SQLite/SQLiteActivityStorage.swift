@@ -42,9 +42,10 @@ public struct SQLiteActivityStorage: HolderActivityStorage, SQLiteStore {
             "SELECT ledger_index, kind, event_id, salt, details, time FROM holder_events WHERE holder_id = ? AND ledger_index > ? ORDER BY ledger_index LIMIT ?",
             [holderID, after, Int64(max(0, limit))]
         ) { row -> ActivityRecord? in
-            guard let index = try row.value("ledger_index", as: Int64.self), let kind = try row.value("kind", as: String.self),
-                  let eventID = try row.value("event_id", as: Data.self), let salt = try row.value("salt", as: Data.self),
-                  let details = try row.value("details", as: String.self), let time = try row.value("time", as: Double.self) else { return nil }
+            // By position, in the SELECT's order (see ``SQLiteGrantStorage/grant(from:)`` for why).
+            guard let index = try row.value(at: 0, as: Int64.self), let kind = try row.value(at: 1, as: String.self),
+                  let eventID = try row.value(at: 2, as: Data.self), let salt = try row.value(at: 3, as: Data.self),
+                  let details = try row.value(at: 4, as: String.self), let time = try row.value(at: 5, as: Double.self) else { return nil }
             return ActivityRecord(holderID: holderID, ledgerIndex: UInt64(index), kind: kind, eventID: Array(eventID),
                                   salt: Array(salt), details: Array(details.utf8), time: Date(timeIntervalSince1970: time))
         }
