@@ -152,9 +152,9 @@ public protocol GrantStorage: Sendable {
     func grants(holderID: String) async throws -> [Grant]
     /// The party's grants, newest first.
     func grants(partyID: String) async throws -> [Grant]
-    /// Revokes the holder's unrevoked grant: a compare-and-set, so it happens once.
+    /// Revokes the holder's unrevoked grant for `cause`: a compare-and-set, so it happens once.
     /// - Returns: the grant as revoked, or `nil` when the holder has no such unrevoked grant.
-    func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant?
+    func revoke(tokenHash: [UInt8], holderID: String, cause: RevocationCause, now: Date) async throws -> Grant?
     /// The status-list indices of every revoked and every frozen grant, and the highest index
     /// any grant has (`-1` without grants): the list must cover every token issued, on every instance.
     func statusIndices() async throws -> StatusIndices

@@ -10,36 +10,65 @@ import Testing
 /// The holder's lockdown: everything stops, the old template data becomes worthless, and a
 /// renewal from a fresh sample brings the holder back.
 struct LockdownWorkflowTests {
-    /// Locks a holder down the moment a `grant` event for them is logged: between the
-    /// request's template check and the grant's insert, the worst moment for a lockdown to run.
-    final class LockdownOnGrant: EventObserver {
-        let trigger = Mutex<(service: SignetService, holder: PrincipalID)?>(nil)
-        let outcome = Mutex<LockdownOutcome?>(nil)
+    /// Runs `action` once, the moment a `grant` event is logged: between the request's template
+    /// check and the grant's insert, the worst moment for a lockdown or a renewal to run.
+    final class OnGrant: EventObserver {
+        let action = Mutex<(@Sendable () async -> Void)?>(nil)
 
         func observe(_ event: RecordedEvent) async {
-            guard case .grant = event.event, let (service, holder) = trigger.withLock({ target in defer { target = nil }; return target }) else { return }
-            let result = try? await service.lockdown(as: holder)
-            outcome.withLock { $0 = result }
+            guard case .grant = event.event, let action = action.withLock({ action in defer { action = nil }; return action }) else { return }
+            await action()
         }
     }
 
-    @Test func aGrantMadeWhileTheHolderLocksDownIsRevokedAndRefused() async throws {
-        let racer = LockdownOnGrant()
+    /// How a grant is made: accepting an offer, or a holder's permission.
+    enum GrantPath: CaseIterable { case accept, permit }
+
+    @Test(arguments: GrantPath.allCases)
+    func aGrantMadeWhileTheHolderLocksDownIsRevokedAndRefused(_ path: GrantPath) async throws {
+        let racer = OnGrant()
         let fixture = try await ServiceFixture.make(observers: [racer])
         let service = fixture.service
-        let (alice, shop, _, offer) = try await GrantWorkflowTests.offered(fixture) { $0.maxUses = 5 }
-        racer.trigger.withLock { $0 = (service, alice) }
-        await #expect(throws: ServiceError(.conflict, "")) { try await service.accept(offer: offer.id, as: alice) }
+        let (alice, shop, template, offer) = try await GrantWorkflowTests.offered(fixture) { $0.maxUses = 5 }
+        let outcome = Mutex<LockdownOutcome?>(nil)
+        racer.action.withLock { $0 = { let result = try? await service.lockdown(as: alice); outcome.withLock { $0 = result } } }
+        await #expect(throws: ServiceError(.conflict, "")) {
+            switch path {
+            case .accept: _ = try await service.accept(offer: offer.id, as: alice)
+            case .permit: _ = try await service.permit(PermissionRequest(templateID: template, partyID: shop.rawValue), as: alice)
+            }
+        }
         // The lockdown ran in between and missed the grant; the request caught it.
-        #expect(racer.outcome.withLock { $0 }?.grantsRevoked == 0)
+        #expect(outcome.withLock { $0 }?.grantsRevoked == 0)
         let grants = try await service.holderGrants(as: alice)
-        #expect(grants.count == 1 && grants.allSatisfy { $0.state(at: fixture.clock.now()) == .revoked })
+        #expect(grants.count == 1 && grants.allSatisfy { $0.state(at: fixture.clock.now()) == .revoked && $0.revokedBy == .lockdown })
         let index = try #require(grants.first?.statusIndex)
         #expect(ServiceFixture.status(at: index, in: try await fixture.statusListBytes()) == 1)
         // The party is told, as for every grant a lockdown revokes.
-        let kinds = try await service.activity(as: alice).entries.suffix(3).map(\.record.kind)
-        #expect(kinds == ["grant", "lockdown", "revoke"])
+        // (With a permission, the offer still waiting is refused by the lockdown too.)
+        let kinds = try await service.activity(as: alice).entries.map(\.record.kind)
+        #expect(kinds.suffix(path == .accept ? 3 : 4) == (path == .accept ? ["grant", "lockdown", "revoke"] : ["grant", "lockdown", "decline", "revoke"]))
         #expect(try await service.partyGrants(as: shop).allSatisfy { $0.state(at: fixture.clock.now()) == .revoked })
+    }
+
+    /// A lockdown, then a renewal that lifts the lock, both between a slow request's check and
+    /// its insert: the grant was consent given before the lockdown, and does not survive.
+    @Test func aGrantMadeAcrossALockdownAndARenewalIsRevoked() async throws {
+        let racer = OnGrant()
+        let fixture = try await ServiceFixture.make(observers: [racer])
+        let service = fixture.service
+        let (alice, _, template, offer) = try await GrantWorkflowTests.offered(fixture)
+        let clock = fixture.clock
+        racer.action.withLock {
+            $0 = {
+                _ = try? await service.lockdown(as: alice)
+                clock.advance(1)
+                _ = try? await service.renew(template, samples: [EmbeddingInput(ServiceFixture.sameFace)], as: alice)
+            }
+        }
+        await #expect(throws: ServiceError(.conflict, "")) { try await service.accept(offer: offer.id, as: alice) }
+        let grants = try await service.holderGrants(as: alice)
+        #expect(grants.count == 1 && grants.allSatisfy { $0.state(at: fixture.clock.now()) == .revoked })
     }
 
     @Test func afterALockdownNothingVerifiesAndTheOldTemplateDataIsWorthless() async throws {

@@ -69,10 +69,10 @@ struct GrantStorageConformanceTests {
         try await withFreshStores(backend) { stores, reopen in
             let grant = Self.grant(1, index: 41)
             try await stores.grants.insert(grant)
-            #expect(try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: "h_mallory", now: Self.now) == nil)
-            let revoked = try #require(try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: "h_alice", now: Self.now))
+            #expect(try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: "h_mallory", cause: .holder, now: Self.now) == nil)
+            let revoked = try #require(try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: "h_alice", cause: .holder, now: Self.now))
             #expect(revoked.revokedAt == Self.now && revoked.state(at: Self.now) == .revoked)
-            #expect(try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: "h_alice", now: Self.now) == nil)
+            #expect(try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: "h_alice", cause: .holder, now: Self.now) == nil)
             // Immediately, on another instance too.
             #expect(try await reopen().grants.admit(Self.attempt(grant)) == .refused)
             #expect(try await stores.grants.statusIndices().revoked == [41])
@@ -106,8 +106,11 @@ extension GrantStorageConformanceTests {
         try await withFreshStores(backend) { stores, _ in
             for seed: UInt8 in 1...4 { try await stores.grants.insert(Self.grant(seed, holder: "h_\(seed)")) }
             try await stores.grants.insert(Self.grant(9, party: "p_other"))
-            _ = try await stores.grants.revoke(tokenHash: Self.grant(1).tokenHash, holderID: "h_1", now: Self.now)
-            _ = try await stores.grants.revoke(tokenHash: Self.grant(2).tokenHash, holderID: "h_2", now: Self.now)
+            _ = try await stores.grants.revoke(tokenHash: Self.grant(1).tokenHash, holderID: "h_1", cause: .holder, now: Self.now)
+            _ = try await stores.grants.revoke(tokenHash: Self.grant(2).tokenHash, holderID: "h_2", cause: .holder, now: Self.now)
+            // Nor does a lockdown's.
+            let locked = try await stores.grants.revoke(tokenHash: Self.grant(3).tokenHash, holderID: "h_3", cause: .lockdown, now: Self.now)
+            #expect(locked?.revokedBy == .lockdown)
             // A renewal's revocation says nothing about the party.
             _ = try await stores.grants.revokeAll(templateID: Self.template, issuedBefore: Self.now.addingTimeInterval(1), now: Self.now)
             let record = try await stores.grants.record(partyID: "p_shop")

@@ -317,8 +317,8 @@ struct FaultyGrantStorage: GrantStorage, VerificationAdmission {
     func grant(tokenHash: [UInt8]) async throws -> Grant? { try await base.grant(tokenHash: tokenHash) }
     func grants(holderID: String) async throws -> [Grant] { try await base.grants(holderID: holderID) }
     func grants(partyID: String) async throws -> [Grant] { try await base.grants(partyID: partyID) }
-    func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
-        try await base.revoke(tokenHash: tokenHash, holderID: holderID, now: now)
+    func revoke(tokenHash: [UInt8], holderID: String, cause: RevocationCause, now: Date) async throws -> Grant? {
+        try await base.revoke(tokenHash: tokenHash, holderID: holderID, cause: cause, now: now)
     }
     func statusIndices() async throws -> StatusIndices { try await base.statusIndices() }
     func revokeAll(_ owner: GrantOwner, cause: RevocationCause, now: Date) async throws -> [Grant] { try await base.revokeAll(owner, cause: cause, now: now) }

@@ -48,11 +48,11 @@ public final class MemoryGrantStorage: GrantStorage, VerificationAdmission {
         newestFirst { $0.partyID == partyID }
     }
 
-    public func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
+    public func revoke(tokenHash: [UInt8], holderID: String, cause: RevocationCause, now: Date) async throws -> Grant? {
         grants.withLock { grants in
             guard let stored = grants.byHash[tokenHash], stored.grant.holderID == holderID, stored.grant.revokedAt == nil else { return nil }
             grants.byHash[tokenHash]?.grant.revokedAt = now
-            grants.byHash[tokenHash]?.grant.revokedBy = .holder
+            grants.byHash[tokenHash]?.grant.revokedBy = cause
             return grants.byHash[tokenHash]?.grant
         }
     }

@@ -64,22 +64,36 @@ extension SignetService {
         return IssuedGrant(token: token, grant: grant, ledgerIndex: index)
     }
 
-    /// Revokes a grant made while its holder was locking down, with every other grant the
-    /// lockdown missed, and refuses the request.
+    /// Revokes a grant whose template changed under the request that made it, and refuses the
+    /// request.
     ///
-    /// The template was unlocked when the request checked it, but a lockdown may have run
-    /// since and revoked the holder's grants before this one was stored. A lockdown locks the
-    /// templates before it revokes, so whenever its revocation missed this grant, this read
-    /// (after the insert) sees the lock.
+    /// The template was unlocked when the request checked it, but since then a lockdown may
+    /// have revoked the holder's grants before this one was stored, or a renewal may have
+    /// replaced the template and revoked the grants made before it. Both change the template
+    /// before they revoke, so whenever their revocation missed this grant, this read (after the
+    /// insert) sees the change: the template locked, or renewed after the grant was issued.
+    /// If the read fails, the grant is revoked all the same: a grant that may be on a locked
+    /// template is never left standing.
     private func refuseIfLockedDown(_ grant: Grant, holder: HolderID, now: Date) async throws {
-        guard try await stores.templates.template(id: grant.templateID)?.lockedAt != nil else { return }
-        let missed = try await stores.grants.revokeAll(.holder(holder.rawValue), cause: .lockdown, now: now)
-        statusListCache.clear()
-        for revoked in missed {
-            guard let party = PartyID(revoked.partyID) else { continue }
+        let template: StoredTemplate?
+        do {
+            template = try await stores.templates.template(id: grant.templateID)
+        } catch {
+            _ = try? await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: holder.rawValue, cause: .lockdown, now: now)
+            statusListCache.clear()
+            throw error
+        }
+        let locked = template?.lockedAt != nil
+        let renewed = template.map { $0.updatedAt > (grant.issuedAt ?? now) } ?? true
+        guard locked || renewed else { return }
+        if let revoked = try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: holder.rawValue, cause: locked ? .lockdown : .holder, now: now),
+           let party = PartyID(revoked.partyID) {
+            statusListCache.clear()
             try await recorder.record(.revoke(holder: holder, party: party, grant: revoked.handle), at: now)
         }
-        throw ServiceError(.conflict, "the holder locked down while this grant was being made; it was revoked at once")
+        throw ServiceError(.conflict, locked
+            ? "the holder locked down while this grant was being made; it was revoked at once"
+            : "the template was renewed while this grant was being made; it was revoked at once, ask again")
     }
 
     /// The longest presentation read (the API's `ConsentToken` schema says the same): a

@@ -129,7 +129,7 @@ extension SignetService {
         guard let grant = try await holderGrant(handle, holder: holder), let party = PartyID(grant.partyID) else {
             throw ServiceError(.notFound, "no grant \(handle) of yours")
         }
-        guard let revoked = try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: holder.rawValue, now: now) else {
+        guard let revoked = try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: holder.rawValue, cause: .holder, now: now) else {
             throw ServiceError(.conflict, "grant \(handle) is revoked already")
         }
         statusListCache.clear()

@@ -42,10 +42,10 @@ public struct PostgresGrantStorage: GrantStorage, VerificationAdmission, Postgre
             "SELECT \(unescaped: Self.columns) FROM grants WHERE party_id = \(partyID) ORDER BY issued_at DESC NULLS LAST, token_hash", logger: logger))
     }
 
-    public func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
+    public func revoke(tokenHash: [UInt8], holderID: String, cause: RevocationCause, now: Date) async throws -> Grant? {
         try await grants(client.query(
             """
-            UPDATE grants SET revoked_at = \(now.timeIntervalSince1970), revoked_by = 'holder'
+            UPDATE grants SET revoked_at = \(now.timeIntervalSince1970), revoked_by = \(cause.rawValue)
             WHERE token_hash = \(ByteBuffer(bytes: tokenHash)) AND holder_id = \(holderID) AND revoked_at IS NULL
             RETURNING \(unescaped: Self.columns)
             """, logger: logger)).first

@@ -37,10 +37,10 @@ public struct SQLiteGrantStorage: GrantStorage, VerificationAdmission, SQLiteSto
         try statements.read("SELECT \(Self.columns) FROM grants WHERE party_id = ? ORDER BY issued_at DESC, rowid DESC", [partyID], row: Self.grant(from:))
     }
 
-    public func revoke(tokenHash: [UInt8], holderID: String, now: Date) async throws -> Grant? {
+    public func revoke(tokenHash: [UInt8], holderID: String, cause: RevocationCause, now: Date) async throws -> Grant? {
         try await statements.write(
-            "UPDATE grants SET revoked_at = ?, revoked_by = 'holder' WHERE token_hash = ? AND holder_id = ? AND revoked_at IS NULL RETURNING \(Self.columns)",
-            [now.timeIntervalSince1970, Data(tokenHash), holderID], row: Self.grant(from:)).first
+            "UPDATE grants SET revoked_at = ?, revoked_by = ? WHERE token_hash = ? AND holder_id = ? AND revoked_at IS NULL RETURNING \(Self.columns)",
+            [now.timeIntervalSince1970, cause.rawValue, Data(tokenHash), holderID], row: Self.grant(from:)).first
     }
 
     public func statusIndices() async throws -> StatusIndices {
