@@ -16,6 +16,23 @@ struct GovernanceWorkflowTests {
         return rules
     }
 
+    /// A version 2 proposed under an older build, whose built-in protocol was version 1, stays
+    /// pending (and can be activated) after an upgrade whose built-in protocol is version 2.
+    @Test func aProposalMadeUnderAnOlderBuiltInVersionStaysPending() async throws {
+        let fixture = try await ServiceFixture.make()
+        let service = fixture.service
+        var theirs = try Self.stricter()
+        theirs.version = 2
+        let now = fixture.clock.now()
+        #expect(try await service.stores.protocols.propose(ProtocolVersion(rules: theirs, contentID: try theirs.contentID(), proposedAt: now,
+                                                                           effectiveAt: now.addingTimeInterval(7 * 86_400))))
+        #expect(TrustProtocol.standard.version == 2)
+        #expect(try await service.pendingProtocols().map(\.version.version) == [2])
+        fixture.clock.advance(7 * 86_400 + 1)
+        _ = try await service.activateProtocol(version: 2)
+        #expect(try await service.activeProtocol().contentID == (try theirs.contentID()))
+    }
+
     @Test func aChangeIsLoggedShownDuringItsNoticeAndInForceOnlyAfter() async throws {
         let fixture = try await ServiceFixture.make()
         let service = fixture.service

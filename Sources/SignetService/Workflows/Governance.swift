@@ -39,9 +39,15 @@ extension SignetService {
     }
 
     /// Versions proposed and not yet in force, each with its diff against the protocol in force.
+    ///
+    /// A version counts as pending when it is above the last one *activated*; the built-in
+    /// protocol's number does not hide a proposal (a proposal made under an older build, whose
+    /// built-in protocol had a lower number, stays visible and can be activated).
     public func pendingProtocols() async throws -> [PendingProtocol] {
         let inForce = try await activeProtocol().rules
-        return try await stores.protocols.versions().filter { $0.activatedAt == nil && $0.version > inForce.version }.map {
+        let versions = try await stores.protocols.versions()
+        let floor = Self.lastActivated(versions)
+        return versions.filter { $0.activatedAt == nil && $0.version > floor }.map {
             PendingProtocol(version: $0, diff: ProtocolDiff(from: inForce, to: $0.rules))
         }
     }
@@ -85,7 +91,8 @@ extension SignetService {
             throw ServiceError(.conflict, "version \(number) is in its notice period until \(proposed.effectiveAt.formatted(.iso8601))")
         }
         let inForce = try await activeProtocol().rules
-        guard number > inForce.version else { throw ServiceError(.conflict, "version \(inForce.version) in force is newer") }
+        let floor = Self.lastActivated(try await stores.protocols.versions())
+        guard number > floor else { throw ServiceError(.conflict, "version \(floor), activated already, is newer") }
         guard let activated = try await stores.protocols.activate(version: number, at: now) else {
             throw ServiceError(.conflict, "version \(number) was activated by another request")
         }
@@ -95,6 +102,13 @@ extension SignetService {
             diff_sha256: try ProtocolDiff(from: inForce, to: activated.rules).sha256(),
             effective: Int64(now.timeIntervalSince1970.rounded(.down)))), at: now)
         return (activated, index)
+    }
+}
+
+extension SignetService {
+    /// The number of the last version activated; 0 when the built-in protocol is in force.
+    static func lastActivated(_ versions: [ProtocolVersion]) -> Int {
+        versions.last { $0.activatedAt != nil }?.version ?? 0
     }
 }
 
