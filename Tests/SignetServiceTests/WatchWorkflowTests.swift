@@ -293,12 +293,33 @@ struct WatchWorkflowTests {
         let early = await service.plantDueHoney()
         fixture.clock.advance(ServiceConfiguration().honeyDelay / 2)
         let late = await service.plantDueHoney()
-        #expect(early + late == 4)
+        #expect(early + late == 4 && early > 0 && late > 0)
+        // Filed under the next hour, not the decoy's registration time.
+        #expect(try await service.stores.watch.honeyMarks(plantedSince: fixture.clock.now().addingTimeInterval(1)).count == 4)
         // Four draws of one in one: four decoys in all, each an enrollment of its own.
         #expect(enrollEntries() == 8)
         #expect(try await service.stores.watch.honeyMarks(plantedSince: .distantPast).count == 4)
+    }
+
+    /// A decoy another instance planted is watched here once the marks are reloaded.
+    @Test func aDecoyPlantedByAnotherInstanceIsWatchedAfterAReload() async throws {
+        let fixture = try await ServiceFixture.make()
+        let service = fixture.service
+        let decoy: [Float] = (0..<16).map { Float(cos(Double($0) * 0.7 + 2.0)) }
+        let buyer = try await fixture.party(10)
+        let (_, grant) = try await Self.granted(fixture, holder: 42, party: buyer, uses: 10)
         try await service.loadHoneyMarks()
+        // The other instance's mark, as it files it (the start of the next hour).
+        let mark = service.watch.fingerprinter.fingerprint(try #require(service.vault.prepared(decoy)))
+        let filed = Date(timeIntervalSince1970: ((fixture.clock.now().timeIntervalSince1970 / 3_600).rounded(.down) + 1) * 3_600)
+        try await service.stores.watch.plantHoney(mark, at: filed)
+        _ = try await service.verify(.probe(token: try fixture.present(grant.token), probe: EmbeddingInput(decoy)), as: buyer)
+        #expect(await service.respondToWatch().isEmpty)  // not reloaded yet
+        fixture.clock.advance(60)
         try await service.loadHoneyMarks()
+        fixture.clock.advance(1)
+        _ = try await service.verify(.probe(token: try fixture.present(grant.token), probe: EmbeddingInput(decoy)), as: buyer)
+        #expect(await service.respondToWatch().first?.finding.rule == .honey)
     }
 
     @Test func aProbeOfAHoneyDecoyProvesTheTemplateStoreLeaked() async throws {

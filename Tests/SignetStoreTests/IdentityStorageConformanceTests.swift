@@ -2,6 +2,7 @@ import SignetService
 import SignetAuth
 import Crypto
 import Foundation
+import GRDB
 import SignetCore
 import SignetLog
 import SignetMarket
@@ -342,6 +343,34 @@ struct SchemaMigrationTests {
             let reopened = try await SQLiteLogStorage.open(path: path)
             #expect(try await LogIntegrity.check(storage: reopened, verifier: signer.verifier).checkpoint?.checkpoint.size == 50)
             await reopened.close()
+        }
+    }
+
+    /// Schema 16: approved parties without an approval time get their registration's, and
+    /// honey marks leave the exact time that matched their decoy's registration.
+    @Test func sqliteMigrationSixteenBackfillsApprovalsAndBlursHoneyMarks() async throws {
+        try await withTemporaryDirectory("signet-migrate") { dir in
+            let path = dir + "/signet.sqlite"
+            try await SQLiteLogStorage.testingOnlyCreateSchema(path: path, version: 15)
+            let (approved, pending) = (PartyID.random(), PartyID.random())
+            let registered = 1_790_000_123.5
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                for (id, status) in [(approved, "approved"), (pending, "pending")] {
+                    try db.execute(sql: "INSERT INTO parties (id, name, contact, public_key, status, registered_at) VALUES (?, 'P', 'p@x', ?, ?, ?)",
+                                   arguments: [id.rawValue, Data(IdentityStorageConformanceTests.key()), status, registered])
+                }
+                try db.execute(sql: "INSERT INTO honey_marks (fingerprint, planted_at) VALUES (?, ?)", arguments: [Data([1, 2]), registered])
+            }
+            try queue.close()
+            let identity = try await SQLiteIdentityStorage.open(path: path)
+            #expect(try await identity.party(approved)?.approvedAt == Date(timeIntervalSince1970: registered))
+            #expect(try await identity.party(pending)?.approvedAt == nil)
+            await identity.close()
+            let watch = try await SQLiteWatchStorage.open(path: path)
+            #expect(try await watch.honeyMarks(plantedSince: Date(timeIntervalSince1970: registered + 1)) == [[1, 2]])
+            #expect(try await watch.honeyMarks(plantedSince: Date(timeIntervalSince1970: 1_790_002_800 + 1)).isEmpty)
+            await watch.close()
         }
     }
 }

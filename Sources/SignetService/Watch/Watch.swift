@@ -46,10 +46,9 @@ public final class Watch: EventObserver, Sendable {
         switch event.event {
         case .use(let holder, let party, _, _, _):
             observe(Observation(.attempt, party: party.rawValue, subject: holder.rawValue, at: event.time))
-        case .approveParty(let party):
-            introduced.withLock { _ = $0.insert(party.rawValue) }
-            observe(Observation(.admitted, party: party.rawValue, at: event.time))
         default:
+            // Approvals are read from the party's record (``introduce(_:)``), which keeps the
+            // first one: a re-approval after a suspension does not make a party new.
             break
         }
     }

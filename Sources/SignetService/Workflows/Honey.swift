@@ -29,14 +29,24 @@ extension SignetService {
         guard let centred = vault.prepared(decoy) else {
             throw ServiceError(.invalidField, "the decoy sample cannot be prepared by any loaded profile")
         }
+        // The mark first: a decoy is never in the store unwatched (a mark whose decoy failed to
+        // enroll watches a random direction nobody presents).
+        let mark = watch.fingerprinter.fingerprint(centred)
+        try await stores.watch.plantHoney(mark, at: Self.honeyMarkTime(now))
+        watch.plant([mark])
         // A key nobody keeps: the decoy holder can never sign a request.
         let holder = try newHolder(publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation))
         try await register(holder)
-        let receipt = try await enroll([EmbeddingInput(decoy)], for: holder.id)
-        let mark = watch.fingerprinter.fingerprint(centred)
-        try await stores.watch.plantHoney(mark, at: now)
-        watch.plant([mark])
-        return receipt.id
+        return try await enroll([EmbeddingInput(decoy)], for: holder.id).id
+    }
+
+    /// The time a honey mark is filed under: the start of the hour after `now`. Deliberate: the
+    /// exact time would match the decoy holder's registration, so anyone holding the database
+    /// could join the two and list the decoys; the hour only says that one of the holders who
+    /// registered in it may be one. Never earlier than the real time, so a reload looking back
+    /// from its last run always finds it.
+    static func honeyMarkTime(_ now: Date) -> Date {
+        Date(timeIntervalSince1970: ((now.timeIntervalSince1970 / 3_600).rounded(.down) + 1) * 3_600)
     }
 
     /// How far back each reload of the honey marks looks before the previous one: another

@@ -22,8 +22,9 @@ public struct PostgresIdentityStorage: IdentityStorage, PostgresStore {
         try await insertUnique {
             _ = try await client.query(
                 """
-                INSERT INTO parties (id, name, contact, public_key, status, registered_at)
-                VALUES (\(party.id.rawValue), \(party.name), \(party.contact), \(ByteBuffer(bytes: party.publicKey)), \(party.status.rawValue), \(party.registeredAt.timeIntervalSince1970))
+                INSERT INTO parties (id, name, contact, public_key, status, registered_at, approved_at)
+                VALUES (\(party.id.rawValue), \(party.name), \(party.contact), \(ByteBuffer(bytes: party.publicKey)), \(party.status.rawValue),
+                        \(party.registeredAt.timeIntervalSince1970), \(party.approvedAt?.timeIntervalSince1970))
                 """,
                 logger: logger)
         }

@@ -18,8 +18,9 @@ public struct SQLiteIdentityStorage: IdentityStorage, SQLiteStore {
     public func insert(_ party: Party) async throws {
         try await insertUnique {
             try await statements.execute(
-                "INSERT INTO parties (id, name, contact, public_key, status, registered_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [party.id.rawValue, party.name, party.contact, Data(party.publicKey), party.status.rawValue, party.registeredAt.timeIntervalSince1970])
+                "INSERT INTO parties (id, name, contact, public_key, status, registered_at, approved_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [party.id.rawValue, party.name, party.contact, Data(party.publicKey), party.status.rawValue, party.registeredAt.timeIntervalSince1970,
+                 party.approvedAt?.timeIntervalSince1970])
         }
     }
 

@@ -107,8 +107,14 @@ enum SQLiteSchema {
             "CREATE TABLE honey_marks (fingerprint BLOB PRIMARY KEY, planted_at REAL NOT NULL)",
         ],
         [
-            // The watch judges a party's age from its first approval, not its registration.
+            // The watch judges a party's age from its first approval, not its registration;
+            // parties approved before this kept no time, and registration stands in for it.
             "ALTER TABLE parties ADD COLUMN approved_at REAL",
+            "UPDATE parties SET approved_at = registered_at WHERE status <> 'pending'",
+            // A honey mark's exact time matched its decoy's registration: filed under the next
+            // hour instead, and read by time when instances reload.
+            "UPDATE honey_marks SET planted_at = (CAST(planted_at / 3600 AS INTEGER) + 1) * 3600",
+            "CREATE INDEX honey_marks_time ON honey_marks (planted_at)",
         ],
     ]
 
