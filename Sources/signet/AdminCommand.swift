@@ -113,7 +113,8 @@ struct AdminPartyCommand: AsyncParsableCommand {
         subcommands: [List.self, Approve.self, Suspend.self, Attester.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List parties (all, or with --status).")
+        static let configuration = CommandConfiguration(
+            abstract: "List parties (all, or with --status): id, status, name, contact, and when first approved (the watch counts a party's age from it).")
         @OptionGroup var ledgerOptions: LedgerOptions
         @Option(help: "pending, approved or suspended.")
         var status: PartyStatus?
@@ -121,7 +122,8 @@ struct AdminPartyCommand: AsyncParsableCommand {
         func run() async throws {
             try await withAdminStores(ledgerOptions) { stores in
                 for party in try await stores.identities.parties(status: status) {
-                    print("\(party.id)\t\(party.status.rawValue)\t\(party.name)\t\(party.contact)")
+                    let approved = party.approvedAt.map { "\tapproved \($0.formatted(.iso8601))" } ?? ""
+                    print("\(party.id)\t\(party.status.rawValue)\t\(party.name)\t\(party.contact)\(approved)")
                 }
             }
         }

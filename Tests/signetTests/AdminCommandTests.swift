@@ -33,6 +33,10 @@ struct AdminCommandTests {
         #expect(approve.status == 0, "\(approve.stderr)")
         #expect(approve.stdout.contains("approved\tCorner Shop\tledger index 0"))
         #expect(try await stores.identities.party(party.id)?.status == .approved)
+        // The approval time is kept: the running server's watch reads it from the record.
+        let approvedAt = try #require(try await stores.identities.party(party.id)?.approvedAt)
+        let listed = try runProcess(signetBinary, ["admin", "party", "list", "--data-dir", directory.path])
+        #expect(listed.stdout.contains("\tapproved \(approvedAt.formatted(.iso8601))"), "\(listed.stdout)")
         let suspend = try runProcess(signetBinary, ["admin", "party", "suspend", "--data-dir", directory.path, party.id.rawValue])
         #expect(suspend.status == 0, "\(suspend.stderr)")
         #expect(try await stores.identities.party(party.id)?.status == .suspended)
