@@ -114,6 +114,9 @@ public enum RevocationCause: String, Sendable, Equatable, CaseIterable {
     case lockdown
     /// The watch froze every grant of a party caught in a breach pattern.
     case watch
+    /// The template was renewed while the grant was being made (a renewal's own bulk
+    /// revocation names no cause). Like a lockdown's, it says nothing about the party.
+    case renewal
 }
 
 /// Whose grants a bulk revocation stops.

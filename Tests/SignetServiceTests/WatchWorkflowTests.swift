@@ -251,6 +251,12 @@ struct WatchWorkflowTests {
         #expect(response.finding.rule == .honey && response.offersWithdrawn == 1 && response.grantsFrozen == 1)
         let declines = try await service.activity(as: carol).entries.filter { $0.record.kind == "decline" }
         #expect(declines.count == 1)
+        // One entry in the ledger too: the failed attempt had appended it, and the retry found it.
+        var logged = 0
+        for index in 0..<(await service.ledger.sizeLowerBound()) {
+            if try LedgerEvent(parsing: try await service.ledger.entry(at: index)).kind == .decline { logged += 1 }
+        }
+        #expect(logged == 1)
     }
 
     /// What `signet serve` runs: findings answered as they come, failed ones retried on time.

@@ -352,11 +352,11 @@ struct SchemaMigrationTests {
         try await withTemporaryDirectory("signet-migrate") { dir in
             let path = dir + "/signet.sqlite"
             try await SQLiteLogStorage.testingOnlyCreateSchema(path: path, version: 15)
-            let (approved, pending) = (PartyID.random(), PartyID.random())
+            let (approved, pending, suspended) = (PartyID.random(), PartyID.random(), PartyID.random())
             let registered = 1_790_000_123.5
             let queue = try DatabaseQueue(path: path)
             try await queue.write { db in
-                for (id, status) in [(approved, "approved"), (pending, "pending")] {
+                for (id, status) in [(approved, "approved"), (pending, "pending"), (suspended, "suspended")] {
                     try db.execute(sql: "INSERT INTO parties (id, name, contact, public_key, status, registered_at) VALUES (?, 'P', 'p@x', ?, ?, ?)",
                                    arguments: [id.rawValue, Data(IdentityStorageConformanceTests.key()), status, registered])
                 }
@@ -366,6 +366,8 @@ struct SchemaMigrationTests {
             let identity = try await SQLiteIdentityStorage.open(path: path)
             #expect(try await identity.party(approved)?.approvedAt == Date(timeIntervalSince1970: registered))
             #expect(try await identity.party(pending)?.approvedAt == nil)
+            // A suspended party may never have been approved: it gets no approval time.
+            #expect(try await identity.party(suspended)?.approvedAt == nil)
             await identity.close()
             let watch = try await SQLiteWatchStorage.open(path: path)
             #expect(try await watch.honeyMarks(plantedSince: Date(timeIntervalSince1970: registered + 1)) == [[1, 2]])

@@ -111,3 +111,34 @@ public struct EventRecorder: Sendable {
         return secret
     }
 }
+
+/// An event to be logged exactly once across attempts: its id, salt and time are fixed when it
+/// is prepared, so an attempt after a failure finds the entry an earlier attempt may have
+/// appended before it failed (the append is durable before the holder's record is stored), and
+/// uses it rather than appending a second.
+struct OnceEvent: Sendable {
+    let event: SignetEvent
+    let time: Date
+    let eventID: [UInt8]
+    let salt: [UInt8]
+    /// The log's size before the first attempt: a retry searches from here.
+    let logSize: UInt64
+    fileprivate(set) var attempted = false
+}
+
+extension EventRecorder {
+    /// Prepares `event` at `time` to be recorded once, however many attempts it takes.
+    func once(_ event: SignetEvent, at time: Date) async -> OnceEvent {
+        OnceEvent(event: event, time: time, eventID: random.bytes(16), salt: random.bytes(16), logSize: await log.sizeLowerBound())
+    }
+
+    /// Records a prepared event; a second call (after the first threw) finds the first's entry
+    /// in the log if it was appended.
+    @discardableResult
+    func record(_ prepared: inout OnceEvent) async throws -> UInt64 {
+        let recovering = prepared.attempted
+        prepared.attempted = true
+        return try await record(prepared.event, at: prepared.time, eventID: prepared.eventID, salt: prepared.salt,
+                                appendedAfter: recovering ? prepared.logSize : nil)
+    }
+}

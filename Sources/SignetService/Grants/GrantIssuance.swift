@@ -1,4 +1,5 @@
 import Crypto
+import Logging
 import SignetLog
 import SignetVault
 public import Foundation
@@ -72,21 +73,26 @@ extension SignetService {
     /// replaced the template and revoked the grants made before it. Both change the template
     /// before they revoke, so whenever their revocation missed this grant, this read (after the
     /// insert) sees the change: the template locked, or renewed after the grant was issued.
-    /// If the read fails, the grant is revoked all the same: a grant that may be on a locked
-    /// template is never left standing.
+    /// If the read fails, the grant is revoked all the same; if that fails too (the database
+    /// is gone), the grant stands, and the operator is told at `critical` with its handle.
     private func refuseIfLockedDown(_ grant: Grant, holder: HolderID, now: Date) async throws {
         let template: StoredTemplate?
         do {
             template = try await stores.templates.template(id: grant.templateID)
         } catch {
-            _ = try? await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: holder.rawValue, cause: .lockdown, now: now)
-            statusListCache.clear()
+            do {
+                _ = try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: holder.rawValue, cause: .lockdown, now: now)
+                statusListCache.clear()
+            } catch {
+                configuration.logger.critical("a grant made while its template could not be read was not revoked; revoke it by hand if its holder locked down",
+                                              metadata: ["grant": "\(grant.handle)"])
+            }
             throw error
         }
         let locked = template?.lockedAt != nil
         let renewed = template.map { $0.updatedAt > (grant.issuedAt ?? now) } ?? true
         guard locked || renewed else { return }
-        if let revoked = try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: holder.rawValue, cause: locked ? .lockdown : .holder, now: now),
+        if let revoked = try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: holder.rawValue, cause: locked ? .lockdown : .renewal, now: now),
            let party = PartyID(revoked.partyID) {
             statusListCache.clear()
             try await recorder.record(.revoke(holder: holder, party: party, grant: revoked.handle), at: now)

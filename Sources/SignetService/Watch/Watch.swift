@@ -136,8 +136,9 @@ struct PendingFinding: Sendable {
     var ledgerIndices: [UInt64] = []
     /// Whether the finding and its alerts are stored.
     var stored = false
-    /// Offers withdrawn whose `decline` entry is not written yet.
-    var unloggedWithdrawals: [SignetEvent] = []
+    /// Offers withdrawn whose `decline` entry is not written yet (each logged once, however
+    /// many attempts it takes).
+    var unloggedWithdrawals: [OnceEvent] = []
     /// Grants frozen and offers withdrawn so far, over every attempt.
     var grantsFrozen = 0
     var offersWithdrawn = 0

@@ -80,8 +80,14 @@ extension SignetService {
     /// Puts a proposed version in force once its notice period is over; logged as a `protocol`
     /// entry (stage `activated`). Offers from then on are judged by it; grants made before keep
     /// their terms and the protocol id they name.
+    ///
+    /// The version must be above the last one activated; while the built-in protocol is in
+    /// force, any pending version may be, even one numbered at or below the built-in's (a
+    /// proposal made under an older build): its diff against the protocol in force, shown by
+    /// ``pendingProtocols()`` and `signet admin protocol show` during the notice, says what
+    /// it would drop.
     /// - Throws: ``ServiceError`` `.notFound` (no such pending version), `.conflict` (still in
-    ///   its notice period, or not above the version in force).
+    ///   its notice period, or not above the last version activated).
     public func activateProtocol(version number: Int) async throws -> (version: ProtocolVersion, ledgerIndex: UInt64) {
         let now = self.now
         guard let proposed = try await stores.protocols.versions().first(where: { $0.version == number && $0.activatedAt == nil }) else {

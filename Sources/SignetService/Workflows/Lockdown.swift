@@ -67,10 +67,15 @@ extension SignetService {
 
     /// Grants an earlier lockdown revoked whose party no `revoke` entry told: that lockdown
     /// stopped between revoking and logging. Read from the holder's own activity records, and
-    /// only when an earlier lockdown revoked anything.
+    /// only when an earlier lockdown revoked anything more than a minute ago: a lockdown still
+    /// running (a double click), or a grant guard between its revocation and its entry, is
+    /// left to write its own.
     private func untoldLockdownRevocations(of holder: HolderID, besides revoked: [Grant]) async throws -> [Grant] {
-        let now = Set(revoked.map(\.handle))
-        let earlier = try await stores.grants.grants(holderID: holder.rawValue).filter { $0.revokedBy == .lockdown && !now.contains($0.handle) }
+        let handles = Set(revoked.map(\.handle))
+        let settled = now.addingTimeInterval(-60)
+        let earlier = try await stores.grants.grants(holderID: holder.rawValue).filter {
+            $0.revokedBy == .lockdown && !handles.contains($0.handle) && ($0.revokedAt ?? settled) < settled
+        }
         guard !earlier.isEmpty else { return [] }
         var told = Set<String>()
         var cursor: UInt64?

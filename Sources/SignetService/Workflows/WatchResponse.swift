@@ -83,9 +83,10 @@ extension SignetService {
     /// Each step done is noted in `pending` (an `inout` is written back when this throws), so a
     /// retry after a failure does not repeat it: `finding` entries and the stored record are
     /// made once; an offer withdrawn whose `decline` entry was not written yet is kept in
-    /// `pending` and logged by the retry; a party found suspended is not suspended again and a
-    /// frozen grant is not frozen again. One repeat remains possible: a suspension is logged
-    /// before it is applied, so if applying it fails, the retry logs it a second time.
+    /// `pending` and logged by the retry (once: if the failed attempt appended it, the retry
+    /// finds it); a party found suspended is not suspended again and a frozen grant is not
+    /// frozen again. One repeat remains possible: a suspension is logged before it is applied,
+    /// so if applying it fails, the retry logs it a second time.
     func respond(to pending: inout PendingFinding) async throws -> WatchResponse {
         let finding = pending.finding
         let parties = finding.parties.compactMap(PartyID.init)
@@ -141,7 +142,7 @@ extension SignetService {
             case .accepted, .declined: nil
             }
             guard closed != nil, let holder = HolderID(offer.holderID) else { continue }
-            pending.unloggedWithdrawals.append(.decline(holder: holder, party: party, offer: offer.id))
+            pending.unloggedWithdrawals.append(await recorder.once(.decline(holder: holder, party: party, offer: offer.id), at: now))
             pending.offersWithdrawn += 1
             try await logWithdrawals(&pending)
         }
@@ -149,8 +150,8 @@ extension SignetService {
 
     /// Writes the `decline` entries of withdrawals not logged yet.
     private func logWithdrawals(_ pending: inout PendingFinding) async throws {
-        while let event = pending.unloggedWithdrawals.first {
-            try await recorder.record(event, at: now)
+        while !pending.unloggedWithdrawals.isEmpty {
+            try await recorder.record(&pending.unloggedWithdrawals[0])
             pending.unloggedWithdrawals.removeFirst()
         }
     }

@@ -9,8 +9,10 @@ extension Row {
         try decode(T?.self, forColumn: column)
     }
 
-    /// The value at `index`; nil when it is NULL. Like ``value(_:as:)``, it throws on a value
-    /// of another type.
+    /// The value at `index`; nil when it is NULL. Unlike ``value(_:as:)``, a value of another
+    /// type is converted the way SQLite converts it (TEXT `'x'` read as an integer is 0), and an
+    /// index past the row's columns stops the process: use it only with a SELECT list written
+    /// next to the reader.
     ///
     /// Deliberate: asking GRDB for an `Optional` goes through the runtime's generic metadata
     /// and dynamic casts on every value, which was most of a long list's decoding; this asks

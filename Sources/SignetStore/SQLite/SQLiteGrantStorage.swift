@@ -134,8 +134,13 @@ extension SQLiteGrantStorage {
     /// holder's list of a thousand grants took. `nil` for a row missing what every grant has.
     static func grant(from row: Row) throws -> Grant? {
         guard let hash = try row.value(at: 0, as: Data.self), let holderID = try row.value(at: 1, as: String.self),
-              let partyID = try row.value(at: 2, as: String.self), let templateID = try row.value(at: 3, as: String.self).flatMap(TemplateID.init),
+              let partyID = try row.value(at: 2, as: String.self), let templateText = try row.value(at: 3, as: String.self),
               let expiresAt = try row.value(at: 4, as: Double.self) else { return nil }
+        // A damaged id fails the read, as the by-name reader did: a row skipped from a
+        // revocation's RETURNING would be revoked with no entry logged.
+        guard let templateID = TemplateID(templateText) else {
+            throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "grants.template_id is not a template id")
+        }
         return Grant(
             tokenHash: Array(hash), holderID: holderID, partyID: partyID, templateID: templateID, expiresAt: Date(timeIntervalSince1970: expiresAt),
             issuedAt: try row.value(at: 5, as: Double.self).map(Date.init(timeIntervalSince1970:)),

@@ -108,9 +108,10 @@ enum SQLiteSchema {
         ],
         [
             // The watch judges a party's age from its first approval, not its registration;
-            // parties approved before this kept no time, and registration stands in for it.
+            // parties approved before this kept no time, and registration stands in for it
+            // (not for suspended ones: some were never approved, and a ring must not look old).
             "ALTER TABLE parties ADD COLUMN approved_at REAL",
-            "UPDATE parties SET approved_at = registered_at WHERE status <> 'pending'",
+            "UPDATE parties SET approved_at = registered_at WHERE status = 'approved'",
             // A honey mark's exact time matched its decoy's registration: filed under the next
             // hour instead, and read by time when instances reload.
             "UPDATE honey_marks SET planted_at = (CAST(planted_at / 3600 AS INTEGER) + 1) * 3600",
