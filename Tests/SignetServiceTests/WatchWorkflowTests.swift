@@ -72,6 +72,25 @@ struct WatchWorkflowTests {
         func claim(eventID: [UInt8], now: Date, until: Date) async throws -> Bool { try await inner.claim(eventID: eventID, now: now, until: until) }
     }
 
+    /// The fixture on in-memory stores, with the watch or activity store replaced.
+    static func fixture(watch: (any WatchStorage)? = nil, activity: (any HolderActivityStorage)? = nil) async throws -> ServiceFixture {
+        try await ServiceFixture.make(stores: { stores in
+            Stores(log: stores.log, identities: stores.identities, nonces: stores.nonces, activity: activity ?? stores.activity,
+                   templates: stores.templates, grants: stores.grants, rateLimits: stores.rateLimits, offers: stores.offers,
+                   protocols: stores.protocols, attributes: stores.attributes, watch: watch ?? stores.watch, close: { await stores.close() })
+        })
+    }
+
+    /// Enough verifications without consent, a second apart, for the unconsented rule.
+    static func probeWithoutConsent(_ fixture: ServiceFixture, as party: PrincipalID) async {
+        for _ in 0..<WatchRules().unconsentedAttempts {
+            await #expect(throws: ServiceError.self) {
+                try await fixture.service.verify(.probe(token: "garbage~", probe: EmbeddingInput(ServiceFixture.face)), as: party)
+            }
+            fixture.clock.advance(1)
+        }
+    }
+
     /// A holder with a template who accepted `party`'s offer of `uses`; returns the grant.
     static func granted(_ fixture: ServiceFixture, holder: UInt8, party: PrincipalID, sample: [Float] = ServiceFixture.face,
                         uses: Int = 5) async throws -> (holder: PrincipalID, grant: IssuedGrant) {
@@ -177,12 +196,7 @@ struct WatchWorkflowTests {
         let fixture = try await ServiceFixture.make()
         let service = fixture.service
         let prober = try await fixture.party(4)
-        for _ in 0..<WatchRules().unconsentedAttempts {
-            await #expect(throws: ServiceError.self) {
-                try await service.verify(.probe(token: "garbage~", probe: EmbeddingInput(ServiceFixture.face)), as: prober)
-            }
-            fixture.clock.advance(1)
-        }
+        await Self.probeWithoutConsent(fixture, as: prober)
         let response = try #require(await service.respondToWatch().first)
         #expect(response.finding.rule == .unconsented && response.actions.isEmpty)
         #expect(try await service.parties(status: .approved).contains { $0.id.rawValue == prober.rawValue })
@@ -194,19 +208,10 @@ struct WatchWorkflowTests {
 
     @Test func aResponseThatFailsIsRetriedFromWhereItStopped() async throws {
         let flaky = FlakyWatchStorage(failures: 2)
-        let fixture = try await ServiceFixture.make(stores: { stores in
-            Stores(log: stores.log, identities: stores.identities, nonces: stores.nonces, activity: stores.activity, templates: stores.templates,
-                   grants: stores.grants, rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols,
-                   attributes: stores.attributes, watch: flaky, close: { await stores.close() })
-        })
+        let fixture = try await Self.fixture(watch: flaky)
         let service = fixture.service
         let prober = try await fixture.party(7)
-        for _ in 0..<WatchRules().unconsentedAttempts {
-            await #expect(throws: ServiceError.self) {
-                try await service.verify(.probe(token: "garbage~", probe: EmbeddingInput(ServiceFixture.face)), as: prober)
-            }
-            fixture.clock.advance(1)
-        }
+        await Self.probeWithoutConsent(fixture, as: prober)
         let findingEntries = {
             fixture.logbook.recorded.count { if case .finding = $0.event { true } else { false } }
         }
@@ -231,11 +236,7 @@ struct WatchWorkflowTests {
     /// the retry writes it, though the offer is closed by then.
     @Test func aWithdrawalInterruptedBeforeItsEntryIsLoggedByTheRetry() async throws {
         let flaky = FlakyActivityStorage()
-        let fixture = try await ServiceFixture.make(stores: { stores in
-            Stores(log: stores.log, identities: stores.identities, nonces: stores.nonces, activity: flaky, templates: stores.templates,
-                   grants: stores.grants, rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols,
-                   attributes: stores.attributes, watch: stores.watch, close: { await stores.close() })
-        })
+        let fixture = try await Self.fixture(activity: flaky)
         let service = fixture.service
         let buyer = try await fixture.party(9)
         let carol = try await fixture.holder(40)
@@ -262,20 +263,11 @@ struct WatchWorkflowTests {
     /// What `signet serve` runs: findings answered as they come, failed ones retried on time.
     @Test func theRunningResponderRetriesOnItsOwn() async throws {
         let flaky = FlakyWatchStorage(failures: 1)
-        let fixture = try await ServiceFixture.make(stores: { stores in
-            Stores(log: stores.log, identities: stores.identities, nonces: stores.nonces, activity: stores.activity, templates: stores.templates,
-                   grants: stores.grants, rateLimits: stores.rateLimits, offers: stores.offers, protocols: stores.protocols,
-                   attributes: stores.attributes, watch: flaky, close: { await stores.close() })
-        })
+        let fixture = try await Self.fixture(watch: flaky)
         let service = fixture.service
         let responder = Task { await service.runWatch() }
         defer { responder.cancel() }
-        let prober = try await fixture.party(8)
-        for _ in 0..<WatchRules().unconsentedAttempts {
-            await #expect(throws: ServiceError.self) {
-                try await service.verify(.probe(token: "garbage~", probe: EmbeddingInput(ServiceFixture.face)), as: prober)
-            }
-        }
+        await Self.probeWithoutConsent(fixture, as: try await fixture.party(8))
         for _ in 0..<300 where flaky.failures.withLock({ $0 }) > 0 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(flaky.failures.withLock { $0 } == 0)
         fixture.clock.advance(1)
