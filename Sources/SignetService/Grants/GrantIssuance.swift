@@ -90,7 +90,10 @@ extension SignetService {
             throw error
         }
         let locked = template?.lockedAt != nil
-        let renewed = template.map { $0.updatedAt > (grant.issuedAt ?? now) } ?? true
+        // A millisecond's slack: a time read back from the store may differ from the one written
+        // in its last bits (seconds since 1970 in the store, since 2001 in `Date`), and an
+        // enrollment in the same instant as the grant is no renewal.
+        let renewed = template.map { $0.updatedAt.timeIntervalSince(grant.issuedAt ?? now) > 0.001 } ?? true
         guard locked || renewed else { return }
         if let revoked = try await stores.grants.revoke(tokenHash: grant.tokenHash, holderID: holder.rawValue, cause: locked ? .lockdown : .renewal, now: now),
            let party = PartyID(revoked.partyID) {
